@@ -1,0 +1,165 @@
+/* Linking and instantiation: import matching per the spec, export lookup. */
+#include "wasmc_rt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *kind_name(wasmc_extern_kind kind) {
+  switch (kind) {
+  case WASMC_EXTERN_FUNC: return "function";
+  case WASMC_EXTERN_TABLE: return "table";
+  case WASMC_EXTERN_MEMORY: return "memory";
+  case WASMC_EXTERN_GLOBAL: return "global";
+  }
+  return "extern";
+}
+
+/* Limits subtyping (spec 2.0, "Import Subtyping"): {n1,m1} <= {n2,m2}. */
+static bool limits_match(uint64_t actual_min, uint64_t actual_max,
+                         bool actual_has_max, const wasmc_import_desc *want) {
+  if (actual_min < want->min)
+    return false;
+  if (want->has_max && (!actual_has_max || actual_max > want->max))
+    return false;
+  return true;
+}
+
+static bool import_matches(const wasmc_import_desc *want,
+                           const wasmc_extern *have, char *why,
+                           size_t why_size) {
+  if (have->kind != want->kind) {
+    snprintf(why, why_size, "expected a %s, got a %s", kind_name(want->kind),
+             kind_name(have->kind));
+    return false;
+  }
+  switch (want->kind) {
+  case WASMC_EXTERN_FUNC:
+    if (!wasmc_func_type_equal(have->as.func->type, want->func_type)) {
+      snprintf(why, why_size, "expected signature %s, got %s", want->func_type,
+               have->as.func->type);
+      return false;
+    }
+    return true;
+  case WASMC_EXTERN_TABLE:
+    /* Element type travels in value_type of the descriptor. */
+    if (!limits_match(have->as.table->size, have->as.table->max,
+                      have->as.table->has_max, want)) {
+      snprintf(why, why_size, "table limits do not match");
+      return false;
+    }
+    return true;
+  case WASMC_EXTERN_MEMORY:
+    if (!limits_match(have->as.memory->pages, have->as.memory->max_pages,
+                      have->as.memory->has_max, want)) {
+      snprintf(why, why_size, "memory limits do not match");
+      return false;
+    }
+    return true;
+  case WASMC_EXTERN_GLOBAL:
+    if (have->as.global->type != want->value_type ||
+        have->as.global->is_mutable != want->is_mutable) {
+      snprintf(why, why_size, "global type does not match");
+      return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool wasmc_check_imports(const wasmc_module *module,
+                         const wasmc_extern *imports, char *error,
+                         size_t error_size) {
+  for (uint32_t i = 0; i < module->import_count; i++) {
+    const wasmc_import_desc *want = &module->imports[i];
+    char why[128];
+    if (!import_matches(want, &imports[i], why, sizeof why)) {
+      snprintf(error, error_size, "incompatible import type for \"%s\" \"%s\": %s",
+               want->module, want->name, why);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
+                       wasmc_instance *out, char *error, size_t error_size,
+                       wasmc_trap_info *trap) {
+  out->module = module;
+  out->state = NULL;
+  if (trap)
+    trap->kind = WASMC_TRAP_NONE;
+  if (module->guard_pages != WASMC_BOUNDS_GUARD_ENABLED) {
+    snprintf(error, error_size,
+             "module %s was compiled for %s bounds checks but the runtime uses %s",
+             module->name, module->guard_pages ? "guard-page" : "explicit",
+             WASMC_BOUNDS_GUARD_ENABLED ? "guard pages" : "explicit checks");
+    return false;
+  }
+  if (!wasmc_check_imports(module, imports, error, error_size))
+    return false;
+  void *state = calloc(1, module->instance_size);
+  if (state == NULL || !module->create(state, imports)) {
+    free(state);
+    snprintf(error, error_size, "cannot allocate the memories and tables of %s",
+             module->name);
+    return false;
+  }
+  wasmc_trap_frame frame;
+  if (!WASMC_TRY(frame, module->initialize(state))) {
+    snprintf(error, error_size, "%s", wasmc_trap_message(frame.info.kind));
+    if (trap)
+      *trap = frame.info;
+    /* Its memories and tables may be shared with other instances; keep it. */
+    return false;
+  }
+  out->state = state;
+  return true;
+}
+
+void wasmc_instance_free(wasmc_instance *instance) {
+  if (instance->state) {
+    instance->module->destroy(instance->state);
+    free(instance->state);
+    instance->state = NULL;
+  }
+}
+
+static int find_export(const wasmc_module *module, const char *name) {
+  for (uint32_t i = 0; i < module->export_count; i++)
+    if (strcmp(module->exports[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
+                           wasmc_extern *out, const char **func_type) {
+  int index = find_export(instance->module, name);
+  if (index < 0)
+    return false;
+  instance->module->export_of(instance->state, (uint32_t)index, out);
+  if (func_type)
+    *func_type = instance->module->exports[index].func_type;
+  return true;
+}
+
+bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
+                         const wasmc_value *args, wasmc_value *results,
+                         wasmc_trap_info *trap) {
+  int index = find_export(instance->module, name);
+  if (index < 0 || instance->module->exports[index].kind != WASMC_EXTERN_FUNC) {
+    if (trap) {
+      trap->kind = WASMC_TRAP_HOST;
+      snprintf(trap->detail, sizeof trap->detail, "no exported function \"%s\"", name);
+    }
+    return false;
+  }
+  wasmc_extern func;
+  instance->module->export_of(instance->state, (uint32_t)index, &func);
+  wasmc_invoker invoke = instance->module->export_invokers[index];
+  wasmc_trap_frame frame;
+  if (WASMC_TRY(frame, invoke(func.as.func, args, results)))
+    return true;
+  if (trap)
+    *trap = frame.info;
+  return false;
+}

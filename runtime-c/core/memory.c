@@ -1,0 +1,157 @@
+/*
+ * Linear memories. Two strategies, chosen at build time to match the
+ * generated code (see WASMC_MEMORY_CHECK in wasmc_rt.h):
+ *   guard pages: 8 GiB of address space reserved up front, pages made
+ *     accessible as the memory grows, never moved; faults become traps.
+ *   explicit:   a heap block sized to the memory, reallocated on grow.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "wasmc_rt.h"
+#include "runtime_internal.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* Every 33-bit effective address (u32 + u32 offset) lands inside this. */
+#define GUARD_RESERVATION (8ull << 30)
+#define GUARD_SLOTS 16384
+
+typedef struct guard_slot {
+  _Atomic uintptr_t begin;
+  _Atomic uintptr_t end;
+} guard_slot;
+
+/* Process-wide by nature: the fault handler must find any thread's memory. */
+static guard_slot guard_slots[GUARD_SLOTS];
+
+bool wasmc_guard_region_contains(uintptr_t address) {
+  for (size_t i = 0; i < GUARD_SLOTS; i++) {
+    uintptr_t begin = atomic_load_explicit(&guard_slots[i].begin, memory_order_acquire);
+    if (begin != 0 && address >= begin &&
+        address < atomic_load_explicit(&guard_slots[i].end, memory_order_acquire))
+      return true;
+  }
+  return false;
+}
+
+static bool guard_register(uintptr_t begin, uintptr_t end) {
+  for (size_t i = 0; i < GUARD_SLOTS; i++) {
+    uintptr_t expected = 0;
+    atomic_store_explicit(&guard_slots[i].end, end, memory_order_release);
+    if (atomic_compare_exchange_strong(&guard_slots[i].begin, &expected, begin))
+      return true;
+  }
+  return false;
+}
+
+static void guard_unregister(uintptr_t begin) {
+  for (size_t i = 0; i < GUARD_SLOTS; i++) {
+    uintptr_t expected = begin;
+    if (atomic_compare_exchange_strong(&guard_slots[i].begin, &expected, 0))
+      return;
+  }
+}
+
+static uint64_t bytes_for(uint64_t pages) { return pages * WASMC_PAGE_SIZE; }
+
+bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
+                       uint64_t max_pages, bool has_max) {
+  memset(memory, 0, sizeof *memory);
+  if (!has_max || max_pages > WASMC_MAX_PAGES)
+    max_pages = WASMC_MAX_PAGES;
+  if (initial_pages > max_pages)
+    return false;
+  memory->max_pages = max_pages;
+  memory->has_max = has_max;
+#ifdef WASMC_BOUNDS_GUARD
+  wasmc_install_fault_handlers();
+  void *base = mmap(NULL, GUARD_RESERVATION, PROT_NONE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED)
+    return false;
+  if (initial_pages > 0 &&
+      mprotect(base, bytes_for(initial_pages), PROT_READ | PROT_WRITE) != 0) {
+    munmap(base, GUARD_RESERVATION);
+    return false;
+  }
+  if (!guard_register((uintptr_t)base, (uintptr_t)base + GUARD_RESERVATION)) {
+    munmap(base, GUARD_RESERVATION);
+    return false;
+  }
+  memory->data = base;
+  memory->reserved = GUARD_RESERVATION;
+#else
+  /* calloc(0) may return NULL; keep a valid pointer for zero-page memories. */
+  memory->data = calloc(bytes_for(initial_pages) ? bytes_for(initial_pages) : 1, 1);
+  if (memory->data == NULL)
+    return false;
+#endif
+  memory->pages = initial_pages;
+  memory->size = bytes_for(initial_pages);
+  return true;
+}
+
+void wasmc_memory_free(wasmc_memory *memory) {
+  if (memory->data == NULL)
+    return;
+#ifdef WASMC_BOUNDS_GUARD
+  guard_unregister((uintptr_t)memory->data);
+  munmap(memory->data, memory->reserved);
+#else
+  free(memory->data);
+#endif
+  memory->data = NULL;
+  memory->size = 0;
+  memory->pages = 0;
+}
+
+uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
+  uint64_t old_pages = memory->pages;
+  if (delta_pages > memory->max_pages - old_pages)
+    return UINT32_MAX;
+  if (delta_pages == 0)
+    return (uint32_t)old_pages;
+  uint64_t new_pages = old_pages + delta_pages;
+#ifdef WASMC_BOUNDS_GUARD
+  if (mprotect(memory->data + bytes_for(old_pages), bytes_for(delta_pages),
+               PROT_READ | PROT_WRITE) != 0)
+    return UINT32_MAX;
+#else
+  uint8_t *grown = realloc(memory->data, bytes_for(new_pages));
+  if (grown == NULL)
+    return UINT32_MAX;
+  memset(grown + bytes_for(old_pages), 0, bytes_for(delta_pages));
+  memory->data = grown;
+#endif
+  memory->pages = new_pages;
+  memory->size = bytes_for(new_pages);
+  return (uint32_t)old_pages;
+}
+
+void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
+                       uint64_t n) {
+  if (!wasmc_memory_in_bounds(mem, dst, n))
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+  memset(mem->data + dst, (int)(value & 0xff), n);
+}
+
+void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
+                       wasmc_memory *src_mem, uint64_t src, uint64_t n) {
+  if (!wasmc_memory_in_bounds(dst_mem, dst, n) ||
+      !wasmc_memory_in_bounds(src_mem, src, n))
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+  memmove(dst_mem->data + dst, src_mem->data + src, n);
+}
+
+void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
+                               const uint8_t *segment, uint64_t segment_size,
+                               uint64_t src, uint64_t n) {
+  if (src > segment_size || n > segment_size - src ||
+      !wasmc_memory_in_bounds(mem, dst, n))
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+  if (n > 0)
+    memcpy(mem->data + dst, segment + src, n);
+}

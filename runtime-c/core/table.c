@@ -1,0 +1,74 @@
+/* Tables of references (funcref or externref), bounds-checked on every use. */
+#include "wasmc_rt.h"
+
+#include <stdlib.h>
+
+/* The spec caps table sizes at 2^32-1; keep host allocations sane too. */
+#define TABLE_HARD_LIMIT 10000000u
+
+bool wasmc_table_init(wasmc_table *table, uint32_t initial, uint32_t max,
+                      bool has_max) {
+  memset(table, 0, sizeof *table);
+  if (initial > TABLE_HARD_LIMIT)
+    return false;
+  table->elements = calloc(initial ? initial : 1, sizeof(void *));
+  if (table->elements == NULL)
+    return false;
+  table->size = initial;
+  table->max = has_max ? max : UINT32_MAX;
+  table->has_max = has_max;
+  return true;
+}
+
+void wasmc_table_free(wasmc_table *table) {
+  free(table->elements);
+  table->elements = NULL;
+  table->size = 0;
+}
+
+uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init) {
+  uint32_t old_size = table->size;
+  if (delta > table->max - old_size || old_size + delta > TABLE_HARD_LIMIT)
+    return UINT32_MAX;
+  if (delta == 0)
+    return old_size;
+  uint32_t new_size = old_size + delta;
+  void **grown = realloc(table->elements, (size_t)new_size * sizeof(void *));
+  if (grown == NULL)
+    return UINT32_MAX;
+  for (uint32_t i = old_size; i < new_size; i++)
+    grown[i] = init;
+  table->elements = grown;
+  table->size = new_size;
+  return old_size;
+}
+
+static bool range_ok(uint32_t size, uint32_t start, uint32_t n) {
+  return start <= size && n <= size - start;
+}
+
+void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value,
+                      uint32_t n) {
+  if (!range_ok(table->size, dst, n))
+    wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);
+  for (uint32_t i = 0; i < n; i++)
+    table->elements[dst + i] = value;
+}
+
+void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst,
+                      wasmc_table *src_table, uint32_t src, uint32_t n) {
+  if (!range_ok(dst_table->size, dst, n) || !range_ok(src_table->size, src, n))
+    wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);
+  if (n > 0)
+    memmove(dst_table->elements + dst, src_table->elements + src,
+            (size_t)n * sizeof(void *));
+}
+
+void wasmc_table_init_segment(wasmc_table *table, uint32_t dst,
+                              void *const *segment, uint32_t segment_size,
+                              uint32_t src, uint32_t n) {
+  if (!range_ok(segment_size, src, n) || !range_ok(table->size, dst, n))
+    wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);
+  for (uint32_t i = 0; i < n; i++)
+    table->elements[dst + i] = segment[src + i];
+}

@@ -1,0 +1,156 @@
+/*
+ * Traps: a per-thread chain of jump targets, one per activation of wasm code,
+ * and the signal handler that turns guard-page faults into traps.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "wasmc_rt.h"
+#include "runtime_internal.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static _Thread_local wasmc_trap_frame *current_frame;
+_Thread_local uintptr_t wasmc_stack_limit;
+
+const char *wasmc_trap_message(wasmc_trap_kind kind) {
+  switch (kind) {
+  case WASMC_TRAP_NONE: return "no trap";
+  case WASMC_TRAP_UNREACHABLE: return "unreachable";
+  case WASMC_TRAP_INT_DIV_BY_ZERO: return "integer divide by zero";
+  case WASMC_TRAP_INT_OVERFLOW: return "integer overflow";
+  case WASMC_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+  case WASMC_TRAP_OOB_MEMORY: return "out of bounds memory access";
+  case WASMC_TRAP_OOB_TABLE: return "out of bounds table access";
+  case WASMC_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+  case WASMC_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+  case WASMC_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
+  case WASMC_TRAP_NULL_REFERENCE: return "null reference";
+  case WASMC_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
+  case WASMC_TRAP_HOST: return "host error";
+  case WASMC_TRAP_EXIT: return "exit";
+  }
+  return "unknown trap";
+}
+
+bool wasmc_trap_frame_push(wasmc_trap_frame *frame) {
+  if (wasmc_stack_limit == 0)
+    wasmc_thread_init();
+  frame->previous = current_frame;
+  frame->info.kind = WASMC_TRAP_NONE;
+  frame->info.function = NULL;
+  frame->info.exit_code = 0;
+  frame->info.detail[0] = '\0';
+  current_frame = frame;
+  return true;
+}
+
+void wasmc_trap_frame_pop(wasmc_trap_frame *frame) {
+  current_frame = frame->previous;
+}
+
+static WASMC_NORETURN void unwind(wasmc_trap_kind kind, const char *function,
+                                  int exit_code, const char *detail) {
+  wasmc_trap_frame *frame = current_frame;
+  if (frame == NULL) {
+    /* Wasm code ran outside any WASMC_TRY: a host bug, not a guest's. */
+    fprintf(stderr, "wasmc: trap outside of a trap frame: %s%s%s\n",
+            wasmc_trap_message(kind), function ? " in " : "",
+            function ? function : "");
+    abort();
+  }
+  frame->info.kind = kind;
+  frame->info.function = function;
+  frame->info.exit_code = exit_code;
+  if (detail)
+    snprintf(frame->info.detail, sizeof frame->info.detail, "%s", detail);
+  siglongjmp(frame->jump, 1);
+}
+
+void wasmc_trap(wasmc_trap_kind kind, const char *function) {
+  unwind(kind, function, 0, NULL);
+}
+
+void wasmc_trap_host(const char *detail) {
+  unwind(WASMC_TRAP_HOST, NULL, 0, detail);
+}
+
+void wasmc_trap_exit(int exit_code) {
+  unwind(WASMC_TRAP_EXIT, NULL, exit_code, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Guard-page faults                                                      */
+/* ---------------------------------------------------------------------- */
+
+static struct sigaction previous_segv, previous_bus;
+
+static void fault_handler(int signo, siginfo_t *info, void *context) {
+  if (current_frame != NULL &&
+      wasmc_guard_region_contains((uintptr_t)info->si_addr)) {
+    /* SA_NODEFER keeps the signal unblocked, so jumping out is safe. */
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+  }
+  /* Not ours: restore the previous disposition and let the fault recur. */
+  struct sigaction *previous = signo == SIGSEGV ? &previous_segv : &previous_bus;
+  if (previous->sa_flags & SA_SIGINFO) {
+    previous->sa_sigaction(signo, info, context);
+    return;
+  }
+  sigaction(signo, previous, NULL);
+}
+
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+
+static void install_fault_handlers(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_sigaction = fault_handler;
+  action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &previous_segv);
+  sigaction(SIGBUS, &action, &previous_bus);
+}
+
+void wasmc_install_fault_handlers(void) {
+  pthread_once(&handlers_once, install_fault_handlers);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Threads                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* Room left below the limit for host calls, the fault handler and libc. */
+#define STACK_RESERVE (256 * 1024)
+#define SIGNAL_STACK_SIZE (64 * 1024)
+
+void wasmc_thread_init(void) {
+  pthread_attr_t attr;
+  void *stack_low = NULL;
+  size_t stack_size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &stack_low, &stack_size);
+    pthread_attr_destroy(&attr);
+  }
+  if (stack_low == NULL || stack_size <= 2 * STACK_RESERVE) {
+    /* Unknown bounds: assume 1 MiB below the current frame. */
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    wasmc_stack_limit = here - (1024 * 1024 - STACK_RESERVE);
+  } else {
+    wasmc_stack_limit = (uintptr_t)stack_low + STACK_RESERVE;
+  }
+
+  /* A signal stack, so a fault near the stack limit can still be handled. */
+  static _Thread_local char *signal_stack;
+  if (signal_stack == NULL) {
+    signal_stack = malloc(SIGNAL_STACK_SIZE);
+    if (signal_stack != NULL) {
+      stack_t ss = {.ss_sp = signal_stack, .ss_size = SIGNAL_STACK_SIZE, .ss_flags = 0};
+      sigaltstack(&ss, NULL);
+    }
+  }
+  wasmc_install_fault_handlers();
+}
