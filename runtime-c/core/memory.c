@@ -37,6 +37,7 @@ bool wasmc_guard_region_contains(uintptr_t address) {
   return false;
 }
 
+#ifdef WASMC_BOUNDS_GUARD
 static bool guard_register(uintptr_t begin, uintptr_t end) {
   for (size_t i = 0; i < GUARD_SLOTS; i++) {
     uintptr_t expected = 0;
@@ -54,6 +55,8 @@ static void guard_unregister(uintptr_t begin) {
       return;
   }
 }
+
+#endif
 
 static uint64_t bytes_for(uint64_t pages) { return pages * WASMC_PAGE_SIZE; }
 
