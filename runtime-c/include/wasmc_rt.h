@@ -464,6 +464,139 @@ static inline uint64_t wasmc_f64_bits(double d) {
   return bits;
 }
 
+
+/* Integer division and remainder: the traps of the spec, C's UB avoided. */
+static inline uint32_t wasmc_i32_div_s(uint32_t a, uint32_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(a == 0x80000000u && b == 0xffffffffu))
+    wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);
+  return (uint32_t)((int32_t)a / (int32_t)b);
+}
+static inline uint32_t wasmc_i32_div_u(uint32_t a, uint32_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  return a / b;
+}
+static inline uint32_t wasmc_i32_rem_s(uint32_t a, uint32_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0xffffffffu)) return 0;
+  return (uint32_t)((int32_t)a % (int32_t)b);
+}
+static inline uint32_t wasmc_i32_rem_u(uint32_t a, uint32_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  return a % b;
+}
+static inline uint64_t wasmc_i64_div_s(uint64_t a, uint64_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull))
+    wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);
+  return (uint64_t)((int64_t)a / (int64_t)b);
+}
+static inline uint64_t wasmc_i64_div_u(uint64_t a, uint64_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  return a / b;
+}
+static inline uint64_t wasmc_i64_rem_s(uint64_t a, uint64_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == ~0ull)) return 0;
+  return (uint64_t)((int64_t)a % (int64_t)b);
+}
+static inline uint64_t wasmc_i64_rem_u(uint64_t a, uint64_t b, const char *fn) {
+  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  return a % b;
+}
+
+/* Bit counting and rotation. */
+static inline uint32_t wasmc_i32_clz(uint32_t x) { return x ? (uint32_t)__builtin_clz(x) : 32; }
+static inline uint32_t wasmc_i32_ctz(uint32_t x) { return x ? (uint32_t)__builtin_ctz(x) : 32; }
+static inline uint32_t wasmc_i32_popcnt(uint32_t x) { return (uint32_t)__builtin_popcount(x); }
+static inline uint64_t wasmc_i64_clz(uint64_t x) { return x ? (uint64_t)__builtin_clzll(x) : 64; }
+static inline uint64_t wasmc_i64_ctz(uint64_t x) { return x ? (uint64_t)__builtin_ctzll(x) : 64; }
+static inline uint64_t wasmc_i64_popcnt(uint64_t x) { return (uint64_t)__builtin_popcountll(x); }
+static inline uint32_t wasmc_i32_rotl(uint32_t x, uint32_t n) { n &= 31; return (x << n) | (x >> ((32 - n) & 31)); }
+static inline uint32_t wasmc_i32_rotr(uint32_t x, uint32_t n) { n &= 31; return (x >> n) | (x << ((32 - n) & 31)); }
+static inline uint64_t wasmc_i64_rotl(uint64_t x, uint64_t n) { n &= 63; return (x << n) | (x >> ((64 - n) & 63)); }
+static inline uint64_t wasmc_i64_rotr(uint64_t x, uint64_t n) { n &= 63; return (x >> n) | (x << ((64 - n) & 63)); }
+
+/*
+ * Floating point. min/max must propagate NaN and order -0 < +0; nearest
+ * rounds half to even; everything else maps to C directly (IEEE-754 on
+ * every supported host, no fast-math).
+ */
+#define WASMC_DEFINE_MINMAX(T, suffix, bits_t, to_bits)                      \
+  static inline T wasmc_##suffix##_min(T a, T b) {                           \
+    if (a != a || b != b) return a + b; /* NaN in, arithmetic NaN out */     \
+    if (a == b) return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? a : b; /* -0 < +0 */ \
+    return a < b ? a : b;                                                    \
+  }                                                                          \
+  static inline T wasmc_##suffix##_max(T a, T b) {                           \
+    if (a != a || b != b) return a + b;                                      \
+    if (a == b) return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? b : a;       \
+    return a > b ? a : b;                                                    \
+  }
+WASMC_DEFINE_MINMAX(float, f32, uint32_t, wasmc_f32_bits)
+WASMC_DEFINE_MINMAX(double, f64, uint64_t, wasmc_f64_bits)
+
+static inline float wasmc_f32_nearest(float x) { return __builtin_nearbyintf(x); }
+static inline double wasmc_f64_nearest(double x) { return __builtin_nearbyint(x); }
+static inline float wasmc_f32_copysign(float a, float b) {
+  return wasmc_f32_from_bits((wasmc_f32_bits(a) & 0x7fffffffu) | (wasmc_f32_bits(b) & 0x80000000u));
+}
+static inline double wasmc_f64_copysign(double a, double b) {
+  return wasmc_f64_from_bits((wasmc_f64_bits(a) & ~(1ull << 63)) | (wasmc_f64_bits(b) & (1ull << 63)));
+}
+static inline float wasmc_f32_abs(float a) { return wasmc_f32_from_bits(wasmc_f32_bits(a) & 0x7fffffffu); }
+static inline double wasmc_f64_abs(double a) { return wasmc_f64_from_bits(wasmc_f64_bits(a) & ~(1ull << 63)); }
+static inline float wasmc_f32_neg(float a) { return wasmc_f32_from_bits(wasmc_f32_bits(a) ^ 0x80000000u); }
+static inline double wasmc_f64_neg(double a) { return wasmc_f64_from_bits(wasmc_f64_bits(a) ^ (1ull << 63)); }
+
+/*
+ * Float to integer. The range tests are exact: each bound is a power of two
+ * representable in the source type; NaN fails every comparison.
+ */
+#define WASMC_DEFINE_TRUNC(name, F, I, lo_excl, hi_excl)                     \
+  static inline I wasmc_##name(F x, const char *fn) {                        \
+    if (WASMC_UNLIKELY(x != x)) wasmc_trap(WASMC_TRAP_INVALID_CONVERSION, fn); \
+    if (WASMC_UNLIKELY(!(x > (F)(lo_excl) && x < (F)(hi_excl))))             \
+      wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);                               \
+    return (I)x;                                                             \
+  }                                                                          \
+  static inline I wasmc_##name##_sat(F x) {                                  \
+    if (x != x) return 0;                                                    \
+    if (!(x > (F)(lo_excl))) return (I)(lo_excl##_SAT);                      \
+    if (!(x < (F)(hi_excl))) return (I)(hi_excl##_SAT);                      \
+    return (I)x;                                                             \
+  }
+/* Saturation results for each exclusive bound. */
+#define WASMC_I32_LO -2147483649.0
+#define WASMC_I32_LO_SAT INT32_MIN
+#define WASMC_I32_HI 2147483648.0
+#define WASMC_I32_HI_SAT INT32_MAX
+#define WASMC_U32_LO -1.0
+#define WASMC_U32_LO_SAT 0
+#define WASMC_U32_HI 4294967296.0
+#define WASMC_U32_HI_SAT UINT32_MAX
+#define WASMC_I64_LO -9223372036854777856.0
+#define WASMC_I64_LO_SAT INT64_MIN
+#define WASMC_I64_HI 9223372036854775808.0
+#define WASMC_I64_HI_SAT INT64_MAX
+#define WASMC_U64_LO -1.0
+#define WASMC_U64_LO_SAT 0
+#define WASMC_U64_HI 18446744073709551616.0
+#define WASMC_U64_HI_SAT UINT64_MAX
+/* f32 cannot represent -2^31-1 or -2^63-1; use the next float down. */
+#define WASMC_I32_LO_F32 -2147483904.0f
+#define WASMC_I32_LO_F32_SAT INT32_MIN
+#define WASMC_I64_LO_F32 -9223373136366403584.0f
+#define WASMC_I64_LO_F32_SAT INT64_MIN
+WASMC_DEFINE_TRUNC(i32_trunc_f32_s, float, int32_t, WASMC_I32_LO_F32, WASMC_I32_HI)
+WASMC_DEFINE_TRUNC(i32_trunc_f32_u, float, uint32_t, WASMC_U32_LO, WASMC_U32_HI)
+WASMC_DEFINE_TRUNC(i32_trunc_f64_s, double, int32_t, WASMC_I32_LO, WASMC_I32_HI)
+WASMC_DEFINE_TRUNC(i32_trunc_f64_u, double, uint32_t, WASMC_U32_LO, WASMC_U32_HI)
+WASMC_DEFINE_TRUNC(i64_trunc_f32_s, float, int64_t, WASMC_I64_LO_F32, WASMC_I64_HI)
+WASMC_DEFINE_TRUNC(i64_trunc_f32_u, float, uint64_t, WASMC_U64_LO, WASMC_U64_HI)
+WASMC_DEFINE_TRUNC(i64_trunc_f64_s, double, int64_t, WASMC_I64_LO, WASMC_I64_HI)
+WASMC_DEFINE_TRUNC(i64_trunc_f64_u, double, uint64_t, WASMC_U64_LO, WASMC_U64_HI)
+
 #ifdef __cplusplus
 }
 #endif

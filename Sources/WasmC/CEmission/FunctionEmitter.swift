@@ -1,0 +1,402 @@
+import WasmParser
+
+/// Translates one validated function body to C.
+///
+/// The operand stack lives in C locals named by depth and type (`i3` is the i32 at
+/// depth 3, `d0` the f64 at depth 0), so clang sees plain SSA-friendly scalars.
+/// Wasm blocks become braced C blocks with a label at their end (loops at their start);
+/// branches copy their values into the target's slots and `goto` the label.
+struct FunctionEmitter {
+    private enum FrameKind { case function, block, loop, `if` }
+
+    private struct Frame {
+        var kind: FrameKind
+        var label: String
+        var parameters: [ValueType]
+        var results: [ValueType]
+        /// Stack height below the block's parameters.
+        var base: Int
+        var hasElse = false
+
+        var labelTypes: [ValueType] { kind == .loop ? parameters : results }
+    }
+
+    let module: ValidatedModule
+    let function: ValidatedFunction
+    let names: ModuleNames
+
+    private var lines: [String] = []
+    private var indent = 1
+    private var frames: [Frame] = []
+    private var slots = Set<String>()
+    private var labelCounter = 0
+    /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
+    private var dead = false
+    private var deadNesting = 0
+
+    init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames) {
+        self.module = module
+        self.function = function
+        self.names = names
+    }
+
+    // MARK: Output helpers
+
+    private mutating func emit(_ line: String) {
+        lines.append(String(repeating: "  ", count: indent) + line)
+    }
+
+    private mutating func slot(_ type: ValueType, _ depth: Int) -> String {
+        let name = "\(type.signatureLetter)\(depth)"
+        slots.insert(name)
+        return name
+    }
+
+    private func local(_ index: UInt32) -> String { "l\(index)" }
+
+    private func localType(_ index: UInt32) -> ValueType {
+        let i = Int(index)
+        let parameters = function.signature.parameters
+        return i < parameters.count ? parameters[i] : function.locals[i - parameters.count]
+    }
+
+    private mutating func newLabel() -> String {
+        labelCounter += 1
+        return "L\(labelCounter)"
+    }
+
+    // MARK: Function
+
+    mutating func emitDefinition() -> String {
+        let signature = function.signature
+        let cName = names.functions[Int(function.index)]
+        frames = [Frame(kind: .function, label: "", parameters: [], results: signature.results, base: 0)]
+        for typed in function.body {
+            emitInstruction(typed)
+        }
+
+        var header: [String] = []
+        let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
+        header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
+        header.append(
+            "static \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
+        header.append("  instance *inst = (instance *)env;")
+        header.append("  (void)inst;")
+        for (offset, type) in function.locals.enumerated() {
+            header.append("  \(type.cType) l\(signature.parameters.count + offset) = \(type.zero);")
+        }
+        // Declare stack slots grouped by type, in a stable order.
+        let letters: [(Character, String, Bool)] = [
+            ("i", "uint32_t", false), ("j", "uint64_t", false), ("f", "float", false), ("d", "double", false),
+            ("r", "const wasmc_func", true), ("e", "void", true),
+        ]
+        for (letter, base, isPointer) in letters {
+            let names = slots.filter { $0.first == letter }.sorted { Int($0.dropFirst())! < Int($1.dropFirst())! }
+            if names.isEmpty { continue }
+            let declarators = names.map { isPointer ? "*\($0)" : $0 }
+            header.append("  \(base) \(declarators.joined(separator: ", "));")
+        }
+        header.append("  WASMC_CHECK_STACK();")
+        return (header + lines + ["}"]).joined(separator: "\n")
+    }
+
+    // MARK: Control flow
+
+    /// Copies the top values of the stack into the slots a branch to `frame` expects.
+    private mutating func moveBranchValues(to frame: Frame, height: Int) {
+        let types = frame.labelTypes
+        for (k, type) in types.enumerated() {
+            let destination = frame.base + k
+            let source = height - types.count + k
+            if destination != source {
+                emit("\(slot(type, destination)) = \(slot(type, source));")
+            }
+        }
+    }
+
+    private mutating func returnStatement(height: Int) -> String {
+        let results = function.signature.results
+        switch results.count {
+        case 0: return "return;"
+        case 1: return "return \(slot(results[0], height - 1));"
+        default:
+            var values: [String] = []
+            for (k, type) in results.enumerated() { values.append(slot(type, height - results.count + k)) }
+            return "return (\(function.signature.cReturnType)){\(values.joined(separator: ", "))};"
+        }
+    }
+
+    /// The statements of a branch to relative depth `depth`, as one line or a braced group.
+    private mutating func branch(_ depth: UInt32, height: Int) {
+        let frame = frames[frames.count - 1 - Int(depth)]
+        if frame.kind == .function {
+            emit(returnStatement(height: height))
+        } else {
+            moveBranchValues(to: frame, height: height)
+            emit("goto \(frame.label);")
+        }
+    }
+
+    private func blockSignature(_ type: BlockType) -> FunctionSignature {
+        switch type {
+        case .empty: FunctionSignature(parameters: [], results: [])
+        case .type(let valueType): FunctionSignature(parameters: [], results: [(try? ModuleDecoder.valueType(valueType)) ?? .i32])
+        case .funcType(let index): module.module.types[Int(index)]
+        }
+    }
+
+    // MARK: Instructions
+
+    private mutating func emitInstruction(_ typed: TypedInstruction) {
+        let h = typed.height
+        let instruction = typed.instruction
+        if dead {
+            switch instruction {
+            case .block, .loop, .if:
+                deadNesting += 1
+                return
+            case .else where deadNesting > 0:
+                return
+            case .end where deadNesting > 0:
+                deadNesting -= 1
+                return
+            case .else, .end:
+                break
+            default:
+                return
+            }
+        }
+
+        switch instruction {
+        case .unreachable:
+            emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__);")
+            dead = true
+        case .nop:
+            break
+        case .block(let type):
+            let signature = blockSignature(type)
+            let label = newLabel()
+            frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
+            emit("{ /* block \(label) */")
+            indent += 1
+        case .loop(let type):
+            let signature = blockSignature(type)
+            let label = newLabel()
+            frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
+            emit("\(label):; /* loop */")
+            emit("{")
+            indent += 1
+        case .if(let type):
+            let signature = blockSignature(type)
+            let label = newLabel()
+            let condition = slot(.i32, h - 1)
+            frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))
+            emit("if (\(condition)) { /* if \(label) */")
+            indent += 1
+        case .else:
+            frames[frames.count - 1].hasElse = true
+            dead = false
+            indent -= 1
+            emit("} else {")
+            indent += 1
+        case .end:
+            let frame = frames.removeLast()
+            let wasDead = dead
+            dead = false
+            switch frame.kind {
+            case .function:
+                if !wasDead { emit(returnStatement(height: h)) }
+            case .block, .if:
+                indent -= 1
+                emit("}")
+                emit("\(frame.label):;")
+            case .loop:
+                indent -= 1
+                emit("}")
+            }
+        case .br(let depth):
+            branch(depth, height: h)
+            dead = true
+        case .brIf(let depth):
+            emit("if (\(slot(.i32, h - 1))) {")
+            indent += 1
+            branch(depth, height: h - 1)
+            indent -= 1
+            emit("}")
+        case .brTable(let targets):
+            emit("switch (\(slot(.i32, h - 1))) {")
+            var cases: [UInt32: [Int]] = [:]
+            var order: [UInt32] = []
+            for (value, depth) in targets.labelIndices.enumerated() where depth != targets.defaultIndex {
+                if cases[depth] == nil { order.append(depth) }
+                cases[depth, default: []].append(value)
+            }
+            for depth in order {
+                emit(cases[depth]!.map { "case \($0):" }.joined(separator: " ") + " {")
+                indent += 1
+                branch(depth, height: h - 1)
+                indent -= 1
+                emit("}")
+            }
+            emit("default: {")
+            indent += 1
+            branch(targets.defaultIndex, height: h - 1)
+            indent -= 1
+            emit("}")
+            emit("}")
+            dead = true
+        case .return:
+            emit(returnStatement(height: h))
+            dead = true
+        case .call(let index):
+            emitCall(index: index, height: h)
+        case .callIndirect(let typeIndex, let tableIndex):
+            emitIndirectCall(typeIndex: typeIndex, tableIndex: tableIndex, height: h)
+        case .drop:
+            break
+        case .select, .typedSelect:
+            let type = typed.operandType ?? .i32
+            let result = slot(type, h - 3)
+            emit("\(result) = \(slot(.i32, h - 1)) ? \(result) : \(slot(type, h - 2));")
+        case .localGet(let index):
+            emit("\(slot(localType(index), h)) = \(local(index));")
+        case .localSet(let index):
+            emit("\(local(index)) = \(slot(localType(index), h - 1));")
+        case .localTee(let index):
+            emit("\(local(index)) = \(slot(localType(index), h - 1));")
+        case .globalGet(let index):
+            let type = module.globals[Int(index)].valueType
+            emit("\(slot(type, h)) = \(names.globalAccess(index, module: module)).\(type.valueField);")
+        case .globalSet(let index):
+            let type = module.globals[Int(index)].valueType
+            emit("\(names.globalAccess(index, module: module)).\(type.valueField) = \(slot(type, h - 1));")
+        case .load(let op, let memarg):
+            let (type, _) = OperatorTypes.load(op)!
+            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(inst->memory\(memarg.memory), \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
+        case .store(let op, let memarg):
+            let (type, _) = OperatorTypes.store(op)!
+            emit("wasmc_\(CExpressions.storeName(op))(inst->memory\(memarg.memory), \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
+        case .memorySize(let memory):
+            emit("\(slot(.i32, h)) = (uint32_t)inst->memory\(memory)->pages;")
+        case .memoryGrow(let memory):
+            let operand = slot(.i32, h - 1)
+            emit("\(operand) = wasmc_memory_grow(inst->memory\(memory), \(operand));")
+        case .i32Const(let value):
+            emit("\(slot(.i32, h)) = \(UInt32(bitPattern: value))u;")
+        case .i64Const(let value):
+            emit("\(slot(.i64, h)) = \(UInt64(bitPattern: value))ull;")
+        case .f32Const(let value):
+            emit("\(slot(.f32, h)) = \(CExpressions.f32Literal(value.bitPattern));")
+        case .f64Const(let value):
+            emit("\(slot(.f64, h)) = \(CExpressions.f64Literal(value.bitPattern));")
+        case .refNull(let heapType):
+            let type: ValueType = heapType == .abstract(.externRef) ? .externref : .funcref
+            emit("\(slot(type, h)) = NULL;")
+        case .refIsNull:
+            let type = typed.operandType ?? .funcref
+            emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
+        case .refFunc(let index):
+            emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
+        case .i32Eqz:
+            emit("\(slot(.i32, h - 1)) = \(slot(.i32, h - 1)) == 0;")
+        case .i64Eqz:
+            emit("\(slot(.i32, h - 1)) = \(slot(.i64, h - 1)) == 0;")
+        case .cmp(let op):
+            let type = OperatorTypes.comparison(op)
+            let expression = CExpressions.comparison(op, slot(type, h - 2), slot(type, h - 1))
+            emit("\(slot(.i32, h - 2)) = \(expression);")
+        case .unary(let op):
+            let type = OperatorTypes.unary(op)
+            let operand = slot(type, h - 1)
+            emit("\(operand) = \(CExpressions.unary(op, operand));")
+        case .binary(let op):
+            let type = OperatorTypes.binary(op)
+            let left = slot(type, h - 2)
+            emit("\(left) = \(CExpressions.binary(op, left, slot(type, h - 1)));")
+        case .conversion(let op):
+            let (from, to) = OperatorTypes.conversion(op)
+            emit("\(slot(to, h - 1)) = \(CExpressions.conversion(op, slot(from, h - 1)));")
+        case .memoryInit(let data, let memory):
+            emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), data_segment_\(data), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .dataDrop(let data):
+            emit("inst->data_size[\(data)] = 0;")
+        case .memoryCopy(let destination, let source):
+            emit("wasmc_memory_copy(inst->memory\(destination), \(slot(.i32, h - 3)), inst->memory\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .memoryFill(let memory):
+            emit("wasmc_memory_fill(inst->memory\(memory), \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .tableInit(let element, let table):
+            emit("wasmc_table_init_segment(inst->table\(table), \(slot(.i32, h - 3)), inst->elem\(element), inst->elem\(element)_size, \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .elemDrop(let element):
+            emit("inst->elem\(element)_size = 0;")
+        case .tableCopy(let destination, let source):
+            emit("wasmc_table_copy(inst->table\(destination), \(slot(.i32, h - 3)), inst->table\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .tableFill(let table):
+            let type = module.tables[Int(table)].elementType
+            emit("wasmc_table_fill(inst->table\(table), \(slot(.i32, h - 3)), (void *)(uintptr_t)\(slot(type, h - 2)), \(slot(.i32, h - 1)));")
+        case .tableGet(let table):
+            let type = module.tables[Int(table)].elementType
+            emit("\(slot(type, h - 1)) = (\(type.cType))wasmc_table_get(inst->table\(table), \(slot(.i32, h - 1)), __func__);")
+        case .tableSet(let table):
+            let type = module.tables[Int(table)].elementType
+            emit("wasmc_table_set(inst->table\(table), \(slot(.i32, h - 2)), (void *)(uintptr_t)\(slot(type, h - 1)), __func__);")
+        case .tableGrow(let table):
+            let type = module.tables[Int(table)].elementType
+            emit("\(slot(.i32, h - 2)) = wasmc_table_grow(inst->table\(table), \(slot(.i32, h - 1)), (void *)(uintptr_t)\(slot(type, h - 2)));")
+        case .tableSize(let table):
+            emit("\(slot(.i32, h)) = inst->table\(table)->size;")
+        default:
+            // The validator admits nothing else.
+            emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__); /* unsupported: \(instruction) */")
+        }
+    }
+
+    /// Assigns a call's results (a C expression) to the result slots starting at `base`.
+    private mutating func assignResults(_ call: String, _ signature: FunctionSignature, base: Int) {
+        switch signature.results.count {
+        case 0:
+            emit("\(call);")
+        case 1:
+            emit("\(slot(signature.results[0], base)) = \(call);")
+        default:
+            emit("{")
+            emit("  \(signature.cReturnType) results = \(call);")
+            for (k, type) in signature.results.enumerated() {
+                emit("  \(slot(type, base + k)) = results.r\(k);")
+            }
+            emit("}")
+        }
+    }
+
+    private mutating func arguments(_ signature: FunctionSignature, top: Int) -> [String] {
+        let count = signature.parameters.count
+        return signature.parameters.enumerated().map { slot($0.element, top - count + $0.offset) }
+    }
+
+    private mutating func emitCall(index: UInt32, height h: Int) {
+        let signature = module.functionSignatures[Int(index)]
+        let args = arguments(signature, top: h)
+        let base = h - signature.parameters.count
+        if Int(index) < module.importedFunctionCount {
+            let target = "inst->funcs[\(index)]"
+            let call = "((\(signature.cPointerType))\(target).code)(\((["\(target).env"] + args).joined(separator: ", ")))"
+            assignResults(call, signature, base: base)
+        } else {
+            let call = "\(names.functions[Int(index)])(\((["inst"] + args).joined(separator: ", ")))"
+            assignResults(call, signature, base: base)
+        }
+    }
+
+    private mutating func emitIndirectCall(typeIndex: UInt32, tableIndex: UInt32, height h: Int) {
+        let signature = module.module.types[Int(typeIndex)]
+        let args = arguments(signature, top: h - 1)
+        let base = h - 1 - signature.parameters.count
+        let index = slot(.i32, h - 1)
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = wasmc_indirect_target(inst->table\(tableIndex), \(index), \(names.signatureConstant(signature)), __func__);")
+        let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
+        assignResults(call, signature, base: base)
+        indent -= 1
+        emit("}")
+    }
+}

@@ -1,0 +1,159 @@
+import WasmParser
+
+/// A WebAssembly 2.0 value type, as wasmc compiles it.
+public enum ValueType: Hashable, Sendable, CustomStringConvertible {
+    case i32, i64, f32, f64, funcref, externref
+
+    public var isReference: Bool { self == .funcref || self == .externref }
+
+    /// The letter used in canonical signature strings (see `wasmc_func.type`).
+    public var signatureLetter: Character {
+        switch self {
+        case .i32: "i"
+        case .i64: "j"
+        case .f32: "f"
+        case .f64: "d"
+        case .funcref: "r"
+        case .externref: "e"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .i32: "i32"
+        case .i64: "i64"
+        case .f32: "f32"
+        case .f64: "f64"
+        case .funcref: "funcref"
+        case .externref: "externref"
+        }
+    }
+}
+
+/// A function signature.
+public struct FunctionSignature: Hashable, Sendable, CustomStringConvertible {
+    public var parameters: [ValueType]
+    public var results: [ValueType]
+
+    public init(parameters: [ValueType], results: [ValueType]) {
+        self.parameters = parameters
+        self.results = results
+    }
+
+    /// The canonical signature string shared by generated code and the runtime, e.g. `"ij>f"`.
+    public var canonicalString: String {
+        String(parameters.map(\.signatureLetter)) + ">" + String(results.map(\.signatureLetter))
+    }
+
+    public var description: String {
+        "(\(parameters.map(\.description).joined(separator: ", "))) -> (\(results.map(\.description).joined(separator: ", ")))"
+    }
+}
+
+/// Table or memory limits, in elements or 64 KiB pages.
+public struct Limits: Hashable, Sendable {
+    public var min: UInt64
+    public var max: UInt64?
+}
+
+public struct TableType: Hashable, Sendable {
+    public var elementType: ValueType
+    public var limits: Limits
+}
+
+public struct GlobalType: Hashable, Sendable {
+    public var valueType: ValueType
+    public var isMutable: Bool
+}
+
+public enum ExternalKind: String, Sendable {
+    case function, table, memory, global
+}
+
+public struct ModuleImport: Sendable {
+    public enum Descriptor: Sendable {
+        case function(typeIndex: UInt32)
+        case table(TableType)
+        case memory(Limits)
+        case global(GlobalType)
+    }
+    public var module: String
+    public var name: String
+    public var descriptor: Descriptor
+
+    public var kind: ExternalKind {
+        switch descriptor {
+        case .function: .function
+        case .table: .table
+        case .memory: .memory
+        case .global: .global
+        }
+    }
+}
+
+public struct ModuleExport: Sendable {
+    public var name: String
+    public var kind: ExternalKind
+    public var index: UInt32
+}
+
+/// A constant expression with the byte offset where it starts, for error messages.
+public struct ConstantExpression: Sendable {
+    public var instructions: [Instruction]
+    public var offset: Int
+}
+
+public struct DefinedGlobal: Sendable {
+    public var type: GlobalType
+    public var initializer: ConstantExpression
+}
+
+public struct ElementSegmentDefinition: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case declarative
+        case active(table: UInt32, offset: ConstantExpression)
+    }
+    public var elementType: ValueType
+    public var items: [ConstantExpression]
+    public var mode: Mode
+}
+
+public struct DataSegmentDefinition: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case active(memory: UInt32, offset: ConstantExpression)
+    }
+    public var bytes: [UInt8]
+    public var mode: Mode
+}
+
+/// The code of one defined function, still undecoded.
+public struct FunctionBody: Sendable {
+    public var locals: [ValueType]
+    public var code: Code
+    /// Byte offset of the body in the module, for error messages.
+    public var offset: Int
+}
+
+/// A decoded (not yet validated) module: every section, in spec terms.
+public struct WasmModule: Sendable {
+    public var types: [FunctionSignature] = []
+    public var imports: [ModuleImport] = []
+    /// Type index of each defined (non-imported) function.
+    public var functionTypeIndices: [UInt32] = []
+    public var tables: [TableType] = []
+    public var memories: [Limits] = []
+    public var globals: [DefinedGlobal] = []
+    public var exports: [ModuleExport] = []
+    public var start: UInt32?
+    public var elements: [ElementSegmentDefinition] = []
+    public var data: [DataSegmentDefinition] = []
+    public var dataCount: UInt32?
+    public var bodies: [FunctionBody] = []
+    /// Function names from the `name` custom section, by function index.
+    public var functionNames: [UInt32: String] = [:]
+    public var moduleName: String?
+
+    public init() {}
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A failure of an external tool (clang, the linker, a generated program).
+public struct ToolchainError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Runs clang: finds it, compiles C to objects (in parallel), links executables.
+public struct Clang: Sendable {
+    public var executable: String
+
+    /// Finds clang: `$CC` if set, else `clang` on `PATH`, else the Swift toolchain's.
+    public static func find() throws(ToolchainError) -> Clang {
+        let environment = ProcessInfo.processInfo.environment
+        if let cc = environment["CC"], !cc.isEmpty { return Clang(executable: cc) }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/clang"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return Clang(executable: candidate) }
+        }
+        for candidate in ["/opt/swift/usr/bin/clang", "/usr/bin/clang"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return Clang(executable: candidate)
+        }
+        throw ToolchainError("clang not found: install clang or set CC")
+    }
+
+    /// Compiles one C file to an object file.
+    public func compile(
+        _ source: String, to object: String, includeDirectories: [String], defines: [String] = [],
+        optimization: String = "-O2", extraFlags: [String] = []
+    ) throws(ToolchainError) {
+        var arguments = ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
+        arguments += Self.warningFlags
+        arguments += includeDirectories.map { "-I\($0)" }
+        arguments += defines.map { "-D\($0)" }
+        arguments += extraFlags
+        try run(arguments, what: "compiling \(source)")
+    }
+
+    /// Compiles several C files, `jobs` at a time. Throws the first failure.
+    public func compileAll(
+        _ units: [(source: String, object: String)], includeDirectories: [String], defines: [String] = [],
+        optimization: String = "-O2", extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(ToolchainError) {
+        let failures = ErrorBox()
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, jobs)
+        for unit in units {
+            queue.addOperation {
+                do {
+                    try self.compile(
+                        unit.source, to: unit.object, includeDirectories: includeDirectories, defines: defines,
+                        optimization: optimization, extraFlags: extraFlags)
+                } catch {
+                    failures.record(error)
+                }
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        if let first = failures.first { throw first }
+    }
+
+    /// Links objects and libraries into an executable.
+    public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
+        try run(objects + ["-o", output] + flags, what: "linking \(output)")
+    }
+
+    /// Generated code is correct C; these warnings only flag its deliberate idioms.
+    static let warningFlags = [
+        "-Wno-unused-label", "-Wno-unused-variable", "-Wno-unused-but-set-variable",
+        "-Wno-return-type", "-Wno-unused-function", "-Wno-incompatible-function-pointer-types",
+        "-Wno-cast-function-type-mismatch", "-Wno-tautological-compare", "-Wno-parentheses-equality",
+        "-Wno-unused-value", "-fno-strict-aliasing", "-fwrapv",
+    ]
+
+    func run(_ arguments: [String], what: String) throws(ToolchainError) {
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner.run(executable, arguments)
+        } catch {
+            throw ToolchainError("\(what): cannot start \(executable): \(error)")
+        }
+        guard result.status == 0 else {
+            let log = result.standardError.split(separator: "\n").prefix(30).joined(separator: "\n")
+            throw ToolchainError("\(what) failed (exit \(result.status)):\n\(log)")
+        }
+    }
+}
+
+/// Collects errors from concurrent work.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [ToolchainError] = []
+
+    func record(_ error: Error) {
+        lock.lock()
+        errors.append(error as? ToolchainError ?? ToolchainError("\(error)"))
+        lock.unlock()
+    }
+
+    var first: ToolchainError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.first
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where the C runtime lives and how to build it for a bounds strategy.
+public struct RuntimeLibrary: Sendable {
+    /// The `runtime-c` directory.
+    public var root: String
+
+    /// Finds `runtime-c`: `$WASMC_RUNTIME_DIR`, else next to this package's sources.
+    public static func locate() throws(ToolchainError) -> RuntimeLibrary {
+        if let directory = ProcessInfo.processInfo.environment["WASMC_RUNTIME_DIR"], !directory.isEmpty {
+            return RuntimeLibrary(root: directory)
+        }
+        // Sources/WasmC/Toolchain/RuntimeLibrary.swift → package root.
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let candidate = packageRoot.appendingPathComponent("runtime-c").path
+        guard FileManager.default.fileExists(atPath: candidate + "/include/wasmc_rt.h") else {
+            throw ToolchainError("runtime-c not found at \(candidate); set WASMC_RUNTIME_DIR")
+        }
+        return RuntimeLibrary(root: candidate)
+    }
+
+    public var includeDirectory: String { root + "/include" }
+
+    /// The package root (parent of `runtime-c`).
+    public var packageRoot: String { URL(fileURLWithPath: root).deletingLastPathComponent().path }
+
+    /// C sources of the core runtime (traps, memories, tables, linking).
+    public var coreSources: [String] { Self.cFiles(in: root + "/core") }
+
+    static func cFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".c") }.sorted().map { directory + "/" + $0 }
+    }
+
+    /// Builds the core runtime objects for a bounds strategy into `directory` (reused when up to date).
+    public func buildCore(
+        guardPages: Bool, into directory: String, clang: Clang, optimization: String = "-O2"
+    ) throws(ToolchainError) -> [String] {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var units: [(source: String, object: String)] = []
+        var objects: [String] = []
+        for source in coreSources {
+            let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+            let object = "\(directory)/\(name)\(guardPages ? "-guard" : "-explicit")\(optimization).o"
+            objects.append(object)
+            if !Self.isUpToDate(object, sources: [source] + Self.headers(in: root + "/include") + [root + "/core/runtime_internal.h"]) {
+                units.append((source, object))
+            }
+        }
+        try clang.compileAll(
+            units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
+            optimization: optimization)
+        return objects
+    }
+
+    static func headers(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".h") }.map { directory + "/" + $0 }
+    }
+
+    static func isUpToDate(_ output: String, sources: [String]) -> Bool {
+        let manager = FileManager.default
+        guard let outputDate = (try? manager.attributesOfItem(atPath: output))?[.modificationDate] as? Date else {
+            return false
+        }
+        for source in sources {
+            if let date = (try? manager.attributesOfItem(atPath: source))?[.modificationDate] as? Date, date > outputDate {
+                return false
+            }
+        }
+        return true
+    }
+}

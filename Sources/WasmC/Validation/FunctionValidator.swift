@@ -1,0 +1,402 @@
+import WasmParser
+import WasmTypes
+
+/// Collects a body's instructions with their byte offsets.
+struct InstructionCollector: AnyInstructionVisitor {
+    typealias VisitorError = WasmParserError
+    var binaryOffset: Int = 0
+    var instructions: [(Instruction, Int)] = []
+
+    mutating func visit(_ instruction: Instruction) throws(WasmParserError) {
+        instructions.append((instruction, binaryOffset))
+    }
+}
+
+/// What a function body may refer to (spec "contexts").
+struct ValidationContext {
+    var types: [FunctionSignature]
+    var functions: [FunctionSignature]
+    var tables: [TableType]
+    var memories: [Limits]
+    var globals: [GlobalType]
+    var elementTypes: [ValueType]
+    var dataCount: UInt32?
+    /// Functions that may be named by `ref.func` in code (spec C.refs).
+    var declaredReferences: Set<UInt32>
+}
+
+/// Type-checks one function body with the algorithm of the spec's validation appendix,
+/// recording the operand stack height at every instruction for the C emitter.
+struct FunctionValidator {
+    private enum FrameKind { case function, block, loop, `if`, `else` }
+
+    private struct ControlFrame {
+        var kind: FrameKind
+        var parameters: [ValueType]
+        var results: [ValueType]
+        var height: Int
+        var unreachable = false
+
+        var labelTypes: [ValueType] { kind == .loop ? parameters : results }
+    }
+
+    let context: ValidationContext
+    let signature: FunctionSignature
+    let locals: [ValueType]
+    let location: String
+
+    /// `nil` stands for an unknown type, produced by popping in unreachable code.
+    private var operands: [ValueType?] = []
+    private var frames: [ControlFrame] = []
+    private var offset = 0
+    private var output: [TypedInstruction] = []
+
+    init(context: ValidationContext, signature: FunctionSignature, locals: [ValueType], location: String) {
+        self.context = context
+        self.signature = signature
+        self.locals = locals
+        self.location = location
+    }
+
+    private func error(_ message: String) -> ValidationError {
+        ValidationError(location: location, offset: offset, message: message)
+    }
+
+    mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
+        var parser = ExpressionParser(code: body.code)
+        var collector = InstructionCollector()
+        do {
+            while let visit = try parser.parse() {
+                try visit(visitor: &collector)
+            }
+        } catch {
+            // A truncated or undecodable body is malformed; report it where it happened.
+            throw ValidationError(location: location, offset: parser.offset, message: "malformed: \(error)")
+        }
+        frames = [ControlFrame(kind: .function, parameters: [], results: signature.results, height: 0)]
+        for (instruction, instructionOffset) in collector.instructions {
+            offset = instructionOffset
+            guard !frames.isEmpty else { throw error("malformed: instructions after the end of the function") }
+            let height = operands.count
+            let operandType = try check(instruction)
+            output.append(
+                TypedInstruction(instruction: instruction, height: height, operandType: operandType, offset: instructionOffset))
+        }
+        guard frames.isEmpty else { throw error("malformed: END opcode expected") }
+        return output
+    }
+
+    // MARK: Operand stack
+
+    private mutating func push(_ type: ValueType?) { operands.append(type) }
+    private mutating func push(_ types: [ValueType]) { for type in types { operands.append(type) } }
+
+    private mutating func pop() throws(ValidationError) -> ValueType? {
+        let frame = frames[frames.count - 1]
+        if operands.count == frame.height {
+            if frame.unreachable { return nil }
+            throw error("type mismatch: operand stack underflow")
+        }
+        return operands.removeLast()
+    }
+
+    @discardableResult
+    private mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
+        let actual = try pop()
+        if let actual, actual != expected {
+            throw error("type mismatch: expected \(expected), got \(actual)")
+        }
+        return actual ?? expected
+    }
+
+    private mutating func pop(_ types: [ValueType]) throws(ValidationError) {
+        for type in types.reversed() { try pop(type) }
+    }
+
+    private mutating func pushFrame(_ kind: FrameKind, _ parameters: [ValueType], _ results: [ValueType]) {
+        frames.append(ControlFrame(kind: kind, parameters: parameters, results: results, height: operands.count))
+        push(parameters)
+    }
+
+    private mutating func popFrame() throws(ValidationError) -> ControlFrame {
+        guard let frame = frames.last else { throw error("unexpected end") }
+        try pop(frame.results)
+        if operands.count != frame.height { throw error("type mismatch: values remaining on the stack at end of block") }
+        frames.removeLast()
+        return frame
+    }
+
+    private mutating func markUnreachable() {
+        operands.removeSubrange(frames[frames.count - 1].height...)
+        frames[frames.count - 1].unreachable = true
+    }
+
+    private func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
+        guard depth < frames.count else { throw error("unknown label \(depth)") }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    // MARK: Index spaces
+
+    private func blockSignature(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
+        switch type {
+        case .empty: return FunctionSignature(parameters: [], results: [])
+        case .type(let valueType):
+            do {
+                return FunctionSignature(parameters: [], results: [try ModuleDecoder.valueType(valueType)])
+            } catch { throw self.error("unsupported block type \(valueType)") }
+        case .funcType(let index):
+            guard index < context.types.count else { throw error("unknown type \(index)") }
+            return context.types[Int(index)]
+        }
+    }
+
+    private func local(_ index: UInt32) throws(ValidationError) -> ValueType {
+        let all = signature.parameters.count + locals.count
+        guard index < all else { throw error("unknown local \(index)") }
+        let i = Int(index)
+        return i < signature.parameters.count ? signature.parameters[i] : locals[i - signature.parameters.count]
+    }
+
+    private func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
+        guard index < context.globals.count else { throw error("unknown global \(index)") }
+        return context.globals[Int(index)]
+    }
+
+    private func table(_ index: UInt32) throws(ValidationError) -> TableType {
+        guard index < context.tables.count else { throw error("unknown table \(index)") }
+        return context.tables[Int(index)]
+    }
+
+    private func checkMemory(_ index: UInt32) throws(ValidationError) {
+        guard index < context.memories.count else { throw error("unknown memory \(index)") }
+    }
+
+    private func checkDataSegment(_ index: UInt32) throws(ValidationError) {
+        guard let count = context.dataCount else { throw error("malformed: data count section required") }
+        guard index < count else { throw error("unknown data segment \(index)") }
+    }
+
+    private func elementType(_ index: UInt32) throws(ValidationError) -> ValueType {
+        guard index < context.elementTypes.count else { throw error("unknown elem segment \(index)") }
+        return context.elementTypes[Int(index)]
+    }
+
+    private func checkAlignment(_ memarg: MemArg, bytes: UInt32) throws(ValidationError) {
+        try checkMemory(memarg.memory)
+        guard memarg.align < 32, (1 << memarg.align) <= bytes else {
+            throw error("alignment must not be larger than natural")
+        }
+    }
+
+    // MARK: Instructions
+
+    /// Checks one instruction and applies its effect; returns the operand type to record.
+    private mutating func check(_ instruction: Instruction) throws(ValidationError) -> ValueType? {
+        switch instruction {
+        case .unreachable:
+            markUnreachable()
+        case .nop:
+            break
+        case .block(let type), .loop(let type):
+            let blockType = try blockSignature(type)
+            try pop(blockType.parameters)
+            if case .loop = instruction {
+                pushFrame(.loop, blockType.parameters, blockType.results)
+            } else {
+                pushFrame(.block, blockType.parameters, blockType.results)
+            }
+        case .if(let type):
+            let blockType = try blockSignature(type)
+            try pop(.i32)
+            try pop(blockType.parameters)
+            pushFrame(.if, blockType.parameters, blockType.results)
+        case .else:
+            guard let last = frames.last, last.kind == .if else { throw error("else without a matching if") }
+            let frame = try popFrame()
+            pushFrame(.else, frame.parameters, frame.results)
+        case .end:
+            let frame = try popFrame()
+            if frame.kind == .if, frame.parameters != frame.results {
+                throw error("type mismatch: if without else must leave its parameters unchanged")
+            }
+            push(frame.results)
+        case .br(let depth):
+            try pop(try label(depth).labelTypes)
+            markUnreachable()
+        case .brIf(let depth):
+            try pop(.i32)
+            let types = try label(depth).labelTypes
+            try pop(types)
+            push(types)
+        case .brTable(let targets):
+            try pop(.i32)
+            let defaultTypes = try label(targets.defaultIndex).labelTypes
+            for depth in targets.labelIndices {
+                let types = try label(depth).labelTypes
+                guard types.count == defaultTypes.count else { throw error("type mismatch: br_table targets differ in arity") }
+                let saved = operands
+                try pop(types)
+                operands = saved
+            }
+            try pop(defaultTypes)
+            markUnreachable()
+        case .return:
+            try pop(signature.results)
+            markUnreachable()
+        case .call(let index):
+            guard index < context.functions.count else { throw error("unknown function \(index)") }
+            let callee = context.functions[Int(index)]
+            try pop(callee.parameters)
+            push(callee.results)
+        case .callIndirect(let typeIndex, let tableIndex):
+            let table = try table(tableIndex)
+            guard table.elementType == .funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try pop(.i32)
+            try pop(callee.parameters)
+            push(callee.results)
+        case .drop:
+            return try pop()
+        case .select:
+            try pop(.i32)
+            let first = try pop()
+            let second = try pop()
+            if let first, first.isReference { throw error("type mismatch: select needs a type for references") }
+            if let second, second.isReference { throw error("type mismatch: select needs a type for references") }
+            if let first, let second, first != second { throw error("type mismatch: select operands differ") }
+            let type = first ?? second
+            push(type)
+            return type
+        case .typedSelect(let wasmType):
+            let type: ValueType
+            do { type = try ModuleDecoder.valueType(wasmType) } catch { throw self.error("unsupported type in select") }
+            try pop(.i32)
+            try pop(type)
+            try pop(type)
+            push(type)
+            return type
+        case .localGet(let index):
+            push(try local(index))
+        case .localSet(let index):
+            try pop(try local(index))
+        case .localTee(let index):
+            let type = try local(index)
+            try pop(type)
+            push(type)
+        case .globalGet(let index):
+            push(try global(index).valueType)
+        case .globalSet(let index):
+            let global = try global(index)
+            guard global.isMutable else { throw error("global is immutable") }
+            try pop(global.valueType)
+        case .load(let op, let memarg):
+            guard let (type, bytes) = OperatorTypes.load(op) else { throw error("unsupported instruction \(instruction)") }
+            try checkAlignment(memarg, bytes: bytes)
+            try pop(.i32)
+            push(type)
+        case .store(let op, let memarg):
+            guard let (type, bytes) = OperatorTypes.store(op) else { throw error("unsupported instruction \(instruction)") }
+            try checkAlignment(memarg, bytes: bytes)
+            try pop(type)
+            try pop(.i32)
+        case .memorySize(let memory):
+            try checkMemory(memory)
+            push(.i32)
+        case .memoryGrow(let memory):
+            try checkMemory(memory)
+            try pop(.i32)
+            push(.i32)
+        case .i32Const: push(.i32)
+        case .i64Const: push(.i64)
+        case .f32Const: push(.f32)
+        case .f64Const: push(.f64)
+        case .refNull(let heapType):
+            switch heapType {
+            case .abstract(.funcRef): push(.funcref)
+            case .abstract(.externRef): push(.externref)
+            default: throw error("unsupported reference type \(heapType)")
+            }
+        case .refIsNull:
+            let type = try pop()
+            if let type, !type.isReference { throw error("type mismatch: ref.is_null needs a reference") }
+            push(.i32)
+            return type
+        case .refFunc(let index):
+            guard index < context.functions.count else { throw error("unknown function \(index)") }
+            guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
+            push(.funcref)
+        case .i32Eqz:
+            try pop(.i32)
+            push(.i32)
+        case .i64Eqz:
+            try pop(.i64)
+            push(.i32)
+        case .cmp(let op):
+            let type = OperatorTypes.comparison(op)
+            try pop(type)
+            try pop(type)
+            push(.i32)
+        case .unary(let op):
+            let type = OperatorTypes.unary(op)
+            try pop(type)
+            push(type)
+        case .binary(let op):
+            let type = OperatorTypes.binary(op)
+            try pop(type)
+            try pop(type)
+            push(type)
+        case .conversion(let op):
+            let (from, to) = OperatorTypes.conversion(op)
+            try pop(from)
+            push(to)
+        case .memoryInit(let data, let memory):
+            try checkMemory(memory)
+            try checkDataSegment(data)
+            try pop([.i32, .i32, .i32])
+        case .dataDrop(let data):
+            try checkDataSegment(data)
+        case .memoryCopy(let destination, let source):
+            try checkMemory(destination)
+            try checkMemory(source)
+            try pop([.i32, .i32, .i32])
+        case .memoryFill(let memory):
+            try checkMemory(memory)
+            try pop([.i32, .i32, .i32])
+        case .tableInit(let element, let tableIndex):
+            let table = try table(tableIndex)
+            guard try elementType(element) == table.elementType else { throw error("type mismatch: table.init element type") }
+            try pop([.i32, .i32, .i32])
+        case .elemDrop(let element):
+            _ = try elementType(element)
+        case .tableCopy(let destination, let source):
+            let destinationTable = try table(destination)
+            let sourceTable = try table(source)
+            guard destinationTable.elementType == sourceTable.elementType else {
+                throw error("type mismatch: table.copy between different element types")
+            }
+            try pop([.i32, .i32, .i32])
+        case .tableFill(let index):
+            let table = try table(index)
+            try pop([.i32, table.elementType, .i32])
+        case .tableGet(let index):
+            let table = try table(index)
+            try pop(.i32)
+            push(table.elementType)
+        case .tableSet(let index):
+            let table = try table(index)
+            try pop([.i32, table.elementType])
+        case .tableGrow(let index):
+            let table = try table(index)
+            try pop([table.elementType, .i32])
+            push(.i32)
+        case .tableSize(let index):
+            _ = try table(index)
+            push(.i32)
+        default:
+            throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 without SIMD)")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,190 @@
+import WasmParser
+
+/// Validates a decoded module against the WebAssembly 2.0 rules (spec section 3.4, "Modules").
+public struct ModuleValidator {
+    public init() {}
+
+    public func validate(_ module: WasmModule) throws(ValidationError) -> ValidatedModule {
+        var functions: [FunctionSignature] = []
+        var tables: [TableType] = []
+        var memories: [Limits] = []
+        var globals: [GlobalType] = []
+
+        func fail(_ location: String, _ message: String, offset: Int = 0) -> ValidationError {
+            ValidationError(location: location, offset: offset, message: message)
+        }
+        func signature(_ typeIndex: UInt32, _ location: String) throws(ValidationError) -> FunctionSignature {
+            guard typeIndex < module.types.count else { throw fail(location, "unknown type \(typeIndex)") }
+            return module.types[Int(typeIndex)]
+        }
+
+        for (i, entry) in module.imports.enumerated() {
+            let location = "import \(i) \"\(entry.module)\" \"\(entry.name)\""
+            switch entry.descriptor {
+            case .function(let typeIndex): functions.append(try signature(typeIndex, location))
+            case .table(let type):
+                try Self.checkTableLimits(type.limits, location)
+                tables.append(type)
+            case .memory(let limits):
+                try Self.checkMemoryLimits(limits, location)
+                memories.append(limits)
+            case .global(let type): globals.append(type)
+            }
+        }
+        let importedFunctionCount = functions.count
+        let importedTableCount = tables.count
+        let importedMemoryCount = memories.count
+        let importedGlobalCount = globals.count
+        let importedGlobals = globals
+
+        for (i, typeIndex) in module.functionTypeIndices.enumerated() {
+            functions.append(try signature(typeIndex, "function \(importedFunctionCount + i)"))
+        }
+        for (i, table) in module.tables.enumerated() {
+            try Self.checkTableLimits(table.limits, "table \(importedTableCount + i)")
+            tables.append(table)
+        }
+        for (i, limits) in module.memories.enumerated() {
+            try Self.checkMemoryLimits(limits, "memory \(importedMemoryCount + i)")
+            memories.append(limits)
+        }
+        if memories.count > 1 { throw fail("memory section", "multiple memories") }
+
+        // C.refs: functions a body may name with ref.func (spec 3.4.10).
+        var declaredReferences = Set<UInt32>()
+        func collectReferences(_ expression: ConstantExpression) {
+            for instruction in expression.instructions {
+                if case .refFunc(let index) = instruction { declaredReferences.insert(index) }
+            }
+        }
+        module.globals.forEach { collectReferences($0.initializer) }
+        module.elements.forEach { $0.items.forEach(collectReferences) }
+        for export in module.exports where export.kind == .function { declaredReferences.insert(export.index) }
+
+        // Constant expressions see only imported globals in WebAssembly 2.0.
+        let constantContext = ConstantContext(functionCount: functions.count, globals: importedGlobals)
+        for (i, global) in module.globals.enumerated() {
+            let location = "global \(importedGlobalCount + i)"
+            try constantContext.check(global.initializer, type: global.type.valueType, location: location)
+            globals.append(global.type)
+        }
+
+        for (i, segment) in module.elements.enumerated() {
+            let location = "elem segment \(i)"
+            for item in segment.items {
+                try constantContext.check(item, type: segment.elementType, location: location)
+            }
+            if case .active(let tableIndex, let offset) = segment.mode {
+                guard tableIndex < tables.count else { throw fail(location, "unknown table \(tableIndex)", offset: offset.offset) }
+                guard tables[Int(tableIndex)].elementType == segment.elementType else {
+                    throw fail(location, "type mismatch: element type differs from the table's", offset: offset.offset)
+                }
+                try constantContext.check(offset, type: .i32, location: location)
+            }
+        }
+        for (i, segment) in module.data.enumerated() {
+            if case .active(let memoryIndex, let offset) = segment.mode {
+                let location = "data segment \(i)"
+                guard memoryIndex < memories.count else { throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset) }
+                try constantContext.check(offset, type: .i32, location: location)
+            }
+        }
+
+        if let start = module.start {
+            guard start < functions.count else { throw fail("start section", "unknown function \(start)") }
+            let type = functions[Int(start)]
+            guard type.parameters.isEmpty, type.results.isEmpty else {
+                throw fail("start section", "start function must have type [] -> [], not \(type)")
+            }
+        }
+
+        var exportNames = Set<String>()
+        for export in module.exports {
+            let location = "export \"\(export.name)\""
+            guard exportNames.insert(export.name).inserted else { throw fail(location, "duplicate export name") }
+            let count: Int
+            switch export.kind {
+            case .function: count = functions.count
+            case .table: count = tables.count
+            case .memory: count = memories.count
+            case .global: count = globals.count
+            }
+            guard export.index < count else { throw fail(location, "unknown \(export.kind.rawValue) \(export.index)") }
+        }
+
+        let context = ValidationContext(
+            types: module.types, functions: functions, tables: tables, memories: memories, globals: globals,
+            elementTypes: module.elements.map(\.elementType), dataCount: module.dataCount,
+            declaredReferences: declaredReferences)
+        var validated: [ValidatedFunction] = []
+        validated.reserveCapacity(module.bodies.count)
+        for (i, body) in module.bodies.enumerated() {
+            let index = UInt32(importedFunctionCount + i)
+            let signature = functions[Int(index)]
+            var location = "function \(index)"
+            if let name = module.functionNames[index] { location += " \"\(name)\"" }
+            var validator = FunctionValidator(context: context, signature: signature, locals: body.locals, location: location)
+            let instructions = try validator.validate(body)
+            validated.append(ValidatedFunction(index: index, signature: signature, locals: body.locals, body: instructions))
+        }
+
+        return ValidatedModule(
+            module: module, functionSignatures: functions, tables: tables, memories: memories, globals: globals,
+            importedFunctionCount: importedFunctionCount, importedTableCount: importedTableCount,
+            importedMemoryCount: importedMemoryCount, importedGlobalCount: importedGlobalCount,
+            functions: validated)
+    }
+
+    static func checkTableLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
+        if let max = limits.max, limits.min > max {
+            throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
+        }
+    }
+
+    static func checkMemoryLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
+        let pageLimit: UInt64 = 65536
+        if limits.min > pageLimit || (limits.max ?? 0) > pageLimit {
+            throw ValidationError(
+                location: location, offset: 0, message: "memory size must be at most 65536 pages (4GiB)")
+        }
+        if let max = limits.max, limits.min > max {
+            throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
+        }
+    }
+}
+
+/// Checks constant expressions (spec 3.3.10): one constant instruction of the right type.
+struct ConstantContext {
+    var functionCount: Int
+    var globals: [GlobalType]
+
+    func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError) {
+        func fail(_ message: String) -> ValidationError {
+            ValidationError(location: location, offset: expression.offset, message: message)
+        }
+        var instructions = expression.instructions
+        if case .end = instructions.last { instructions.removeLast() }
+        var stack: [ValueType] = []
+        for instruction in instructions {
+            switch instruction {
+            case .i32Const: stack.append(.i32)
+            case .i64Const: stack.append(.i64)
+            case .f32Const: stack.append(.f32)
+            case .f64Const: stack.append(.f64)
+            case .refNull(.abstract(.funcRef)): stack.append(.funcref)
+            case .refNull(.abstract(.externRef)): stack.append(.externref)
+            case .refFunc(let index):
+                guard index < functionCount else { throw fail("unknown function \(index)") }
+                stack.append(.funcref)
+            case .globalGet(let index):
+                guard index < globals.count else { throw fail("unknown global \(index)") }
+                guard !globals[Int(index)].isMutable else { throw fail("constant expression required") }
+                stack.append(globals[Int(index)].valueType)
+            default:
+                throw fail("constant expression required")
+            }
+        }
+        guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
+        guard stack[0] == type else { throw fail("type mismatch: expected \(type), got \(stack[0])") }
+    }
+}
