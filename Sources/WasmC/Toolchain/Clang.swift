@@ -74,6 +74,8 @@ public struct Clang: Sendable {
         "-Wno-return-type", "-Wno-unused-function", "-Wno-incompatible-function-pointer-types",
         "-Wno-cast-function-type-mismatch", "-Wno-tautological-compare", "-Wno-parentheses-equality",
         "-Wno-unused-value", "-fno-strict-aliasing", "-fwrapv",
+        // Recursion must stay recursion, so deep recursion traps as call stack exhaustion.
+        "-fno-optimize-sibling-calls",
     ]
 
     func run(_ arguments: [String], what: String) throws(ToolchainError) {

@@ -1,0 +1,196 @@
+import Foundation
+import WasmC
+
+/// How to build and run the scripts.
+public struct SpecRunOptions: Sendable {
+    public var guardPages: Bool
+    /// Optimisation level for the modules' C (`-O0` … `-O2`).
+    public var optimization: String
+    /// Where generated C, objects and drivers go.
+    public var workDirectory: String
+    /// Seconds a script's driver may run.
+    public var timeout: Double
+
+    public init(guardPages: Bool, optimization: String, workDirectory: String, timeout: Double = 120) {
+        self.guardPages = guardPages
+        self.optimization = optimization
+        self.workDirectory = workDirectory
+        self.timeout = timeout
+    }
+}
+
+/// The result of one script.
+public struct SpecFileResult: Sendable {
+    public var path: String
+    public var assertions: [SpecAssertion]
+    /// Set-up commands (modules, invokes, registrations) that failed: they fail the run too.
+    public var setupFailures: [SpecAssertion]
+    public var seconds: Double
+
+    public var passed: Int { assertions.filter { $0.outcome == .passed }.count }
+    public var failed: Int { assertions.filter { if case .failed = $0.outcome { true } else { false } }.count }
+    public var skipped: Int { assertions.filter { if case .skipped = $0.outcome { true } else { false } }.count }
+}
+
+/// Runs `.wast` scripts against wasmc's own output: every module is translated to C,
+/// compiled with clang and driven by a generated C program that executes the commands in order.
+public struct SpecRunner: Sendable {
+    let options: SpecRunOptions
+    let clang: Clang
+    let runtime: RuntimeLibrary
+    let runtimeObjects: [String]
+
+    public init(options: SpecRunOptions) throws {
+        self.options = options
+        clang = try Clang.find()
+        runtime = try RuntimeLibrary.locate()
+        let objectDirectory = options.workDirectory + "/runtime"
+        var objects = try runtime.buildCore(guardPages: options.guardPages, into: objectDirectory, clang: clang)
+        let host = "\(objectDirectory)/spectest_host\(options.guardPages ? "-guard" : "-explicit").o"
+        try clang.compile(
+            runtime.root + "/spectest/spectest_host.c", to: host, includeDirectories: [runtime.includeDirectory],
+            defines: options.guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: "-O1")
+        objects.append(host)
+        runtimeObjects = objects
+    }
+
+    public func run(file path: String) -> SpecFileResult {
+        let start = Date()
+        let name = CNamesForTests.stem(path)
+        let directory = "\(options.workDirectory)/\(name)"
+        try? FileManager.default.removeItem(atPath: directory)
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+
+        guard let script = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return SpecFileResult(
+                path: path, assertions: [],
+                setupFailures: [SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot read \(path)"))],
+                seconds: 0)
+        }
+        let plan = SpecPlan(script: script, guardPages: options.guardPages)
+        var assertions = plan.staticResults
+        var setupFailures = plan.setupFailures
+
+        var driverOutcomes: [Int: SpecOutcome] = [:]
+        var driverFailure: String?
+        if !plan.commands.isEmpty {
+            do {
+                let output = try buildAndRun(plan, directory: directory)
+                driverOutcomes = output.outcomes
+                driverFailure = output.failure
+            } catch {
+                driverFailure = "\(error)"
+            }
+        }
+        for command in plan.commands {
+            let outcome = driverOutcomes[command.line] ?? .failed(driverFailure ?? "no result (driver stopped early)")
+            if let kind = command.assertionKind {
+                assertions.append(SpecAssertion(line: command.line, kind: kind, outcome: outcome))
+            } else if case .failed = outcome {
+                if case .register = command { continue }
+                setupFailures.append(SpecAssertion(line: command.line, kind: "command", outcome: outcome))
+            }
+        }
+        assertions.sort { $0.line < $1.line }
+        return SpecFileResult(
+            path: path, assertions: assertions, setupFailures: setupFailures,
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    private func buildAndRun(_ plan: SpecPlan, directory: String) throws -> (outcomes: [Int: SpecOutcome], failure: String?) {
+        var units: [(source: String, object: String)] = []
+        var headers: [String] = []
+        for translation in plan.modules.compactMap({ $0 }) {
+            let source = "\(directory)/\(translation.prefix).c"
+            try translation.source.write(toFile: source, atomically: false, encoding: .utf8)
+            try translation.header.write(toFile: "\(directory)/\(translation.prefix).h", atomically: false, encoding: .utf8)
+            units.append((source, "\(directory)/\(translation.prefix).o"))
+            headers.append(translation.prefix)
+        }
+        let driver = "\(directory)/driver.c"
+        try SpecDriver.source(plan, headers: headers).write(toFile: driver, atomically: false, encoding: .utf8)
+        let include = [runtime.includeDirectory, runtime.root + "/spectest", directory]
+        try clang.compileAll(units, includeDirectories: include, optimization: options.optimization)
+        try clang.compile(driver, to: "\(directory)/driver.o", includeDirectories: include, optimization: "-O0")
+        let executable = "\(directory)/driver"
+        try clang.link(
+            units.map(\.object) + ["\(directory)/driver.o"] + runtimeObjects, output: executable,
+            flags: ["-lm", "-lpthread"])
+        let result = try ProcessRunner.run(executable, [], timeout: options.timeout)
+        var outcomes: [Int: SpecOutcome] = [:]
+        for line in result.standardOutput.split(separator: "\n") {
+            if line.hasPrefix("ok "), let number = Int(line.dropFirst(3)) {
+                outcomes[number] = .passed
+            } else if line.hasPrefix("fail "), let colon = line.firstIndex(of: ":"),
+                let number = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon]) {
+                outcomes[number] = .failed(String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        var failure: String?
+        if result.timedOut {
+            failure = "driver timed out after \(Int(options.timeout)) s"
+        } else if result.status != 0 {
+            failure = "driver exited with status \(result.status): \(result.standardError.prefix(300))"
+        }
+        return (outcomes, failure)
+    }
+}
+
+enum CNamesForTests {
+    static func stem(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+}
+
+/// Generates the C driver for a plan.
+enum SpecDriver {
+    static func source(_ plan: SpecPlan, headers: [String]) -> String {
+        var out = ["/* Generated by wasmc spec-test. */", "#include \"spectest_host.h\""]
+        for header in headers { out.append("#include \"\(header).h\"") }
+        out.append("")
+        out.append("int main(void) {")
+        out.append("  spec_init();")
+        func array(_ type: String, _ values: [String], _ name: String) -> String {
+            values.isEmpty ? "const \(type) *\(name) = NULL;" : "static const \(type) \(name)[] = {\(values.joined(separator: ", "))};"
+        }
+        func literal(_ s: String) -> String { cString(s) }
+        for command in plan.commands {
+            switch command {
+            case .module(let line, let instance, let module):
+                out.append("  spec_module(\(line), \(instance), &wasmc_module_m\(module));")
+            case .register(let line, let name, let instance):
+                out.append("  spec_register(\(line), \(literal(name)), \(instance));")
+            case .invoke(let line, let instance, let export, let arguments):
+                out.append("  { \(array("wasmc_value", arguments, "a")) spec_invoke(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
+            case .assertReturn(let line, let instance, let export, let arguments, let expected):
+                out.append("  { \(array("wasmc_value", arguments, "a")) \(array("spec_expect", expected, "e")) spec_assert_return(\(line), \(instance), \(literal(export)), a, \(arguments.count), e, \(expected.count)); }")
+            case .assertGet(let line, let instance, let global, let expected):
+                out.append("  { static const spec_expect e = \(expected); spec_assert_get(\(line), \(instance), \(literal(global)), &e); }")
+            case .assertTrap(let line, let instance, let export, let arguments, let message):
+                out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_trap(\(line), \(instance), \(literal(export)), a, \(arguments.count), \(literal(message))); }")
+            case .assertExhaustion(let line, let instance, let export, let arguments):
+                out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
+            case .assertUnlinkable(let line, let module):
+                out.append("  spec_assert_unlinkable(\(line), &wasmc_module_m\(module));")
+            case .assertUninstantiable(let line, let instance, let module, let message):
+                out.append("  spec_assert_uninstantiable(\(line), \(instance), &wasmc_module_m\(module), \(literal(message)));")
+            }
+        }
+        out.append("  return 0;")
+        out.append("}")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func cString(_ string: String) -> String {
+        var out = "\""
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += "\\\""
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case 0x20...0x7e where byte != UInt8(ascii: "?"): out.unicodeScalars.append(UnicodeScalar(byte))
+            default: out += String(format: "\\%03o", byte)
+            }
+        }
+        return out + "\""
+    }
+}

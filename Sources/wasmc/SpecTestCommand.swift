@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import WasmCSpecTest
+
+struct SpecTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spec-test",
+        abstract: "Run WebAssembly spec scripts (.wast) against wasmc's own output.")
+
+    @Argument(help: "The .wast scripts.")
+    var files: [String]
+
+    @Option(help: "Memory sandbox: guard or explicit.")
+    var bounds: BoundsStrategy = .guardPages
+
+    @Option(help: "clang optimisation level for the modules.")
+    var opt: String = "-O1"
+
+    @Option(help: "Scripts run at once.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Work directory for generated C and binaries.")
+    var workDirectory: String = "build/spec-test"
+
+    @Flag(help: "List every skipped assertion.")
+    var listSkipped = false
+
+    func run() throws {
+        let start = Date()
+        let runner = try SpecRunner(
+            options: SpecRunOptions(
+                guardPages: bounds.usesGuardPages, optimization: opt,
+                workDirectory: "\(workDirectory)/\(bounds.rawValue)"))
+        let results = ResultList(count: files.count)
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, jobs)
+        for (index, file) in files.enumerated() {
+            queue.addOperation { results.set(index, runner.run(file: file)) }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+
+        var passed = 0, failed = 0, skipped = 0, setupFailures = 0
+        for result in results.all {
+            passed += result.passed
+            failed += result.failed
+            skipped += result.skipped
+            setupFailures += result.setupFailures.count
+            let name = URL(fileURLWithPath: result.path).lastPathComponent
+            let status = result.failed == 0 && result.setupFailures.isEmpty ? "PASS" : "FAIL"
+            print("\(status) \(name): \(result.passed) passed, \(result.failed) failed, \(result.skipped) skipped (\(String(format: "%.1f", result.seconds)) s)")
+            for assertion in result.assertions {
+                if case .failed(let why) = assertion.outcome {
+                    print("  \(name):\(assertion.line): \(assertion.kind) failed: \(why)")
+                }
+            }
+            for failure in result.setupFailures {
+                if case .failed(let why) = failure.outcome {
+                    print("  \(name):\(failure.line): \(failure.kind) failed: \(why)")
+                }
+            }
+            var skippedByReason: [String: [Int]] = [:]
+            for assertion in result.assertions {
+                if case .skipped(let why) = assertion.outcome { skippedByReason[why, default: []].append(assertion.line) }
+            }
+            for (reason, lines) in skippedByReason.sorted(by: { $0.key < $1.key }) {
+                if listSkipped {
+                    print("  skipped \(lines.count) (\(reason)): lines \(lines.map(String.init).joined(separator: ", "))")
+                } else {
+                    print("  skipped \(lines.count) (\(reason))")
+                }
+            }
+        }
+        print("spec-test: \(files.count) files, bounds \(bounds.rawValue), \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        if setupFailures > 0 {
+            print("\(setupFailures) module or action commands failed (listed above)")
+        }
+        print("\(passed) passed, \(failed) failed, \(skipped) skipped")
+        if failed > 0 || setupFailures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Results filled in by concurrent workers, read back in input order.
+final class ResultList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [SpecFileResult?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: SpecFileResult) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [SpecFileResult] { results.compactMap { $0 } }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import WasmC
+
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate", abstract: "Write the C translation of a module (a .c and a .h).")
+
+    @Argument(help: "The .wasm module.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output directory.")
+    var output: String = "."
+
+    @Option(help: "Symbol prefix (default: the file name).")
+    var name: String?
+
+    @Option(help: "Memory sandbox: guard or explicit.")
+    var bounds: BoundsStrategy = .guardPages
+
+    func run() throws {
+        let bytes = try ModuleFile.read(input)
+        let translation: CTranslation
+        do {
+            translation = try Compiler.translate(
+                bytes, name: name ?? ModuleFile.stem(input), options: EmitOptions(guardPages: bounds.usesGuardPages))
+        } catch {
+            throw ValidationError("\(input): \(error)")
+        }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let source = "\(output)/\(translation.prefix).c"
+        let header = "\(output)/\(translation.prefix).h"
+        try ModuleFile.write(translation.source, to: source)
+        try ModuleFile.write(translation.header, to: header)
+        print("wrote \(source) and \(header)")
+    }
+}
+
+enum ModuleFile {
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        return [UInt8](data)
+    }
+
+    static func stem(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    /// Writes a file, reporting a full disk or a missing directory clearly.
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
