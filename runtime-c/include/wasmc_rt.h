@@ -187,12 +187,26 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
       wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                  \
   } while (0)
 
-#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t)                               \
+/*
+ * With guard pages a load is the bounds check, so it must happen even when its
+ * value is unused: WASMC_FORCE_READ makes the raw bits an input of an (empty)
+ * asm statement, which the optimiser cannot delete.
+ */
+#ifdef WASMC_BOUNDS_GUARD
+#define WASMC_FORCE_READ(raw) __asm__("" ::"r"(raw))
+#else
+#define WASMC_FORCE_READ(raw) ((void)0)
+#endif
+
+#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, raw_t)                         \
   static inline wasm_t name(wasmc_memory *mem, uint64_t addr, uint64_t off,  \
                             const char *fn) {                                \
     WASMC_MEMORY_CHECK(mem, addr, off, sizeof(mem_t), fn);                   \
+    raw_t raw;                                                                \
+    memcpy(&raw, mem->data + addr + off, sizeof raw);                         \
+    WASMC_FORCE_READ(raw);                                                    \
     mem_t v;                                                                  \
-    memcpy(&v, mem->data + addr + off, sizeof(mem_t));                        \
+    memcpy(&v, &raw, sizeof v);                                               \
     return (wasm_t)v;                                                         \
   }
 #define WASMC_DEFINE_STORE(name, wasm_t, mem_t)                              \
@@ -203,20 +217,20 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
     memcpy(mem->data + addr + off, &v, sizeof(mem_t));                        \
   }
 
-WASMC_DEFINE_LOAD(wasmc_i32_load, uint32_t, uint32_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load, uint64_t, uint64_t)
-WASMC_DEFINE_LOAD(wasmc_f32_load, float, float)
-WASMC_DEFINE_LOAD(wasmc_f64_load, double, double)
-WASMC_DEFINE_LOAD(wasmc_i32_load8_s, uint32_t, int8_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load8_u, uint32_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load16_s, uint32_t, int16_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load16_u, uint32_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load8_s, uint64_t, int8_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load8_u, uint64_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load16_s, uint64_t, int16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load16_u, uint64_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load32_s, uint64_t, int32_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load32_u, uint64_t, uint32_t)
+WASMC_DEFINE_LOAD(wasmc_i32_load, uint32_t, uint32_t, uint32_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load, uint64_t, uint64_t, uint64_t)
+WASMC_DEFINE_LOAD(wasmc_f32_load, float, float, uint32_t)
+WASMC_DEFINE_LOAD(wasmc_f64_load, double, double, uint64_t)
+WASMC_DEFINE_LOAD(wasmc_i32_load8_s, uint32_t, int8_t, uint8_t)
+WASMC_DEFINE_LOAD(wasmc_i32_load8_u, uint32_t, uint8_t, uint8_t)
+WASMC_DEFINE_LOAD(wasmc_i32_load16_s, uint32_t, int16_t, uint16_t)
+WASMC_DEFINE_LOAD(wasmc_i32_load16_u, uint32_t, uint16_t, uint16_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load8_s, uint64_t, int8_t, uint8_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load8_u, uint64_t, uint8_t, uint8_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load16_s, uint64_t, int16_t, uint16_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load16_u, uint64_t, uint16_t, uint16_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load32_s, uint64_t, int32_t, uint32_t)
+WASMC_DEFINE_LOAD(wasmc_i64_load32_u, uint64_t, uint32_t, uint32_t)
 WASMC_DEFINE_STORE(wasmc_i32_store, uint32_t, uint32_t)
 WASMC_DEFINE_STORE(wasmc_i64_store, uint64_t, uint64_t)
 WASMC_DEFINE_STORE(wasmc_f32_store, float, float)

@@ -18,11 +18,12 @@ enum CNames {
         return result
     }
 
-    /// A function's C name: its wasm index makes it unique, its name makes it readable (`f3_fac`).
+    /// A function's C name: its wasm index makes it unique, its name makes it readable (`func3_fac`).
     static func function(_ index: UInt32, name: String?) -> String {
-        guard let name else { return "f\(index)" }
+        // "func" keeps clear of the stack slots (i3, f0, ...) and locals (l2).
+        guard let name else { return "func\(index)" }
         let fragment = sanitize(name)
-        return fragment.isEmpty || fragment == "_" ? "f\(index)" : "f\(index)_\(fragment)"
+        return fragment.isEmpty || fragment == "_" ? "func\(index)" : "func\(index)_\(fragment)"
     }
 
     /// The module descriptor symbol for a module prefix: `wasmc_module_<prefix>`.

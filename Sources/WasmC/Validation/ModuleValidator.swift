@@ -98,10 +98,11 @@ public struct ModuleValidator {
             }
         }
 
-        var exportNames = Set<String>()
+        // Names compare as bytes: Swift's String equality would merge canonically equivalent names.
+        var exportNames = Set<[UInt8]>()
         for export in module.exports {
             let location = "export \"\(export.name)\""
-            guard exportNames.insert(export.name).inserted else { throw fail(location, "duplicate export name") }
+            guard exportNames.insert(Array(export.name.utf8)).inserted else { throw fail(location, "duplicate export name") }
             let count: Int
             switch export.kind {
             case .function: count = functions.count

@@ -1,0 +1,311 @@
+/*
+ * poll_oneoff and the blocking waits of sockets and streams, on the
+ * context's own libuv loop (uv_poll for descriptors, uv_timer for clocks).
+ * Each context has its own loop, so a guest blocked here holds nothing
+ * another instance could need.
+ *
+ * As wasmtime: no subscriptions is EINVAL; an unknown descriptor, a
+ * directory or a descriptor polled the wrong way (reading stdout) fails the
+ * whole call with EBADF; only realtime and monotonic clocks can be waited on.
+ * Regular files are always ready.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wasi_internal.h"
+
+/* One uv_poll handle per host descriptor polled in a call. */
+typedef struct wasi_watch {
+  uv_poll_t handle;
+  int fd;
+  int wanted;      /* UV_READABLE | UV_WRITABLE | UV_DISCONNECT */
+  int ready;       /* events seen */
+  int status;      /* a libuv error for this descriptor, or 0 */
+  int saved_flags; /* host status flags before uv_poll_init set O_NONBLOCK */
+  bool started;
+} wasi_watch;
+
+static void wasi_watch_cb(uv_poll_t *handle, int status, int events) {
+  wasi_watch *watch = handle->data;
+  if (status < 0)
+    watch->status = status;
+  else
+    watch->ready |= events;
+}
+
+/* Start watching; UV_EPERM means the descriptor can't be polled (a file). */
+static int wasi_watch_start(uv_loop_t *loop, wasi_watch *watch) {
+  watch->saved_flags = fcntl(watch->fd, F_GETFL);
+  int result = uv_poll_init(loop, &watch->handle, watch->fd);
+  if (result != 0) {
+    if (watch->saved_flags >= 0)
+      fcntl(watch->fd, F_SETFL, watch->saved_flags);
+    return result;
+  }
+  watch->handle.data = watch;
+  watch->started = true;
+  return uv_poll_start(&watch->handle, watch->wanted, wasi_watch_cb);
+}
+
+/* Close every started handle, let libuv finish, and restore flags. */
+static void wasi_watches_close(uv_loop_t *loop, wasi_watch *watches,
+                               uint32_t count, uv_timer_t *timer) {
+  for (uint32_t i = 0; i < count; i++)
+    if (watches[i].started)
+      uv_close((uv_handle_t *)&watches[i].handle, NULL);
+  if (timer != NULL)
+    uv_close((uv_handle_t *)timer, NULL);
+  uv_run(loop, UV_RUN_DEFAULT); /* only closing handles remain */
+  for (uint32_t i = 0; i < count; i++)
+    if (watches[i].started && watches[i].saved_flags >= 0)
+      fcntl(watches[i].fd, F_SETFL, watches[i].saved_flags);
+}
+
+static uint64_t wasi_now(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+wasi_errno wasip1_wait_fd(wasmc_wasi *wasi, int host_fd, int uv_events) {
+  wasi_watch watch = {.fd = host_fd, .wanted = uv_events};
+  int result = wasi_watch_start(&wasi->loop, &watch);
+  wasi_errno error = WASI_ESUCCESS;
+  if (result == UV_EPERM) {
+    /* Not pollable (a regular file): it is always ready. */
+  } else if (result != 0) {
+    error = wasip1_errno(-result);
+  } else {
+    while (watch.ready == 0 && watch.status == 0)
+      uv_run(&wasi->loop, UV_RUN_ONCE);
+    if (watch.status < 0)
+      error = wasip1_errno(-watch.status);
+  }
+  wasi_watches_close(&wasi->loop, &watch, 1, NULL);
+  return error;
+}
+
+/* One subscription, decoded. */
+typedef struct wasi_sub {
+  uint64_t userdata;
+  uint8_t type;      /* WASI_EVENTTYPE_* */
+  uint64_t deadline; /* clocks: CLOCK_MONOTONIC ns */
+  wasi_fd *entry;    /* descriptors */
+  int watch;         /* index into the watches, or -1 when always ready */
+} wasi_sub;
+
+static wasi_errno wasi_decode_clock(const uint8_t *sub, uint64_t now,
+                                    uint64_t *deadline) {
+  uint32_t id = wasi_load32(sub + 16);
+  uint64_t timeout = wasi_load64(sub + 24);
+  uint16_t flags = wasi_load16(sub + 40);
+  if (flags & ~(uint16_t)WASI_SUBCLOCK_ABSTIME)
+    return WASI_EINVAL;
+  bool absolute = flags & WASI_SUBCLOCK_ABSTIME;
+  if (id == WASI_CLOCK_REALTIME && absolute) {
+    uint64_t real = wasi_now(CLOCK_REALTIME);
+    timeout = timeout > real ? timeout - real : 0;
+    absolute = false;
+  } else if (id != WASI_CLOCK_MONOTONIC && id != WASI_CLOCK_REALTIME) {
+    return WASI_EINVAL;
+  }
+  if (absolute)
+    *deadline = timeout;
+  else
+    *deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
+  return WASI_ESUCCESS;
+}
+
+/* The watch for `fd` wanting `event`, added to the list if new. */
+static int wasi_watch_for(wasi_watch *watches, uint32_t *count, int fd,
+                          int event) {
+  for (uint32_t i = 0; i < *count; i++) {
+    if (watches[i].fd == fd) {
+      watches[i].wanted |= event;
+      return (int)i;
+    }
+  }
+  watches[*count] = (wasi_watch){.fd = fd, .wanted = event};
+  return (int)(*count)++;
+}
+
+static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub,
+                                 wasi_sub *out, wasi_watch *watches,
+                                 uint32_t *watch_count) {
+  wasi_fd *entry = wasip1_fd(wasi, wasi_load32(sub + 16));
+  if (entry == NULL)
+    return WASI_EBADF;
+  bool read = out->type == WASI_EVENTTYPE_FD_READ;
+  switch (entry->kind) {
+  case WASI_FD_STDIN: if (!read) return WASI_EBADF; break;
+  case WASI_FD_STDOUT: if (read) return WASI_EBADF; break;
+  case WASI_FD_FILE:
+  case WASI_FD_SOCKET:
+  case WASI_FD_LISTENER: break;
+  default: return WASI_EBADF;
+  }
+  out->entry = entry;
+  out->watch = -1;
+  if (entry->filetype != WASI_FILETYPE_REGULAR_FILE)
+    out->watch = wasi_watch_for(watches, watch_count, entry->host,
+                                read ? UV_READABLE | UV_DISCONNECT
+                                     : UV_WRITABLE);
+  return WASI_ESUCCESS;
+}
+
+/* Fill the event for a ready descriptor subscription. */
+static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
+                          uint8_t *event) {
+  uint64_t nbytes = 1;
+  uint16_t flags = 0;
+  int host = sub->entry->host;
+  if (watch != NULL && watch->status < 0) {
+    wasi_store16(event + 8, wasip1_errno(-watch->status));
+    return;
+  }
+  if (sub->type == WASI_EVENTTYPE_FD_READ) {
+    int available;
+    struct stat st;
+    if (watch == NULL) {
+      /* A regular file: what is left after the current position. */
+      off_t position = lseek(host, 0, SEEK_CUR);
+      nbytes = fstat(host, &st) == 0 && position >= 0 && st.st_size > position
+                   ? (uint64_t)(st.st_size - position)
+                   : 0;
+    } else if (sub->entry->kind != WASI_FD_LISTENER &&
+               ioctl(host, FIONREAD, &available) == 0) {
+      nbytes = (uint64_t)available;
+    }
+    if (watch != NULL && (watch->ready & UV_DISCONNECT))
+      flags |= WASI_EVENT_FD_READWRITE_HANGUP;
+  }
+  wasi_store64(event + 16, nbytes);
+  wasi_store16(event + 24, flags);
+}
+
+static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches,
+                           uint64_t now) {
+  if (sub->type == WASI_EVENTTYPE_CLOCK)
+    return now >= sub->deadline;
+  if (sub->watch < 0)
+    return true;
+  const wasi_watch *watch = &watches[sub->watch];
+  int want = sub->type == WASI_EVENTTYPE_FD_READ ? UV_READABLE | UV_DISCONNECT
+                                                 : UV_WRITABLE;
+  return watch->status < 0 || (watch->ready & want) != 0;
+}
+
+/* A one-shot timer only has to wake the loop up. */
+static void wasi_timer_cb(uv_timer_t *timer) { (void)timer; }
+
+/* Wait on the loop until a descriptor is ready or `deadline` passes. */
+static void wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
+                           uint32_t count, wasi_watch *watches,
+                           uint64_t deadline, uv_timer_t *timer) {
+  for (;;) {
+    uint64_t now = wasi_now(CLOCK_MONOTONIC);
+    for (uint32_t i = 0; i < count; i++)
+      if (wasi_sub_ready(&subs[i], watches, now))
+        return;
+    if (deadline != UINT64_MAX) {
+      uint64_t ms = (deadline - now + 999999) / 1000000;
+      uv_update_time(&wasi->loop);
+      uv_timer_start(timer, wasi_timer_cb, ms, 0);
+    }
+    uv_run(&wasi->loop, UV_RUN_ONCE);
+  }
+}
+
+uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
+                            uint32_t nsubscriptions, uint32_t nevents) {
+  wasmc_wasi *wasi = env;
+  if (nsubscriptions == 0)
+    return WASI_EINVAL; /* waiting forever on nothing is not allowed */
+  const uint8_t *in_mem =
+      wasi_mem(wasi, in, (uint64_t)nsubscriptions * WASI_SUBSCRIPTION_SIZE);
+  if (in_mem == NULL ||
+      wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE) == NULL ||
+      wasi_mem(wasi, nevents, 4) == NULL)
+    return WASI_EFAULT;
+  wasi_sub *subs = calloc(nsubscriptions, sizeof *subs);
+  wasi_watch *watches = calloc(nsubscriptions, sizeof *watches);
+  if (subs == NULL || watches == NULL) {
+    free(subs);
+    free(watches);
+    return WASI_ENOMEM;
+  }
+
+  wasi_errno error = WASI_ESUCCESS;
+  uint32_t watch_count = 0;
+  uint64_t now = wasi_now(CLOCK_MONOTONIC), earliest = UINT64_MAX;
+  bool immediate = false;
+  for (uint32_t i = 0; i < nsubscriptions && !error; i++) {
+    const uint8_t *sub = in_mem + (uint64_t)i * WASI_SUBSCRIPTION_SIZE;
+    subs[i].userdata = wasi_load64(sub);
+    subs[i].type = sub[8];
+    if (subs[i].type == WASI_EVENTTYPE_CLOCK) {
+      error = wasi_decode_clock(sub, now, &subs[i].deadline);
+      if (subs[i].deadline < earliest)
+        earliest = subs[i].deadline;
+    } else if (subs[i].type == WASI_EVENTTYPE_FD_READ ||
+               subs[i].type == WASI_EVENTTYPE_FD_WRITE) {
+      error = wasi_decode_fd(wasi, sub, &subs[i], watches, &watch_count);
+      immediate |= subs[i].watch < 0;
+    } else {
+      error = WASI_EINVAL;
+    }
+  }
+
+  if (!error && watch_count == 0 && !immediate) {
+    /* Only clocks: sleep precisely instead of on libuv's millisecond timer. */
+    struct timespec until = {(time_t)(earliest / 1000000000u),
+                             (long)(earliest % 1000000000u)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+           EINTR) {
+    }
+  } else if (!error) {
+    uv_timer_t timer;
+    uv_timer_init(&wasi->loop, &timer);
+    for (uint32_t i = 0; i < watch_count; i++) {
+      int result = wasi_watch_start(&wasi->loop, &watches[i]);
+      if (result == UV_EPERM) {
+        watches[i].ready = watches[i].wanted; /* not pollable: always ready */
+      } else if (result != 0) {
+        watches[i].status = result;
+      }
+    }
+    if (immediate)
+      uv_run(&wasi->loop, UV_RUN_NOWAIT); /* collect whatever else is ready */
+    else
+      wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
+    wasi_watches_close(&wasi->loop, watches, watch_count, &timer);
+  }
+
+  if (!error) {
+    uint8_t *events =
+        wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE);
+    uint32_t count = 0;
+    now = wasi_now(CLOCK_MONOTONIC);
+    for (uint32_t i = 0; i < nsubscriptions; i++) {
+      if (!wasi_sub_ready(&subs[i], watches, now))
+        continue;
+      uint8_t *event = events + (uint64_t)count++ * WASI_EVENT_SIZE;
+      memset(event, 0, WASI_EVENT_SIZE);
+      wasi_store64(event, subs[i].userdata);
+      event[10] = subs[i].type;
+      if (subs[i].type != WASI_EVENTTYPE_CLOCK)
+        wasi_fd_event(&subs[i],
+                      subs[i].watch < 0 ? NULL : &watches[subs[i].watch],
+                      event);
+    }
+    error = wasip1_store_u32(wasi, nevents, count);
+  }
+  free(subs);
+  free(watches);
+  return error;
+}
