@@ -41,21 +41,24 @@ bool wasmc_guard_region_contains(uintptr_t address) {
 static bool guard_register(uintptr_t begin, uintptr_t end) {
   for (size_t i = 0; i < GUARD_SLOTS; i++) {
     uintptr_t expected = 0;
-    atomic_store_explicit(&guard_slots[i].end, end, memory_order_release);
-    if (atomic_compare_exchange_strong(&guard_slots[i].begin, &expected, begin))
+    /* Claim a free slot first; its end is 0 while free, so a fault never matches half a slot. */
+    if (atomic_compare_exchange_strong(&guard_slots[i].begin, &expected, begin)) {
+      atomic_store_explicit(&guard_slots[i].end, end, memory_order_release);
       return true;
+    }
   }
   return false;
 }
 
 static void guard_unregister(uintptr_t begin) {
   for (size_t i = 0; i < GUARD_SLOTS; i++) {
-    uintptr_t expected = begin;
-    if (atomic_compare_exchange_strong(&guard_slots[i].begin, &expected, 0))
+    if (atomic_load_explicit(&guard_slots[i].begin, memory_order_acquire) == begin) {
+      atomic_store_explicit(&guard_slots[i].end, 0, memory_order_release);
+      atomic_store_explicit(&guard_slots[i].begin, 0, memory_order_release);
       return;
+    }
   }
 }
-
 #endif
 
 static uint64_t bytes_for(uint64_t pages) { return pages * WASMC_PAGE_SIZE; }

@@ -479,6 +479,29 @@ static inline uint64_t wasmc_f64_bits(double d) {
 }
 
 
+/*
+ * Float constants that make an operation an identity (x*1, x/-1, x-0, x+-0)
+ * are hidden from the optimiser: folding x*1.0 to x would skip the quieting
+ * of a signalling NaN that WebAssembly requires.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define WASMC_OPAQUE_FLOAT(v) __asm__("" : "+x"(v))
+#elif defined(__aarch64__)
+#define WASMC_OPAQUE_FLOAT(v) __asm__("" : "+w"(v))
+#else
+#define WASMC_OPAQUE_FLOAT(v) do { volatile __typeof__(v) opaque = (v); (v) = opaque; } while (0)
+#endif
+static inline float wasmc_f32_opaque(uint32_t bits) {
+  float f = wasmc_f32_from_bits(bits);
+  WASMC_OPAQUE_FLOAT(f);
+  return f;
+}
+static inline double wasmc_f64_opaque(uint64_t bits) {
+  double d = wasmc_f64_from_bits(bits);
+  WASMC_OPAQUE_FLOAT(d);
+  return d;
+}
+
 /* Integer division and remainder: the traps of the spec, C's UB avoided. */
 static inline uint32_t wasmc_i32_div_s(uint32_t a, uint32_t b, const char *fn) {
   if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);

@@ -38,12 +38,18 @@ enum CExpressions {
     }
 
     /// Float constants are emitted by bit pattern (exact for NaN payloads), with the value as a comment.
+    /// Constants ±0 and ±1 stay opaque to clang (see `wasmc_f32_opaque`): they are the ones
+    /// that let it fold away an operation that must quiet a signalling NaN.
     static func f32Literal(_ bits: UInt32) -> String {
-        "wasmc_f32_from_bits(0x\(String(bits, radix: 16))u) /* \(Float(bitPattern: bits)) */"
+        let value = Float(bitPattern: bits)
+        let function = value == 0 || value.magnitude == 1 ? "wasmc_f32_opaque" : "wasmc_f32_from_bits"
+        return "\(function)(0x\(String(bits, radix: 16))u) /* \(value) */"
     }
 
     static func f64Literal(_ bits: UInt64) -> String {
-        "wasmc_f64_from_bits(0x\(String(bits, radix: 16))ull) /* \(Double(bitPattern: bits)) */"
+        let value = Double(bitPattern: bits)
+        let function = value == 0 || value.magnitude == 1 ? "wasmc_f64_opaque" : "wasmc_f64_from_bits"
+        return "\(function)(0x\(String(bits, radix: 16))ull) /* \(value) */"
     }
 
     static func comparison(_ op: Instruction.Cmp, _ a: String, _ b: String) -> String {

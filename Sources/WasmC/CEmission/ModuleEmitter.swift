@@ -249,7 +249,8 @@ public struct ModuleEmitter {
             }
         }
         if let start = module.module.start {
-            out.append("  \(names.functions[Int(start)])(inst);")
+            // Through funcs[] so an imported start function works too.
+            out.append("  ((wasmc_sig__)inst->funcs[\(start)].code)(inst->funcs[\(start)].env);")
         }
         out.append("}")
         out.append("")
