@@ -41,7 +41,10 @@ static bool import_matches(const wasmc_import_desc *want,
     }
     return true;
   case WASMC_EXTERN_TABLE:
-    /* Element type travels in value_type of the descriptor. */
+    if (have->as.table->element_type != (char)want->value_type) {
+      snprintf(why, why_size, "table element types differ");
+      return false;
+    }
     if (!limits_match(have->as.table->size, have->as.table->max,
                       have->as.table->has_max, want)) {
       snprintf(why, why_size, "table limits do not match");

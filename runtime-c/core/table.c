@@ -6,9 +6,10 @@
 /* The spec caps table sizes at 2^32-1; keep host allocations sane too. */
 #define TABLE_HARD_LIMIT 10000000u
 
-bool wasmc_table_init(wasmc_table *table, uint32_t initial, uint32_t max,
-                      bool has_max) {
+bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial,
+                      uint32_t max, bool has_max) {
   memset(table, 0, sizeof *table);
+  table->element_type = element_type;
   if (initial > TABLE_HARD_LIMIT)
     return false;
   table->elements = calloc(initial ? initial : 1, sizeof(void *));

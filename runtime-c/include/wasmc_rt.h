@@ -274,10 +274,11 @@ typedef struct wasmc_table {
   uint32_t size;
   uint32_t max;
   bool has_max;
+  char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
 } wasmc_table;
 
-bool wasmc_table_init(wasmc_table *table, uint32_t initial, uint32_t max,
-                      bool has_max);
+bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial,
+                      uint32_t max, bool has_max);
 void wasmc_table_free(wasmc_table *table);
 /* table.grow: the old size, or -1 (as uint32_t) on failure. */
 uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init);
@@ -573,6 +574,12 @@ static inline uint64_t wasmc_i64_rotr(uint64_t x, uint64_t n) { n &= 63; return 
 WASMC_DEFINE_MINMAX(float, f32, uint32_t, wasmc_f32_bits)
 WASMC_DEFINE_MINMAX(double, f64, uint64_t, wasmc_f64_bits)
 
+/* Promotion is kept from folding with a following demotion (which must quiet sNaN). */
+static inline double wasmc_f64_promote(float x) {
+  double d = (double)x;
+  WASMC_OPAQUE_FLOAT(d);
+  return d;
+}
 static inline float wasmc_f32_nearest(float x) { return __builtin_nearbyintf(x); }
 static inline double wasmc_f64_nearest(double x) { return __builtin_nearbyint(x); }
 static inline float wasmc_f32_copysign(float a, float b) {

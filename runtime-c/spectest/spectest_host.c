@@ -46,7 +46,7 @@ void spec_init(void) {
   const wasmc_valtype types[] = {WASMC_I32, WASMC_I64, WASMC_F32, WASMC_F64};
   for (int i = 0; i < 4; i++)
     spectest_globals[i] = (wasmc_global){types[i], false, &global_values[i]};
-  wasmc_table_init(&spectest_table, 10, 20, true);
+  wasmc_table_init(&spectest_table, WASMC_FUNCREF, 10, 20, true);
   wasmc_memory_init(&spectest_memory, 1, 2, true);
   setvbuf(stdout, NULL, _IOLBF, 0);
 }

@@ -167,7 +167,7 @@ enum CExpressions {
         case .f64ConvertI32U: "(double)\(a)"
         case .f64ConvertI64S: "(double)(int64_t)\(a)"
         case .f64ConvertI64U: "(double)\(a)"
-        case .f64PromoteF32: "(double)\(a)"
+        case .f64PromoteF32: "wasmc_f64_promote(\(a))"
         case .i32ReinterpretF32: "wasmc_f32_bits(\(a))"
         case .i64ReinterpretF64: "wasmc_f64_bits(\(a))"
         case .f32ReinterpretI32: "wasmc_f32_from_bits(\(a))"

@@ -178,7 +178,7 @@ public struct ModuleEmitter {
         }
         for index in module.importedTableCount..<module.tables.count {
             let limits = module.tables[index].limits
-            out.append("  if (!wasmc_table_init(&inst->own_table\(index), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;")
+            out.append("  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;")
             out.append("  inst->table\(index) = &inst->own_table\(index);")
         }
         for index in module.importedGlobalCount..<module.globals.count {
