@@ -4,7 +4,13 @@ import WasmC
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "compile", abstract: "Compile modules into one native executable.")
+        commandName: "compile",
+        abstract: "Compile modules into one native executable.",
+        discussion: """
+            Modules are instantiated in the order given; a module imports the exports of an earlier one \
+            by its file name without ".wasm". Each module's "_start" export then runs, in order. \
+            An import nothing provides is an error naming it and its type.
+            """)
 
     @Argument(help: "The .wasm modules.")
     var inputs: [String]
@@ -18,7 +24,40 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
 
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one .wasm module") }
+        guard ["-O0", "-O1", "-O2", "-O3", "-Os"].contains(opt) else {
+            throw ValidationError("--opt must be one of -O0, -O1, -O2, -O3, -Os")
+        }
+    }
+
     func run() throws {
-        throw ValidationError("compile is not available yet")
+        var modules: [LinkedModule] = []
+        var names = Set<String>()
+        for path in inputs {
+            let bytes = try ModuleFile.read(path)
+            let name = ModuleFile.stem(path)
+            guard names.insert(name).inserted else { throw InputError("two modules are named \(name)") }
+            do {
+                let validated = try Compiler.validate(bytes)
+                let translation = ModuleEmitter(
+                    module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages)
+                ).emit()
+                modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
+            } catch {
+                throw InputError("\(path): \(error)")
+            }
+        }
+        do {
+            try ExecutableBuilder.checkImports(modules)
+        } catch {
+            throw InputError("\(error)")
+        }
+        let builder = ExecutableBuilder(
+            clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
+            optimization: opt)
+        let workDirectory = "build/.wasmc/\(ModuleFile.stem(output))-\(bounds.rawValue)"
+        try builder.build(modules, workDirectory: workDirectory, output: output)
+        print("wrote \(output)")
     }
 }

@@ -25,7 +25,7 @@ struct TranslateCommand: ParsableCommand {
             translation = try Compiler.translate(
                 bytes, name: name ?? ModuleFile.stem(input), options: EmitOptions(guardPages: bounds.usesGuardPages))
         } catch {
-            throw ValidationError("\(input): \(error)")
+            throw InputError("\(input): \(error)")
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let source = "\(output)/\(translation.prefix).c"
@@ -39,7 +39,7 @@ struct TranslateCommand: ParsableCommand {
 enum ModuleFile {
     static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path)")
+            throw InputError("cannot read \(path)")
         }
         return [UInt8](data)
     }
@@ -53,7 +53,7 @@ enum ModuleFile {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+            throw InputError("cannot write \(path): \(error.localizedDescription)")
         }
     }
 }

@@ -17,3 +17,9 @@ enum BoundsStrategy: String, ExpressibleByArgument, CaseIterable {
 
     var usesGuardPages: Bool { self == .guardPages }
 }
+
+/// An error in the input (a bad module, a missing import, an unwritable file): printed without usage help.
+struct InputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
