@@ -1,0 +1,51 @@
+import Testing
+import WAT
+@testable import WasmC
+
+/// Malformed input must be reported with the section and offset, never crash.
+@Suite struct DecodingTests {
+    @Test func truncatedTypeSectionNamesSectionAndOffset() throws {
+        let bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05]
+        #expect {
+            _ = try ModuleDecoder().decode(bytes)
+        } throws: { error in
+            let error = error as! DecodingError
+            return error.section == "type" && error.offset == 8
+        }
+    }
+
+    @Test func badMagicIsMalformed() throws {
+        #expect(throws: DecodingError.self) { _ = try ModuleDecoder().decode([0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0]) }
+    }
+
+    @Test func functionAndCodeCountsMustAgree() throws {
+        // One function declared, no code section.
+        let bytes: [UInt8] = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+            0x01, 0x04, 0x01, 0x60, 0x00, 0x00,  // type section: () -> ()
+            0x03, 0x02, 0x01, 0x00,  // function section: one function of type 0
+        ]
+        #expect {
+            _ = try ModuleDecoder().decode(bytes)
+        } throws: { error in
+            "\(error)".contains("inconsistent lengths")
+        }
+    }
+
+    @Test func decodesNamesFromTheNameSection() throws {
+        var wat = try parseWAT("(module (func $answer (result i32) i32.const 42))")
+        let bytes = try wat.encode(options: EncodeOptions(nameSection: true))
+        let module = try ModuleDecoder().decode(bytes)
+        #expect(module.functionNames[0] == "answer")
+    }
+
+    @Test func simdIsRefusedAsUnsupported() throws {
+        var wat = try parseWAT("(module (func (param v128)))", features: [.simd])
+        let bytes = try wat.encode()
+        #expect {
+            _ = try ModuleDecoder().decode(bytes)
+        } throws: { error in
+            "\(error)".contains("SIMD")
+        }
+    }
+}

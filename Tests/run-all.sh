@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs every test of wasmc and ends with one line: "N passed, M failed".
+#   - the Swift unit and end-to-end tests (swift test)
+#   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
+#     once per memory-sandbox strategy
+#   - the WASI shim's C tests, when present
+# Exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+testsuite="${WASMC_TESTSUITE:-../shared/testsuite}"
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+passed=0
+failed=0
+
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then
+      echo "installing: ${missing[*]}"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "missing packages: ${missing[*]} (run as root or install them)" >&2
+    fi
+  fi
+}
+ensure_packages libuv1-dev
+
+echo "== building"
+if ! swift build --build-tests 2>&1 | tail -3; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== swift test"
+swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -E "✘|failed|error:" | head -40
+# Swift Testing prints one line per test: count the outcomes.
+swift_passed=$(grep -cE "^✔ Test .*passed" "$log_dir/swift-test.log")
+swift_failed=$(grep -cE "^✘ Test .*failed" "$log_dir/swift-test.log")
+if ! grep -qE "^✔ Test run with [0-9]+ test" "$log_dir/swift-test.log" && ((swift_failed == 0)); then
+  swift_failed=1  # the run did not finish
+fi
+echo "swift test: $swift_passed passed, $swift_failed failed"
+passed=$((passed + swift_passed))
+failed=$((failed + swift_failed))
+
+echo "== spec tests"
+if [[ -d "$testsuite" ]]; then
+  mapfile -t scripts < <(ls "$testsuite"/*.wast | grep -v '/simd_')
+  for bounds in guard explicit; do
+    .build/debug/wasmc spec-test --bounds "$bounds" "${scripts[@]}" >"$log_dir/spec-$bounds.log" 2>&1
+    grep -E "^(FAIL|  .*failed:)" "$log_dir/spec-$bounds.log" | head -40
+    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log_dir/spec-$bounds.log" | tail -1)
+    setup=$(grep -E "module or action commands failed" "$log_dir/spec-$bounds.log" | grep -oE "^[0-9]+" || echo 0)
+    echo "spec ($bounds): ${summary:-no summary}; set-up failures: $setup"
+    if [[ -z "$summary" ]]; then
+      failed=$((failed + 1))
+      continue
+    fi
+    p=$(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$summary")
+    f=$(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$summary")
+    passed=$((passed + p))
+    failed=$((failed + f + setup))
+  done
+else
+  echo "spec suite not found at $testsuite"
+  failed=$((failed + 1))
+fi
+
+if [[ -x Tests/WASIShimTests/run.sh ]]; then
+  echo "== WASI shim tests"
+  Tests/WASIShimTests/run.sh >"$log_dir/wasi-shim.log" 2>&1
+  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log_dir/wasi-shim.log" | tail -1)
+  echo "wasi shim: ${summary:-no summary}"
+  if [[ -n "$summary" ]]; then
+    passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
+    failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")))
+  else
+    failed=$((failed + 1))
+  fi
+fi
+
+echo "$passed passed, $failed failed"
+((failed == 0))
