@@ -161,14 +161,18 @@ enum SpecDriver {
             case .register(let line, let name, let instance):
                 out.append("  spec_register(\(line), \(literal(name)), \(instance));")
             case .invoke(let line, let instance, let export, let arguments):
+                out.append("  spec_name(\(export.utf8.count));")
                 out.append("  { \(array("wasmc_value", arguments, "a")) spec_invoke(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
             case .assertReturn(let line, let instance, let export, let arguments, let expected):
+                out.append("  spec_name(\(export.utf8.count));")
                 out.append("  { \(array("wasmc_value", arguments, "a")) \(array("spec_expect", expected, "e")) spec_assert_return(\(line), \(instance), \(literal(export)), a, \(arguments.count), e, \(expected.count)); }")
             case .assertGet(let line, let instance, let global, let expected):
                 out.append("  { static const spec_expect e = \(expected); spec_assert_get(\(line), \(instance), \(literal(global)), &e); }")
             case .assertTrap(let line, let instance, let export, let arguments, let message):
+                out.append("  spec_name(\(export.utf8.count));")
                 out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_trap(\(line), \(instance), \(literal(export)), a, \(arguments.count), \(literal(message))); }")
             case .assertExhaustion(let line, let instance, let export, let arguments):
+                out.append("  spec_name(\(export.utf8.count));")
                 out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
             case .assertUnlinkable(let line, let module):
                 out.append("  spec_assert_unlinkable(\(line), &wasmc_module_m\(module));")

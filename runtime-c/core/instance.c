@@ -127,16 +127,29 @@ void wasmc_instance_free(wasmc_instance *instance) {
   }
 }
 
-static int find_export(const wasmc_module *module, const char *name) {
+static int find_export(const wasmc_module *module, const char *name, size_t length) {
   for (uint32_t i = 0; i < module->export_count; i++)
-    if (strcmp(module->exports[i].name, name) == 0)
+    if (module->exports[i].name_length == length &&
+        memcmp(module->exports[i].name, name, length) == 0)
       return (int)i;
   return -1;
 }
 
 bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
                            wasmc_extern *out, const char **func_type) {
-  int index = find_export(instance->module, name);
+  return wasmc_instance_export_n(instance, name, strlen(name), out, func_type);
+}
+
+bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
+                         const wasmc_value *args, wasmc_value *results,
+                         wasmc_trap_info *trap) {
+  return wasmc_instance_call_n(instance, name, strlen(name), args, results, trap);
+}
+
+bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name,
+                             size_t name_length, wasmc_extern *out,
+                             const char **func_type) {
+  int index = find_export(instance->module, name, name_length);
   if (index < 0)
     return false;
   instance->module->export_of(instance->state, (uint32_t)index, out);
@@ -145,14 +158,14 @@ bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
   return true;
 }
 
-bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
-                         const wasmc_value *args, wasmc_value *results,
-                         wasmc_trap_info *trap) {
-  int index = find_export(instance->module, name);
+bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name,
+                           size_t name_length, const wasmc_value *args,
+                           wasmc_value *results, wasmc_trap_info *trap) {
+  int index = find_export(instance->module, name, name_length);
   if (index < 0 || instance->module->exports[index].kind != WASMC_EXTERN_FUNC) {
     if (trap) {
       trap->kind = WASMC_TRAP_HOST;
-      snprintf(trap->detail, sizeof trap->detail, "no exported function \"%s\"", name);
+      snprintf(trap->detail, sizeof trap->detail, "no exported function \"%.*s\"", (int)name_length, name);
     }
     return false;
   }

@@ -388,6 +388,7 @@ typedef struct wasmc_import_desc {
 
 typedef struct wasmc_export_desc {
   const char *name;
+  uint32_t name_length; /* names may contain NUL bytes */
   wasmc_extern_kind kind;
   uint32_t index; /* in the module's index space of that kind */
   const char *func_type;
@@ -453,6 +454,14 @@ bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
 bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
                          const wasmc_value *args, wasmc_value *results,
                          wasmc_trap_info *trap);
+
+/* The same for names given with a length (export names may contain NUL). */
+bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name,
+                             size_t name_length, wasmc_extern *out,
+                             const char **func_type);
+bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name,
+                           size_t name_length, const wasmc_value *args,
+                           wasmc_value *results, wasmc_trap_info *trap);
 
 /* ------------------------------------------------------------------------ */
 /* Numeric helpers used by generated code                                   */

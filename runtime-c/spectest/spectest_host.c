@@ -143,6 +143,10 @@ static wasmc_instance *instance_for(int line, int id) {
   return instances[id];
 }
 
+/* Export names may hold NUL bytes: the driver passes each name's length here first. */
+static size_t spec_name_length;
+void spec_name(size_t length) { spec_name_length = length; }
+
 static bool call(int line, int id, const char *name, const wasmc_value *args, wasmc_value *results,
                  wasmc_trap_info *trap, bool *called) {
   *called = false;
@@ -150,7 +154,7 @@ static bool call(int line, int id, const char *name, const wasmc_value *args, wa
   if (!instance)
     return false;
   *called = true;
-  return wasmc_instance_call(instance, name, args, results, trap);
+  return wasmc_instance_call_n(instance, name, spec_name_length, args, results, trap);
 }
 
 void spec_invoke(int line, int id, const char *name, const wasmc_value *args, int nargs) {

@@ -25,6 +25,8 @@ typedef struct spec_expect {
 #define SPEC_EXTERN(n) ((void *)(uintptr_t)((uint64_t)(n) + 1))
 
 void spec_init(void);
+/* Length of the export name of the next invoke/assert command (names may hold NUL). */
+void spec_name(size_t length);
 /* Instantiate `module` as instance `id` (plain module command). */
 void spec_module(int line, int id, const wasmc_module *module);
 void spec_register(int line, const char *name, int id);

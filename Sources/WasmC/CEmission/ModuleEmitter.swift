@@ -343,7 +343,7 @@ public struct ModuleEmitter {
                 let kind = export.kind.runtimeConstant
                 let type = export.kind == .function
                     ? names.signatureConstant(module.functionSignatures[Int(export.index)]) : "NULL"
-                out.append("  {\(CNames.stringLiteral(export.name)), \(kind), \(export.index)u, \(type)},")
+                out.append("  {\(CNames.stringLiteral(export.name)), \(export.name.utf8.count)u, \(kind), \(export.index)u, \(type)},")
             }
             out.append("};")
             out.append("static const wasmc_invoker export_invokers[] = {")
