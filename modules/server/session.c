@@ -1,0 +1,189 @@
+/* session.c — MQTT sessions: subscriptions, the QoS 1 delivery queue with
+ * its inflight window, and persistence across reconnects (§3.1.2.4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "broker_internal.h"
+#include "mqtt_topic.h"
+
+void session_destroy(broker *b, session *s) {
+    for (uint32_t i = 0; i < s->sub_count; i++) free(s->subs[i].filter);
+    for (uint32_t i = 0; i < s->out_count; i++) message_unref(s->out[i].msg);
+    free(s->subs);
+    free(s->out);
+    free(s->client_id);
+    for (uint32_t i = 0; i < b->session_count; i++) {
+        if (b->sessions[i] == s) {
+            b->sessions[i] = b->sessions[--b->session_count];
+            break;
+        }
+    }
+    free(s);
+}
+
+session *session_find(broker *b, const uint8_t *id, size_t len) {
+    for (uint32_t i = 0; i < b->session_count; i++) {
+        session *s = b->sessions[i];
+        if (s->id_len == len && memcmp(s->client_id, id, len) == 0) return s;
+    }
+    return NULL;
+}
+
+session *session_create(broker *b, const uint8_t *id, size_t len) {
+    if (b->session_count == b->session_cap) {
+        uint32_t cap = b->session_cap ? b->session_cap * 2 : 16;
+        session **p = realloc(b->sessions, (size_t)cap * sizeof *p);
+        if (p == NULL) return NULL;
+        b->sessions = p;
+        b->session_cap = cap;
+    }
+    session *s = calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    s->client_id = malloc(len ? len : 1);
+    if (s->client_id == NULL) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->client_id, id, len);
+    s->id_len = (uint16_t)len;
+    s->conn = -1;
+    s->next_packet_id = 1;
+    b->sessions[b->session_count++] = s;
+    return s;
+}
+
+/* Keep at most max_sessions offline persistent sessions: drop the oldest. */
+void sessions_evict(broker *b) {
+    for (;;) {
+        uint32_t offline = 0;
+        session *oldest = NULL;
+        for (uint32_t i = 0; i < b->session_count; i++) {
+            session *s = b->sessions[i];
+            if (s->conn >= 0) continue;
+            offline++;
+            if (oldest == NULL || s->offline_since_ms < oldest->offline_since_ms) oldest = s;
+        }
+        if (offline <= b->limits.max_sessions || oldest == NULL) return;
+        broker_log(b, 2, "evicting offline session '%.*s' (session limit %u)", (int)oldest->id_len,
+                 oldest->client_id, b->limits.max_sessions);
+        session_destroy(b, oldest);
+    }
+}
+
+static bool packet_id_in_use(const session *s, uint16_t id) {
+    for (uint32_t i = 0; i < s->inflight; i++)
+        if (s->out[i].packet_id == id) return true;
+    return false;
+}
+
+static uint16_t session_next_packet_id(session *s) {
+    for (;;) {
+        uint16_t id = s->next_packet_id;
+        s->next_packet_id = id == 0xFFFF ? 1 : (uint16_t)(id + 1);
+        if (!packet_id_in_use(s, id)) return id; /* inflight < 65535 always */
+    }
+}
+
+/* Send queued QoS 1 messages while the inflight window and output allow. */
+void session_pump(broker *b, session *s) {
+    if (s->conn < 0) return;
+    connection *c = &b->conns[s->conn];
+    while (s->inflight < s->out_count && s->inflight < b->limits.max_inflight) {
+        outgoing *o = &s->out[s->inflight];
+        uint16_t id = session_next_packet_id(s);
+        if (!broker_send_publish(b, c, o->msg, 1, o->retain, false, id)) return; /* output full */
+        o->packet_id = id;
+        s->inflight++;
+    }
+}
+
+void session_deliver(broker *b, session *s, message *m, uint8_t qos, bool retain) {
+    if (qos == 0) {
+        if (s->conn < 0) return; /* QoS 0 is not stored for offline sessions */
+        if (!broker_send_publish(b, &b->conns[s->conn], m, 0, retain, false, 0)) {
+            if (b->stats.dropped_slow_client++ % 1000 == 0)
+                broker_log(b, 2, "client '%.*s' is slow: dropping QoS 0 messages (%llu so far)",
+                         (int)s->id_len, s->client_id,
+                         (unsigned long long)b->stats.dropped_slow_client);
+        }
+        return;
+    }
+    if (s->out_count >= b->limits.max_inflight + b->limits.max_queued) {
+        if (b->stats.dropped_queue_full++ % 1000 == 0)
+            broker_log(b, 2, "session '%.*s' queue full: dropping QoS 1 messages (%llu so far)",
+                     (int)s->id_len, s->client_id,
+                     (unsigned long long)b->stats.dropped_queue_full);
+        return;
+    }
+    if (s->out_count == s->out_cap) {
+        uint32_t cap = s->out_cap ? s->out_cap * 2 : 8;
+        outgoing *p = realloc(s->out, (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            b->stats.dropped_queue_full++;
+            return;
+        }
+        s->out = p;
+        s->out_cap = cap;
+    }
+    s->out[s->out_count++] = (outgoing){message_ref(m), 0, retain};
+    session_pump(b, s);
+}
+
+/* PUBACK for packet_id: forget that message and send the next. */
+void session_acked(broker *b, session *s, uint16_t packet_id) {
+    for (uint32_t i = 0; i < s->inflight; i++) {
+        if (s->out[i].packet_id != packet_id) continue;
+        message_unref(s->out[i].msg);
+        memmove(&s->out[i], &s->out[i + 1], (s->out_count - i - 1) * sizeof *s->out);
+        s->out_count--;
+        s->inflight--;
+        session_pump(b, s);
+        return;
+    }
+}
+
+
+/* Highest granted QoS among s's subscriptions matching topic, or -1. */
+int session_match(const session *s, const char *topic, size_t len) {
+    int best = -1;
+    for (uint32_t i = 0; i < s->sub_count; i++) {
+        const subscription *sub = &s->subs[i];
+        if (sub->qos > best && mqtt_topic_matches(sub->filter, sub->len, topic, len))
+            best = sub->qos;
+    }
+    return best;
+}
+
+bool session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos,
+                             uint32_t max) {
+    for (uint32_t i = 0; i < s->sub_count; i++) { /* same filter: replace [MQTT-3.8.4-3] */
+        if (s->subs[i].len == len && memcmp(s->subs[i].filter, filter, len) == 0) {
+            s->subs[i].qos = qos;
+            return true;
+        }
+    }
+    if (s->sub_count >= max) return false;
+    if (s->sub_count == s->sub_cap) {
+        uint32_t cap = s->sub_cap ? s->sub_cap * 2 : 4;
+        subscription *p = realloc(s->subs, (size_t)cap * sizeof *p);
+        if (p == NULL) return false;
+        s->subs = p;
+        s->sub_cap = cap;
+    }
+    char *copy = malloc(len);
+    if (copy == NULL) return false;
+    memcpy(copy, filter, len);
+    s->subs[s->sub_count++] = (subscription){copy, (uint16_t)len, qos};
+    return true;
+}
+
+
+void session_unsubscribe(session *s, const uint8_t *filter, size_t len) {
+    for (uint32_t i = 0; i < s->sub_count; i++) {
+        if (s->subs[i].len == len && memcmp(s->subs[i].filter, filter, len) == 0) {
+            free(s->subs[i].filter);
+            s->subs[i] = s->subs[--s->sub_count];
+            return;
+        }
+    }
+}
