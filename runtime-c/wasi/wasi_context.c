@@ -155,6 +155,8 @@ static void wasi_fd_release(wasi_fd *entry) {
     closedir(entry->dir_stream);
   if (entry->host >= 0)
     close(entry->host);
+  if (entry->poll_host >= 0)
+    close(entry->poll_host);
   free(entry->preopen_name);
   free(entry);
 }
@@ -290,10 +292,11 @@ wasi_errno wasip1_store_u64(wasmc_wasi *wasi, uint32_t addr, uint64_t value) {
 
 wasi_errno wasip1_iovecs(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len,
                          struct iovec *out, int *out_count) {
-  uint32_t count = iovs_len < WASI_MAX_IOVS ? iovs_len : WASI_MAX_IOVS;
-  const uint8_t *array = wasi_mem(wasi, iovs, (uint64_t)count * WASI_IOVEC_SIZE);
+  const uint8_t *array =
+      wasi_mem(wasi, iovs, (uint64_t)iovs_len * WASI_IOVEC_SIZE);
   if (array == NULL)
     return WASI_EFAULT;
+  uint32_t count = iovs_len < WASI_MAX_IOVS ? iovs_len : WASI_MAX_IOVS;
   uint64_t total = 0;
   int n = 0;
   for (uint32_t i = 0; i < count; i++) {
@@ -358,6 +361,24 @@ static bool wasi_pack_strings(int count, const char *const *strings,
   return true;
 }
 
+/*
+ * A second open file description of a stdio stream, for polling only.
+ * uv_poll sets O_NONBLOCK, and on the shared description that would leak
+ * into the host's terminal or pipe (and into other instances); on a private
+ * one it doesn't matter. -1 (poll the stream itself, restoring its flags)
+ * when the stream can't be reopened, e.g. a socket.
+ */
+static int wasi_private_poll_fd(int host_fd, wasi_fd_kind kind) {
+  struct stat st;
+  if (fstat(host_fd, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+    return -1;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", host_fd);
+  int mode = kind == WASI_FD_STDIN ? O_RDONLY : O_WRONLY;
+  /* O_NONBLOCK: opening a FIFO's write side must not wait for a reader. */
+  return open(path, mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
 static bool wasi_add_stdio(wasmc_wasi *wasi, int host_fd, wasi_fd_kind kind,
                            uint32_t expected_fd, char *error,
                            size_t error_size) {
@@ -383,8 +404,11 @@ static bool wasi_add_stdio(wasmc_wasi *wasi, int host_fd, wasi_fd_kind kind,
       .rights_base = rights,
       .rights_inheriting = rights,
       .may_sigpipe = may_sigpipe,
+      .poll_host = wasi_private_poll_fd(dup_fd, kind),
   };
   if (wasi_fd_place(wasi, expected_fd, &entry) != WASI_ESUCCESS) {
+    if (entry.poll_host >= 0)
+      close(entry.poll_host);
     close(dup_fd);
     wasi_fail(error, error_size, "wasi: out of memory");
     return false;
@@ -408,6 +432,7 @@ static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot,
   wasi_fd entry = {
       .kind = WASI_FD_DIR,
       .host = dir,
+      .poll_host = -1,
       .filetype = WASI_FILETYPE_DIRECTORY,
       .rights_base = WASI_RIGHTS_PREOPEN_BASE,
       .rights_inheriting = WASI_RIGHTS_PREOPEN_INHERITING,
@@ -448,6 +473,7 @@ static bool wasi_add_listener(wasmc_wasi *wasi, uint32_t slot, int host_fd,
   wasi_fd entry = {
       .kind = WASI_FD_LISTENER,
       .host = dup_fd,
+      .poll_host = -1,
       .filetype = wasip1_filetype(dup_fd, st.st_mode),
       .rights_base = WASI_RIGHTS_SOCKET | WASI_RIGHT_SOCK_ACCEPT,
       .rights_inheriting = WASI_RIGHTS_SOCKET,

@@ -116,10 +116,10 @@ uint32_t wasip1_fd_allocate(void *env, uint32_t fd, uint64_t offset,
   wasi_fd *entry = wasi_file(env, fd, &error);
   if (entry == NULL)
     return error;
-  if ((error = wasip1_need(entry, WASI_RIGHT_FD_ALLOCATE)))
-    return error;
   if (entry->read_only)
     return WASI_EREADONLY;
+  if ((error = wasip1_need(entry, WASI_RIGHT_FD_ALLOCATE)))
+    return error;
   if (offset > INT64_MAX || len > INT64_MAX - offset)
     return WASI_EFBIG;
   int result;
@@ -251,10 +251,10 @@ uint32_t wasip1_fd_filestat_set_size(void *env, uint32_t fd, uint64_t size) {
   wasi_fd *entry = wasi_file(env, fd, &error);
   if (entry == NULL)
     return error;
-  if ((error = wasip1_need(entry, WASI_RIGHT_FD_FILESTAT_SET_SIZE)))
-    return error;
   if (entry->read_only)
     return WASI_EREADONLY;
+  if ((error = wasip1_need(entry, WASI_RIGHT_FD_FILESTAT_SET_SIZE)))
+    return error;
   if (size > INT64_MAX)
     return WASI_EFBIG;
   int result;
@@ -274,10 +274,10 @@ uint32_t wasip1_fd_filestat_set_times(void *env, uint32_t fd, uint64_t atim,
   if (entry == NULL ||
       (entry->kind != WASI_FD_FILE && entry->kind != WASI_FD_DIR))
     return WASI_EBADF;
-  if ((error = wasip1_need(entry, WASI_RIGHT_FD_FILESTAT_SET_TIMES)))
-    return error;
   if (entry->read_only)
     return WASI_EREADONLY;
+  if ((error = wasip1_need(entry, WASI_RIGHT_FD_FILESTAT_SET_TIMES)))
+    return error;
   return futimens(entry->host, times) == 0 ? WASI_ESUCCESS
                                            : wasip1_errno(errno);
 }

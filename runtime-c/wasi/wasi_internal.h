@@ -214,6 +214,7 @@ typedef struct wasi_dir_position {
 typedef struct wasi_fd {
   wasi_fd_kind kind;
   int host;             /* owned host descriptor */
+  int poll_host;        /* stdio: a private description to poll, else -1 */
   uint8_t filetype;     /* what fd_fdstat_get reports */
   uint16_t flags;       /* WASI_FDFLAG_* */
   uint64_t rights_base;
@@ -360,6 +361,10 @@ int wasip1_open_beneath(wasmc_wasi *wasi, const wasi_fd *base,
 /* Blocking and I/O helpers (wasi_poll.c, wasi_io.c)                        */
 /* ------------------------------------------------------------------------ */
 
+/* The host fd to wait on for an entry (uv_poll makes it O_NONBLOCK). */
+static inline int wasi_poll_fd(const wasi_fd *entry) {
+  return entry->poll_host >= 0 ? entry->poll_host : entry->host;
+}
 /* Block on the context's loop until `host_fd` is ready for `uv_events`. */
 wasi_errno wasip1_wait_fd(wasmc_wasi *wasi, int host_fd, int uv_events);
 /* readv/writev honoring blocking mode, EINTR and (writes) SIGPIPE. */

@@ -65,7 +65,7 @@ wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
     if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
         (entry->flags & WASI_FDFLAG_NONBLOCK))
       return wasip1_errno(errno);
-    wasi_errno error = wasip1_wait_fd(wasi, entry->host, UV_READABLE);
+    wasi_errno error = wasip1_wait_fd(wasi, wasi_poll_fd(entry), UV_READABLE);
     if (error)
       return error;
   }
@@ -101,7 +101,7 @@ wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry,
         break; /* report what was written; the error comes next call */
       if (!would_block || !blocking)
         return wasip1_errno(errno);
-      wasi_errno error = wasip1_wait_fd(wasi, entry->host, UV_WRITABLE);
+      wasi_errno error = wasip1_wait_fd(wasi, wasi_poll_fd(entry), UV_WRITABLE);
       if (error)
         return error;
       continue;

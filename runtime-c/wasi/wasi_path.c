@@ -190,11 +190,16 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
   if ((oflags & WASI_OFLAG_DIRECTORY) &&
       (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC)))
     return WASI_EINVAL;
-  /* A new descriptor never has more rights than its directory hands down. */
-  uint64_t base = rights_base & dir->rights_inheriting;
+  /*
+   * As wasmtime, the requested rights only choose read and/or write access;
+   * the descriptor gets every right its type and access allow, within what
+   * the directory hands down (so rights dropped with fd_fdstat_set_rights
+   * stay dropped).
+   */
+  uint64_t requested = rights_base & dir->rights_inheriting;
   uint64_t inheriting = rights_inheriting & dir->rights_inheriting;
-  bool read = base & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
-  bool write = base & WASI_RIGHT_FD_WRITE;
+  bool read = requested & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
+  bool write = requested & WASI_RIGHT_FD_WRITE;
   if (dir->read_only &&
       (write || (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC))))
     return WASI_EREADONLY;
@@ -228,22 +233,28 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
   }
   wasi_fd entry = {
       .host = host,
+      .poll_host = -1,
       .filetype = wasip1_filetype(host, st.st_mode),
       .flags = (uint16_t)fdflags,
       .rights_inheriting = inheriting,
       .read_only = dir->read_only,
       .may_sigpipe = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode),
   };
+  uint64_t base = WASI_RIGHTS_ALL;
+  if (!read)
+    base &= ~(uint64_t)WASI_RIGHT_FD_READ;
+  if (!write)
+    base &= ~(uint64_t)WASI_RIGHT_FD_WRITE;
   if (S_ISDIR(st.st_mode)) {
     entry.kind = WASI_FD_DIR;
-    entry.rights_base = base & WASI_RIGHTS_DIRECTORY_MASK;
+    base &= WASI_RIGHTS_DIRECTORY_MASK;
     entry.flags &= ~(uint16_t)WASI_FDFLAG_APPEND;
   } else {
     entry.kind = WASI_FD_FILE;
-    entry.rights_base = base & ~(uint64_t)WASI_RIGHT_FD_READDIR;
-    if (!write)
-      entry.rights_base &= ~(uint64_t)WASI_RIGHT_FD_WRITE;
+    base &= ~(uint64_t)(WASI_RIGHT_FD_READDIR | WASI_RIGHT_SOCK_ACCEPT |
+                        WASI_RIGHT_SOCK_SHUTDOWN);
   }
+  entry.rights_base = base & dir->rights_inheriting;
   uint32_t new_fd;
   if ((error = wasip1_fd_insert(wasi, &entry, &new_fd))) {
     close(host);

@@ -19,6 +19,9 @@
 
 #include "wasi_internal.h"
 
+/* More subscriptions than descriptors a context can have is an error. */
+#define WASI_MAX_SUBSCRIPTIONS (2 * WASI_MAX_FDS)
+
 /* One uv_poll handle per host descriptor polled in a call. */
 typedef struct wasi_watch {
   uv_poll_t handle;
@@ -152,7 +155,7 @@ static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub,
   out->entry = entry;
   out->watch = -1;
   if (entry->filetype != WASI_FILETYPE_REGULAR_FILE)
-    out->watch = wasi_watch_for(watches, watch_count, entry->host,
+    out->watch = wasi_watch_for(watches, watch_count, wasi_poll_fd(entry),
                                 read ? UV_READABLE | UV_DISCONNECT
                                      : UV_WRITABLE);
   return WASI_ESUCCESS;
@@ -232,6 +235,10 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
       wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE) == NULL ||
       wasi_mem(wasi, nevents, 4) == NULL)
     return WASI_EFAULT;
+  /* The host state per subscription is allocated: keep a guest from asking
+   * for gigabytes (POSIX poll answers EINVAL past its limit too). */
+  if (nsubscriptions > WASI_MAX_SUBSCRIPTIONS)
+    return WASI_EINVAL;
   wasi_sub *subs = calloc(nsubscriptions, sizeof *subs);
   wasi_watch *watches = calloc(nsubscriptions, sizeof *watches);
   if (subs == NULL || watches == NULL) {

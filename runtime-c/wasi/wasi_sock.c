@@ -58,12 +58,13 @@ uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags,
     if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
         (listener->flags & WASI_FDFLAG_NONBLOCK))
       return wasip1_errno(errno);
-    if ((error = wasip1_wait_fd(wasi, listener->host, UV_READABLE)))
+    if ((error = wasip1_wait_fd(wasi, wasi_poll_fd(listener), UV_READABLE)))
       return error;
   }
   wasi_fd entry = {
       .kind = WASI_FD_SOCKET,
       .host = host,
+      .poll_host = -1,
       .filetype = WASI_FILETYPE_SOCKET_STREAM,
       .flags = (uint16_t)flags,
       .rights_base = listener->rights_inheriting,
