@@ -39,12 +39,14 @@ fi
 
 echo "== swift test"
 swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -E "✘|failed|error:" | head -40
-# Swift Testing prints one line per test: count the outcomes.
-swift_passed=$(grep -cE "^✔ Test .*passed" "$log_dir/swift-test.log")
-swift_failed=$(grep -cE "^✘ Test .*failed" "$log_dir/swift-test.log")
-if ! grep -qE "^✔ Test run with [0-9]+ test" "$log_dir/swift-test.log" && ((swift_failed == 0)); then
-  swift_failed=1  # the run did not finish
+# Swift Testing closes with "Test run with N tests"; failing tests have their own "✘ Test" lines.
+swift_total=$(grep -oE "Test run with [0-9]+ test" "$log_dir/swift-test.log" | tail -1 | grep -oE "[0-9]+")
+swift_failed=$(grep -E "^✘ Test .* failed after" "$log_dir/swift-test.log" | grep -vc "^✘ Test run")
+if [[ -z "$swift_total" ]]; then
+  swift_total=0
+  swift_failed=$((swift_failed + 1))  # the run did not finish
 fi
+swift_passed=$((swift_total - swift_failed))
 echo "swift test: $swift_passed passed, $swift_failed failed"
 passed=$((passed + swift_passed))
 failed=$((failed + swift_failed))
