@@ -7,86 +7,104 @@ enum DirectiveLines {
         "data", "elem", "tag", "export", "func", "type", "rec", "global", "import", "memory", "start", "table",
     ]
 
-    static func scan(_ text: String) -> [Int] {
-        let bytes = Array(text.utf8)
-        var lines: [Int] = []
+    /// A cursor over the script's bytes that knows comments and strings, and counts lines.
+    private struct Cursor {
+        let bytes: [UInt8]
+        var index = 0
         var line = 1
+
+        var atEnd: Bool { index >= bytes.count }
+        func peek(_ offset: Int = 0) -> UInt8 { index + offset < bytes.count ? bytes[index + offset] : 0 }
+
+        mutating func advance(_ count: Int = 1) {
+            for _ in 0..<count where index < bytes.count {
+                if bytes[index] == UInt8(ascii: "\n") { line += 1 }
+                index += 1
+            }
+        }
+
+        /// Skips a `;; line comment` or a nested `(; block comment ;)`; false if none starts here.
+        mutating func skipComment() -> Bool {
+            if peek() == UInt8(ascii: ";") && peek(1) == UInt8(ascii: ";") {
+                while !atEnd && peek() != UInt8(ascii: "\n") { advance() }
+                return true
+            }
+            guard peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: ";") else { return false }
+            var nesting = 0
+            repeat {
+                if peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: ";") {
+                    nesting += 1
+                    advance(2)
+                } else if peek() == UInt8(ascii: ";") && peek(1) == UInt8(ascii: ")") {
+                    nesting -= 1
+                    advance(2)
+                } else {
+                    advance()
+                }
+            } while nesting > 0 && !atEnd
+            return true
+        }
+
+        mutating func skipString() {
+            advance()
+            while !atEnd && peek() != UInt8(ascii: "\"") {
+                if peek() == UInt8(ascii: "\\") { advance() }
+                advance()
+            }
+            advance()
+        }
+
+        /// The keyword after an opening parenthesis, skipping white space and comments.
+        func keyword() -> String {
+            var probe = self
+            while !probe.atEnd {
+                if [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains(probe.peek()) {
+                    probe.advance()
+                } else if !probe.skipComment() {
+                    break
+                }
+            }
+            var end = probe.index
+            while end < bytes.count,
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[end]) || bytes[end] == UInt8(ascii: "_")
+            {
+                end += 1
+            }
+            return String(decoding: bytes[probe.index..<end], as: UTF8.self)
+        }
+    }
+
+    static func scan(_ text: String) -> [Int] {
+        var cursor = Cursor(bytes: Array(text.utf8))
+        var lines: [Int] = []
         var depth = 0
-        var i = 0
         var previousWasModuleField = false
-        let n = bytes.count
-        func at(_ k: Int) -> UInt8 { k < n ? bytes[k] : 0 }
-        while i < n {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\n") { line += 1; i += 1; continue }
-            if c == UInt8(ascii: ";") && at(i + 1) == UInt8(ascii: ";") {
-                while i < n && bytes[i] != UInt8(ascii: "\n") { i += 1 }
+        while !cursor.atEnd {
+            if cursor.skipComment() { continue }
+            switch cursor.peek() {
+            case UInt8(ascii: "\""):
+                cursor.skipString()
                 continue
-            }
-            if c == UInt8(ascii: "(") && at(i + 1) == UInt8(ascii: ";") {
-                var nesting = 1
-                i += 2
-                while i < n && nesting > 0 {
-                    if bytes[i] == UInt8(ascii: "\n") { line += 1 }
-                    if bytes[i] == UInt8(ascii: "(") && at(i + 1) == UInt8(ascii: ";") { nesting += 1; i += 2; continue }
-                    if bytes[i] == UInt8(ascii: ";") && at(i + 1) == UInt8(ascii: ")") { nesting -= 1; i += 2; continue }
-                    i += 1
-                }
-                continue
-            }
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                while i < n && bytes[i] != UInt8(ascii: "\"") {
-                    if bytes[i] == UInt8(ascii: "\\") { i += 1 }
-                    if i < n && bytes[i] == UInt8(ascii: "\n") { line += 1 }
-                    i += 1
-                }
-                i += 1
-                continue
-            }
-            if c == UInt8(ascii: "(") {
+            case UInt8(ascii: "("):
                 if depth == 0 {
-                    let keyword = firstKeyword(bytes, from: i + 1)
-                    let isField = moduleFieldKeywords.contains(keyword)
+                    let line = cursor.line
+                    cursor.advance()
+                    let isField = moduleFieldKeywords.contains(cursor.keyword())
                     // Consecutive bare module fields form one inline module directive.
                     if !(isField && previousWasModuleField) { lines.append(line) }
                     previousWasModuleField = isField
+                } else {
+                    cursor.advance()
                 }
                 depth += 1
-            } else if c == UInt8(ascii: ")") {
+                continue
+            case UInt8(ascii: ")"):
                 depth -= 1
+            default:
+                break
             }
-            i += 1
+            cursor.advance()
         }
         return lines
-    }
-
-    private static func firstKeyword(_ bytes: [UInt8], from start: Int) -> String {
-        var i = start
-        let n = bytes.count
-        while i < n {
-            let c = bytes[i]
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") { i += 1; continue }
-            if c == UInt8(ascii: ";") && i + 1 < n && bytes[i + 1] == UInt8(ascii: ";") {
-                while i < n && bytes[i] != UInt8(ascii: "\n") { i += 1 }
-                continue
-            }
-            if c == UInt8(ascii: "(") && i + 1 < n && bytes[i + 1] == UInt8(ascii: ";") {
-                var nesting = 1
-                i += 2
-                while i < n && nesting > 0 {
-                    if bytes[i] == UInt8(ascii: "(") && i + 1 < n && bytes[i + 1] == UInt8(ascii: ";") { nesting += 1; i += 2; continue }
-                    if bytes[i] == UInt8(ascii: ";") && i + 1 < n && bytes[i + 1] == UInt8(ascii: ")") { nesting -= 1; i += 2; continue }
-                    i += 1
-                }
-                continue
-            }
-            break
-        }
-        var end = i
-        while end < n, (bytes[end] >= UInt8(ascii: "a") && bytes[end] <= UInt8(ascii: "z")) || bytes[end] == UInt8(ascii: "_") {
-            end += 1
-        }
-        return String(decoding: bytes[i..<end], as: UTF8.self)
     }
 }

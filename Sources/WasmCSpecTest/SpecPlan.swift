@@ -97,7 +97,7 @@ struct SpecPlan {
 
     // MARK: Directives
 
-    private mutating func compile(_ source: ModuleSource, line: Int, guardPages: Bool) -> Int {
+    private mutating func compile(_ source: ModuleSource, guardPages: Bool) -> Int {
         let index = modules.count
         do {
             let bytes = try Self.binary(source)
@@ -132,7 +132,7 @@ struct SpecPlan {
         }
     }
 
-    private func instance(named name: String?, line: Int) -> Int {
+    private func instance(named name: String?) -> Int {
         if let name { return instanceNames[name] ?? -1 }
         return currentInstance
     }
@@ -144,7 +144,7 @@ struct SpecPlan {
                 staticResults.append(SpecAssertion(line: line, kind: "module", outcome: .skipped("module definitions")))
                 return
             }
-            let moduleIndex = compile(module.source, line: line, guardPages: guardPages)
+            let moduleIndex = compile(module.source, guardPages: guardPages)
             let instance = nextInstance
             nextInstance += 1
             if let id = module.id { instanceNames[id] = instance }
@@ -157,13 +157,13 @@ struct SpecPlan {
         case .moduleInstance:
             staticResults.append(SpecAssertion(line: line, kind: "module", outcome: .skipped("module instances")))
         case .register(let name, let moduleId):
-            commands.append(.register(line: line, name: name, instance: instance(named: moduleId, line: line)))
+            commands.append(.register(line: line, name: name, instance: instance(named: moduleId)))
         case .invoke(let invoke):
             guard let arguments = Self.arguments(invoke.args) else {
                 staticResults.append(SpecAssertion(line: line, kind: "invoke", outcome: .skipped("unsupported argument")))
                 return
             }
-            commands.append(.invoke(line: line, instance: instance(named: invoke.module, line: line), export: invoke.name, arguments: arguments))
+            commands.append(.invoke(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments))
         case .assertReturn(let execute, let results):
             let expected = results.map(Self.expectation)
             if expected.contains(where: { $0 == nil }) {
@@ -176,9 +176,9 @@ struct SpecPlan {
                     staticResults.append(SpecAssertion(line: line, kind: "assert_return", outcome: .skipped("unsupported argument")))
                     return
                 }
-                commands.append(.assertReturn(line: line, instance: instance(named: invoke.module, line: line), export: invoke.name, arguments: arguments, expected: expected.map { $0! }))
+                commands.append(.assertReturn(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments, expected: expected.map { $0! }))
             case .get(let module, let name):
-                commands.append(.assertGet(line: line, instance: instance(named: module, line: line), global: name, expected: expected.first.map { $0! } ?? "{SPEC_I32, 0}"))
+                commands.append(.assertGet(line: line, instance: instance(named: module), global: name, expected: expected.first.map { $0! } ?? "{SPEC_I32, 0}"))
             case .wat:
                 staticResults.append(SpecAssertion(line: line, kind: "assert_return", outcome: .skipped("module as an action")))
             }
@@ -189,7 +189,7 @@ struct SpecPlan {
                     staticResults.append(SpecAssertion(line: line, kind: "assert_trap", outcome: .skipped("unsupported argument")))
                     return
                 }
-                commands.append(.assertTrap(line: line, instance: instance(named: invoke.module, line: line), export: invoke.name, arguments: arguments, message: message))
+                commands.append(.assertTrap(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments, message: message))
             case .wat(let wat):
                 let moduleIndex = compile(wat, guardPages: guardPages)
                 let instance = nextInstance
@@ -207,7 +207,7 @@ struct SpecPlan {
                 staticResults.append(SpecAssertion(line: line, kind: "assert_exhaustion", outcome: .skipped("unsupported argument")))
                 return
             }
-            commands.append(.assertExhaustion(line: line, instance: instance(named: invoke.module, line: line), export: invoke.name, arguments: arguments))
+            commands.append(.assertExhaustion(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments))
         case .assertUnlinkable(let wat, _):
             let moduleIndex = compile(wat, guardPages: guardPages)
             if let error = moduleErrors[moduleIndex] {

@@ -56,7 +56,7 @@ public struct SpecRunner: Sendable {
 
     public func run(file path: String) -> SpecFileResult {
         let start = Date()
-        let name = CNamesForTests.stem(path)
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let directory = "\(options.workDirectory)/\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -133,12 +133,6 @@ public struct SpecRunner: Sendable {
             failure = "driver exited with status \(result.status): \(result.standardError.prefix(300))"
         }
         return (outcomes, failure)
-    }
-}
-
-enum CNamesForTests {
-    static func stem(_ path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 }
 

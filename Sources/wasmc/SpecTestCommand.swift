@@ -49,10 +49,13 @@ struct SpecTestCommand: ParsableCommand {
             let name = URL(fileURLWithPath: result.path).lastPathComponent
             // Known failures are taken out of the counts and listed on their own.
             func isKnown(_ assertion: SpecAssertion) -> Bool {
-                guard case .failed = assertion.outcome, let reason = known["\(name):\(assertion.line)"] else { return false }
-                knownSeen.insert("\(name):\(assertion.line)")
-                print("  \(name):\(assertion.line): known failure: \(reason)")
-                return true
+                guard case .failed = assertion.outcome else { return false }
+                return known["\(name):\(assertion.line)"] != nil
+            }
+            for assertion in (result.assertions + result.setupFailures).filter(isKnown) {
+                let key = "\(name):\(assertion.line)"
+                knownSeen.insert(key)
+                print("  \(key): known failure: \(known[key] ?? "")")
             }
             result.assertions.removeAll(where: isKnown)
             result.setupFailures.removeAll(where: isKnown)

@@ -84,9 +84,11 @@ bool wasmc_check_imports(const wasmc_module *module,
   return true;
 }
 
-bool wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
-                       wasmc_instance *out, char *error, size_t error_size,
-                       wasmc_trap_info *trap) {
+wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module,
+                                           const wasmc_extern *imports,
+                                           wasmc_instance *out, char *error,
+                                           size_t error_size,
+                                           wasmc_trap_info *trap) {
   out->module = module;
   out->state = NULL;
   if (trap)
@@ -96,16 +98,16 @@ bool wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
              "module %s was compiled for %s bounds checks but the runtime uses %s",
              module->name, module->guard_pages ? "guard-page" : "explicit",
              WASMC_BOUNDS_GUARD_ENABLED ? "guard pages" : "explicit checks");
-    return false;
+    return WASMC_LINK_ERROR;
   }
   if (!wasmc_check_imports(module, imports, error, error_size))
-    return false;
+    return WASMC_LINK_ERROR;
   void *state = calloc(1, module->instance_size);
   if (state == NULL || !module->create(state, imports)) {
     free(state);
     snprintf(error, error_size, "cannot allocate the memories and tables of %s",
              module->name);
-    return false;
+    return WASMC_ALLOCATION_ERROR;
   }
   wasmc_trap_frame frame;
   if (!WASMC_TRY(frame, module->initialize(state))) {
@@ -113,10 +115,10 @@ bool wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
     if (trap)
       *trap = frame.info;
     /* Its memories and tables may be shared with other instances; keep it. */
-    return false;
+    return WASMC_INSTANTIATION_TRAPPED;
   }
   out->state = state;
-  return true;
+  return WASMC_INSTANTIATED;
 }
 
 void wasmc_instance_free(wasmc_instance *instance) {

@@ -36,7 +36,7 @@ const char *wasmc_trap_message(wasmc_trap_kind kind) {
   return "unknown trap";
 }
 
-bool wasmc_trap_frame_push(wasmc_trap_frame *frame) {
+void wasmc_trap_frame_push(wasmc_trap_frame *frame) {
   if (wasmc_stack_limit == 0)
     wasmc_thread_init();
   frame->previous = current_frame;
@@ -45,7 +45,6 @@ bool wasmc_trap_frame_push(wasmc_trap_frame *frame) {
   frame->info.exit_code = 0;
   frame->info.detail[0] = '\0';
   current_frame = frame;
-  return true;
 }
 
 void wasmc_trap_frame_pop(wasmc_trap_frame *frame) {

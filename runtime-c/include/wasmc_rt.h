@@ -97,14 +97,20 @@ WASMC_NORETURN void wasmc_trap_exit(int exit_code);
  *   wasmc_trap_frame frame;
  *   if (WASMC_TRY(frame, result = export(inst, 1, 2))) ... else report(&frame.info);
  */
-bool wasmc_trap_frame_push(wasmc_trap_frame *frame);
+void wasmc_trap_frame_push(wasmc_trap_frame *frame);
 void wasmc_trap_frame_pop(wasmc_trap_frame *frame);
-#define WASMC_TRY(frame, call)                                             \
-  (wasmc_trap_frame_push(&(frame))                                         \
-       ? (sigsetjmp((frame).jump, 0) == 0                                  \
-              ? ((call), wasmc_trap_frame_pop(&(frame)), true)             \
-              : (wasmc_trap_frame_pop(&(frame)), false))                   \
-       : false)
+/* sigsetjmp stands alone as the controlling expression of an `if`, as C requires. */
+#define WASMC_TRY(frame, call)                                                \
+  ({                                                                          \
+    bool wasmc_try_returned_ = false;                                         \
+    wasmc_trap_frame_push(&(frame));                                          \
+    if (sigsetjmp((frame).jump, 0) == 0) {                                    \
+      call;                                                                   \
+      wasmc_try_returned_ = true;                                             \
+    }                                                                         \
+    wasmc_trap_frame_pop(&(frame));                                           \
+    wasmc_try_returned_;                                                      \
+  })
 
 /* ------------------------------------------------------------------------ */
 /* Stack depth                                                              */
@@ -434,16 +440,25 @@ bool wasmc_check_imports(const wasmc_module *module,
                          const wasmc_extern *imports, char *error,
                          size_t error_size);
 
+typedef enum wasmc_instantiate_status {
+  WASMC_INSTANTIATED = 0,
+  WASMC_LINK_ERROR,       /* an import does not match its declaration */
+  WASMC_ALLOCATION_ERROR, /* memories or tables could not be allocated */
+  WASMC_INSTANTIATION_TRAPPED, /* a segment or the start function trapped */
+} wasmc_instantiate_status;
+
 /*
  * Link and instantiate: checks imports, creates the instance, runs segment
- * initialisation and the start function under a trap frame. Returns false
- * with `error` set (and `trap` filled if a trap caused it). An instance whose
+ * initialisation and the start function under a trap frame. On failure sets
+ * `error` (and `trap` when a trap caused it). An instance whose
  * initialisation trapped still exists (its effects on imported memories and
  * tables persist, per the spec) but is not returned.
  */
-bool wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
-                       wasmc_instance *out, char *error, size_t error_size,
-                       wasmc_trap_info *trap);
+wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module,
+                                           const wasmc_extern *imports,
+                                           wasmc_instance *out, char *error,
+                                           size_t error_size,
+                                           wasmc_trap_info *trap);
 void wasmc_instance_free(wasmc_instance *instance);
 
 /* Look an export up by name; false when there is none. */

@@ -98,20 +98,20 @@ static bool resolve_imports(const wasmc_module *module, wasmc_extern *imports, c
   return true;
 }
 
-static bool instantiate(const wasmc_module *module, wasmc_instance **out, char *error, size_t size,
-                        wasmc_trap_info *trap, bool *linked) {
+static wasmc_instantiate_status instantiate(const wasmc_module *module, wasmc_instance **out,
+                                            char *error, size_t size, wasmc_trap_info *trap) {
   wasmc_extern imports[module->import_count ? module->import_count : 1];
-  *linked = false;
-  if (!resolve_imports(module, imports, error, size) || !wasmc_check_imports(module, imports, error, size))
-    return false;
-  *linked = true;
+  trap->kind = WASMC_TRAP_NONE;
+  if (!resolve_imports(module, imports, error, size))
+    return WASMC_LINK_ERROR;
   wasmc_instance *instance = calloc(1, sizeof *instance);
-  if (!wasmc_instantiate(module, imports, instance, error, size, trap)) {
+  wasmc_instantiate_status status = wasmc_instantiate(module, imports, instance, error, size, trap);
+  if (status != WASMC_INSTANTIATED) {
     free(instance);
-    return false;
+    return status;
   }
   *out = instance;
-  return true;
+  return status;
 }
 
 void spec_fail(int line, const char *why) { printf("fail %d: %s\n", line, why); }
@@ -119,8 +119,7 @@ void spec_fail(int line, const char *why) { printf("fail %d: %s\n", line, why); 
 void spec_module(int line, int id, const wasmc_module *module) {
   char error[256];
   wasmc_trap_info trap;
-  bool linked;
-  if (instantiate(module, &instances[id], error, sizeof error, &trap, &linked))
+  if (instantiate(module, &instances[id], error, sizeof error, &trap) == WASMC_INSTANTIATED)
     printf("ok %d\n", line);
   else
     printf("fail %d: module did not instantiate: %s\n", line, error);
@@ -287,11 +286,11 @@ void spec_assert_exhaustion(int line, int id, const char *name, const wasmc_valu
 void spec_assert_unlinkable(int line, const wasmc_module *module) {
   char error[256];
   wasmc_trap_info trap;
-  bool linked;
   wasmc_instance *instance = NULL;
-  if (instantiate(module, &instance, error, sizeof error, &trap, &linked))
+  wasmc_instantiate_status status = instantiate(module, &instance, error, sizeof error, &trap);
+  if (status == WASMC_INSTANTIATED)
     printf("fail %d: module linked, expected it to be unlinkable\n", line);
-  else if (linked)
+  else if (status != WASMC_LINK_ERROR)
     printf("fail %d: linked but failed to instantiate: %s\n", line, error);
   else
     printf("ok %d\n", line);
@@ -300,12 +299,11 @@ void spec_assert_unlinkable(int line, const wasmc_module *module) {
 void spec_assert_uninstantiable(int line, int id, const wasmc_module *module, const char *message) {
   char error[256];
   wasmc_trap_info trap;
-  bool linked;
-  trap.kind = WASMC_TRAP_NONE;
   (void)message;
-  if (instantiate(module, &instances[id], error, sizeof error, &trap, &linked))
+  wasmc_instantiate_status status = instantiate(module, &instances[id], error, sizeof error, &trap);
+  if (status == WASMC_INSTANTIATED)
     printf("fail %d: module instantiated, expected a trap\n", line);
-  else if (trap.kind != WASMC_TRAP_NONE)
+  else if (status == WASMC_INSTANTIATION_TRAPPED)
     printf("ok %d\n", line);
   else
     printf("fail %d: failed without a trap: %s\n", line, error);

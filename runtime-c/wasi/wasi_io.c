@@ -122,6 +122,41 @@ wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry,
   return WASI_ESUCCESS;
 }
 
+/* The guest's iovec array and the address its byte count goes to, checked. */
+static wasi_errno guest_buffers(wasmc_wasi *wasi, uint32_t iovs,
+                                uint32_t iovs_len, uint32_t count_ptr,
+                                struct iovec *iov, int *count) {
+  if (wasi_mem(wasi, count_ptr, 4) == NULL)
+    return WASI_EFAULT;
+  return wasip1_iovecs(wasi, iovs, iovs_len, iov, count);
+}
+
+/*
+ * The descriptor of fd_pread/fd_pwrite: a regular file with `right`.
+ * Streams (`stream_kind` and sockets) cannot seek.
+ */
+static wasi_fd *positioned_file(wasmc_wasi *wasi, uint32_t fd,
+                                wasi_fd_kind stream_kind, uint64_t right,
+                                uint64_t offset, wasi_errno *error) {
+  wasi_fd *entry = wasip1_fd(wasi, fd);
+  *error = WASI_EBADF;
+  if (entry == NULL)
+    return NULL;
+  if (entry->kind == stream_kind || wasi_is_socket(entry)) {
+    *error = WASI_ESPIPE;
+    return NULL;
+  }
+  if (entry->kind != WASI_FD_FILE)
+    return NULL;
+  if ((*error = wasip1_need(entry, right)))
+    return NULL;
+  if (offset > INT64_MAX) {
+    *error = WASI_EINVAL;
+    return NULL;
+  }
+  return entry;
+}
+
 uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
                         uint32_t iovs_len, uint32_t nread) {
   wasmc_wasi *wasi = env;
@@ -134,9 +169,7 @@ uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
     return error;
   struct iovec iov[WASI_MAX_IOVS];
   int count;
-  if (wasi_mem(wasi, nread, 4) == NULL)
-    return WASI_EFAULT;
-  if ((error = wasip1_iovecs(wasi, iovs, iovs_len, iov, &count)))
+  if ((error = guest_buffers(wasi, iovs, iovs_len, nread, iov, &count)))
     return error;
   size_t n;
   if ((error = wasip1_stream_read(wasi, entry, iov, count, 0, &n)))
@@ -147,23 +180,14 @@ uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
 uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs,
                          uint32_t iovs_len, uint64_t offset, uint32_t nread) {
   wasmc_wasi *wasi = env;
-  wasi_fd *entry = wasip1_fd(wasi, fd);
+  wasi_errno error;
+  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDIN, WASI_RIGHT_FD_READ,
+                                   offset, &error);
   if (entry == NULL)
-    return WASI_EBADF;
-  if (entry->kind == WASI_FD_STDIN || wasi_is_socket(entry))
-    return WASI_ESPIPE;
-  if (entry->kind != WASI_FD_FILE)
-    return WASI_EBADF;
-  wasi_errno error = wasip1_need(entry, WASI_RIGHT_FD_READ);
-  if (error)
     return error;
-  if (offset > INT64_MAX)
-    return WASI_EINVAL;
   struct iovec iov[WASI_MAX_IOVS];
   int count;
-  if (wasi_mem(wasi, nread, 4) == NULL)
-    return WASI_EFAULT;
-  if ((error = wasip1_iovecs(wasi, iovs, iovs_len, iov, &count)))
+  if ((error = guest_buffers(wasi, iovs, iovs_len, nread, iov, &count)))
     return error;
   ssize_t n;
   do {
@@ -186,9 +210,7 @@ uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs,
     return error;
   struct iovec iov[WASI_MAX_IOVS];
   int count;
-  if (wasi_mem(wasi, nwritten, 4) == NULL)
-    return WASI_EFAULT;
-  if ((error = wasip1_iovecs(wasi, iovs, iovs_len, iov, &count)))
+  if ((error = guest_buffers(wasi, iovs, iovs_len, nwritten, iov, &count)))
     return error;
   size_t n;
   if ((error = wasip1_stream_write(wasi, entry, iov, count, &n)))
@@ -200,23 +222,14 @@ uint32_t wasip1_fd_pwrite(void *env, uint32_t fd, uint32_t iovs,
                           uint32_t iovs_len, uint64_t offset,
                           uint32_t nwritten) {
   wasmc_wasi *wasi = env;
-  wasi_fd *entry = wasip1_fd(wasi, fd);
+  wasi_errno error;
+  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDOUT,
+                                   WASI_RIGHT_FD_WRITE, offset, &error);
   if (entry == NULL)
-    return WASI_EBADF;
-  if (entry->kind == WASI_FD_STDOUT || wasi_is_socket(entry))
-    return WASI_ESPIPE;
-  if (entry->kind != WASI_FD_FILE)
-    return WASI_EBADF;
-  wasi_errno error = wasip1_need(entry, WASI_RIGHT_FD_WRITE);
-  if (error)
     return error;
-  if (offset > INT64_MAX)
-    return WASI_EINVAL;
   struct iovec iov[WASI_MAX_IOVS];
   int count;
-  if (wasi_mem(wasi, nwritten, 4) == NULL)
-    return WASI_EFAULT;
-  if ((error = wasip1_iovecs(wasi, iovs, iovs_len, iov, &count)))
+  if ((error = guest_buffers(wasi, iovs, iovs_len, nwritten, iov, &count)))
     return error;
   ssize_t n;
   do {

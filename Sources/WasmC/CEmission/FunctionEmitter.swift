@@ -137,12 +137,9 @@ struct FunctionEmitter {
         }
     }
 
-    private func blockSignature(_ type: BlockType) -> FunctionSignature {
-        switch type {
-        case .empty: FunctionSignature(parameters: [], results: [])
-        case .type(let valueType): FunctionSignature(parameters: [], results: [(try? ModuleDecoder.valueType(valueType)) ?? .i32])
-        case .funcType(let index): module.module.types[Int(index)]
-        }
+    /// The validator resolved every block type; an empty signature is never used for valid input.
+    private func blockSignature(_ typed: TypedInstruction) -> FunctionSignature {
+        typed.blockSignature ?? FunctionSignature(parameters: [], results: [])
     }
 
     // MARK: Instructions
@@ -173,21 +170,21 @@ struct FunctionEmitter {
             dead = true
         case .nop:
             break
-        case .block(let type):
-            let signature = blockSignature(type)
+        case .block:
+            let signature = blockSignature(typed)
             let label = newLabel()
             frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("{ /* block \(label) */")
             indent += 1
-        case .loop(let type):
-            let signature = blockSignature(type)
+        case .loop:
+            let signature = blockSignature(typed)
             let label = newLabel()
             frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("\(label):; /* loop */")
             emit("{")
             indent += 1
-        case .if(let type):
-            let signature = blockSignature(type)
+        case .if:
+            let signature = blockSignature(typed)
             let label = newLabel()
             let condition = slot(.i32, h - 1)
             frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))

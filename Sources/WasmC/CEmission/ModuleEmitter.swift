@@ -83,10 +83,7 @@ public struct ModuleEmitter {
             out.append("static const char \(names.signatureConstant(signature))[] = \(CNames.stringLiteral(signature.canonicalString));")
             if signature.results.count > 1, tuples.insert(signature.cReturnType).inserted {
                 let fields = signature.results.enumerated().map { "\($0.element.cType) r\($0.offset);" }.joined(separator: " ")
-                out.append("#ifndef \(signature.cReturnType.uppercased())_DEFINED")
-                out.append("#define \(signature.cReturnType.uppercased())_DEFINED")
                 out.append("typedef struct { \(fields) } \(signature.cReturnType);")
-                out.append("#endif")
             }
         }
         for signature in names.signatures {

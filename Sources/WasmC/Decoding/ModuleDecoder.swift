@@ -26,7 +26,6 @@ public struct ModuleDecoder {
         var module = WasmModule()
         var sectionOffset = 0
         var sectionName = "header"
-        var sawFunctionSection = false
 
         func fail(_ message: String) -> DecodingError {
             DecodingError(section: sectionName, offset: sectionOffset, message: message)
@@ -65,7 +64,6 @@ public struct ModuleDecoder {
                 case .importSection(let imports):
                     module.imports = try imports.map(Self.moduleImport)
                 case .functionSection(let indices):
-                    sawFunctionSection = true
                     module.functionTypeIndices = indices
                 case .tableSection(let tables):
                     module.tables = try tables.map { table throws(UnsupportedFeature) in
@@ -125,7 +123,6 @@ public struct ModuleDecoder {
                 "function and code section have inconsistent lengths (\(module.functionTypeIndices.count) functions, \(module.bodies.count) bodies)"
             )
         }
-        _ = sawFunctionSection
         if let count = module.dataCount, count != module.data.count {
             sectionName = "data count"
             throw fail("data count and data section have inconsistent lengths (\(count) vs \(module.data.count))")

@@ -147,8 +147,9 @@ public struct ExecutableBuilder {
                 }
                 char error[256];
                 wasmc_trap_info trap;
-                if (!wasmc_instantiate(module, imports, &instances[m], error, sizeof error, &trap)) {
-                  if (trap.kind != WASMC_TRAP_NONE) return report_trap(modules[m].name, &trap);
+                wasmc_instantiate_status status = wasmc_instantiate(module, imports, &instances[m], error, sizeof error, &trap);
+                if (status != WASMC_INSTANTIATED) {
+                  if (status == WASMC_INSTANTIATION_TRAPPED) return report_trap(modules[m].name, &trap);
                   fprintf(stderr, "wasmc: module %s: %s\\n", modules[m].name, error);
                   return 70;
                 }

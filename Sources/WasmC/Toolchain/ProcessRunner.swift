@@ -38,17 +38,16 @@ public enum ProcessRunner {
             errors.data = errorPipe.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         var timedOut = false
-        if let timeout {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(2000) }
-            if process.isRunning {
-                timedOut = true
-                process.terminate()
-                usleep(100_000)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
+        if let timeout, exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        } else if timeout == nil {
+            exited.wait()
         }
         process.waitUntilExit()
         group.wait()

@@ -50,6 +50,8 @@ struct FunctionValidator {
     private var frames: [ControlFrame] = []
     private var offset = 0
     private var output: [TypedInstruction] = []
+    /// Set by `block`, `loop` and `if`, recorded with the instruction for the emitter.
+    private var lastBlockSignature: FunctionSignature?
 
     init(context: ValidationContext, signature: FunctionSignature, locals: [ValueType], location: String) {
         self.context = context
@@ -80,7 +82,10 @@ struct FunctionValidator {
             let height = operands.count
             let operandType = try check(instruction)
             output.append(
-                TypedInstruction(instruction: instruction, height: height, operandType: operandType, offset: instructionOffset))
+                TypedInstruction(
+                    instruction: instruction, height: height, operandType: operandType,
+                    blockSignature: lastBlockSignature, offset: instructionOffset))
+            lastBlockSignature = nil
         }
         guard frames.isEmpty else { throw error("malformed: END opcode expected") }
         return output
@@ -138,7 +143,13 @@ struct FunctionValidator {
 
     // MARK: Index spaces
 
-    private func blockSignature(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
+    private mutating func blockSignature(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
+        let signature = try resolve(type)
+        lastBlockSignature = signature
+        return signature
+    }
+
+    private func resolve(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
         switch type {
         case .empty: return FunctionSignature(parameters: [], results: [])
         case .type(let valueType):

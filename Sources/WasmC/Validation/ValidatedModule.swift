@@ -22,6 +22,8 @@ public struct TypedInstruction: Sendable {
     /// The type of the operand for instructions whose type is not implied by the opcode
     /// (`drop`, untyped `select`, `ref.is_null`); `nil` in unreachable code.
     public var operandType: ValueType?
+    /// The resolved type of `block`, `loop` and `if`.
+    public var blockSignature: FunctionSignature?
     public var offset: Int
 }
 
