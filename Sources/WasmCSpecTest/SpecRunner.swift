@@ -45,7 +45,7 @@ public struct SpecRunner: Sendable {
         clang = try Clang.find()
         runtime = try RuntimeLibrary.locate()
         let objectDirectory = options.workDirectory + "/runtime"
-        var objects = try runtime.buildCore(guardPages: options.guardPages, into: objectDirectory, clang: clang)
+        var objects = try runtime.build([.core], guardPages: options.guardPages, into: objectDirectory, clang: clang)
         let host = "\(objectDirectory)/spectest_host\(options.guardPages ? "-guard" : "-explicit").o"
         try clang.compile(
             runtime.root + "/spectest/spectest_host.c", to: host, includeDirectories: [runtime.includeDirectory],

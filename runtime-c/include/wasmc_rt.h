@@ -479,6 +479,23 @@ bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name,
                            wasmc_value *results, wasmc_trap_info *trap);
 
 /* ------------------------------------------------------------------------ */
+/* Programs                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An executable built by `wasmc compile` is runtime-c/host/program_main.c
+ * plus a generated table of its modules, in instantiation order. A module
+ * imports the exports of an earlier one by its `name`.
+ */
+typedef struct wasmc_program_module {
+  const char *name;
+  const wasmc_module *module;
+} wasmc_program_module;
+
+extern const wasmc_program_module wasmc_program_modules[];
+extern const int wasmc_program_module_count;
+
+/* ------------------------------------------------------------------------ */
 /* Numeric helpers used by generated code                                   */
 /* ------------------------------------------------------------------------ */
 

@@ -26,38 +26,58 @@ public struct RuntimeLibrary: Sendable {
     /// The package root (parent of `runtime-c`).
     public var packageRoot: String { URL(fileURLWithPath: root).deletingLastPathComponent().path }
 
-    /// C sources of the core runtime (traps, memories, tables, linking).
-    public var coreSources: [String] { Self.cFiles(in: root + "/core") }
+    /// Parts of the runtime, each a folder of C sources under `runtime-c`.
+    public enum Component: String, Sendable, CaseIterable {
+        /// Traps, memories, tables, linking: what every module needs.
+        case core
+        /// WASI preview1 on libuv.
+        case wasi
+        /// The `main` of executables built by `wasmc compile`.
+        case host
+    }
 
     static func cFiles(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".c") }.sorted().map { directory + "/" + $0 }
     }
 
-    /// Builds the core runtime objects for a bounds strategy into `directory` (reused when up to date).
-    public func buildCore(
-        guardPages: Bool, into directory: String, clang: Clang, optimization: String = "-O2"
+    /// Flags to link the given components (libuv for WASI).
+    public static func linkFlags(for components: [Component]) -> [String] {
+        var flags = ["-lm", "-lpthread"]
+        if components.contains(.wasi) { flags.append("-luv") }
+        return flags
+    }
+
+    /// Builds runtime objects for a bounds strategy into `directory`, reusing up-to-date ones.
+    public func build(
+        _ components: [Component], guardPages: Bool, into directory: String, clang: Clang,
+        optimization: String = "-O2"
     ) throws(ToolchainError) -> [String] {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let headers = Self.files(in: root + "/include", suffix: ".h")
         var units: [(source: String, object: String)] = []
         var objects: [String] = []
-        for source in coreSources {
-            let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-            let object = "\(directory)/\(name)\(guardPages ? "-guard" : "-explicit")\(optimization).o"
-            objects.append(object)
-            if !Self.isUpToDate(object, sources: [source] + Self.headers(in: root + "/include") + [root + "/core/runtime_internal.h"]) {
-                units.append((source, object))
+        for component in components {
+            let folder = "\(root)/\(component.rawValue)"
+            let dependencies = headers + Self.files(in: folder, suffix: ".h")
+            for source in Self.cFiles(in: folder) {
+                let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+                let object = "\(directory)/\(component.rawValue)-\(name)\(guardPages ? "-guard" : "-explicit")\(optimization).o"
+                objects.append(object)
+                if !Self.isUpToDate(object, sources: [source] + dependencies) {
+                    units.append((source, object))
+                }
             }
         }
         try clang.compileAll(
             units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
-            optimization: optimization)
+            optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
         return objects
     }
 
-    static func headers(in directory: String) -> [String] {
+    static func files(in directory: String, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".h") }.map { directory + "/" + $0 }
+        return names.filter { $0.hasSuffix(suffix) }.map { directory + "/" + $0 }
     }
 
     static func isUpToDate(_ output: String, sources: [String]) -> Bool {
