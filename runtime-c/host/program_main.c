@@ -221,6 +221,10 @@ static void *run_start(void *argument) {
 }
 
 int main(int argc, char **argv) {
+  /* Messages name the program, not the cache path it may run from. */
+  const char *slash = strrchr(argv[0], '/');
+  if (slash != NULL)
+    argv[0] = (char *)(slash + 1);
   options opts;
   int status = parse_options(argc, argv, &opts);
   if (status != 0)
