@@ -3,8 +3,8 @@
  * child, so a crash fails that test instead of the run. The last line of
  * output is "N passed, M failed".
  *
- * Until the core runtime is linked in, wasmc_trap_exit (the only core
- * symbol the WASI host uses) is stood in for here.
+ * The core runtime (runtime-c/core) is linked in: proc_exit and the poll
+ * hook's traps go through its trap frames.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,30 +35,16 @@ void test_fail(const char *file, int line, const char *format, ...) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Stand-in for the core runtime                                            */
+/* proc_exit through the core runtime's trap frames                         */
 /* ------------------------------------------------------------------------ */
 
-static _Thread_local sigjmp_buf *exit_jump;
-static _Thread_local int exit_code;
-
-WASMC_NORETURN void wasmc_trap_exit(int code) {
-  if (exit_jump == NULL)
-    abort();
-  exit_code = code;
-  siglongjmp(*exit_jump, 1);
-}
-
 void proc_exit_(u32 code) {
-  sigjmp_buf jump;
-  exit_code = -1;
-  if (sigsetjmp(jump, 0) == 0) {
-    exit_jump = &jump;
-    ((void (*)(void *, u32))wasi_fn("proc_exit")->code)(
-        wasi_fn("proc_exit")->env, code);
-    CHECK(!"proc_exit returned");
-  }
-  exit_jump = NULL;
-  CHECK_EQ(exit_code, code);
+  wasmc_trap_frame frame;
+  const wasmc_func *proc_exit = wasi_fn("proc_exit");
+  bool returned = WASMC_TRY(frame, ((void (*)(void *, u32))proc_exit->code)(proc_exit->env, code));
+  CHECK(!returned);
+  CHECK_EQ(frame.info.kind, WASMC_TRAP_EXIT);
+  CHECK_EQ(frame.info.exit_code, (int)code);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -72,6 +72,69 @@ void test_poll_clocks(void) {
   fixture_destroy(fx);
 }
 
+/* ---- the host's poll hook (message delivery inside poll_oneoff) ---- */
+
+typedef struct hook_state {
+  int calls;
+  int answer_after; /* return 1 from this call on (1-based); 0: never */
+  int answer;
+} hook_state;
+
+static int count_hook(void *data) {
+  hook_state *state = data;
+  state->calls++;
+  return state->answer_after && state->calls >= state->answer_after ? state->answer : 0;
+}
+
+static void *wake_later(void *arg) {
+  sleep_ms(50);
+  wasmc_wasi_wake(arg);
+  return NULL;
+}
+
+void test_poll_hook(void) {
+  fixture *fx = fixture_create((fixture_options){0});
+  /* A hook with nothing to deliver changes nothing. */
+  hook_state idle = {0, 0, 0};
+  wasmc_wasi_set_poll_hook(fx->wasi, count_hook, &idle);
+  u64 start = now_ns();
+  sub_clock(0, 1, 1, 20000000, 0);
+  CHECK_EQ(poll_n(1), 1);
+  CHECK(now_ns() - start >= 20000000);
+  CHECK(idle.calls >= 1);
+
+  /* Delivering at the start returns at once, the clock reported as fired. */
+  hook_state eager = {0, 1, 1};
+  wasmc_wasi_set_poll_hook(fx->wasi, count_hook, &eager);
+  start = now_ns();
+  sub_clock(0, 2, 1, 10000000000ull, 0);
+  CHECK_EQ(poll_n(1), 1);
+  CHECK_EQ(ev_userdata(0), 2);
+  CHECK(now_ns() - start < 1000000000);
+
+  /* A wake-up from another thread runs the hook during the wait. */
+  hook_state later = {0, 2, 1};
+  wasmc_wasi_set_poll_hook(fx->wasi, count_hook, &later);
+  pthread_t thread;
+  pthread_create(&thread, NULL, wake_later, fx->wasi);
+  start = now_ns();
+  sub_clock(0, 3, 1, 10000000000ull, 0);
+  CHECK_EQ(poll_n(1), 1);
+  CHECK(now_ns() - start < 2000000000);
+  CHECK_EQ(later.calls, 2);
+  pthread_join(thread, NULL);
+
+  /* A hook that says stop traps the instance. */
+  hook_state stop = {0, 1, -1};
+  wasmc_wasi_set_poll_hook(fx->wasi, count_hook, &stop);
+  sub_clock(0, 4, 1, 10000000000ull, 0);
+  wasmc_trap_frame frame;
+  CHECK(!WASMC_TRY(frame, poll_n(1)));
+  CHECK_EQ(frame.info.kind, WASMC_TRAP_HOST);
+  wasmc_wasi_set_poll_hook(fx->wasi, NULL, NULL);
+  fixture_destroy(fx);
+}
+
 static void *write_later(void *arg) {
   sleep_ms(60);
   CHECK_EQ(write(*(int *)arg, "late", 4), 4);

@@ -249,7 +249,7 @@ typedef void (*test_fn)(void);
   X(test_path_open_flags) X(test_escapes_openat2) X(test_escapes_walker)      \
   X(test_escape_race) X(test_read_only) X(test_memory_moves)                  \
   X(test_poll_clocks) X(test_poll_fds) X(test_poll_stdio_flags)         \
-  X(test_poll_errors)                    \
+  X(test_poll_errors) X(test_poll_hook)                    \
   X(test_sockets) X(test_socket_nonblocking) X(test_socket_many_clients)      \
   X(test_concurrent_contexts)
 #define DECLARE_TEST(name) void name(void);

@@ -106,6 +106,24 @@ void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory);
 int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
                           size_t error_size);
 
+/*
+ * A host function the context runs on the guest's own thread while the guest
+ * waits in poll_oneoff: once when poll_oneoff starts and again whenever
+ * wasmc_wasi_wake is called during the wait. It returns
+ *   0  nothing happened: keep waiting;
+ *   >0 it delivered something to the guest: poll_oneoff returns at once,
+ *      reporting the earliest clock subscription as fired (an early wake-up);
+ *   <0 the guest must stop: poll_oneoff traps the instance (WASMC_TRAP_HOST).
+ * The hook may call into the instance (wasmc_instance_call); a trap there is
+ * caught by that call and should be reported by returning <0.
+ */
+typedef int (*wasmc_wasi_poll_hook)(void *data);
+void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
+                              void *data);
+
+/* Thread-safe: make a guest waiting in poll_oneoff run the hook soon. */
+void wasmc_wasi_wake(wasmc_wasi *wasi);
+
 /* Close every descriptor the context owns and free it. */
 void wasmc_wasi_destroy(wasmc_wasi *wasi);
 

@@ -19,6 +19,8 @@
 /* The function table                                                       */
 /* ------------------------------------------------------------------------ */
 
+static void wasi_wakeup_cb(uv_async_t *handle);
+
 typedef struct wasi_func_desc {
   const char *name;
   const char *type;
@@ -504,6 +506,10 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
     wasi_fail(error, error_size, "wasi: cannot create an event loop");
     return NULL;
   }
+  uv_async_init(&wasi->loop, &wasi->wakeup, wasi_wakeup_cb);
+  wasi->wakeup.data = wasi;
+  /* The wake-up must not keep the loop alive on its own. */
+  uv_unref((uv_handle_t *)&wasi->wakeup);
 
   bool ok = true;
   if (!wasi_pack_strings(config->argc, config->argv, &wasi->args,
@@ -534,6 +540,28 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
   return wasi;
 }
 
+static void wasi_wakeup_cb(uv_async_t *handle) {
+  ((wasmc_wasi *)handle->data)->woken = true;
+}
+
+void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
+                              void *data) {
+  wasi->poll_hook = hook;
+  wasi->poll_hook_data = data;
+}
+
+void wasmc_wasi_wake(wasmc_wasi *wasi) { uv_async_send(&wasi->wakeup); }
+
+bool wasi_run_poll_hook(wasmc_wasi *wasi) {
+  if (wasi->poll_hook == NULL)
+    return false;
+  wasi->woken = false;
+  int result = wasi->poll_hook(wasi->poll_hook_data);
+  if (result < 0)
+    wasmc_trap_host("stopped by the host");
+  return result > 0;
+}
+
 void wasmc_wasi_destroy(wasmc_wasi *wasi) {
   if (wasi == NULL)
     return;
@@ -543,6 +571,7 @@ void wasmc_wasi_destroy(wasmc_wasi *wasi) {
   free(wasi->args);
   free(wasi->environ);
   /* Every handle is closed by the call that opened it; drain callbacks. */
+  uv_close((uv_handle_t *)&wasi->wakeup, NULL);
   uv_run(&wasi->loop, UV_RUN_DEFAULT);
   uv_loop_close(&wasi->loop);
   free(wasi);

@@ -227,6 +227,9 @@ typedef struct wasi_fd {
 } wasi_fd;
 
 #define WASI_FUNC_COUNT 46
+
+/* Runs the host's poll hook; true when it delivered something. */
+bool wasi_run_poll_hook(wasmc_wasi *wasi);
 #define WASI_MAX_FDS 65536u
 
 struct wasmc_wasi {
@@ -239,6 +242,11 @@ struct wasmc_wasi {
   wasi_fd **fds; /* NULL slots are closed; entries never move */
   uint32_t fd_capacity;
   uv_loop_t loop;
+  /* The host's poll hook (see wasmc_wasi_set_poll_hook) and its wake-up. */
+  wasmc_wasi_poll_hook poll_hook;
+  void *poll_hook_data;
+  uv_async_t wakeup;
+  bool woken; /* set on the loop thread by the wake-up's callback */
   bool use_openat2; /* cleared when the kernel lacks it */
   wasmc_func funcs[WASI_FUNC_COUNT];
 };

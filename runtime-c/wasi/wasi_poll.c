@@ -206,15 +206,20 @@ static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches,
 /* A one-shot timer only has to wake the loop up. */
 static void wasi_timer_cb(uv_timer_t *timer) { (void)timer; }
 
-/* Wait on the loop until a descriptor is ready or `deadline` passes. */
-static void wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
+/*
+ * Wait on the loop until a descriptor is ready or `deadline` passes, or the
+ * host's poll hook delivers something (then returns true).
+ */
+static bool wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
                            uint32_t count, wasi_watch *watches,
                            uint64_t deadline, uv_timer_t *timer) {
   for (;;) {
+    if (wasi->woken && wasi_run_poll_hook(wasi))
+      return true;
     uint64_t now = wasi_now(CLOCK_MONOTONIC);
     for (uint32_t i = 0; i < count; i++)
       if (wasi_sub_ready(&subs[i], watches, now))
-        return;
+        return false;
     if (deadline != UINT64_MAX) {
       uint64_t ms = (deadline - now + 999999) / 1000000;
       uv_update_time(&wasi->loop);
@@ -268,7 +273,11 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     }
   }
 
-  if (!error && watch_count == 0 && !immediate) {
+  /* The host may deliver before the guest waits at all. */
+  bool delivered = !error && wasi_run_poll_hook(wasi);
+  if (!error && delivered) {
+    /* Report at once, as if the earliest clock had fired. */
+  } else if (!error && watch_count == 0 && !immediate && wasi->poll_hook == NULL) {
     /* Only clocks: sleep precisely instead of on libuv's millisecond timer. */
     struct timespec until = {(time_t)(earliest / 1000000000u),
                              (long)(earliest % 1000000000u)};
@@ -289,7 +298,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     if (immediate)
       uv_run(&wasi->loop, UV_RUN_NOWAIT); /* collect whatever else is ready */
     else
-      wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
+      delivered = wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
     wasi_watches_close(&wasi->loop, watches, watch_count, &timer);
   }
 
@@ -298,6 +307,16 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
         wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE);
     uint32_t count = 0;
     now = wasi_now(CLOCK_MONOTONIC);
+    if (delivered) {
+      /* An early wake-up: the earliest clock subscription counts as fired. */
+      uint32_t first = nsubscriptions;
+      for (uint32_t i = 0; i < nsubscriptions; i++)
+        if (subs[i].type == WASI_EVENTTYPE_CLOCK &&
+            (first == nsubscriptions || subs[i].deadline < subs[first].deadline))
+          first = i;
+      if (first < nsubscriptions)
+        subs[first].deadline = now;
+    }
     for (uint32_t i = 0; i < nsubscriptions; i++) {
       if (!wasi_sub_ready(&subs[i], watches, now))
         continue;
