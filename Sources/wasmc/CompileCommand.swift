@@ -24,6 +24,9 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
 
+    @Flag(name: .customLong("static"), help: "Link the Swift runtime and libuv statically.")
+    var staticRuntime = false
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one .wasm module") }
         guard ["-O0", "-O1", "-O2", "-O3", "-Os"].contains(opt) else {
@@ -55,7 +58,7 @@ struct CompileCommand: ParsableCommand {
         }
         let builder = ExecutableBuilder(
             clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
-            optimization: opt)
+            optimization: opt, staticRuntime: staticRuntime)
         let workDirectory = "build/.wasmc/\(ModuleFile.stem(output))-\(bounds.rawValue)"
         try builder.build(modules, workDirectory: workDirectory, output: output)
         print("wrote \(output)")

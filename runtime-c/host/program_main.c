@@ -162,8 +162,8 @@ static wasmc_wasi *create_wasi(const options *opts, const char *name, char *erro
 }
 
 /* Resolves imports and instantiates module `m`; 0 or an exit status. */
-static int instantiate(int m, running_module *modules, const options *opts) {
-  const wasmc_program_module *entry = &wasmc_program_modules[m];
+static int instantiate(const wasmc_program_module *entry, int m, running_module *modules,
+                       const options *opts) {
   const wasmc_module *module = entry->module;
   running_module *self = &modules[m];
   self->name = entry->name;
@@ -229,12 +229,13 @@ int main(int argc, char **argv) {
   int status = parse_options(argc, argv, &opts);
   if (status != 0)
     return status;
-  int count = wasmc_program_module_count;
+  int count;
+  const wasmc_program_module *program = wasmc_program_modules(&count);
   running_module *modules = calloc((size_t)count, sizeof *modules);
   if (modules == NULL)
     return EXIT_SETUP;
   for (int m = 0; m < count; m++) {
-    if ((status = instantiate(m, modules, &opts)) != 0)
+    if ((status = instantiate(&program[m], m, modules, &opts)) != 0)
       return status;
   }
   /* Listening sockets now live (duplicated) in the WASI contexts. */

@@ -492,8 +492,8 @@ typedef struct wasmc_program_module {
   const wasmc_module *module;
 } wasmc_program_module;
 
-extern const wasmc_program_module wasmc_program_modules[];
-extern const int wasmc_program_module_count;
+/* The program's modules (generated): sets *count, returns the first. */
+const wasmc_program_module *wasmc_program_modules(int *count);
 
 /* ------------------------------------------------------------------------ */
 /* Numeric helpers used by generated code                                   */

@@ -34,12 +34,15 @@ public struct ExecutableBuilder {
     public var runtime: RuntimeLibrary
     public var guardPages: Bool
     public var optimization: String
+    /// Link the Swift runtime and libuv statically (`--static`).
+    public var staticRuntime: Bool
 
-    public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String) {
+    public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String, staticRuntime: Bool = false) {
         self.clang = clang
         self.runtime = runtime
         self.guardPages = guardPages
         self.optimization = optimization
+        self.staticRuntime = staticRuntime
     }
 
     /// Checks that every import is provided by an earlier module; throws naming each one that is not.
@@ -56,6 +59,17 @@ public struct ExecutableBuilder {
                     }
                     let expected = WASIPreview1.functions[entry.name].map { "WASI provides function \($0)" }
                         ?? "not a WASI preview1 function"
+                    missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
+                    continue
+                }
+                if entry.module == EdgeImports.moduleName {
+                    if case .function(let typeIndex) = entry.descriptor,
+                        EdgeImports.functions[entry.name] == linked.module.module.types[Int(typeIndex)]
+                    {
+                        continue
+                    }
+                    let expected = EdgeImports.functions[entry.name].map { "the edge host provides function \($0)" }
+                        ?? "not an edge host function"
                     missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
                     continue
                 }
@@ -99,12 +113,44 @@ public struct ExecutableBuilder {
         try clang.compileAll(
             units, includeDirectories: [runtime.includeDirectory, workDirectory],
             defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: optimization)
+        let objects = units.map(\.object)
+        if Self.needsEdgeHost(modules) {
+            try buildEdgeHost(objects: objects, workDirectory: workDirectory, output: output)
+            return
+        }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .host]
         let runtimeObjects = try runtime.build(
             components, guardPages: guardPages, into: "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
-        try clang.link(
-            units.map(\.object) + runtimeObjects, output: output, flags: RuntimeLibrary.linkFlags(for: components))
+        var flags = RuntimeLibrary.linkFlags(for: components)
+        if staticRuntime { flags = Self.staticLibuv(flags) }
+        try clang.link(objects + runtimeObjects, output: output, flags: flags)
+    }
+
+    /// Modules that import from "edge" run under the Swift edge host (Sources/EdgeHost).
+    static func needsEdgeHost(_ modules: [LinkedModule]) -> Bool {
+        modules.contains { $0.module.module.imports.contains { $0.module == EdgeImports.moduleName } }
+    }
+
+    /// Links the modules with the runtime (core, WASI, edge services) and the Swift edge
+    /// host, which replaces the generic program main.
+    private func buildEdgeHost(objects: [String], workDirectory: String, output: String) throws(ToolchainError) {
+        let components: [RuntimeLibrary.Component] = [.core, .wasi, .edge]
+        let runtimeObjects = try runtime.build(
+            components, guardPages: guardPages, into: "\(workDirectory)/runtime", clang: clang,
+            optimization: optimization)
+        let swift = try SwiftCompiler.find(near: clang)
+        let hostObject = try swift.compileEdgeHost(
+            sources: runtime.packageRoot + "/Sources/EdgeHost", includeDirectory: runtime.includeDirectory,
+            into: "\(workDirectory)/runtime")
+        var flags = RuntimeLibrary.linkFlags(for: components)
+        if staticRuntime { flags = ["-static-stdlib"] + Self.staticLibuv(flags) }
+        try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)
+    }
+
+    /// libuv linked statically; everything else as before.
+    static func staticLibuv(_ flags: [String]) -> [String] {
+        flags.flatMap { $0 == "-luv" ? ["-Xlinker", "-Bstatic", "-luv", "-Xlinker", "-Bdynamic"] : [$0] }
     }
 
     private func write(_ text: String, to path: String) throws(ToolchainError) {
@@ -121,12 +167,16 @@ public struct ExecutableBuilder {
         out.append("#include \"wasmc_rt.h\"")
         for linked in modules { out.append("#include \"\(linked.translation.prefix).h\"") }
         out.append("")
-        out.append("const wasmc_program_module wasmc_program_modules[] = {")
+        out.append("static const wasmc_program_module modules[] = {")
         for linked in modules {
             out.append("  {\(CNames.stringLiteral(linked.name)), &\(CNames.moduleSymbol(linked.translation.prefix))},")
         }
         out.append("};")
-        out.append("const int wasmc_program_module_count = \(modules.count);")
+        out.append("")
+        out.append("const wasmc_program_module *wasmc_program_modules(int *count) {")
+        out.append("  *count = \(modules.count);")
+        out.append("  return modules;")
+        out.append("}")
         return out.joined(separator: "\n") + "\n"
     }
 }

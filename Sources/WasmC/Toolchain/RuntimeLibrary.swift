@@ -34,6 +34,8 @@ public struct RuntimeLibrary: Sendable {
         case wasi
         /// The `main` of executables built by `wasmc compile`.
         case host
+        /// C services of the Swift edge host (HTTP on libcurl).
+        case edge
     }
 
     static func cFiles(in directory: String) -> [String] {
@@ -45,6 +47,7 @@ public struct RuntimeLibrary: Sendable {
     public static func linkFlags(for components: [Component]) -> [String] {
         var flags = ["-lm", "-lpthread"]
         if components.contains(.wasi) { flags.append("-luv") }
+        if components.contains(.edge) { flags.append("-lcurl") }
         return flags
     }
 

@@ -1,0 +1,42 @@
+import Foundation
+import WasmcRuntime
+
+/// The host side of `edge_http_post`: the destination policy, then libcurl.
+final class HTTPGateway: @unchecked Sendable {
+    /// Modules allowed to make requests, and the host:port each may reach.
+    private let allowed: [String: [String]]
+    private let logger: Logger
+    let requests = Counter()
+
+    init(allowed: [String: [String]], logger: Logger) {
+        self.allowed = allowed
+        self.logger = logger
+    }
+
+    func post(from module: ModuleHost, url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> Int32 {
+        var authority = [CChar](repeating: 0, count: 512)
+        guard wasmc_edge_url_authority(url, &authority, authority.count) else {
+            logger.log(.warn, module.name, "http: refused \(url): not an http(s) URL")
+            return -1
+        }
+        let destination = String(cString: authority)
+        guard let hosts = allowed[module.name], hosts.contains(destination) else {
+            logger.log(.warn, module.name, "http: refused \(url): \(destination) is not an allowed host for this module")
+            return -1
+        }
+        requests.add()
+        module.setBusy(true)
+        defer { module.setBusy(false) }
+        var error = [CChar](repeating: 0, count: 256)
+        let timeout = timeoutMs == 0 ? 10_000 : min(timeoutMs, 60_000)
+        let status = body.withUnsafeBytes { raw in
+            wasmc_edge_http_post(url, contentType, raw.baseAddress, raw.count, timeout, &error, error.count)
+        }
+        if status < 0 {
+            logger.log(.info, module.name, "http: POST \(url) failed: \(String(cString: error))")
+        } else {
+            logger.log(.debug, module.name, "http: POST \(url) -> \(status)")
+        }
+        return status
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The edge host's command line.
+struct HostOptions {
+    var serverSocketAddress: String?
+    var gatewayEndpoint: String?
+    var gatewayAllowedHosts: [String] = []
+    /// Directories every module may reach: (host, guest, read-only).
+    var directories: [(host: String, guest: String, readOnly: Bool)] = []
+    /// `--set MODULE.KEY=VALUE`, by module then key.
+    var settings: [String: [String: String]] = [:]
+    var logLevel: LogLevel = .info
+    /// Seconds SIGINT/SIGTERM waits for the gateway to drain before stopping it.
+    var drainSeconds: Double = 5
+
+    static let usage = """
+        usage: edge-host [--server-socket-address ADDR:PORT] [--gateway-endpoint URL]
+                         [--gateway-allowed-host HOST:PORT]... [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
+                         [--set MODULE.KEY=VALUE]... [--log-level debug|info|warn|error] [--drain-seconds S]
+          --server-socket-address  listen here for MQTT clients (given to the "server" module)
+          --gateway-endpoint       where the "gateway" module POSTs events
+          --gateway-allowed-host   the only host:port the gateway may reach (repeatable)
+          --dir, --dir-ro          a host directory the modules may use (read-write or read-only)
+          --set                    a configuration value a module reads with edge_config_get
+          --log-level              the least severe log level printed (default info)
+          --drain-seconds          how long shutdown waits for the gateway's queue (default 5)
+        """
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> HostOptions {
+        var options = HostOptions()
+        var index = 0
+        func value(_ flag: String) throws(UsageError) -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError(description: "\(flag) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let flag = arguments[index]
+            switch flag {
+            case "--server-socket-address": options.serverSocketAddress = try value(flag)
+            case "--gateway-endpoint": options.gatewayEndpoint = try value(flag)
+            case "--gateway-allowed-host": options.gatewayAllowedHosts.append(try value(flag).lowercased())
+            case "--dir", "--dir-ro":
+                let spec = try value(flag)
+                let parts = spec.components(separatedBy: "::")
+                options.directories.append((parts[0], parts.count > 1 ? parts[1] : parts[0], flag == "--dir-ro"))
+            case "--set":
+                let setting = try value(flag)
+                guard let equals = setting.firstIndex(of: "="),
+                    let dot = setting[..<equals].firstIndex(of: "."),
+                    dot > setting.startIndex
+                else { throw UsageError(description: "--set takes MODULE.KEY=VALUE, not \(setting)") }
+                let module = String(setting[..<dot])
+                let key = String(setting[setting.index(after: dot)..<equals])
+                options.settings[module, default: [:]][key] = String(setting[setting.index(after: equals)...])
+            case "--log-level":
+                let name = try value(flag)
+                guard let level = LogLevel(name: name) else {
+                    throw UsageError(description: "--log-level must be debug, info, warn or error, not \(name)")
+                }
+                options.logLevel = level
+            case "--drain-seconds":
+                let text = try value(flag)
+                guard let seconds = Double(text), seconds >= 0 else {
+                    throw UsageError(description: "--drain-seconds takes a number of seconds, not \(text)")
+                }
+                options.drainSeconds = seconds
+            case "-h", "--help":
+                print(usage)
+                exit(0)
+            default:
+                throw UsageError(description: "unknown option \(flag)")
+            }
+            index += 1
+        }
+        if let endpoint = options.gatewayEndpoint {
+            options.settings["gateway", default: [:]]["endpoint"] = endpoint
+        }
+        return options
+    }
+}

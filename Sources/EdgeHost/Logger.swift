@@ -1,0 +1,43 @@
+import Foundation
+
+enum LogLevel: Int, Comparable {
+    case debug, info, warn, error
+
+    init?(name: String) {
+        switch name {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warn", "warning": self = .warn
+        case "error": self = .error
+        default: return nil
+        }
+    }
+
+    init(guestLevel: UInt32) {
+        self = LogLevel(rawValue: Int(min(guestLevel, 3))) ?? .error
+    }
+
+    var name: String { ["debug", "info", "warn", "error"][rawValue] }
+
+    static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Structured log lines on standard error: `time level module=NAME message`, one write per line.
+final class Logger: @unchecked Sendable {
+    let minimum: LogLevel
+    private let lock = NSLock()
+
+    init(minimum: LogLevel) { self.minimum = minimum }
+
+    func log(_ level: LogLevel, _ module: String, _ message: String) {
+        guard level >= minimum else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let clean = message.replacingOccurrences(of: "\n", with: "\\n")
+        let line = String(format: "%d.%03d %@ module=%@ %@\n", now.tv_sec, now.tv_nsec / 1_000_000,
+                          level.name, module, clean)
+        lock.lock()
+        FileHandle.standardError.write(line.data(using: .utf8) ?? Data())
+        lock.unlock()
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// One message on the host's bus.
+struct BusMessage {
+    var topic: [UInt8]
+    var payload: [UInt8]
+    /// Bits 0-1 QoS, bit 2 RETAIN (see modules/include/wasmc_edge.h).
+    var flags: UInt32
+}
+
+/// A module's bounded inbox. A full inbox drops its oldest message, counted.
+final class Mailbox: @unchecked Sendable {
+    let capacity: Int
+    private let lock = NSLock()
+    private var messages: [BusMessage] = []
+    private var head = 0
+    private(set) var dropped = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds a message; returns false when an older one had to be dropped for it.
+    func push(_ message: BusMessage) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        var kept = true
+        if messages.count - head >= capacity {
+            head += 1
+            dropped += 1
+            kept = false
+        }
+        messages.append(message)
+        if head > 1024 && head * 2 > messages.count {
+            messages.removeFirst(head)
+            head = 0
+        }
+        return kept
+    }
+
+    func take(max count: Int) -> [BusMessage] {
+        lock.lock()
+        defer { lock.unlock() }
+        let end = min(messages.count, head + count)
+        let batch = Array(messages[head..<end])
+        head = end
+        if head == messages.count {
+            messages.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return batch
+    }
+
+    var isEmpty: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return head == messages.count
+    }
+}
+
+/// The publish/subscribe bus between modules (rule 1 of the edge ABI).
+final class MessageBus: @unchecked Sendable {
+    static let maximumFilters = 64
+
+    private let lock = NSLock()
+    private var filters: [ObjectIdentifier: [[UInt8]]] = [:]
+    private var members: [ModuleHost] = []
+    private let logger: Logger
+    let published = Counter()
+    let delivered = Counter()
+    let dropped = Counter()
+
+    init(logger: Logger) { self.logger = logger }
+
+    func join(_ module: ModuleHost) {
+        lock.lock()
+        members.append(module)
+        lock.unlock()
+    }
+
+    /// Forget a module's subscriptions (it subscribes again when it restarts).
+    func clearSubscriptions(of module: ModuleHost) {
+        lock.lock()
+        filters[ObjectIdentifier(module)] = nil
+        lock.unlock()
+    }
+
+    /// 0, -1 for an invalid filter, -2 for too many.
+    func subscribe(_ module: ModuleHost, filter: [UInt8]) -> Int32 {
+        guard TopicFilter.isValidFilter(filter) else { return -1 }
+        lock.lock()
+        defer { lock.unlock() }
+        var list = filters[ObjectIdentifier(module)] ?? []
+        if list.contains(filter) { return 0 }
+        guard list.count < Self.maximumFilters else { return -2 }
+        list.append(filter)
+        filters[ObjectIdentifier(module)] = list
+        return 0
+    }
+
+    /// Queues the message for every other module with a matching filter. 0, or -1 for a bad topic.
+    func publish(from sender: ModuleHost, _ message: BusMessage) -> Int32 {
+        guard TopicFilter.isValidTopic(message.topic) else { return -1 }
+        published.add()
+        lock.lock()
+        let receivers = members.filter { member in
+            member !== sender
+                && (filters[ObjectIdentifier(member)] ?? []).contains { TopicFilter.matches(filter: $0, topic: message.topic) }
+        }
+        lock.unlock()
+        for receiver in receivers {
+            if !receiver.mailbox.push(message) {
+                dropped.add()
+                logger.log(.warn, receiver.name, "inbox full (\(receiver.mailbox.capacity)): dropped the oldest message")
+            }
+            receiver.wake()
+        }
+        return 0
+    }
+}
+
+/// A thread-safe event counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: UInt64 = 0
+
+    func add(_ n: UInt64 = 1) {
+        lock.lock()
+        count &+= n
+        lock.unlock()
+    }
+
+    var value: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}

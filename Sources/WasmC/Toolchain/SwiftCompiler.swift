@@ -1,0 +1,55 @@
+import Foundation
+
+/// Runs swiftc for the Swift edge host: compile it once to an object, link programs with it.
+public struct SwiftCompiler: Sendable {
+    public var executable: String
+
+    /// `$SWIFTC`, else the swiftc beside clang, else `swiftc` on `PATH`.
+    public static func find(near clang: Clang) throws(ToolchainError) -> SwiftCompiler {
+        let environment = ProcessInfo.processInfo.environment
+        if let swiftc = environment["SWIFTC"], !swiftc.isEmpty { return SwiftCompiler(executable: swiftc) }
+        let beside = URL(fileURLWithPath: clang.executable).deletingLastPathComponent().appendingPathComponent("swiftc").path
+        var candidates = [beside]
+        for directory in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(directory)/swiftc") }
+        candidates.append("/opt/swift/usr/bin/swiftc")
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return SwiftCompiler(executable: candidate)
+        }
+        throw ToolchainError("swiftc not found: the edge host is written in Swift; install Swift or set SWIFTC")
+    }
+
+    /// Compiles Sources/EdgeHost into one object (reused while the sources are unchanged).
+    public func compileEdgeHost(sources directory: String, includeDirectory: String, into outputDirectory: String)
+        throws(ToolchainError) -> String
+    {
+        let sources = RuntimeLibrary.files(in: directory, suffix: ".swift").sorted()
+        guard !sources.isEmpty else { throw ToolchainError("no Swift sources in \(directory)") }
+        try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let object = "\(outputDirectory)/edge-host.o"
+        let headers = RuntimeLibrary.files(in: includeDirectory, suffix: ".h") + [includeDirectory + "/module.modulemap"]
+        if RuntimeLibrary.isUpToDate(object, sources: sources + headers) { return object }
+        try run(
+            ["-O", "-wmo", "-parse-as-library", "-module-name", "EdgeHost", "-I", includeDirectory,
+             "-emit-object", "-o", object] + sources,
+            what: "compiling the edge host")
+        return object
+    }
+
+    /// Links with swiftc, which knows where the Swift runtime libraries are.
+    public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
+        try run(objects + ["-o", output] + flags, what: "linking \(output)")
+    }
+
+    private func run(_ arguments: [String], what: String) throws(ToolchainError) {
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner.run(executable, arguments)
+        } catch {
+            throw ToolchainError("\(what): cannot start \(executable): \(error)")
+        }
+        guard result.status == 0 else {
+            let log = result.standardError.split(separator: "\n").prefix(40).joined(separator: "\n")
+            throw ToolchainError("\(what) failed (exit \(result.status)):\n\(log)")
+        }
+    }
+}
