@@ -552,14 +552,11 @@ void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
 
 void wasmc_wasi_wake(wasmc_wasi *wasi) { uv_async_send(&wasi->wakeup); }
 
-bool wasi_run_poll_hook(wasmc_wasi *wasi) {
+int wasi_run_poll_hook(wasmc_wasi *wasi) {
   if (wasi->poll_hook == NULL)
-    return false;
+    return 0;
   wasi->woken = false;
-  int result = wasi->poll_hook(wasi->poll_hook_data);
-  if (result < 0)
-    wasmc_trap_host("stopped by the host");
-  return result > 0;
+  return wasi->poll_hook(wasi->poll_hook_data);
 }
 
 void wasmc_wasi_destroy(wasmc_wasi *wasi) {

@@ -228,8 +228,8 @@ typedef struct wasi_fd {
 
 #define WASI_FUNC_COUNT 46
 
-/* Runs the host's poll hook; true when it delivered something. */
-bool wasi_run_poll_hook(wasmc_wasi *wasi);
+/* Runs the host's poll hook: >0 it delivered, <0 stop the guest, 0 nothing. */
+int wasi_run_poll_hook(wasmc_wasi *wasi);
 #define WASI_MAX_FDS 65536u
 
 struct wasmc_wasi {

@@ -207,19 +207,22 @@ static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches,
 static void wasi_timer_cb(uv_timer_t *timer) { (void)timer; }
 
 /*
- * Wait on the loop until a descriptor is ready or `deadline` passes, or the
- * host's poll hook delivers something (then returns true).
+ * Wait on the loop until a descriptor is ready or `deadline` passes (0), or
+ * the host's poll hook delivers something (>0) or asks to stop (<0).
  */
-static bool wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
+static int wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
                            uint32_t count, wasi_watch *watches,
                            uint64_t deadline, uv_timer_t *timer) {
   for (;;) {
-    if (wasi->woken && wasi_run_poll_hook(wasi))
-      return true;
+    if (wasi->woken) {
+      int hook = wasi_run_poll_hook(wasi);
+      if (hook != 0)
+        return hook;
+    }
     uint64_t now = wasi_now(CLOCK_MONOTONIC);
     for (uint32_t i = 0; i < count; i++)
       if (wasi_sub_ready(&subs[i], watches, now))
-        return false;
+        return 0;
     if (deadline != UINT64_MAX) {
       uint64_t ms = (deadline - now + 999999) / 1000000;
       uv_update_time(&wasi->loop);
@@ -273,9 +276,9 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     }
   }
 
-  /* The host may deliver before the guest waits at all. */
-  bool delivered = !error && wasi_run_poll_hook(wasi);
-  if (!error && delivered) {
+  /* The host may deliver (or stop the guest) before it waits at all. */
+  int hook = error ? 0 : wasi_run_poll_hook(wasi);
+  if (!error && hook != 0) {
     /* Report at once, as if the earliest clock had fired. */
   } else if (!error && watch_count == 0 && !immediate && wasi->poll_hook == NULL) {
     /* Only clocks: sleep precisely instead of on libuv's millisecond timer. */
@@ -298,7 +301,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     if (immediate)
       uv_run(&wasi->loop, UV_RUN_NOWAIT); /* collect whatever else is ready */
     else
-      delivered = wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
+      hook = wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
     wasi_watches_close(&wasi->loop, watches, watch_count, &timer);
   }
 
@@ -307,7 +310,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
         wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE);
     uint32_t count = 0;
     now = wasi_now(CLOCK_MONOTONIC);
-    if (delivered) {
+    if (hook > 0) {
       /* An early wake-up: the earliest clock subscription counts as fired. */
       uint32_t first = nsubscriptions;
       for (uint32_t i = 0; i < nsubscriptions; i++)
@@ -333,5 +336,8 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
   }
   free(subs);
   free(watches);
+  /* Only now, with every handle closed and nothing allocated: the host said stop. */
+  if (hook < 0)
+    wasmc_trap_host("stopped by the host");
   return error;
 }
