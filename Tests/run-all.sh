@@ -3,7 +3,8 @@
 #   - the Swift unit and end-to-end tests (swift test)
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy
-#   - the WASI shim's C tests, when present
+#   - the WASI shim's C tests
+#   - the edge host end to end (real MQTT clients, an HTTP receiver)
 # Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ ensure_packages() {
     fi
   fi
 }
-ensure_packages libuv1-dev
+ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
@@ -74,18 +75,25 @@ else
   failed=$((failed + 1))
 fi
 
-if [[ -x Tests/WASIShimTests/run.sh ]]; then
-  echo "== WASI shim tests"
-  Tests/WASIShimTests/run.sh >"$log_dir/wasi-shim.log" 2>&1
-  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log_dir/wasi-shim.log" | tail -1)
-  echo "wasi shim: ${summary:-no summary}"
+run_suite() {  # NAME SCRIPT: run a suite that ends with "N passed, M failed"
+  local name=$1 script=$2 log="$log_dir/$1.log"
+  echo "== $name"
+  "$script" >"$log" 2>&1
+  local summary
+  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  grep -E "^(FAIL|not ok)" "$log" | head -20
+  echo "$name: ${summary:-no summary (see $log)}"
   if [[ -n "$summary" ]]; then
     passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
     failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")))
   else
     failed=$((failed + 1))
   fi
-fi
+}
+
+run_suite edge-host Tests/EdgeHostTests/run.sh
+
+run_suite wasi-shim Tests/WASIShimTests/run.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

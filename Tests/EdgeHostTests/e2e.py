@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""End-to-end test of the edge host: the real binary, a local HTTP receiver and
+real MQTT clients (mosquitto_pub / mosquitto_sub), all on 127.0.0.1.
+
+Usage: e2e.py EDGE_HOST_BINARY   (built from modules/*.wasm plus faulty.wasm)
+Prints one line per check and "N passed, M failed"; exits non-zero on failure.
+Also prints the measured figures (throughput, latency) prefixed "figure:".
+"""
+import http.server
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Receiver:
+    """The stand-in for the cloud: records every POSTed event with its arrival time."""
+
+    def __init__(self):
+        self.events = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.events.append((time.monotonic(), json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def payloads(self, topic_prefix):
+        with self.lock:
+            return [(t, e) for t, e in self.events if e.get("topic", "").startswith(topic_prefix)]
+
+
+class EdgeHost:
+    def __init__(self, binary, mqtt_port, endpoint, allowed, extra=()):
+        self.log_path = f"/tmp/edge-host-e2e-{os.getpid()}-{mqtt_port}.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [binary, "--server-socket-address", f"{HOST}:{mqtt_port}", "--gateway-endpoint", endpoint,
+             "--gateway-allowed-host", allowed, "--set", "telemetry.interval_ms=200", *extra],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = mqtt_port
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((HOST, mqtt_port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("edge host did not start listening")
+
+    def text(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self):
+        start = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = None
+        return code, time.monotonic() - start
+
+
+def mqtt_connect(port, client_id):
+    """A minimal MQTT 3.1.1 CONNECT over a raw socket; returns the socket after CONNACK."""
+    s = socket.create_connection((HOST, port), timeout=5)
+    cid = client_id.encode()
+    variable = b"\x00\x04MQTT\x04\x02\x00\x3c"
+    payload = len(cid).to_bytes(2, "big") + cid
+    body = variable + payload
+    s.sendall(bytes([0x10, len(body)]) + body)
+    ack = s.recv(4)
+    return s if ack[:2] == b"\x20\x02" and ack[3] == 0 else None
+
+
+def main():
+    binary = sys.argv[1]
+    receiver = Receiver()
+    endpoint = f"http://{HOST}:{receiver.port}/events"
+    port = free_port()
+    host = EdgeHost(binary, port, endpoint, f"{HOST}:{receiver.port}")
+    try:
+        # 1. Telemetry reaches a real MQTT subscriber through the server module.
+        sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3", "-W", "5"],
+                             capture_output=True, text=True)
+        lines = sub.stdout.strip().splitlines()
+        check("mosquitto_sub receives telemetry", len(lines) == 3 and all(l.startswith("{") for l in lines),
+              sub.stdout + sub.stderr)
+
+        # 2. Messages a client publishes reach the receiver exactly once and in order per topic.
+        count = 200
+        sent_at = {}
+        for topic in ("e2e/a", "e2e/b"):
+            messages = "\n".join(f"{topic}-{i}" for i in range(count)) + "\n"
+            t0 = time.monotonic()
+            subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port), "-t", topic, "-q", "1", "-l"],
+                           input=messages, text=True, check=True)
+            sent_at[topic] = t0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(receiver.payloads("e2e/")) < 2 * count:
+            time.sleep(0.05)
+        for topic in ("e2e/a", "e2e/b"):
+            got = [e["payload"] for _, e in receiver.payloads(topic)]
+            check(f"{topic}: {count} messages arrive exactly once, in order",
+                  got == [f"{topic}-{i}" for i in range(count)], f"got {len(got)}: {got[:3]}...")
+        events = receiver.payloads("e2e/")
+        if events:
+            span = max(t for t, _ in events) - min(sent_at.values())
+            print(f"figure: {len(events)} messages client -> server -> bus -> gateway -> HTTP in {span:.2f} s "
+                  f"({len(events) / span:.0f} msg/s, QoS 1, one HTTP POST each)")
+
+        # 3. Latency from publish to POST, one message at a time.
+        latencies = []
+        for i in range(20):
+            before = len(receiver.payloads("e2e/latency"))
+            t0 = time.monotonic()
+            subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port), "-t", "e2e/latency", "-m", str(i)], check=True)
+            while len(receiver.payloads("e2e/latency")) == before and time.monotonic() - t0 < 5:
+                time.sleep(0.001)
+            arrived = receiver.payloads("e2e/latency")
+            if len(arrived) > before:
+                latencies.append(arrived[-1][0] - t0)
+        check("publish-to-POST latency measured for 20 messages", len(latencies) == 20)
+        if latencies:
+            print(f"figure: publish -> POST latency median {statistics.median(latencies) * 1000:.1f} ms, "
+                  f"max {max(latencies) * 1000:.1f} ms (includes starting mosquitto_pub)")
+
+        # 4. Fifty clients at once.
+        clients = [mqtt_connect(port, f"e2e-{i}") for i in range(50)]
+        check("50 concurrent MQTT clients are served", all(clients), f"{sum(1 for c in clients if c)} connected")
+        for c in clients:
+            if c:
+                c.sendall(b"\xc0\x00")  # PINGREQ
+        pongs = 0
+        for c in clients:
+            if c:
+                try:
+                    pongs += c.recv(2) == b"\xd0\x00"
+                except OSError:
+                    pass
+                c.close()
+        check("50 concurrent clients get PINGRESP", pongs == 50, f"{pongs} answered")
+
+        # 5. A malformed packet closes that client only.
+        bad = socket.create_connection((HOST, port), timeout=5)
+        bad.sendall(b"\xff\xff\xff\xff\xff")
+        try:
+            closed = bad.recv(16) == b""
+        except OSError:
+            closed = True
+        check("a malformed packet closes that client", closed)
+        again = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "1", "-W", "5"],
+                               capture_output=True, text=True)
+        check("the server keeps serving after a malformed client", again.returncode == 0 and again.stdout.strip() != "")
+
+        # 6. The trapping module is reported and restarted, the others unaffected.
+        log = host.text()
+        check("a trapping module is reported with its trap and restarted",
+              "module=faulty" in log and "unreachable" in log and "restarting in" in log and log.count("faulty module starting") >= 2,
+              log[-500:])
+    finally:
+        code, seconds = host.stop()
+    log = host.text()
+    check("SIGTERM shuts down cleanly within 5 s", code == 0 and seconds < 5, f"exit {code} after {seconds:.1f} s")
+    check("shutdown reports the bus totals", "stopped: published" in log)
+
+    # 7. A destination the host does not allow is refused, with a log line, and nothing is sent.
+    other = Receiver()
+    port2 = free_port()
+    host2 = EdgeHost(binary, port2, f"http://{HOST}:{other.port}/events", f"{HOST}:{receiver.port}")
+    try:
+        subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port2), "-t", "e2e/denied", "-m", "x"], check=True)
+        time.sleep(1.0)
+        log2 = host2.text()
+        check("a disallowed endpoint is refused and logged",
+              "is not an allowed host" in log2 and not other.payloads("e2e/denied"), log2[-400:])
+    finally:
+        host2.stop()
+
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
