@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import WasmcRuntime
 
 /// The edge host: runs every module of the program at once, each on its own thread,
@@ -10,7 +10,7 @@ enum EdgeHostMain {
         do {
             options = try HostOptions.parse(Array(CommandLine.arguments.dropFirst()))
         } catch {
-            FileHandle.standardError.write(Data("edge-host: \(error)\n\(HostOptions.usage)\n".utf8))
+            writeAll(2, "edge-host: \(error)\n\(HostOptions.usage)\n")
             exit(2)
         }
         let logger = Logger(minimum: options.logLevel)
@@ -55,7 +55,10 @@ enum EdgeHostMain {
             bus.join(module)
             modules.append(module)
         }
-        for module in modules { module.start() }
+        for module in modules where !module.start() {
+            logger.log(.error, module.name, "cannot start a thread")
+            exit(70)
+        }
 
         var received: Int32 = 0
         sigwait(&signals, &received)
@@ -77,15 +80,15 @@ enum EdgeHostMain {
         for module in producers where !module.waitUntilStopped(timeout: 2) {
             logger.log(.warn, module.name, "did not stop within 2 s")
         }
-        let deadline = Date().addingTimeInterval(drainSeconds)
-        var quietSince: Date?
-        while Date() < deadline {
+        let deadline = monotonicSeconds() + drainSeconds
+        var quietSince: Double?
+        while monotonicSeconds() < deadline {
             if consumers.contains(where: \.isDraining) {
                 quietSince = nil
-            } else if let since = quietSince, Date().timeIntervalSince(since) > 0.3 {
+            } else if let since = quietSince, monotonicSeconds() - since > 0.3 {
                 break
             } else if quietSince == nil {
-                quietSince = Date()
+                quietSince = monotonicSeconds()
             }
             usleep(20_000)
         }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import WasmcRuntime
 
 /// The host side of `edge_http_post`: the destination policy, then libcurl.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The edge host's command line.
 struct HostOptions {
@@ -46,8 +46,8 @@ struct HostOptions {
             case "--gateway-allowed-host": options.gatewayAllowedHosts.append(try value(flag).lowercased())
             case "--dir", "--dir-ro":
                 let spec = try value(flag)
-                let parts = spec.components(separatedBy: "::")
-                options.directories.append((parts[0], parts.count > 1 ? parts[1] : parts[0], flag == "--dir-ro"))
+                let (host, guest) = spec.splitOnce("::") ?? (spec, spec)
+                options.directories.append((host, guest, flag == "--dir-ro"))
             case "--set":
                 let setting = try value(flag)
                 guard let equals = setting.firstIndex(of: "="),

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import WasmcRuntime
 
 /// The host-import table: every function modules may import from module "edge"

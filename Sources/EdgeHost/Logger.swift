@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 enum LogLevel: Int, Comparable {
     case debug, info, warn, error
@@ -25,7 +25,7 @@ enum LogLevel: Int, Comparable {
 /// Structured log lines on standard error: `time level module=NAME message`, one write per line.
 final class Logger: @unchecked Sendable {
     let minimum: LogLevel
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(minimum: LogLevel) { self.minimum = minimum }
 
@@ -33,11 +33,10 @@ final class Logger: @unchecked Sendable {
         guard level >= minimum else { return }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let clean = message.replacingOccurrences(of: "\n", with: "\\n")
-        let line = String(format: "%d.%03d %@ module=%@ %@\n", now.tv_sec, now.tv_nsec / 1_000_000,
-                          level.name, module, clean)
-        lock.lock()
-        FileHandle.standardError.write(line.data(using: .utf8) ?? Data())
-        lock.unlock()
+        let clean = message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")
+        let milliseconds = String(now.tv_nsec / 1_000_000)
+        let padded = String(repeating: "0", count: 3 - milliseconds.count) + milliseconds
+        let line = "\(now.tv_sec).\(padded) \(level.name) module=\(module) \(clean)\n"
+        lock.withLock { writeAll(2, line) }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// One message on the host's bus.
 struct BusMessage {
@@ -11,7 +11,7 @@ struct BusMessage {
 /// A module's bounded inbox. A full inbox drops its oldest message, counted.
 final class Mailbox: @unchecked Sendable {
     let capacity: Int
-    private let lock = NSLock()
+    private let lock = Lock()
     private var messages: [BusMessage] = []
     private var head = 0
     private(set) var dropped = 0
@@ -60,7 +60,7 @@ final class Mailbox: @unchecked Sendable {
 final class MessageBus: @unchecked Sendable {
     static let maximumFilters = 64
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var filters: [ObjectIdentifier: [[UInt8]]] = [:]
     private var members: [ModuleHost] = []
     private let logger: Logger
@@ -119,7 +119,7 @@ final class MessageBus: @unchecked Sendable {
 
 /// A thread-safe event counter.
 final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var count: UInt64 = 0
 
     func add(_ n: UInt64 = 1) {

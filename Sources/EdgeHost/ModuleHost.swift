@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import WasmcRuntime
 
 /// One module of the program and everything the host keeps for it across restarts:
@@ -14,7 +14,7 @@ final class ModuleHost: @unchecked Sendable {
     let restarts = Counter()
     private let options: HostOptions
     private let listenSockets: [Int32]
-    private let lock = NSLock()
+    private let lock = Lock()
 
     // The current incarnation; touched only on the module's own thread except `wasi` (wake-ups).
     private var instance = UnsafeMutablePointer<wasmc_instance>.allocate(capacity: 1)
@@ -25,7 +25,7 @@ final class ModuleHost: @unchecked Sendable {
     private var stopping = false
     private var busy = false
     private var finished = false
-    private let stopped = DispatchSemaphore(value: 0)
+    private let stopped = OneShotEvent()
 
     init(name: String, module: UnsafePointer<wasmc_module>, options: HostOptions, listenSockets: [Int32],
          bus: MessageBus, http: HTTPGateway, logger: Logger)
@@ -78,9 +78,12 @@ final class ModuleHost: @unchecked Sendable {
             var load = [Double](repeating: 0, count: 1)
             return getloadavg(&load, 1) == 1 ? UInt64(load[0] * 1000) : nil
         case "host.rss_bytes":
-            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-                let pages = text.split(separator: " ").dropFirst().first.flatMap({ UInt64($0) })
-            else { return nil }
+            guard let file = fopen("/proc/self/statm", "r") else { return nil }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 128)
+            guard fgets(&line, 128, file) != nil else { return nil }
+            let fields = String(cString: line).split(separator: " ")
+            guard fields.count > 1, let pages = UInt64(fields[1]) else { return nil }
             return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
         default: return nil
         }
@@ -123,7 +126,7 @@ final class ModuleHost: @unchecked Sendable {
     }
 
     func waitUntilStopped(timeout: Double) -> Bool {
-        stopped.wait(timeout: .now() + timeout) == .success
+        stopped.wait(timeout: timeout)
     }
 
     // MARK: Delivery (rule 2 of the edge ABI): on the module's thread, inside poll_oneoff
@@ -206,11 +209,8 @@ final class ModuleHost: @unchecked Sendable {
     // MARK: Running and supervising
 
     /// Starts the module's thread: run `_start`, restart after a trap with backoff, until stopped.
-    func start() {
-        let thread = Thread { [self] in supervise() }
-        thread.stackSize = 64 << 20
-        thread.name = name
-        thread.start()
+    func start() -> Bool {
+        startThread(stackSize: 64 << 20) { [self] in supervise() }
     }
 
     /// Restart policy: after a trap or an exit, wait 100 ms, doubling up to 10 s, and run
@@ -219,14 +219,14 @@ final class ModuleHost: @unchecked Sendable {
         wasmc_thread_init()
         var backoff = 0.1
         while !isStopping {
-            let started = Date()
+            let started = monotonicSeconds()
             let outcome = runOnce()
             if isStopping { break }
             restarts.add()
-            if Date().timeIntervalSince(started) > 30 { backoff = 0.1 }
+            if monotonicSeconds() - started > 30 { backoff = 0.1 }
             logger.log(.error, name, "\(outcome); restarting in \(Int(backoff * 1000)) ms (restart \(restarts.value))")
-            let deadline = Date().addingTimeInterval(backoff)
-            while !isStopping && Date() < deadline { usleep(10_000) }
+            let deadline = monotonicSeconds() + backoff
+            while !isStopping && monotonicSeconds() < deadline { sleepSeconds(0.01) }
             backoff = min(backoff * 2, 10)
         }
         logger.log(.info, name, "stopped")

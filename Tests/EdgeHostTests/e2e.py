@@ -114,7 +114,7 @@ def main():
     host = EdgeHost(binary, port, endpoint, f"{HOST}:{receiver.port}")
     try:
         # 1. Telemetry reaches a real MQTT subscriber through the server module.
-        sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3", "-W", "5"],
+        sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3", "-W", "10"],
                              capture_output=True, text=True)
         lines = sub.stdout.strip().splitlines()
         check("mosquitto_sub receives telemetry", len(lines) == 3 and all(l.startswith("{") for l in lines),
@@ -182,7 +182,7 @@ def main():
         except OSError:
             closed = True
         check("a malformed packet closes that client", closed)
-        again = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "1", "-W", "5"],
+        again = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "1", "-W", "10"],
                                capture_output=True, text=True)
         check("the server keeps serving after a malformed client", again.returncode == 0 and again.stdout.strip() != "")
 

@@ -68,6 +68,21 @@ public struct Clang: Sendable {
         try run(objects + ["-o", output] + flags, what: "linking \(output)")
     }
 
+    /// The full path of a library file on clang's search path (`-print-file-name`).
+    public func findLibrary(_ file: String) throws(ToolchainError) -> String {
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner.run(executable, ["-print-file-name=\(file)"])
+        } catch {
+            throw ToolchainError("cannot run \(executable): \(error)")
+        }
+        let path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
+            throw ToolchainError("\(file) not found (for --static, install the -dev package that ships it)")
+        }
+        return path
+    }
+
     /// Generated code is correct C; these warnings only flag its deliberate idioms.
     static let warningFlags = [
         "-Wno-unused-label", "-Wno-unused-variable", "-Wno-unused-but-set-variable",

@@ -123,7 +123,7 @@ public struct ExecutableBuilder {
             components, guardPages: guardPages, into: "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         var flags = RuntimeLibrary.linkFlags(for: components)
-        if staticRuntime { flags = Self.staticLibuv(flags) }
+        if staticRuntime { flags = try staticLibuv(flags) }
         try clang.link(objects + runtimeObjects, output: output, flags: flags)
     }
 
@@ -144,13 +144,20 @@ public struct ExecutableBuilder {
             sources: runtime.packageRoot + "/Sources/EdgeHost", includeDirectory: runtime.includeDirectory,
             into: "\(workDirectory)/runtime")
         var flags = RuntimeLibrary.linkFlags(for: components)
-        if staticRuntime { flags = ["-static-stdlib"] + Self.staticLibuv(flags) }
+        if staticRuntime { flags = ["-static-stdlib"] + (try staticLibuv(flags)) }
         try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)
     }
 
-    /// libuv linked statically; everything else as before.
-    static func staticLibuv(_ flags: [String]) -> [String] {
-        flags.flatMap { $0 == "-luv" ? ["-Xlinker", "-Bstatic", "-luv", "-Xlinker", "-Bdynamic"] : [$0] }
+    /// libuv linked statically (its archive by full path, which every link driver keeps in place).
+    func staticLibuv(_ flags: [String]) throws(ToolchainError) -> [String] {
+        // Debian names the archive libuv_a.a; upstream builds name it libuv.a.
+        let archive: String
+        if let debian = try? clang.findLibrary("libuv_a.a") {
+            archive = debian
+        } else {
+            archive = try clang.findLibrary("libuv.a")
+        }
+        return flags.flatMap { $0 == "-luv" ? [archive, "-ldl"] : [$0] }
     }
 
     private func write(_ text: String, to path: String) throws(ToolchainError) {
