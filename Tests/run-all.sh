@@ -3,7 +3,7 @@
 #   - the Swift unit and end-to-end tests (swift test)
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy
-#   - the WASI shim's C tests
+#   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
 #   - the edge host end to end (real MQTT clients, an HTTP receiver)
 # Exits non-zero if anything failed.
 set -uo pipefail
@@ -94,6 +94,7 @@ run_suite() {  # NAME SCRIPT: run a suite that ends with "N passed, M failed"
 run_suite edge-host Tests/EdgeHostTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
+run_suite wasi-guests Tests/WASIGuests/run.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -262,6 +262,8 @@ final class ModuleHost: @unchecked Sendable {
                 found = ImportTable.resolve(name: name, signature: want.func_type, env: env, storage: storage + index)
                 imports[index].kind = WASMC_EXTERN_FUNC
                 imports[index].as.func = UnsafePointer(storage + index)
+            } else {
+                found = wasmc_user_host_resolve(want.module, want.name, &imports[index])
             }
             if !found { return "unresolved import \"\(moduleName)\" \"\(name)\"" }
         }

@@ -7,9 +7,12 @@ struct CompileCommand: ParsableCommand {
         commandName: "compile",
         abstract: "Compile modules into one native executable.",
         discussion: """
-            Modules are instantiated in the order given; a module imports the exports of an earlier one \
-            by its file name without ".wasm". Each module's "_start" export then runs, in order. \
-            An import nothing provides is an error naming it and its type.
+            Modules are instantiated in the order given. Imports come from WASI preview1 \
+            ("wasi_snapshot_preview1"), from C host functions given with --host-c, or from the exports of \
+            an earlier module, named by its file name without ".wasm". Each module's "_start" then runs on \
+            a thread of its own. Modules importing from "edge" are linked with the Swift edge host \
+            (Sources/EdgeHost) instead. An import nothing provides is an error naming it and its type. \
+            The program takes --dir, --dir-ro, --env and --listen, then -- and the guest's arguments.
             """)
 
     @Argument(help: "The .wasm modules.")
@@ -27,7 +30,15 @@ struct CompileCommand: ParsableCommand {
     @Flag(name: .customLong("static"), help: "Link the Swift runtime and libuv statically.")
     var staticRuntime = false
 
+    @Option(name: .customLong("host-c"), help: ArgumentHelp(
+        "A C file of host functions for imports (see wasmc_host_function in wasmc_rt.h); repeatable.",
+        valueName: "file.c"))
+    var hostC: [String] = []
+
     func validate() throws {
+        for file in hostC where !FileManager.default.fileExists(atPath: file) {
+            throw ValidationError("--host-c \(file): no such file")
+        }
         guard !inputs.isEmpty else { throw ValidationError("give at least one .wasm module") }
         guard ["-O0", "-O1", "-O2", "-O3", "-Os"].contains(opt) else {
             throw ValidationError("--opt must be one of -O0, -O1, -O2, -O3, -Os")
@@ -52,13 +63,14 @@ struct CompileCommand: ParsableCommand {
             }
         }
         do {
-            try ExecutableBuilder.checkImports(modules)
+            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty)
         } catch {
             throw InputError("\(error)")
         }
-        let builder = ExecutableBuilder(
+        var builder = ExecutableBuilder(
             clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
             optimization: opt, staticRuntime: staticRuntime)
+        builder.hostC = hostC
         let workDirectory = "build/.wasmc/\(ModuleFile.stem(output))-\(bounds.rawValue)"
         try builder.build(modules, workDirectory: workDirectory, output: output)
         print("wrote \(output)")

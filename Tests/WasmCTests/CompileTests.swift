@@ -12,11 +12,16 @@ import WAT
         return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
     }
 
-    func build(_ modules: [LinkedModule], guardPages: Bool) throws -> ProcessResult {
+    func build(_ modules: [LinkedModule], guardPages: Bool, hostC: String? = nil) throws -> ProcessResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-tests-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let builder = ExecutableBuilder(
+        var builder = ExecutableBuilder(
             clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: guardPages, optimization: "-O1")
+        if let hostC {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try hostC.write(toFile: directory + "/host.c", atomically: true, encoding: .utf8)
+            builder.hostC = [directory + "/host.c"]
+        }
         try builder.build(modules, workDirectory: directory, output: directory + "/program")
         return try ProcessRunner.run(directory + "/program", [], timeout: 60)
     }
@@ -41,6 +46,30 @@ import WAT
         let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", guardPages: true)
         let result = try build([app], guardPages: true)
         #expect(result.standardError.contains("call stack exhausted"))
+    }
+
+    static let addsWithHost = #"""
+        (module
+          (import "env" "add" (func $add (param i32 i32) (result i32)))
+          (func (export "_start") (if (i32.ne (call $add (i32.const 2) (i32.const 3)) (i32.const 5)) (then unreachable))))
+        """#
+
+    @Test func hostFunctionsWrittenInCAreLinked() throws {
+        let app = try linked("app", Self.addsWithHost, guardPages: true)
+        #expect(throws: MissingImport.self) { try ExecutableBuilder.checkImports([app]) }
+        try ExecutableBuilder.checkImports([app], hostC: true)
+        let host = """
+            #include "wasmc_rt.h"
+            static uint32_t add(void *env, uint32_t a, uint32_t b) { (void)env; return a + b; }
+            const wasmc_host_function wasmc_user_host_functions[] = {
+                {"env", "add", {"ii>i", (wasmc_code)add, NULL}},
+                {NULL, NULL, {NULL, NULL, NULL}},
+            };
+            """
+        let result = try build([app], guardPages: true, hostC: host)
+        #expect(result.status == 0, "\(result.standardError)")
+        let wrong = host.replacingOccurrences(of: "a + b", with: "a - b")
+        #expect(try build([app], guardPages: true, hostC: wrong).standardError.contains("unreachable"))
     }
 
     @Test func missingImportsAreNamedWithTheirTypes() throws {

@@ -6,7 +6,8 @@
  *
  * Every module is instantiated in order; imports of "wasi_snapshot_preview1"
  * come from a WASI context of the module's own (with the directories and
- * sockets granted above), other imports from the exports of earlier modules.
+ * sockets granted above), other imports from host functions linked with
+ * --host-c, then from the exports of earlier modules.
  * Then each module that exports "_start" runs it on a thread of its own, so
  * a module blocked in WASI never stalls another. The process exits with the
  * first non-zero status in module order: a module's proc_exit code, or 134
@@ -182,6 +183,7 @@ static int instantiate(const wasmc_program_module *entry, int m, running_module 
     if (strcmp(want->module, "wasi_snapshot_preview1") == 0) {
       found = wasmc_wasi_resolve(self->wasi, want->name, want->func_type, &imports[i]);
     } else {
+      found = wasmc_user_host_resolve(want->module, want->name, &imports[i]);
       for (int p = 0; p < m && !found; p++)
         if (strcmp(modules[p].name, want->module) == 0)
           found = wasmc_instance_export(&modules[p].instance, want->name, &imports[i], NULL);

@@ -495,6 +495,26 @@ typedef struct wasmc_program_module {
 /* The program's modules (generated): sets *count, returns the first. */
 const wasmc_program_module *wasmc_program_modules(int *count);
 
+/*
+ * Host functions written in C (`wasmc compile --host-c FILE.c`): the file
+ * defines this table, ended by an entry whose module is NULL. Programs look
+ * imports up here before the exports of other modules.
+ *
+ *   static uint32_t add(void *env, uint32_t a, uint32_t b) { return a + b; }
+ *   const wasmc_host_function wasmc_user_host_functions[] = {
+ *       {"env", "add", {"ii>i", (wasmc_code)add, NULL}},
+ *       {NULL, NULL, {NULL, NULL, NULL}},
+ *   };
+ */
+typedef struct wasmc_host_function {
+  const char *module;
+  const char *name;
+  wasmc_func func;
+} wasmc_host_function;
+
+/* Finds (module, name) in the linked wasmc_user_host_functions, if any. */
+bool wasmc_user_host_resolve(const char *module, const char *name, wasmc_extern *out);
+
 /* ------------------------------------------------------------------------ */
 /* Numeric helpers used by generated code                                   */
 /* ------------------------------------------------------------------------ */

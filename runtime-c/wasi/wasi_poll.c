@@ -35,7 +35,11 @@ typedef struct wasi_watch {
 
 static void wasi_watch_cb(uv_poll_t *handle, int status, int events) {
   wasi_watch *watch = handle->data;
-  if (status < 0)
+  if (status == UV_EBADF)
+    /* libuv's word for POLLERR (a connection reset by the peer, say): the
+       descriptor is ready, and the next read or write reports the error. */
+    watch->ready |= watch->wanted;
+  else if (status < 0)
     watch->status = status;
   else
     watch->ready |= events;

@@ -36,6 +36,8 @@ public struct ExecutableBuilder {
     public var optimization: String
     /// Link the Swift runtime and libuv statically (`--static`).
     public var staticRuntime: Bool
+    /// C files with host functions (`--host-c`), compiled and linked into the program.
+    public var hostC: [String] = []
 
     public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String, staticRuntime: Bool = false) {
         self.clang = clang
@@ -45,8 +47,10 @@ public struct ExecutableBuilder {
         self.staticRuntime = staticRuntime
     }
 
-    /// Checks that every import is provided by an earlier module; throws naming each one that is not.
-    public static func checkImports(_ modules: [LinkedModule]) throws(MissingImport) {
+    /// Checks that every import is provided by WASI, the edge host or an earlier module; throws
+    /// naming each one that is not. With host C files (`--host-c`) other imports are left to
+    /// them and checked when the program starts.
+    public static func checkImports(_ modules: [LinkedModule], hostC: Bool = false) throws(MissingImport) {
         var provided: [String: [String: ExternalKind]] = [:]
         for linked in modules {
             var missing: [String] = []
@@ -73,7 +77,7 @@ public struct ExecutableBuilder {
                     missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
                     continue
                 }
-                if provided[entry.module]?[entry.name] == nil {
+                if provided[entry.module]?[entry.name] == nil && !hostC {
                     missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module))")
                 }
             }
@@ -110,6 +114,9 @@ public struct ExecutableBuilder {
         }
         try write(Self.programTable(modules), to: "\(workDirectory)/program.c")
         units.append(("\(workDirectory)/program.c", "\(workDirectory)/program.o"))
+        for (index, source) in hostC.enumerated() {
+            units.append((source, "\(workDirectory)/host-c-\(index).o"))
+        }
         try clang.compileAll(
             units, includeDirectories: [runtime.includeDirectory, workDirectory],
             defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: optimization)

@@ -51,26 +51,39 @@ public struct RuntimeLibrary: Sendable {
         return flags
     }
 
-    /// Builds runtime objects for a bounds strategy into `directory`, reusing up-to-date ones.
+    /// Builds runtime objects for a bounds strategy under `directory`, reusing earlier ones.
+    ///
+    /// Objects live in a subdirectory named by a hash of every source and header they are
+    /// built from and of the flags, so a different runtime-c tree or strategy never reuses them.
     public func build(
         _ components: [Component], guardPages: Bool, into directory: String, clang: Clang,
         optimization: String = "-O2"
     ) throws(ToolchainError) -> [String] {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let headers = Self.files(in: root + "/include", suffix: ".h")
-        var units: [(source: String, object: String)] = []
-        var objects: [String] = []
+        let headers = Self.files(in: root + "/include", suffix: ".h").sorted()
+        var sources: [(component: Component, path: String)] = []
+        var hash = StableHash()
+        hash.add(Array("\(guardPages) \(optimization) \(clang.executable)".utf8))
+        for header in headers { hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data())) }
         for component in components {
             let folder = "\(root)/\(component.rawValue)"
-            let dependencies = headers + Self.files(in: folder, suffix: ".h")
-            for source in Self.cFiles(in: folder) {
-                let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-                let object = "\(directory)/\(component.rawValue)-\(name)\(guardPages ? "-guard" : "-explicit")\(optimization).o"
-                objects.append(object)
-                if !Self.isUpToDate(object, sources: [source] + dependencies) {
-                    units.append((source, object))
-                }
+            for header in Self.files(in: folder, suffix: ".h").sorted() {
+                hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
             }
+            for source in Self.cFiles(in: folder) {
+                hash.add(Array(source.utf8))
+                hash.add([UInt8](FileManager.default.contents(atPath: source) ?? Data()))
+                sources.append((component, source))
+            }
+        }
+        let objectDirectory = "\(directory)/\(hash.hexDigest)"
+        try? FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
+        var units: [(source: String, object: String)] = []
+        var objects: [String] = []
+        for (component, source) in sources {
+            let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+            let object = "\(objectDirectory)/\(component.rawValue)-\(name).o"
+            objects.append(object)
+            if !FileManager.default.fileExists(atPath: object) { units.append((source, object)) }
         }
         try clang.compileAll(
             units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
@@ -81,18 +94,5 @@ public struct RuntimeLibrary: Sendable {
     static func files(in directory: String, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(suffix) }.map { directory + "/" + $0 }
-    }
-
-    static func isUpToDate(_ output: String, sources: [String]) -> Bool {
-        let manager = FileManager.default
-        guard let outputDate = (try? manager.attributesOfItem(atPath: output))?[.modificationDate] as? Date else {
-            return false
-        }
-        for source in sources {
-            if let date = (try? manager.attributesOfItem(atPath: source))?[.modificationDate] as? Date, date > outputDate {
-                return false
-            }
-        }
-        return true
     }
 }

@@ -18,16 +18,23 @@ public struct SwiftCompiler: Sendable {
         throw ToolchainError("swiftc not found: the edge host is written in Swift; install Swift or set SWIFTC")
     }
 
-    /// Compiles Sources/EdgeHost into one object (reused while the sources are unchanged).
+    /// Compiles Sources/EdgeHost into one object, named by a hash of its sources and headers
+    /// so it is reused exactly while they are unchanged.
     public func compileEdgeHost(sources directory: String, includeDirectory: String, into outputDirectory: String)
         throws(ToolchainError) -> String
     {
         let sources = RuntimeLibrary.files(in: directory, suffix: ".swift").sorted()
         guard !sources.isEmpty else { throw ToolchainError("no Swift sources in \(directory)") }
         try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let object = "\(outputDirectory)/edge-host.o"
-        let headers = RuntimeLibrary.files(in: includeDirectory, suffix: ".h") + [includeDirectory + "/module.modulemap"]
-        if RuntimeLibrary.isUpToDate(object, sources: sources + headers) { return object }
+        let headers = RuntimeLibrary.files(in: includeDirectory, suffix: ".h").sorted() + [includeDirectory + "/module.modulemap"]
+        var hash = StableHash()
+        hash.add(Array(executable.utf8))
+        for file in sources + headers {
+            hash.add(Array(file.utf8))
+            hash.add([UInt8](FileManager.default.contents(atPath: file) ?? Data()))
+        }
+        let object = "\(outputDirectory)/edge-host-\(hash.hexDigest).o"
+        if FileManager.default.fileExists(atPath: object) { return object }
         try run(
             ["-O", "-wmo", "-parse-as-library", "-module-name", "EdgeHost", "-I", includeDirectory,
              "-emit-object", "-o", object] + sources,
