@@ -4,7 +4,8 @@
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
-#   - the edge host end to end (real MQTT clients, an HTTP receiver)
+#   - the guest modules' own tests (broker codec, gateway, reproducible build) and
+#     the edge host end to end (real MQTT clients, an HTTP receiver)
 # Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +92,14 @@ run_suite() {  # NAME SCRIPT: run a suite that ends with "N passed, M failed"
   fi
 }
 
+run_suite modules modules/tests/run.sh
+# The committed modules/*.wasm must be what modules/build.sh (run above) produces.
+if git diff --quiet -- modules/*.wasm 2>/dev/null; then
+  passed=$((passed + 1))
+else
+  echo "FAIL modules/*.wasm differ from what modules/build.sh builds"
+  failed=$((failed + 1))
+fi
 run_suite edge-host Tests/EdgeHostTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
