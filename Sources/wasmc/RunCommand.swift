@@ -52,7 +52,12 @@ struct RunCommand: ParsableCommand {
             try FileManager.default.moveItem(atPath: partial, toPath: executable)
             try? FileManager.default.removeItem(atPath: directory + "/work")
         }
-        // Become the program: its exit status and signals are the user's.
+        // Become the program: its exit status and signals are the user's. exec keeps the
+        // signal mask and ignored signals, which this process's runtime may have changed.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        for signalNumber in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { signal(signalNumber, SIG_DFL) }
         let arguments = [executable] + programArguments
         var cArguments = arguments.map { strdup($0) } + [nil]
         execv(executable, &cArguments)

@@ -32,7 +32,7 @@ import WAT
     @Test func everyFunctionChecksTheStackAndLoadsAreChecked() throws {
         let source = try translate(Self.sample).source
         #expect(source.components(separatedBy: "WASMC_CHECK_STACK();").count - 1 == 2)
-        #expect(source.contains("wasmc_i32_load(inst->memory0, i0, 4u, __func__)"))
+        #expect(source.contains("wasmc_i32_load(mem0_data, mem0_size, i0, 4u, __func__)"))
         #expect(!source.contains("#define WASMC_BOUNDS_GUARD"))
         #expect(try translate(Self.sample, guardPages: true).source.contains("#define WASMC_BOUNDS_GUARD 1"))
     }

@@ -186,17 +186,19 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
 #else
 #define WASMC_BOUNDS_GUARD_ENABLED 0
 #endif
-#define WASMC_MEMORY_CHECK(mem, addr, off, n, fn)                             \
+#define WASMC_MEMORY_CHECK(size, addr, off, n, fn)                            \
   do {                                                                        \
     if (!WASMC_BOUNDS_GUARD_ENABLED &&                                        \
-        WASMC_UNLIKELY((addr) + (off) + (n) > (mem)->size))                   \
+        WASMC_UNLIKELY((addr) + (off) + (n) > (size)))                        \
       wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                  \
   } while (0)
 
 /*
- * With guard pages a load is the bounds check, so it must happen even when its
- * value is unused: WASMC_FORCE_READ makes the raw bits an input of an (empty)
- * asm statement, which the optimiser cannot delete.
+ * With guard pages a load is the bounds check, so one whose value is unused
+ * must still happen: the wasmc_forced_* loads make the raw bits an input of
+ * an (empty) asm statement, which the optimiser cannot delete. The emitter
+ * uses them only where the value may die, because the asm also stops clang
+ * from vectorising.
  */
 #ifdef WASMC_BOUNDS_GUARD
 #define WASMC_FORCE_READ(raw) __asm__("" ::"r"(raw))
@@ -204,39 +206,51 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
 #define WASMC_FORCE_READ(raw) ((void)0)
 #endif
 
-#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, raw_t)                         \
-  static inline wasm_t name(wasmc_memory *mem, uint64_t addr, uint64_t off,  \
-                            const char *fn) {                                \
-    WASMC_MEMORY_CHECK(mem, addr, off, sizeof(mem_t), fn);                   \
+/*
+ * Loads and stores take the memory's base and size as values: generated code
+ * keeps them in locals (refreshed after calls and memory.grow, the only things
+ * that move or resize a memory), so stores into the memory do not force clang
+ * to reload them.
+ */
+#define WASMC_DEFINE_LOAD_VARIANT(name, wasm_t, mem_t, raw_t, force)          \
+  static inline wasm_t name(const uint8_t *data, uint64_t size,              \
+                            uint64_t addr, uint64_t off, const char *fn) {   \
+    (void)size;                                                               \
+    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
     raw_t raw;                                                                \
-    memcpy(&raw, mem->data + addr + off, sizeof raw);                         \
-    WASMC_FORCE_READ(raw);                                                    \
+    memcpy(&raw, data + addr + off, sizeof raw);                              \
+    force(raw);                                                               \
     mem_t v;                                                                  \
     memcpy(&v, &raw, sizeof v);                                               \
     return (wasm_t)v;                                                         \
   }
+#define WASMC_NO_FORCE(raw) ((void)0)
+#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, raw_t)                         \
+  WASMC_DEFINE_LOAD_VARIANT(wasmc_##name, wasm_t, mem_t, raw_t, WASMC_NO_FORCE) \
+  WASMC_DEFINE_LOAD_VARIANT(wasmc_forced_##name, wasm_t, mem_t, raw_t, WASMC_FORCE_READ)
 #define WASMC_DEFINE_STORE(name, wasm_t, mem_t)                              \
-  static inline void name(wasmc_memory *mem, uint64_t addr, uint64_t off,    \
-                          wasm_t value, const char *fn) {                    \
-    WASMC_MEMORY_CHECK(mem, addr, off, sizeof(mem_t), fn);                   \
+  static inline void name(uint8_t *data, uint64_t size, uint64_t addr,       \
+                          uint64_t off, wasm_t value, const char *fn) {      \
+    (void)size;                                                               \
+    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
     mem_t v = (mem_t)value;                                                   \
-    memcpy(mem->data + addr + off, &v, sizeof(mem_t));                        \
+    memcpy(data + addr + off, &v, sizeof(mem_t));                             \
   }
 
-WASMC_DEFINE_LOAD(wasmc_i32_load, uint32_t, uint32_t, uint32_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load, uint64_t, uint64_t, uint64_t)
-WASMC_DEFINE_LOAD(wasmc_f32_load, float, float, uint32_t)
-WASMC_DEFINE_LOAD(wasmc_f64_load, double, double, uint64_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load8_s, uint32_t, int8_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load8_u, uint32_t, uint8_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load16_s, uint32_t, int16_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i32_load16_u, uint32_t, uint16_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load8_s, uint64_t, int8_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load8_u, uint64_t, uint8_t, uint8_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load16_s, uint64_t, int16_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load16_u, uint64_t, uint16_t, uint16_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load32_s, uint64_t, int32_t, uint32_t)
-WASMC_DEFINE_LOAD(wasmc_i64_load32_u, uint64_t, uint32_t, uint32_t)
+WASMC_DEFINE_LOAD(i32_load, uint32_t, uint32_t, uint32_t)
+WASMC_DEFINE_LOAD(i64_load, uint64_t, uint64_t, uint64_t)
+WASMC_DEFINE_LOAD(f32_load, float, float, uint32_t)
+WASMC_DEFINE_LOAD(f64_load, double, double, uint64_t)
+WASMC_DEFINE_LOAD(i32_load8_s, uint32_t, int8_t, uint8_t)
+WASMC_DEFINE_LOAD(i32_load8_u, uint32_t, uint8_t, uint8_t)
+WASMC_DEFINE_LOAD(i32_load16_s, uint32_t, int16_t, uint16_t)
+WASMC_DEFINE_LOAD(i32_load16_u, uint32_t, uint16_t, uint16_t)
+WASMC_DEFINE_LOAD(i64_load8_s, uint64_t, int8_t, uint8_t)
+WASMC_DEFINE_LOAD(i64_load8_u, uint64_t, uint8_t, uint8_t)
+WASMC_DEFINE_LOAD(i64_load16_s, uint64_t, int16_t, uint16_t)
+WASMC_DEFINE_LOAD(i64_load16_u, uint64_t, uint16_t, uint16_t)
+WASMC_DEFINE_LOAD(i64_load32_s, uint64_t, int32_t, uint32_t)
+WASMC_DEFINE_LOAD(i64_load32_u, uint64_t, uint32_t, uint32_t)
 WASMC_DEFINE_STORE(wasmc_i32_store, uint32_t, uint32_t)
 WASMC_DEFINE_STORE(wasmc_i64_store, uint64_t, uint64_t)
 WASMC_DEFINE_STORE(wasmc_f32_store, float, float)

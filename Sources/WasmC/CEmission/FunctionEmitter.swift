@@ -24,6 +24,7 @@ struct FunctionEmitter {
     let module: ValidatedModule
     let function: ValidatedFunction
     let names: ModuleNames
+    let options: EmitOptions
 
     private var lines: [String] = []
     private var indent = 1
@@ -33,11 +34,15 @@ struct FunctionEmitter {
     /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
     private var dead = false
     private var deadNesting = 0
+    /// Loads whose value may be unused: with guard pages they must still happen (see DeadLoads).
+    private var forcedLoads = Set<Int>()
+    private var currentIndex = 0
 
-    init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames) {
+    init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames, options: EmitOptions) {
         self.module = module
         self.function = function
         self.names = names
+        self.options = options
     }
 
     // MARK: Output helpers
@@ -71,7 +76,11 @@ struct FunctionEmitter {
         let signature = function.signature
         let cName = names.functions[Int(function.index)]
         frames = [Frame(kind: .function, label: "", parameters: [], results: signature.results, base: 0)]
-        for typed in function.body {
+        if options.guardPages {
+            forcedLoads = DeadLoads.find(in: function.body, parameterCount: signature.parameters.count)
+        }
+        for (index, typed) in function.body.enumerated() {
+            currentIndex = index
             emitInstruction(typed)
         }
 
@@ -95,6 +104,12 @@ struct FunctionEmitter {
             if names.isEmpty { continue }
             let declarators = names.map { isPointer ? "*\($0)" : $0 }
             header.append("  \(base) \(declarators.joined(separator: ", "));")
+        }
+        if !module.memories.isEmpty {
+            // The memory's base and size in locals; see refreshMemory().
+            header.append("  uint8_t *mem0_data = inst->memory0->data;")
+            header.append("  uint64_t mem0_size = inst->memory0->size;")
+            header.append("  (void)mem0_data; (void)mem0_size;")
         }
         header.append("  WASMC_CHECK_STACK();")
         return (header + lines + ["}"]).joined(separator: "\n")
@@ -140,6 +155,13 @@ struct FunctionEmitter {
     /// The validator resolved every block type; an empty signature is never used for valid input.
     private func blockSignature(_ typed: TypedInstruction) -> FunctionSignature {
         typed.blockSignature ?? FunctionSignature(parameters: [], results: [])
+    }
+
+    /// Calls and memory.grow are what can move or resize a memory: reload the cached base and size.
+    private mutating func refreshMemory() {
+        if !module.memories.isEmpty {
+            emit("mem0_data = inst->memory0->data; mem0_size = inst->memory0->size;")
+        }
     }
 
     // MARK: Instructions
@@ -269,15 +291,17 @@ struct FunctionEmitter {
             emit("\(names.globalAccess(index, module: module)).\(type.valueField) = \(slot(type, h - 1));")
         case .load(let op, let memarg):
             let (type, _) = OperatorTypes.load(op)!
-            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(inst->memory\(memarg.memory), \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
+            let load = forcedLoads.contains(currentIndex) ? "wasmc_forced_" : "wasmc_"
+            emit("\(slot(type, h - 1)) = \(load)\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
         case .store(let op, let memarg):
             let (type, _) = OperatorTypes.store(op)!
-            emit("wasmc_\(CExpressions.storeName(op))(inst->memory\(memarg.memory), \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
+            emit("wasmc_\(CExpressions.storeName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
         case .memorySize(let memory):
             emit("\(slot(.i32, h)) = (uint32_t)inst->memory\(memory)->pages;")
         case .memoryGrow(let memory):
             let operand = slot(.i32, h - 1)
             emit("\(operand) = wasmc_memory_grow(inst->memory\(memory), \(operand));")
+            refreshMemory()
         case .i32Const(let value):
             emit("\(slot(.i32, h)) = \(UInt32(bitPattern: value))u;")
         case .i64Const(let value):
@@ -370,6 +394,7 @@ struct FunctionEmitter {
     }
 
     private mutating func emitCall(index: UInt32, height h: Int) {
+        defer { refreshMemory() }
         let signature = module.functionSignatures[Int(index)]
         let args = arguments(signature, top: h)
         let base = h - signature.parameters.count
@@ -384,6 +409,7 @@ struct FunctionEmitter {
     }
 
     private mutating func emitIndirectCall(typeIndex: UInt32, tableIndex: UInt32, height h: Int) {
+        defer { refreshMemory() }
         let signature = module.module.types[Int(typeIndex)]
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count

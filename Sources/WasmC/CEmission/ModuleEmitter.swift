@@ -50,7 +50,7 @@ public struct ModuleEmitter {
         }
         out.append("")
         for function in module.functions {
-            var emitter = FunctionEmitter(module: module, function: function, names: names)
+            var emitter = FunctionEmitter(module: module, function: function, names: names, options: options)
             out.append(emitter.emitDefinition())
             out.append("")
         }
