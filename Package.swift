@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "wasmc", targets: ["wasmc"]),
         .library(name: "WasmC", targets: ["WasmC"]),
+        .executable(name: "wasmkit-run", targets: ["wasmkit-run"]),
+        .executable(name: "wasmc-bench", targets: ["wasmc-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swiftwasm/WasmKit.git", exact: "0.4.2"),
@@ -35,6 +37,22 @@ let package = Package(
             dependencies: [
                 "WasmC",
                 "WasmCSpecTest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Runs a WASI module in the WasmKit interpreter: the interpreter engine of the benchmarks.
+        .executableTarget(
+            name: "wasmkit-run",
+            dependencies: [
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+            ]
+        ),
+        // The benchmark harness (`swift run -c release wasmc-bench`; see Benchmarks/README.md).
+        .executableTarget(
+            name: "wasmc-bench",
+            dependencies: [
+                "WasmC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
