@@ -3,7 +3,8 @@
  * generated code (see WASMC_MEMORY_CHECK in wasmc_rt.h):
  *   guard pages: 8 GiB of address space reserved up front, pages made
  *     accessible as the memory grows, never moved; faults become traps.
- *   explicit:   a heap block sized to the memory, reallocated on grow.
+ *   explicit:   an anonymous mapping sized to the memory, grown with mremap
+ *     (the kernel moves pages, nothing is copied, new pages come zeroed).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -90,10 +91,13 @@ bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
   memory->data = base;
   memory->reserved = GUARD_RESERVATION;
 #else
-  /* calloc(0) may return NULL; keep a valid pointer for zero-page memories. */
-  memory->data = calloc(bytes_for(initial_pages) ? bytes_for(initial_pages) : 1, 1);
-  if (memory->data == NULL)
+  /* A zero-page memory still maps one page, so data is always a valid pointer. */
+  uint64_t mapped = initial_pages ? bytes_for(initial_pages) : WASMC_PAGE_SIZE;
+  void *base = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
     return false;
+  memory->data = base;
+  memory->reserved = mapped;
 #endif
   memory->pages = initial_pages;
   memory->size = bytes_for(initial_pages);
@@ -107,7 +111,7 @@ void wasmc_memory_free(wasmc_memory *memory) {
   guard_unregister((uintptr_t)memory->data);
   munmap(memory->data, memory->reserved);
 #else
-  free(memory->data);
+  munmap(memory->data, memory->reserved);
 #endif
   memory->data = NULL;
   memory->size = 0;
@@ -126,11 +130,13 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
                PROT_READ | PROT_WRITE) != 0)
     return UINT32_MAX;
 #else
-  uint8_t *grown = realloc(memory->data, bytes_for(new_pages));
-  if (grown == NULL)
-    return UINT32_MAX;
-  memset(grown + bytes_for(old_pages), 0, bytes_for(delta_pages));
-  memory->data = grown;
+  if (bytes_for(new_pages) > memory->reserved) {
+    void *grown = mremap(memory->data, memory->reserved, bytes_for(new_pages), MREMAP_MAYMOVE);
+    if (grown == MAP_FAILED)
+      return UINT32_MAX;
+    memory->data = grown;
+    memory->reserved = bytes_for(new_pages);
+  }
 #endif
   memory->pages = new_pages;
   memory->size = bytes_for(new_pages);

@@ -165,7 +165,7 @@ typedef struct wasmc_memory {
   uint64_t pages;
   uint64_t max_pages; /* declared maximum, or 65536 */
   bool has_max;
-  uint64_t reserved;  /* bytes of address space reserved (guard strategy) */
+  uint64_t reserved;  /* bytes of address space mapped for it */
 } wasmc_memory;
 
 /* Allocate a memory; false when the host cannot provide the initial pages. */
