@@ -55,25 +55,15 @@ public struct ExecutableBuilder {
         for linked in modules {
             var missing: [String] = []
             for entry in linked.module.module.imports {
-                if entry.module == WASIPreview1.moduleName {
+                // Modules the host implements: WASI and the edge host's import table.
+                if let (provider, functions) = hostModules[entry.module] {
                     if case .function(let typeIndex) = entry.descriptor,
-                        WASIPreview1.functions[entry.name] == linked.module.module.types[Int(typeIndex)]
+                        functions[entry.name] == linked.module.module.types[Int(typeIndex)]
                     {
                         continue
                     }
-                    let expected = WASIPreview1.functions[entry.name].map { "WASI provides function \($0)" }
-                        ?? "not a WASI preview1 function"
-                    missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
-                    continue
-                }
-                if entry.module == EdgeImports.moduleName {
-                    if case .function(let typeIndex) = entry.descriptor,
-                        EdgeImports.functions[entry.name] == linked.module.module.types[Int(typeIndex)]
-                    {
-                        continue
-                    }
-                    let expected = EdgeImports.functions[entry.name].map { "the edge host provides function \($0)" }
-                        ?? "not an edge host function"
+                    let expected = functions[entry.name].map { "\(provider) provides function \($0)" }
+                        ?? "\(provider) has no such function"
                     missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
                     continue
                 }
@@ -86,6 +76,12 @@ public struct ExecutableBuilder {
                 linked.module.module.exports.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first })
         }
     }
+
+    /// Import modules the host provides, with who provides them and their functions.
+    static let hostModules: [String: (String, [String: FunctionSignature])] = [
+        WASIPreview1.moduleName: ("WASI", WASIPreview1.functions),
+        EdgeImports.moduleName: ("the edge host", EdgeImports.functions),
+    ]
 
     static func describe(_ entry: ModuleImport, in module: ValidatedModule) -> String {
         switch entry.descriptor {

@@ -62,3 +62,19 @@ public enum ProcessRunner {
 final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+extension ProcessRunner {
+    /// Runs a build tool; a failure becomes a ToolchainError with the start of its diagnostics.
+    static func runTool(_ executable: String, _ arguments: [String], what: String) throws(ToolchainError) {
+        let result: ProcessResult
+        do {
+            result = try run(executable, arguments)
+        } catch {
+            throw ToolchainError("\(what): cannot start \(executable): \(error)")
+        }
+        guard result.status == 0 else {
+            let log = result.standardError.split(separator: "\n").prefix(40).joined(separator: "\n")
+            throw ToolchainError("\(what) failed (exit \(result.status)):\n\(log)")
+        }
+    }
+}

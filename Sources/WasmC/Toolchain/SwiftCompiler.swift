@@ -48,15 +48,6 @@ public struct SwiftCompiler: Sendable {
     }
 
     private func run(_ arguments: [String], what: String) throws(ToolchainError) {
-        let result: ProcessResult
-        do {
-            result = try ProcessRunner.run(executable, arguments)
-        } catch {
-            throw ToolchainError("\(what): cannot start \(executable): \(error)")
-        }
-        guard result.status == 0 else {
-            let log = result.standardError.split(separator: "\n").prefix(40).joined(separator: "\n")
-            throw ToolchainError("\(what) failed (exit \(result.status)):\n\(log)")
-        }
+        try ProcessRunner.runTool(executable, arguments, what: what)
     }
 }
