@@ -2,7 +2,7 @@
 # Runs every test of wasmc and ends with one line: "N passed, M failed".
 #   - the Swift unit and end-to-end tests (swift test)
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
-#     once per memory-sandbox strategy
+#     once per memory-sandbox strategy, and once with modules split into many C files
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
@@ -56,12 +56,17 @@ failed=$((failed + swift_failed))
 echo "== spec tests"
 if [[ -d "$testsuite" ]]; then
   mapfile -t scripts < <(ls "$testsuite"/*.wast | grep -v '/simd_')
-  for bounds in guard explicit; do
-    .build/debug/wasmc spec-test --bounds "$bounds" --known-failures Tests/spec-known-failures.txt "${scripts[@]}" >"$log_dir/spec-$bounds.log" 2>&1
-    grep -E "^(FAIL|  .*failed:|  .*known failure|[0-9]+ known)" "$log_dir/spec-$bounds.log" | head -40
-    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log_dir/spec-$bounds.log" | tail -1)
-    setup=$(grep -E "module or action commands failed" "$log_dir/spec-$bounds.log" | grep -oE "^[0-9]+" || echo 0)
-    echo "spec ($bounds): ${summary:-no summary}; set-up failures: $setup"
+  # Each module in one C file with guard pages, then with explicit checks; then split into
+  # C files of 20 instructions each, which exercises the translation of large modules.
+  for run in guard explicit guard-split; do
+    bounds=${run%-split}
+    extra=()
+    [[ $run == *-split ]] && extra=(--part-instructions 20 --work-directory build/spec-test-split)
+    .build/debug/wasmc spec-test --bounds "$bounds" "${extra[@]}" --known-failures Tests/spec-known-failures.txt "${scripts[@]}" >"$log_dir/spec-$run.log" 2>&1
+    grep -E "^(FAIL|  .*failed:|  .*known failure|[0-9]+ known)" "$log_dir/spec-$run.log" | head -40
+    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log_dir/spec-$run.log" | tail -1)
+    setup=$(grep -E "module or action commands failed" "$log_dir/spec-$run.log" | grep -oE "^[0-9]+" || echo 0)
+    echo "spec ($run): ${summary:-no summary}; set-up failures: $setup"
     if [[ -z "$summary" ]]; then
       failed=$((failed + 1))
       continue

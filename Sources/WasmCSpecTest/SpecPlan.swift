@@ -65,7 +65,7 @@ struct SpecPlan {
     private var currentInstance = -1
     private var nextInstance = 0
 
-    init(script: String, guardPages: Bool) {
+    init(script: String, options: EmitOptions) {
         let lines = DirectiveLines.scan(script)
         var wast: WAST
         do {
@@ -80,7 +80,7 @@ struct SpecPlan {
             index += 1
             switch result {
             case .success(let directive):
-                add(directive, line: line, guardPages: guardPages)
+                add(directive, line: line, options: options)
             case .failure(let error):
                 if let module = error.module {
                     // A module the text parser cannot read: later commands naming it fail.
@@ -97,11 +97,11 @@ struct SpecPlan {
 
     // MARK: Directives
 
-    private mutating func compile(_ source: ModuleSource, guardPages: Bool) -> Int {
+    private mutating func compile(_ source: ModuleSource, options: EmitOptions) -> Int {
         let index = modules.count
         do {
             let bytes = try Self.binary(source)
-            modules.append(try Compiler.translate(bytes, name: "m\(index)", options: EmitOptions(guardPages: guardPages)))
+            modules.append(try Compiler.translate(bytes, name: "m\(index)", options: options))
         } catch {
             modules.append(nil)
             moduleErrors[index] = "\(error)"
@@ -109,12 +109,11 @@ struct SpecPlan {
         return index
     }
 
-    private mutating func compile(_ wat: Wat, guardPages: Bool) -> Int {
-        var wat = wat
+    private mutating func compile(_ wat: Wat, options: EmitOptions) -> Int {
         let index = modules.count
         do {
             let bytes = try wat.encode()
-            modules.append(try Compiler.translate(bytes, name: "m\(index)", options: EmitOptions(guardPages: guardPages)))
+            modules.append(try Compiler.translate(bytes, name: "m\(index)", options: options))
         } catch {
             modules.append(nil)
             moduleErrors[index] = "\(error)"
@@ -124,10 +123,10 @@ struct SpecPlan {
 
     static func binary(_ source: ModuleSource) throws -> [UInt8] {
         switch source {
-        case .text(var wat): return try wat.encode()
+        case .text(let wat): return try wat.encode()
         case .binary(let bytes): return bytes
         case .quote(let text):
-            var wat = try parseWAT(String(decoding: text, as: UTF8.self), features: [.referenceTypes])
+            let wat = try parseWAT(String(decoding: text, as: UTF8.self), features: [.referenceTypes])
             return try wat.encode()
         }
     }
@@ -137,14 +136,14 @@ struct SpecPlan {
         return currentInstance
     }
 
-    private mutating func add(_ directive: WASTDirective, line: Int, guardPages: Bool) {
+    private mutating func add(_ directive: WASTDirective, line: Int, options: EmitOptions) {
         switch directive {
         case .module(let module):
             if module.isDefinition {
                 staticResults.append(SpecAssertion(line: line, kind: "module", outcome: .skipped("module definitions")))
                 return
             }
-            let moduleIndex = compile(module.source, guardPages: guardPages)
+            let moduleIndex = compile(module.source, options: options)
             let instance = nextInstance
             nextInstance += 1
             if let id = module.id { instanceNames[id] = instance }
@@ -191,7 +190,7 @@ struct SpecPlan {
                 }
                 commands.append(.assertTrap(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments, message: message))
             case .wat(let wat):
-                let moduleIndex = compile(wat, guardPages: guardPages)
+                let moduleIndex = compile(wat, options: options)
                 let instance = nextInstance
                 nextInstance += 1
                 if let error = moduleErrors[moduleIndex] {
@@ -209,7 +208,7 @@ struct SpecPlan {
             }
             commands.append(.assertExhaustion(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments))
         case .assertUnlinkable(let wat, _):
-            let moduleIndex = compile(wat, guardPages: guardPages)
+            let moduleIndex = compile(wat, options: options)
             if let error = moduleErrors[moduleIndex] {
                 staticResults.append(SpecAssertion(line: line, kind: "assert_unlinkable", outcome: .failed(error)))
             } else {

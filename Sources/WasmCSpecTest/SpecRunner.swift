@@ -4,6 +4,9 @@ import WasmC
 /// How to build and run the scripts.
 public struct SpecRunOptions: Sendable {
     public var guardPages: Bool
+    /// Split modules with more instructions than this into several C files (see EmitOptions);
+    /// a small value makes the spec modules exercise the split translation.
+    public var partInstructions: Int?
     /// Optimisation level for the modules' C (`-O0` … `-O2`).
     public var optimization: String
     /// Where generated C, objects and drivers go.
@@ -11,8 +14,12 @@ public struct SpecRunOptions: Sendable {
     /// Seconds a script's driver may run.
     public var timeout: Double
 
-    public init(guardPages: Bool, optimization: String, workDirectory: String, timeout: Double = 120) {
+    public init(
+        guardPages: Bool, partInstructions: Int? = EmitOptions.defaultPartInstructions, optimization: String,
+        workDirectory: String, timeout: Double = 120
+    ) {
         self.guardPages = guardPages
+        self.partInstructions = partInstructions
         self.optimization = optimization
         self.workDirectory = workDirectory
         self.timeout = timeout
@@ -67,7 +74,9 @@ public struct SpecRunner: Sendable {
                 setupFailures: [SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot read \(path)"))],
                 seconds: 0)
         }
-        let plan = SpecPlan(script: script, guardPages: options.guardPages)
+        let plan = SpecPlan(
+            script: script,
+            options: EmitOptions(guardPages: options.guardPages, partInstructions: options.partInstructions))
         var assertions = plan.staticResults
         var setupFailures = plan.setupFailures
 
@@ -101,10 +110,12 @@ public struct SpecRunner: Sendable {
         var units: [(source: String, object: String)] = []
         var headers: [String] = []
         for translation in plan.modules.compactMap({ $0 }) {
-            let source = "\(directory)/\(translation.prefix).c"
-            try translation.source.write(toFile: source, atomically: false, encoding: .utf8)
+            for file in translation.sourceFiles {
+                let source = "\(directory)/\(file.name)"
+                try file.text.write(toFile: source, atomically: false, encoding: .utf8)
+                units.append((source, String(source.dropLast(2)) + ".o"))
+            }
             try translation.header.write(toFile: "\(directory)/\(translation.prefix).h", atomically: false, encoding: .utf8)
-            units.append((source, "\(directory)/\(translation.prefix).o"))
             headers.append(translation.prefix)
         }
         let driver = "\(directory)/driver.c"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WasmC
 import WasmCSpecTest
 
 struct SpecTestCommand: ParsableCommand {
@@ -16,6 +17,9 @@ struct SpecTestCommand: ParsableCommand {
     @Option(help: "clang optimisation level for the modules.")
     var opt: String = "-O1"
 
+    @Option(help: "Split modules of more than this many instructions into several C files (a small value tests the split translation).")
+    var partInstructions: Int = EmitOptions.defaultPartInstructions
+
     @Option(help: "Scripts run at once.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -28,11 +32,17 @@ struct SpecTestCommand: ParsableCommand {
     @Option(help: "A file of known failures (FILE.wast:LINE reason per line): reported, but not counted as failures.")
     var knownFailures: String?
 
+    func validate() throws {
+        guard partInstructions >= 1 else {
+            throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
+        }
+    }
+
     func run() throws {
         let start = Date()
         let runner = try SpecRunner(
             options: SpecRunOptions(
-                guardPages: bounds.usesGuardPages, optimization: opt,
+                guardPages: bounds.usesGuardPages, partInstructions: partInstructions, optimization: opt,
                 workDirectory: "\(workDirectory)/\(bounds.rawValue)"))
         let results = ResultList(count: files.count)
         let queue = OperationQueue()

@@ -4,7 +4,7 @@ import WasmC
 
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "translate", abstract: "Write the C translation of a module (a .c and a .h).")
+        commandName: "translate", abstract: "Write the C translation of a module (a .h and a .c, or several .c for a large module).")
 
     @Argument(help: "The .wasm module.")
     var input: String
@@ -28,11 +28,16 @@ struct TranslateCommand: ParsableCommand {
             throw InputError("\(input): \(error)")
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let source = "\(output)/\(translation.prefix).c"
+        var written: [String] = []
+        for file in translation.sourceFiles {
+            let source = "\(output)/\(file.name)"
+            try ModuleFile.write(file.text, to: source)
+            written.append(source)
+        }
         let header = "\(output)/\(translation.prefix).h"
-        try ModuleFile.write(translation.source, to: source)
         try ModuleFile.write(translation.header, to: header)
-        print("wrote \(source) and \(header)")
+        written.append(header)
+        print("wrote " + written.joined(separator: ", "))
     }
 }
 

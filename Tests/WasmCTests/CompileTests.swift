@@ -42,6 +42,52 @@ import WAT
         #expect(result.standardError.contains("out of bounds memory access"))
     }
 
+    /// Functions that call each other directly and through a table, and read a passive data
+    /// segment: enough to land in different part files when split.
+    static let splittable = #"""
+        (module
+          (type $binary (func (param i32 i32) (result i32)))
+          (memory (export "mem") 1)
+          (table 2 funcref)
+          (elem (i32.const 0) $add $sub)
+          (data $bytes "\07\00\00\00")
+          (func $add (type $binary) (i32.add (local.get 0) (local.get 1)))
+          (func $sub (type $binary) (i32.sub (local.get 0) (local.get 1)))
+          (func $apply (param i32 i32 i32) (result i32)
+            (call_indirect (type $binary) (local.get 1) (local.get 2) (local.get 0)))
+          (func $seven (result i32)
+            (memory.init $bytes (i32.const 16) (i32.const 0) (i32.const 4))
+            (i32.load (i32.const 16)))
+          (func (export "compute") (result i32)
+            ;; (7 + 5) - 2 = 10
+            (call $apply (i32.const 1) (call $apply (i32.const 0) (call $seven) (i32.const 5)) (i32.const 2))))
+        """#
+
+    @Test(arguments: [false, true])
+    func splitModulesLinkSideBySide(guardPages: Bool) throws {
+        func split(_ name: String, _ text: String) throws -> LinkedModule {
+            var wat = try parseWAT(text)
+            let module = try Compiler.validate(try wat.encode())
+            let options = EmitOptions(guardPages: guardPages, partInstructions: 3)
+            let translation = ModuleEmitter(module: module, name: name, options: options).emit()
+            return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
+        }
+        // Two copies of one module: their shared symbols carry the module prefix, so they do not clash.
+        let first = try split("first", Self.splittable)
+        let second = try split("second", Self.splittable)
+        #expect(first.translation.parts.count >= 3)
+        #expect(first.translation.parts.allSatisfy { $0.contains("WASMC_HIDDEN uint32_t first_func") })
+        let app = try linked("app", #"""
+            (module
+              (import "first" "compute" (func $first (result i32)))
+              (import "second" "compute" (func $second (result i32)))
+              (func (export "_start")
+                (if (i32.ne (i32.add (call $first) (call $second)) (i32.const 20)) (then unreachable))))
+            """#, guardPages: guardPages)
+        let result = try build([first, second, app], guardPages: guardPages)
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
     @Test func infiniteRecursionTrapsAsExhaustion() throws {
         let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", guardPages: true)
         let result = try build([app], guardPages: true)

@@ -42,6 +42,7 @@ extern "C" {
 #define WASMC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define WASMC_NORETURN __attribute__((noreturn))
 #define WASMC_COLD __attribute__((cold, noinline))
+#define WASMC_HIDDEN __attribute__((visibility("hidden")))
 
 #define WASMC_PAGE_SIZE 65536u
 #define WASMC_MAX_PAGES 65536u
@@ -118,19 +119,39 @@ void wasmc_trap_frame_pop(wasmc_trap_frame *frame);
 
 /*
  * The lowest stack address wasm code on this thread may use. Generated code
- * compares its frame address against it on entry to every function, so deep
+ * compares the stack pointer against it on entry to every function, so deep
  * or infinite recursion traps as "call stack exhausted" instead of crashing.
  * Set by wasmc_thread_init() from the thread's real stack bounds.
+ *
+ * The runtime is only ever linked into executables, so the local-exec TLS
+ * model applies: the check is one compare against %fs:offset, with no GOT
+ * load.
  */
-extern _Thread_local uintptr_t wasmc_stack_limit;
+extern _Thread_local uintptr_t wasmc_stack_limit
+    __attribute__((tls_model("local-exec")));
 
 /* Prepare the calling thread to run wasm code: stack limit, signal stack. */
 void wasmc_thread_init(void);
 
+/*
+ * The stack pointer. Reading it directly, rather than taking
+ * __builtin_frame_address(0), spares every function a frame pointer.
+ */
+static inline uintptr_t wasmc_stack_pointer(void) {
+  uintptr_t sp;
+#if defined(__x86_64__)
+  __asm__("mov %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+  __asm__("mov %0, sp" : "=r"(sp));
+#else
+  sp = (uintptr_t)__builtin_frame_address(0);
+#endif
+  return sp;
+}
+
 #define WASMC_CHECK_STACK()                                                   \
   do {                                                                        \
-    if (WASMC_UNLIKELY((uintptr_t)__builtin_frame_address(0) <                \
-                       wasmc_stack_limit))                                    \
+    if (WASMC_UNLIKELY(wasmc_stack_pointer() < wasmc_stack_limit))            \
       wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, __func__);                  \
   } while (0)
 

@@ -88,7 +88,7 @@ struct FunctionEmitter {
         let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
         header.append(
-            "static \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
+            "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
         header.append("  instance *inst = (instance *)env;")
         header.append("  (void)inst;")
         for (offset, type) in function.locals.enumerated() {
@@ -338,7 +338,7 @@ struct FunctionEmitter {
             let (from, to) = OperatorTypes.conversion(op)
             emit("\(slot(to, h - 1)) = \(CExpressions.conversion(op, slot(from, h - 1)));")
         case .memoryInit(let data, let memory):
-            emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), data_segment_\(data), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+            emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .dataDrop(let data):
             emit("inst->data_size[\(data)] = 0;")
         case .memoryCopy(let destination, let source):

@@ -1,14 +1,22 @@
-/// The C names of one module's functions, signatures and globals.
+/// The C names of one module's functions, signatures, data segments and globals.
+///
+/// A module translated to one C file keeps them `static`. A module split into several files
+/// (see `EmitOptions.partInstructions`) shares them between its files: they get the module
+/// prefix, so two modules in one program cannot clash, and hidden visibility.
 struct ModuleNames {
     /// C name of every function in the index space (imports included, for comments).
     var functions: [String]
     /// Distinct signatures in a stable order, and the constant naming each.
     var signatures: [FunctionSignature]
     private var signatureIndex: [FunctionSignature: Int]
+    /// The prefix of shared symbols; nil when everything lives in one file.
+    let sharedPrefix: String?
 
-    init(module: ValidatedModule) {
+    init(module: ValidatedModule, sharedPrefix: String? = nil) {
+        self.sharedPrefix = sharedPrefix
         functions = module.functionSignatures.indices.map { index in
-            CNames.function(UInt32(index), name: module.functionName(UInt32(index)))
+            let name = CNames.function(UInt32(index), name: module.functionName(UInt32(index)))
+            return sharedPrefix.map { "\($0)_\(name)" } ?? name
         }
         var signatures: [FunctionSignature] = []
         var signatureIndex: [FunctionSignature: Int] = [:]
@@ -20,9 +28,21 @@ struct ModuleNames {
         self.signatureIndex = signatureIndex
     }
 
-    /// The `static const char[]` holding a signature's canonical string.
+    /// How functions, signature strings and data segments are declared: file-local or shared.
+    var storage: String { sharedPrefix == nil ? "static" : "WASMC_HIDDEN" }
+
+    private func shared(_ name: String) -> String {
+        sharedPrefix.map { "\($0)_\(name)" } ?? name
+    }
+
+    /// The `const char[]` holding a signature's canonical string.
     func signatureConstant(_ signature: FunctionSignature) -> String {
-        "signature_\(signatureIndex[signature]!)"
+        shared("signature_\(signatureIndex[signature]!)")
+    }
+
+    /// The `const uint8_t[]` holding data segment `index`.
+    func dataSegment(_ index: Int) -> String {
+        shared("data_segment_\(index)")
     }
 
     /// An lvalue of type `wasmc_value` for global `index`.

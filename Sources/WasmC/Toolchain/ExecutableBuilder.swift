@@ -103,10 +103,12 @@ public struct ExecutableBuilder {
         }
         var units: [(source: String, object: String)] = []
         for linked in modules {
-            let base = "\(workDirectory)/\(linked.translation.prefix)"
-            try write(linked.translation.source, to: base + ".c")
-            try write(linked.translation.header, to: base + ".h")
-            units.append((base + ".c", base + ".o"))
+            try write(linked.translation.header, to: "\(workDirectory)/\(linked.translation.prefix).h")
+            for file in linked.translation.sourceFiles {
+                let source = "\(workDirectory)/\(file.name)"
+                try write(file.text, to: source)
+                units.append((source, String(source.dropLast(2)) + ".o"))
+            }
         }
         try write(Self.programTable(modules), to: "\(workDirectory)/program.c")
         units.append(("\(workDirectory)/program.c", "\(workDirectory)/program.o"))
