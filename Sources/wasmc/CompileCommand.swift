@@ -27,6 +27,11 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
 
+    @Option(help: ArgumentHelp(
+        "Split a module of more than this many wasm instructions into C files of about this many, compiled in parallel.",
+        valueName: "n"))
+    var partInstructions: Int = EmitOptions.defaultPartInstructions
+
     @Flag(name: .customLong("static"), help: "Link the Swift runtime and libuv statically.")
     var staticRuntime = false
 
@@ -43,6 +48,9 @@ struct CompileCommand: ParsableCommand {
         guard ["-O0", "-O1", "-O2", "-O3", "-Os"].contains(opt) else {
             throw ValidationError("--opt must be one of -O0, -O1, -O2, -O3, -Os")
         }
+        guard partInstructions >= 1 else {
+            throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
+        }
     }
 
     func run() throws {
@@ -55,7 +63,7 @@ struct CompileCommand: ParsableCommand {
             do {
                 let validated = try Compiler.validate(bytes)
                 let translation = ModuleEmitter(
-                    module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages)
+                    module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages, partInstructions: partInstructions)
                 ).emit()
                 modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
             } catch {

@@ -88,10 +88,33 @@ import WAT
         #expect(result.status == 0, "\(result.standardError)")
     }
 
-    @Test func infiniteRecursionTrapsAsExhaustion() throws {
-        let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", guardPages: true)
-        let result = try build([app], guardPages: true)
-        #expect(result.standardError.contains("call stack exhausted"))
+    @Test(arguments: [false, true])
+    func infiniteRecursionTrapsAsExhaustion(guardPages: Bool) throws {
+        let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", guardPages: guardPages)
+        let result = try build([app], guardPages: guardPages)
+        #expect(result.standardError.contains("call stack exhausted"), "\(result.standardError)")
+    }
+
+    /// A recursive function whose frame spans several pages (1,000 values loaded before the
+    /// call and stored after it stay live across it): with guard pages, no frame may step
+    /// over the stack's guard page.
+    @Test(arguments: [false, true])
+    func recursionWithBigFramesTrapsAsExhaustion(guardPages: Bool) throws {
+        let count = 1000
+        let loads = (0..<count).map { "(local.set \($0 + 1) (i64.load offset=\(8 * $0) (i32.const 0)))" }
+        let stores = (0..<count).map { "(i64.store offset=\(8 * $0) (i32.const 0) (local.get \($0 + 1)))" }
+        let text = """
+            (module
+              (memory 1)
+              (func $f (param i64) (local \(Array(repeating: "i64", count: count).joined(separator: " ")))
+                \(loads.joined(separator: "\n    "))
+                (call $f (i64.add (local.get 0) (i64.const 1)))
+                \(stores.joined(separator: "\n    ")))
+              (func (export "_start") (call $f (i64.const 0))))
+            """
+        let app = try linked("wide", text, guardPages: guardPages)
+        let result = try build([app], guardPages: guardPages)
+        #expect(result.standardError.contains("call stack exhausted"), "\(result.standardError)")
     }
 
     static let addsWithHost = #"""

@@ -12,9 +12,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
 
 static _Thread_local wasmc_trap_frame *current_frame;
 _Thread_local uintptr_t wasmc_stack_limit;
+/* The lowest address of this thread's stack, when known (0 if not). */
+static _Thread_local uintptr_t stack_low;
 
 const char *wasmc_trap_message(wasmc_trap_kind kind) {
   switch (kind) {
@@ -87,11 +92,44 @@ void wasmc_trap_exit(int exit_code) {
 
 static struct sigaction previous_segv, previous_bus;
 
+/* The stack pointer of the code the signal interrupted; 0 where unknown. */
+static uintptr_t interrupted_stack_pointer(void *context) {
+#if defined(__linux__) && defined(__x86_64__)
+  return (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RSP];
+#elif defined(__linux__) && defined(__aarch64__)
+  return (uintptr_t)((ucontext_t *)context)->uc_mcontext.sp;
+#else
+  (void)context;
+  return 0;
+#endif
+}
+
+/* How far below its stack a thread's overflow can fault: the kernel keeps a gap of 1 MiB
+   below the main thread's stack; other threads have a guard page. */
+#define STACK_GUARD_SPAN (1024 * 1024)
+
+/*
+ * Whether a fault is the stack running out. Guard-page modules check the stack pointer
+ * only in functions that can enter host code (see WASMC_CHECK_STACK); elsewhere deep
+ * recursion runs into the guard below the thread's stack. Frames touch their pages in
+ * order (clang's -fstack-clash-protection), so such a fault lies just below the stack,
+ * and next to the stack pointer: either is enough to recognise it.
+ */
+static bool is_stack_overflow(uintptr_t address, void *context) {
+  if (stack_low != 0 && address < stack_low && stack_low - address <= STACK_GUARD_SPAN)
+    return true;
+  uintptr_t sp = interrupted_stack_pointer(context);
+  return sp != 0 && address + 4096 >= sp && address < sp + 65536;
+}
+
 static void fault_handler(int signo, siginfo_t *info, void *context) {
-  if (current_frame != NULL &&
-      wasmc_guard_region_contains((uintptr_t)info->si_addr)) {
+  if (current_frame != NULL) {
+    uintptr_t address = (uintptr_t)info->si_addr;
     /* SA_NODEFER keeps the signal unblocked, so jumping out is safe. */
-    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+    if (wasmc_guard_region_contains(address))
+      wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
+    if (signo == SIGSEGV && is_stack_overflow(address, context))
+      wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, NULL);
   }
   /* Not ours: restore the previous disposition and let the fault recur. */
   struct sigaction *previous = signo == SIGSEGV ? &previous_segv : &previous_bus;
@@ -128,19 +166,31 @@ void wasmc_install_fault_handlers(void) {
 
 void wasmc_thread_init(void) {
   pthread_attr_t attr;
-  void *stack_low = NULL;
-  size_t stack_size = 0;
+  void *low = NULL;
+  size_t stack_size = 0, guard_size = 0;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-    pthread_attr_getstack(&attr, &stack_low, &stack_size);
+    pthread_attr_getstack(&attr, &low, &stack_size);
+    pthread_attr_getguardsize(&attr, &guard_size);
     pthread_attr_destroy(&attr);
   }
-  if (stack_low == NULL || stack_size <= 2 * STACK_RESERVE) {
+  if (low == NULL || stack_size <= 2 * STACK_RESERVE) {
     /* Unknown bounds: assume 1 MiB below the current frame. */
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     wasmc_stack_limit = here - (1024 * 1024 - STACK_RESERVE);
   } else {
-    wasmc_stack_limit = (uintptr_t)stack_low + STACK_RESERVE;
+    stack_low = (uintptr_t)low;
+    wasmc_stack_limit = stack_low + STACK_RESERVE;
   }
+#ifdef WASMC_BOUNDS_GUARD
+  /* Guard-page modules need a guard below the stack (see is_stack_overflow). The kernel
+     keeps one below the main thread's; a thread made with its own stack may have none. */
+  bool main_thread = syscall(SYS_gettid) == getpid();
+  if (low != NULL && guard_size == 0 && !main_thread) {
+    fprintf(stderr, "wasmc: this thread's stack has no guard page; modules compiled with "
+                    "guard pages need one (the pthread default)\n");
+    abort();
+  }
+#endif
 
   /* A signal stack, so a fault near the stack limit can still be handled. */
   static _Thread_local char *signal_stack;

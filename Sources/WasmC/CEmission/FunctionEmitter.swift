@@ -111,8 +111,29 @@ struct FunctionEmitter {
             header.append("  uint64_t mem0_size = inst->memory0->size;")
             header.append("  (void)mem0_data; (void)mem0_size;")
         }
-        header.append("  WASMC_CHECK_STACK();")
+        if needsStackCheck { header.append("  WASMC_CHECK_STACK();") }
         return (header + lines + ["}"]).joined(separator: "\n")
+    }
+
+    /// Whether the function checks the stack pointer on entry.
+    ///
+    /// With explicit bounds checks every function does. With guard pages a function whose
+    /// code stays in the module relies on the thread's stack guard page instead, as it
+    /// relies on the memory's: the runtime's fault handler reports a fault next to the
+    /// stack pointer as "call stack exhausted" (runtime-c/core/trap.c; clang's
+    /// -fstack-clash-protection makes every frame touch its pages in order). Functions
+    /// that can enter host code (imports, indirect calls that may reach one, the grow
+    /// operations) still check, so host code always starts with the reserve below the
+    /// limit and never overflows holding a lock.
+    private var needsStackCheck: Bool {
+        if !options.guardPages { return true }
+        return function.body.contains { typed in
+            switch typed.instruction {
+            case .call(let index): Int(index) < module.importedFunctionCount
+            case .callIndirect, .memoryGrow, .tableGrow: true
+            default: false
+            }
+        }
     }
 
     // MARK: Control flow

@@ -32,7 +32,14 @@ public struct Clang: Sendable {
         _ source: String, to object: String, includeDirectories: [String], defines: [String] = [],
         optimization: String = "-O2", extraFlags: [String] = []
     ) throws(ToolchainError) {
-        var arguments = ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
+        // Stack-clash protection: a frame bigger than a page touches its pages in order, so
+        // running out of stack always hits the guard page (see runtime-c/core/trap.c).
+        // No sibling calls or tail-recursion elimination: wasm recursion that never ends must
+        // exhaust the stack and trap, not turn into a loop that never ends.
+        var arguments = [
+            "-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0",
+            "-fstack-clash-protection", "-fno-optimize-sibling-calls",
+        ]
         arguments += Self.warningFlags
         arguments += includeDirectories.map { "-I\($0)" }
         arguments += defines.map { "-D\($0)" }
