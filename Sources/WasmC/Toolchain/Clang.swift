@@ -32,15 +32,8 @@ public struct Clang: Sendable {
         _ source: String, to object: String, includeDirectories: [String], defines: [String] = [],
         optimization: String = "-O2", extraFlags: [String] = []
     ) throws(ToolchainError) {
-        // Stack-clash protection: a frame bigger than a page touches its pages in order, so
-        // running out of stack always hits the guard page (see runtime-c/core/trap.c).
-        // No sibling calls or tail-recursion elimination: wasm recursion that never ends must
-        // exhaust the stack and trap, not turn into a loop that never ends.
-        var arguments = [
-            "-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0",
-            "-fstack-clash-protection", "-fno-optimize-sibling-calls",
-        ]
-        arguments += Self.warningFlags
+        var arguments = ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
+        arguments += Self.generatedCodeFlags
         arguments += includeDirectories.map { "-I\($0)" }
         arguments += defines.map { "-D\($0)" }
         arguments += extraFlags
@@ -90,14 +83,18 @@ public struct Clang: Sendable {
         return path
     }
 
-    /// Generated code is correct C; these warnings only flag its deliberate idioms.
-    static let warningFlags = [
+    /// How generated code is compiled. It is correct C; the warnings only flag its deliberate idioms.
+    static let generatedCodeFlags = [
         "-Wno-unused-label", "-Wno-unused-variable", "-Wno-unused-but-set-variable",
         "-Wno-return-type", "-Wno-unused-function", "-Wno-incompatible-function-pointer-types",
         "-Wno-cast-function-type-mismatch", "-Wno-tautological-compare", "-Wno-parentheses-equality",
         "-Wno-unused-value", "-fno-strict-aliasing", "-fwrapv",
-        // Recursion must stay recursion, so deep recursion traps as call stack exhaustion.
+        // Recursion must stay recursion (no sibling calls, no tail-recursion elimination), so
+        // recursion that never ends exhausts the stack and traps instead of looping forever.
         "-fno-optimize-sibling-calls",
+        // A frame bigger than a page touches its pages in order, so running out of stack
+        // always hits the guard page (guard-page modules rely on it; see runtime-c/core/trap.c).
+        "-fstack-clash-protection",
     ]
 
     func run(_ arguments: [String], what: String) throws(ToolchainError) {
