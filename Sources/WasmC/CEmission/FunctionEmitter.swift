@@ -107,8 +107,8 @@ struct FunctionEmitter {
         }
         if !module.memories.isEmpty {
             // The memory's base and size in locals; see refreshMemory().
-            header.append("  uint8_t *mem0_data = inst->memory0->data;")
-            header.append("  uint64_t mem0_size = inst->memory0->size;")
+            header.append("  uint8_t *mem0_data = \(memory0).data;")
+            header.append("  uint64_t mem0_size = \(memory0).size;")
             header.append("  (void)mem0_data; (void)mem0_size;")
         }
         if needsStackCheck { header.append("  WASMC_CHECK_STACK();") }
@@ -178,10 +178,16 @@ struct FunctionEmitter {
         typed.blockSignature ?? FunctionSignature(parameters: [], results: [])
     }
 
+    /// Memory 0 as an lvalue: the instance's own memory directly (one load fewer on every
+    /// refresh), an imported one through its pointer.
+    private var memory0: String {
+        module.importedMemoryCount == 0 ? "inst->own_memory0" : "(*inst->memory0)"
+    }
+
     /// Calls and memory.grow are what can move or resize a memory: reload the cached base and size.
     private mutating func refreshMemory() {
         if !module.memories.isEmpty {
-            emit("mem0_data = inst->memory0->data; mem0_size = inst->memory0->size;")
+            emit("mem0_data = \(memory0).data; mem0_size = \(memory0).size;")
         }
     }
 

@@ -95,6 +95,10 @@ public struct Clang: Sendable {
         // A frame bigger than a page touches its pages in order, so running out of stack
         // always hits the guard page (guard-page modules rely on it; see runtime-c/core/trap.c).
         "-fstack-clash-protection",
+        // Functions and loops start on 32-byte boundaries (the fetch window of current x86
+        // cores), so a hot loop's speed does not depend on the size of unrelated code before
+        // it: measured, the same machine code of a loop ran up to 25% slower 16 bytes off.
+        "-falign-functions=32", "-falign-loops=32",
     ]
 
     func run(_ arguments: [String], what: String) throws(ToolchainError) {
