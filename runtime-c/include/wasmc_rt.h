@@ -302,6 +302,25 @@ void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
                        uint64_t n);
 void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
                        wasmc_memory *src_mem, uint64_t src, uint64_t n);
+/*
+ * The same for memory 0 inside generated code, inline on the base and size the
+ * function keeps in locals: no call into the runtime before the memmove/memset.
+ */
+static inline void wasmc_memory_copy_local(uint8_t *data, uint64_t size,
+                                           uint64_t dst, uint64_t src,
+                                           uint64_t n, const char *fn) {
+  if (WASMC_UNLIKELY(dst > size || n > size - dst || src > size ||
+                     n > size - src))
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
+  memmove(data + dst, data + src, n);
+}
+static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size,
+                                           uint64_t dst, uint32_t value,
+                                           uint64_t n, const char *fn) {
+  if (WASMC_UNLIKELY(dst > size || n > size - dst))
+    wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
+  memset(data + dst, (int)(value & 0xff), n);
+}
 void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
                                const uint8_t *segment, uint64_t segment_size,
                                uint64_t src, uint64_t n);

@@ -368,8 +368,12 @@ struct FunctionEmitter {
             emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .dataDrop(let data):
             emit("inst->data_size[\(data)] = 0;")
+        case .memoryCopy(0, 0):
+            emit("wasmc_memory_copy_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
         case .memoryCopy(let destination, let source):
             emit("wasmc_memory_copy(inst->memory\(destination), \(slot(.i32, h - 3)), inst->memory\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
+        case .memoryFill(0):
+            emit("wasmc_memory_fill_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
         case .memoryFill(let memory):
             emit("wasmc_memory_fill(inst->memory\(memory), \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .tableInit(let element, let table):
