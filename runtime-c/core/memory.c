@@ -145,13 +145,15 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
 
 void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
                        uint64_t n) {
-  if (!wasmc_memory_in_bounds(mem, dst, n))
-    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
-  memset(mem->data + dst, (int)(value & 0xff), n);
+  wasmc_memory_fill_local(mem->data, mem->size, dst, value, n, NULL);
 }
 
 void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
                        wasmc_memory *src_mem, uint64_t src, uint64_t n) {
+  if (dst_mem == src_mem) {
+    wasmc_memory_copy_local(dst_mem->data, dst_mem->size, dst, src, n, NULL);
+    return;
+  }
   if (!wasmc_memory_in_bounds(dst_mem, dst, n) ||
       !wasmc_memory_in_bounds(src_mem, src, n))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
