@@ -25,11 +25,7 @@ let package = Package(
         // Runs WebAssembly spec scripts (.wast) against wasmc's own output.
         .target(
             name: "WasmCSpecTest",
-            dependencies: [
-                "WasmC",
-                .product(name: "WAT", package: "WasmKit"),
-                .product(name: "WasmParser", package: "WasmKit"),
-            ]
+            dependencies: ["WasmC"]
         ),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(

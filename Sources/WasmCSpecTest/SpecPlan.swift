@@ -1,6 +1,5 @@
-import WAT
+import Foundation
 import WasmC
-import WasmParser
 
 /// The outcome of one assertion of a script.
 public enum SpecOutcome: Sendable, Equatable {
@@ -46,7 +45,7 @@ enum DriverCommand {
         case .assertTrap: "assert_trap"
         case .assertExhaustion: "assert_exhaustion"
         case .assertUnlinkable: "assert_unlinkable"
-        case .assertUninstantiable: "assert_trap"
+        case .assertUninstantiable: "assert_uninstantiable"
         }
     }
 }
@@ -58,77 +57,79 @@ struct SpecPlan {
     var commands: [DriverCommand] = []
     /// assert_invalid / assert_malformed and anything skipped, decided without running code.
     var staticResults: [SpecAssertion] = []
-    /// Failures of set-up commands (a module that does not compile, a directive that does not parse).
+    /// Failures of set-up commands (a module that does not compile, a command that cannot be read).
     var setupFailures: [SpecAssertion] = []
 
+    /// Where the converted script's module files are.
+    private let directory: String
+    private let options: EmitOptions
     private var instanceNames: [String: Int] = [:]
     private var currentInstance = -1
     private var nextInstance = 0
+    /// Modules compiled but not instantiated (`module definition`), by name, and the latest one.
+    private var definitions: [String: Int] = [:]
+    private var latestDefinition: Int?
+    /// Modules (by index) and instances that use a feature wasmc does not compile, with the
+    /// feature: commands on them are skipped for that reason rather than failed.
+    private var unsupportedModules: [Int: String] = [:]
+    private var unsupportedInstances: [Int: String] = [:]
 
-    init(script: String, options: EmitOptions) {
-        let lines = DirectiveLines.scan(script)
-        var wast: WAST
-        do {
-            wast = try parseWAST(script, features: [.referenceTypes])
-        } catch {
-            setupFailures.append(SpecAssertion(line: 1, kind: "script", outcome: .failed("cannot parse script: \(error)")))
-            return
-        }
-        var index = 0
-        while let (result, _) = wast.nextDirectiveResult() {
-            let line = index < lines.count ? lines[index] : (lines.last ?? 0)
-            index += 1
-            switch result {
-            case .success(let directive):
-                add(directive, line: line, options: options)
-            case .failure(let error):
-                if let module = error.module {
-                    // A module the text parser cannot read: later commands naming it fail.
-                    let instance = nextInstance
-                    nextInstance += 1
-                    if let id = module.id { instanceNames[id] = instance }
-                    currentInstance = instance
-                }
-                setupFailures.append(
-                    SpecAssertion(line: line, kind: "directive", outcome: .failed("text parser: \(error.error)")))
-            }
-        }
+    /// Plans the commands of a script converted by `WastConverter` into `directory`.
+    init(commands: [WastCommand], directory: String, options: EmitOptions) {
+        self.directory = directory
+        self.options = options
+        for command in commands { add(command) }
     }
 
-    // MARK: Directives
+    // MARK: Modules
 
-    private mutating func compile(_ source: ModuleSource, options: EmitOptions) -> Int {
+    /// Translates the command's module to C; returns its index in `modules`.
+    private mutating func compile(_ command: WastCommand) -> Int {
         let index = modules.count
         do {
-            let bytes = try Self.binary(source)
+            let bytes = try moduleBytes(command)
             modules.append(try Compiler.translate(bytes, name: "m\(index)", options: options))
         } catch {
             modules.append(nil)
             moduleErrors[index] = "\(error)"
+            if let feature = Self.unsupportedFeature(error) { unsupportedModules[index] = feature }
         }
         return index
     }
 
-    private mutating func compile(_ wat: Wat, options: EmitOptions) -> Int {
-        let index = modules.count
-        do {
-            let bytes = try wat.encode()
-            modules.append(try Compiler.translate(bytes, name: "m\(index)", options: options))
-        } catch {
-            modules.append(nil)
-            moduleErrors[index] = "\(error)"
-        }
-        return index
+    /// The binary module of a command. A text module (`module quote`) is read in the binary
+    /// form the converter encoded it to.
+    private func moduleBytes(_ command: WastCommand) throws -> [UInt8] {
+        let file = command.moduleType == "text" ? command.binaryFilename : command.filename
+        guard let file else { throw MissingModule(line: command.line) }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(file)")))
     }
 
-    static func binary(_ source: ModuleSource) throws -> [UInt8] {
-        switch source {
-        case .text(let wat): return try wat.encode()
-        case .binary(let bytes): return bytes
-        case .quote(let text):
-            let wat = try parseWAT(String(decoding: text, as: UTF8.self), features: [.referenceTypes])
-            return try wat.encode()
+    struct MissingModule: Error, CustomStringConvertible {
+        var line: Int
+        var description: String { "the command on line \(line) has no binary module" }
+    }
+
+    /// The feature named by an error of wasmc for something it does not compile (a later
+    /// proposal, SIMD), as a skip reason; nil for any other error.
+    static func unsupportedFeature(_ error: Error) -> String? {
+        let message: String
+        switch error {
+        case let error as DecodingError: message = error.message
+        case let error as ValidationError: message = error.message
+        default: return nil
         }
+        guard message.hasPrefix("unsupported") else { return nil }
+        // "unsupported instruction returnCall(functionIndex: 1) (not part of …)" → "unsupported instruction returnCall"
+        return String(message.prefix(while: { $0 != "(" })).trimmingCharacters(in: .whitespaces)
+    }
+
+    private mutating func newInstance(named name: String?) -> Int {
+        let instance = nextInstance
+        nextInstance += 1
+        if let name { instanceNames[name] = instance }
+        currentInstance = instance
+        return instance
     }
 
     private func instance(named name: String?) -> Int {
@@ -136,147 +137,163 @@ struct SpecPlan {
         return currentInstance
     }
 
-    private mutating func add(_ directive: WASTDirective, line: Int, options: EmitOptions) {
-        switch directive {
-        case .module(let module):
-            if module.isDefinition {
-                staticResults.append(SpecAssertion(line: line, kind: "module", outcome: .skipped("module definitions")))
+    // MARK: Commands
+
+    private mutating func record(_ command: WastCommand, _ kind: String, _ outcome: SpecOutcome) {
+        staticResults.append(SpecAssertion(line: command.line, kind: kind, outcome: outcome))
+    }
+
+    private mutating func add(_ command: WastCommand) {
+        let kind = command.type
+        switch kind {
+        case "module":
+            let module = compile(command)
+            let instance = newInstance(named: command.name)
+            if let feature = unsupportedModules[module] {
+                unsupportedInstances[instance] = feature
+                record(command, kind, .skipped(feature))
+            } else if let error = moduleErrors[module] {
+                setupFailures.append(SpecAssertion(line: command.line, kind: kind, outcome: .failed(error)))
+            } else {
+                commands.append(.module(line: command.line, instance: instance, module: module))
+            }
+        case "module_definition":
+            let module = compile(command)
+            if let name = command.name { definitions[name] = module }
+            latestDefinition = module
+            if let feature = unsupportedModules[module] {
+                record(command, kind, .skipped(feature))
+            } else if let error = moduleErrors[module] {
+                setupFailures.append(SpecAssertion(line: command.line, kind: kind, outcome: .failed(error)))
+            }
+        case "module_instance":
+            let definition = command.module.flatMap { definitions[$0] } ?? latestDefinition
+            let instance = newInstance(named: command.instance)
+            guard let module = definition, modules[module] != nil else {
+                if let module = definition, let feature = unsupportedModules[module] {
+                    unsupportedInstances[instance] = feature
+                    record(command, kind, .skipped(feature))
+                } else {
+                    setupFailures.append(
+                        SpecAssertion(line: command.line, kind: kind, outcome: .failed("no compiled module definition to instantiate")))
+                }
                 return
             }
-            let moduleIndex = compile(module.source, options: options)
+            commands.append(.module(line: command.line, instance: instance, module: module))
+        case "register":
+            let instance = instance(named: command.name)
+            guard unsupportedInstances[instance] == nil, let name = command.as else { return }
+            commands.append(.register(line: command.line, name: name, instance: instance))
+        case "action":
+            guard let (instance, export, arguments) = invocation(command, kind: "invoke") else { return }
+            commands.append(.invoke(line: command.line, instance: instance, export: export, arguments: arguments))
+        case "assert_return":
+            addAssertReturn(command)
+        case "assert_trap":
+            guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
+            commands.append(
+                .assertTrap(line: command.line, instance: instance, export: export, arguments: arguments, message: command.text ?? ""))
+        case "assert_exhaustion":
+            guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
+            commands.append(.assertExhaustion(line: command.line, instance: instance, export: export, arguments: arguments))
+        case "assert_unlinkable":
+            let module = compile(command)
+            if let feature = unsupportedModules[module] {
+                record(command, kind, .skipped(feature))
+            } else if let error = moduleErrors[module] {
+                record(command, kind, .failed(error))
+            } else {
+                commands.append(.assertUnlinkable(line: command.line, module: module))
+            }
+        case "assert_uninstantiable":
+            let module = compile(command)
             let instance = nextInstance
             nextInstance += 1
-            if let id = module.id { instanceNames[id] = instance }
-            currentInstance = instance
-            if let error = moduleErrors[moduleIndex] {
-                setupFailures.append(SpecAssertion(line: line, kind: "module", outcome: .failed(error)))
+            if let feature = unsupportedModules[module] {
+                record(command, kind, .skipped(feature))
+            } else if let error = moduleErrors[module] {
+                record(command, kind, .failed(error))
             } else {
-                commands.append(.module(line: line, instance: instance, module: moduleIndex))
+                commands.append(
+                    .assertUninstantiable(line: command.line, instance: instance, module: module, message: command.text ?? ""))
             }
-        case .moduleInstance:
-            staticResults.append(SpecAssertion(line: line, kind: "module", outcome: .skipped("module instances")))
-        case .register(let name, let moduleId):
-            commands.append(.register(line: line, name: name, instance: instance(named: moduleId)))
-        case .invoke(let invoke):
-            guard let arguments = Self.arguments(invoke.args) else {
-                staticResults.append(SpecAssertion(line: line, kind: "invoke", outcome: .skipped("unsupported argument")))
+        case "assert_invalid", "assert_malformed":
+            if command.moduleType == "text" && command.binaryFilename == nil {
+                // Malformed text (`module quote`) tests a text parser, not wasmc.
+                record(command, kind, .skipped("text format (module quote)"))
                 return
             }
-            commands.append(.invoke(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments))
-        case .assertReturn(let execute, let results):
-            let expected = results.map(Self.expectation)
-            if expected.contains(where: { $0 == nil }) {
-                staticResults.append(SpecAssertion(line: line, kind: "assert_return", outcome: .skipped("SIMD or GC expectation")))
+            record(command, kind, expectRejection(command))
+        case "assert_exception":
+            record(command, kind, .skipped("exception handling (assert_exception)"))
+        default:
+            record(command, kind, .skipped("script command \(kind)"))
+        }
+    }
+
+    private mutating func addAssertReturn(_ command: WastCommand) {
+        let kind = command.type
+        let expected: [String]
+        do {
+            expected = try (command.expected ?? []).map(SpecValues.expectation)
+        } catch {
+            record(command, kind, .skipped(error.reason))
+            return
+        }
+        if command.action?.type == "get", let action = command.action {
+            let instance = instance(named: action.module)
+            if let feature = unsupportedInstances[instance] {
+                record(command, kind, .skipped(feature))
                 return
             }
-            switch execute {
-            case .invoke(let invoke):
-                guard let arguments = Self.arguments(invoke.args) else {
-                    staticResults.append(SpecAssertion(line: line, kind: "assert_return", outcome: .skipped("unsupported argument")))
-                    return
-                }
-                commands.append(.assertReturn(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments, expected: expected.map { $0! }))
-            case .get(let module, let name):
-                commands.append(.assertGet(line: line, instance: instance(named: module), global: name, expected: expected.first.map { $0! } ?? "{SPEC_I32, 0}"))
-            case .wat:
-                staticResults.append(SpecAssertion(line: line, kind: "assert_return", outcome: .skipped("module as an action")))
-            }
-        case .assertTrap(let execute, let message):
-            switch execute {
-            case .invoke(let invoke):
-                guard let arguments = Self.arguments(invoke.args) else {
-                    staticResults.append(SpecAssertion(line: line, kind: "assert_trap", outcome: .skipped("unsupported argument")))
-                    return
-                }
-                commands.append(.assertTrap(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments, message: message))
-            case .wat(let wat):
-                let moduleIndex = compile(wat, options: options)
-                let instance = nextInstance
-                nextInstance += 1
-                if let error = moduleErrors[moduleIndex] {
-                    staticResults.append(SpecAssertion(line: line, kind: "assert_trap", outcome: .failed(error)))
-                } else {
-                    commands.append(.assertUninstantiable(line: line, instance: instance, module: moduleIndex, message: message))
-                }
-            case .get:
-                staticResults.append(SpecAssertion(line: line, kind: "assert_trap", outcome: .skipped("get as a trapping action")))
-            }
-        case .assertExhaustion(let invoke, _):
-            guard let arguments = Self.arguments(invoke.args) else {
-                staticResults.append(SpecAssertion(line: line, kind: "assert_exhaustion", outcome: .skipped("unsupported argument")))
-                return
-            }
-            commands.append(.assertExhaustion(line: line, instance: instance(named: invoke.module), export: invoke.name, arguments: arguments))
-        case .assertUnlinkable(let wat, _):
-            let moduleIndex = compile(wat, options: options)
-            if let error = moduleErrors[moduleIndex] {
-                staticResults.append(SpecAssertion(line: line, kind: "assert_unlinkable", outcome: .failed(error)))
-            } else {
-                commands.append(.assertUnlinkable(line: line, module: moduleIndex))
-            }
-        case .assertInvalid(let module, let message):
-            staticResults.append(SpecAssertion(line: line, kind: "assert_invalid", outcome: Self.expectRejection(module, message)))
-        case .assertMalformed(let module, let message):
-            if case .quote = module.source {
-                staticResults.append(SpecAssertion(line: line, kind: "assert_malformed", outcome: .skipped("text format (module quote)")))
-                return
-            }
-            staticResults.append(SpecAssertion(line: line, kind: "assert_malformed", outcome: Self.expectRejection(module, message)))
-        case .assertException, .assertFuel, .assertOutOfFuel:
-            staticResults.append(SpecAssertion(line: line, kind: "other", outcome: .skipped("proposal directive")))
+            commands.append(
+                .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? "{SPEC_I32, 0}"))
+            return
+        }
+        guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
+        commands.append(
+            .assertReturn(line: command.line, instance: instance, export: export, arguments: arguments, expected: expected))
+    }
+
+    /// The instance, export and C arguments of a command's `invoke`; nil when the command is
+    /// recorded as skipped or failed instead.
+    private mutating func invocation(_ command: WastCommand, kind: String) -> (Int, String, [String])? {
+        guard let action = command.action else {
+            setupFailures.append(SpecAssertion(line: command.line, kind: kind, outcome: .failed("no action")))
+            return nil
+        }
+        let instance = instance(named: action.module)
+        if let feature = unsupportedInstances[instance] {
+            record(command, kind, .skipped(feature))
+            return nil
+        }
+        guard action.type == "invoke" else {
+            record(command, kind, .skipped("\(action.type) as the action of \(kind)"))
+            return nil
+        }
+        do {
+            return (instance, action.field, try (action.args ?? []).map(SpecValues.argument))
+        } catch {
+            record(command, kind, .skipped(error.reason))
+            return nil
         }
     }
 
     /// assert_invalid / assert_malformed: wasmc must refuse the module.
-    static func expectRejection(_ module: ModuleDirective, _ message: String) -> SpecOutcome {
+    private func expectRejection(_ command: WastCommand) -> SpecOutcome {
         let bytes: [UInt8]
         do {
-            bytes = try binary(module.source)
+            bytes = try moduleBytes(command)
         } catch {
-            // The text cannot even be encoded: nothing reaches wasmc.
-            return .skipped("text parser rejected the module (\(message))")
+            return .failed("\(error)")
         }
         do {
             _ = try Compiler.validate(bytes)
-            return .failed("accepted a module that should be rejected: \(message)")
+            return .failed("accepted a module that should be rejected: \(command.text ?? "")")
         } catch {
+            // Refusing a feature wasmc lacks says nothing about the rule the assertion tests.
+            if let feature = Self.unsupportedFeature(error) { return .skipped(feature) }
             return .passed
-        }
-    }
-
-    // MARK: Values
-
-    static func arguments(_ values: [WASTConstValue]) -> [String]? {
-        var out: [String] = []
-        for value in values {
-            switch value {
-            case .i32(let v): out.append("{.i32 = \(v)u}")
-            case .i64(let v): out.append("{.i64 = \(v)ull}")
-            case .f32(let bits): out.append("{.i32 = \(bits)u}")
-            case .f64(let bits): out.append("{.i64 = \(bits)ull}")
-            case .refNull: out.append("{.externref = NULL}")
-            case .refExtern(let v): out.append("{.externref = SPEC_EXTERN(\(v))}")
-            case .v128, .refFunc, .refHost: return nil
-            }
-        }
-        return out
-    }
-
-    static func expectation(_ value: WASTExpectValue) -> String? {
-        switch value {
-        case .i32(let v): "{SPEC_I32, \(v)u}"
-        case .i64(let v): "{SPEC_I64, \(v)ull}"
-        case .f32(let bits): "{SPEC_F32, \(bits)u}"
-        case .f64(let bits): "{SPEC_F64, \(bits)ull}"
-        case .f32CanonicalNaN: "{SPEC_F32_CANONICAL_NAN, 0}"
-        case .f32ArithmeticNaN: "{SPEC_F32_ARITHMETIC_NAN, 0}"
-        case .f64CanonicalNaN: "{SPEC_F64_CANONICAL_NAN, 0}"
-        case .f64ArithmeticNaN: "{SPEC_F64_ARITHMETIC_NAN, 0}"
-        case .refNull: "{SPEC_REF_NULL, 0}"
-        case .refFunc: "{SPEC_REF_FUNC, 0}"
-        case .refExtern(let v?): "{SPEC_REF_EXTERN, \(v)}"
-        case .refExtern(nil): "{SPEC_REF_FUNC, 0}"
-        default: nil
         }
     }
 }

@@ -39,17 +39,20 @@ public struct SpecFileResult: Sendable {
     public var skipped: Int { assertions.filter { if case .skipped = $0.outcome { true } else { false } }.count }
 }
 
-/// Runs `.wast` scripts against wasmc's own output: every module is translated to C,
-/// compiled with clang and driven by a generated C program that executes the commands in order.
+/// Runs `.wast` scripts against wasmc's own output: `wasm-tools json-from-wast` turns a script
+/// into commands and binary modules, every module is translated to C, compiled with clang and
+/// driven by a generated C program that executes the commands in order in its own process.
 public struct SpecRunner: Sendable {
     let options: SpecRunOptions
     let clang: Clang
     let runtime: RuntimeLibrary
     let runtimeObjects: [String]
+    let converter: WastConverter
 
     public init(options: SpecRunOptions) throws {
         self.options = options
         clang = try Clang.find()
+        converter = try WastConverter.find()
         runtime = try RuntimeLibrary.locate()
         let objectDirectory = options.workDirectory + "/runtime"
         var objects = try runtime.build([.core], guardPages: options.guardPages, into: objectDirectory, clang: clang)
@@ -63,19 +66,25 @@ public struct SpecRunner: Sendable {
 
     public func run(file path: String) -> SpecFileResult {
         let start = Date()
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let directory = "\(options.workDirectory)/\(name)"
+        // A directory per script path, so scripts of one name in different folders (a proposal's
+        // `address.wast` and the core one) never share one.
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.deletingPathExtension().path
+        let directory = "\(options.workDirectory)/scripts\(absolute)"
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-        guard let script = try? String(contentsOfFile: path, encoding: .utf8) else {
+        let scriptDirectory = "\(directory)/script"
+        let commands: [WastCommand]
+        do {
+            commands = try converter.convert(path, into: scriptDirectory)
+        } catch {
             return SpecFileResult(
                 path: path, assertions: [],
-                setupFailures: [SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot read \(path)"))],
-                seconds: 0)
+                setupFailures: [SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot convert \(path): \(error)"))],
+                seconds: Date().timeIntervalSince(start))
         }
         let plan = SpecPlan(
-            script: script,
+            commands: commands, directory: scriptDirectory,
             options: EmitOptions(guardPages: options.guardPages, partInstructions: options.partInstructions))
         var assertions = plan.staticResults
         var setupFailures = plan.setupFailures
