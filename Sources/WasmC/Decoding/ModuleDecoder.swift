@@ -19,10 +19,13 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
 /// Only WebAssembly 2.0 without SIMD is accepted; anything from a later proposal is
 /// reported as malformed here or as unsupported by the validator.
 public struct ModuleDecoder {
+    /// The proposals WasmParser is asked to read (the rest of WebAssembly 2.0 needs no flag).
+    static let features: WasmFeatureSet = [.referenceTypes]
+
     public init() {}
 
     public func decode(_ bytes: [UInt8]) throws(DecodingError) -> WasmModule {
-        var parser = Parser(bytes: bytes, features: [.referenceTypes])
+        var parser = Parser(bytes: bytes, features: Self.features)
         var module = WasmModule()
         var sectionOffset = 0
         var sectionName = "header"

@@ -1,17 +1,6 @@
 import WasmParser
 import WasmTypes
 
-/// Collects a body's instructions with their byte offsets.
-struct InstructionCollector: AnyInstructionVisitor {
-    typealias VisitorError = WasmParserError
-    var binaryOffset: Int = 0
-    var instructions: [(Instruction, Int)] = []
-
-    mutating func visit(_ instruction: Instruction) throws(WasmParserError) {
-        instructions.append((instruction, binaryOffset))
-    }
-}
-
 /// What a function body may refer to (spec "contexts").
 struct ValidationContext {
     var types: [FunctionSignature]
@@ -65,18 +54,15 @@ struct FunctionValidator {
     }
 
     mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
-        var parser = ExpressionParser(code: body.code)
-        var collector = InstructionCollector()
+        let instructions: [(Instruction, Int)]
         do {
-            while let visit = try parser.parse() {
-                try visit(visitor: &collector)
-            }
+            instructions = try body.instructions()
         } catch {
             // A truncated or undecodable body is malformed; report it where it happened.
-            throw ValidationError(location: location, offset: parser.offset, message: "malformed: \(error)")
+            throw ValidationError(location: location, offset: error.offset, message: "malformed: \(error.message)")
         }
         frames = [ControlFrame(kind: .function, parameters: [], results: signature.results, height: 0)]
-        for (instruction, instructionOffset) in collector.instructions {
+        for (instruction, instructionOffset) in instructions {
             offset = instructionOffset
             guard !frames.isEmpty else { throw error("malformed: instructions after the end of the function") }
             let height = operands.count

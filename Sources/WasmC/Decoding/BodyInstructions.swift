@@ -1,0 +1,192 @@
+import WasmParser
+
+/// Why the instructions of a function body could not be decoded: the body is malformed.
+public struct BodyDecodingError: Error, Sendable {
+    /// Byte offset in the module where decoding stopped.
+    public var offset: Int
+    public var message: String
+}
+
+/// Collects a body's instructions with their byte offsets.
+struct InstructionCollector: AnyInstructionVisitor {
+    typealias VisitorError = WasmParserError
+    var binaryOffset: Int = 0
+    var instructions: [(Instruction, Int)] = []
+
+    mutating func visit(_ instruction: Instruction) throws(WasmParserError) {
+        instructions.append((instruction, binaryOffset))
+    }
+}
+
+extension FunctionBody {
+    /// Decodes the body's instructions, each with its byte offset in the module.
+    ///
+    /// The sub-opcode after a `0xFC` prefix is a u32 in LEB128 (spec 5.4.1), which an encoder
+    /// may pad to up to 5 bytes (`0xFC 0x80 0x00` is `i32.trunc_sat_f32_s`), but WasmParser
+    /// reads it as one byte and calls the padded form an illegal opcode. When it does, the rest
+    /// of the body is decoded from a copy where that sub-opcode is re-encoded in one byte; the
+    /// offsets reported, of instructions and of errors, are those of the original bytes.
+    public func instructions() throws(BodyDecodingError) -> [(Instruction, Int)] {
+        var parser = ExpressionParser(code: code)
+        var collector = InstructionCollector()
+        let origin = parser.offset
+        var start = origin
+        do {
+            while true {
+                start = parser.offset
+                guard let visit = try parser.parse() else { return collector.instructions }
+                try visit(visitor: &collector)
+            }
+        } catch {
+            let expression = Array(code.expression)
+            guard PaddedSubOpcode(in: expression, at: start - origin) != nil else {
+                throw BodyDecodingError(offset: parser.offset, message: "\(error)")
+            }
+            var reader = RepairingReader(expression: expression, origin: origin)
+            reader.instructions = collector.instructions
+            return try reader.read(from: start - origin)
+        }
+    }
+}
+
+/// A `0xFC` prefix whose sub-opcode is padded: an LEB128 of more than one byte holding a value
+/// below 128, which one byte can hold.
+struct PaddedSubOpcode {
+    var value: UInt8
+    /// Bytes of the LEB128 (2 to 5).
+    var length: Int
+
+    init?(in bytes: [UInt8], at position: Int) {
+        guard position + 1 < bytes.count, bytes[position] == 0xFC, bytes[position + 1] & 0x80 != 0 else { return nil }
+        // Every byte after the first must add no bits: 0x80 to continue, 0x00 to end, 5 bytes at most (a u32).
+        var index = position + 2
+        while index < bytes.count, index - position <= 5 {
+            if bytes[index] == 0x00 {
+                value = bytes[position + 1] & 0x7F
+                length = index - position
+                return
+            }
+            guard bytes[index] == 0x80 else { return nil }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// Decodes a body from an instruction with a padded sub-opcode to its end, through copies of
+/// windows of its bytes that WasmParser can read, mapping offsets back to the original bytes.
+///
+/// Each window starts at an instruction (re-encoding a padded sub-opcode there) and holds
+/// 1 KiB, so a body full of padded sub-opcodes costs time linear in its size. An instruction
+/// cut by the end of a window fails to decode; decoding then resumes with a window starting at
+/// that instruction (twice as large if the instruction was the window's first).
+struct RepairingReader {
+    static let window = 1024
+
+    /// The body's instruction bytes, and the module offset of the first.
+    let expression: [UInt8]
+    let origin: Int
+    var instructions: [(Instruction, Int)] = []
+
+    init(expression: [UInt8], origin: Int) {
+        self.expression = expression
+        self.origin = origin
+    }
+
+    /// Decodes the instructions from `position` (a padded sub-opcode) to the end of the body.
+    mutating func read(from position: Int) throws(BodyDecodingError) -> [(Instruction, Int)] {
+        var resume = position
+        var size = Self.window
+        while true {
+            let end = min(expression.count, resume + size)
+            let isCut = end < expression.count
+            let window = try Window(expression, from: resume, to: end, origin: origin)
+            var parser = ExpressionParser(code: window.code)
+            let windowOrigin = parser.offset
+            var collector = InstructionCollector()
+            var start = resume
+            do {
+                while true {
+                    start = window.original(parser.offset - windowOrigin)
+                    guard let visit = try parser.parse() else { break }
+                    try visit(visitor: &collector)
+                }
+            } catch {
+                append(collector, window, windowOrigin)
+                if start == resume, isCut {
+                    size *= 2
+                } else if start > resume, isCut || PaddedSubOpcode(in: expression, at: start) != nil {
+                    resume = start
+                    size = Self.window
+                } else {
+                    throw BodyDecodingError(
+                        offset: origin + window.original(parser.offset - windowOrigin), message: "\(error)")
+                }
+                continue
+            }
+            // The parser stops after an `end` that is the window's last byte: the body's end,
+            // or the end of a block that the window happens to cut after.
+            append(collector, window, windowOrigin)
+            guard isCut else { return instructions }
+            resume = end
+            size = Self.window
+        }
+    }
+
+    private mutating func append(_ collector: InstructionCollector, _ window: Window, _ windowOrigin: Int) {
+        for (instruction, offset) in collector.instructions {
+            instructions.append((instruction, origin + window.original(offset - windowOrigin)))
+        }
+    }
+}
+
+/// A copy of `expression[start..<end]` as the only body of a module WasmParser can read, with
+/// a padded sub-opcode at `start` re-encoded in one byte.
+private struct Window {
+    let start: Int
+    /// Bytes the re-encoding removed after `start + 1`.
+    let removed: Int
+    let code: Code
+
+    init(_ expression: [UInt8], from start: Int, to end: Int, origin: Int) throws(BodyDecodingError) {
+        self.start = start
+        var bytes: [UInt8]
+        if let padded = PaddedSubOpcode(in: expression, at: start) {
+            bytes = [0xFC, padded.value] + expression[min(end, start + 1 + padded.length)..<end]
+            removed = padded.length - 1
+        } else {
+            bytes = Array(expression[start..<end])
+            removed = 0
+        }
+        // A module of one code section with one body without locals.
+        let body = [0x00] + bytes
+        let section = leb128(1) + leb128(body.count) + body
+        let module = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x0A] + leb128(section.count) + section
+        // The module is well formed by construction (its one body is decoded lazily, later).
+        var parser = Parser(bytes: module, features: ModuleDecoder.features)
+        while case .some(let payload) = try? parser.parseNext() {
+            if case .codeSection(let codes) = payload, let first = codes.first {
+                code = first
+                return
+            }
+        }
+        throw BodyDecodingError(offset: origin + start, message: "cannot re-encode the body from here")
+    }
+
+    /// The position in the original expression of position `position` of the window.
+    func original(_ position: Int) -> Int {
+        position <= 1 ? start + position : start + position + removed
+    }
+}
+
+private func leb128(_ value: Int) -> [UInt8] {
+    var value = value
+    var bytes: [UInt8] = []
+    repeat {
+        var byte = UInt8(value & 0x7F)
+        value >>= 7
+        if value != 0 { byte |= 0x80 }
+        bytes.append(byte)
+    } while value != 0
+    return bytes
+}
