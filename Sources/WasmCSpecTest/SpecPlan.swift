@@ -62,6 +62,7 @@ struct SpecPlan {
 
     /// Where the converted script's module files are.
     private let directory: String
+    private let tools: WasmTools
     private let options: EmitOptions
     private var instanceNames: [String: Int] = [:]
     private var currentInstance = -1
@@ -74,16 +75,19 @@ struct SpecPlan {
     private var unsupportedModules: [Int: String] = [:]
     private var unsupportedInstances: [Int: String] = [:]
 
-    /// Plans the commands of a script converted by `WastConverter` into `directory`.
-    init(commands: [WastCommand], directory: String, options: EmitOptions) {
+    /// Plans the commands of a script converted by `WasmTools` into `directory`.
+    init(commands: [WastCommand], directory: String, tools: WasmTools, options: EmitOptions) {
         self.directory = directory
+        self.tools = tools
         self.options = options
         for command in commands { add(command) }
     }
 
     // MARK: Modules
 
-    /// Translates the command's module to C; returns its index in `modules`.
+    /// Translates the command's module to C; returns its index in `modules`. A module wasmc
+    /// refuses that wasm-tools also refuses with wasmc's features (WebAssembly 2.0 without SIMD)
+    /// uses a later proposal: it is recorded as unsupported, with wasm-tools' reason.
     private mutating func compile(_ command: WastCommand) -> Int {
         let index = modules.count
         do {
@@ -92,17 +96,23 @@ struct SpecPlan {
         } catch {
             modules.append(nil)
             moduleErrors[index] = "\(error)"
-            if let feature = Self.unsupportedFeature(error) { unsupportedModules[index] = feature }
+            if let file = moduleFile(command), let feature = tools.unsupportedFeature(ofModuleAt: file) {
+                unsupportedModules[index] = Self.skipReason(feature)
+            }
         }
         return index
     }
 
-    /// The binary module of a command. A text module (`module quote`) is read in the binary
-    /// form the converter encoded it to.
-    private func moduleBytes(_ command: WastCommand) throws -> [UInt8] {
+    /// The binary module file of a command. A text module (`module quote`) is read in the
+    /// binary form the converter encoded it to.
+    private func moduleFile(_ command: WastCommand) -> String? {
         let file = command.moduleType == "text" ? command.binaryFilename : command.filename
-        guard let file else { throw MissingModule(line: command.line) }
-        return Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(file)")))
+        return file.map { "\(directory)/\($0)" }
+    }
+
+    private func moduleBytes(_ command: WastCommand) throws -> [UInt8] {
+        guard let file = moduleFile(command) else { throw MissingModule(line: command.line) }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
     }
 
     struct MissingModule: Error, CustomStringConvertible {
@@ -110,18 +120,16 @@ struct SpecPlan {
         var description: String { "the command on line \(line) has no binary module" }
     }
 
-    /// The feature named by an error of wasmc for something it does not compile (a later
-    /// proposal, SIMD), as a skip reason; nil for any other error.
-    static func unsupportedFeature(_ error: Error) -> String? {
-        let message: String
+    static func skipReason(_ feature: String) -> String { "beyond wasmc's features: \(feature)" }
+
+    /// Whether an error of wasmc says it refused something it does not compile (a later
+    /// proposal, SIMD) rather than something invalid.
+    static func isUnsupported(_ error: Error) -> Bool {
         switch error {
-        case let error as DecodingError: message = error.message
-        case let error as ValidationError: message = error.message
-        default: return nil
+        case let error as DecodingError: error.message.hasPrefix("unsupported")
+        case let error as ValidationError: error.message.hasPrefix("unsupported")
+        default: false
         }
-        guard message.hasPrefix("unsupported") else { return nil }
-        // "unsupported instruction returnCall(functionIndex: 1) (not part of …)" → "unsupported instruction returnCall"
-        return String(message.prefix(while: { $0 != "(" })).trimmingCharacters(in: .whitespaces)
     }
 
     private mutating func newInstance(named name: String?) -> Int {
@@ -233,26 +241,32 @@ struct SpecPlan {
 
     private mutating func addAssertReturn(_ command: WastCommand) {
         let kind = command.type
-        let expected: [String]
-        do {
-            expected = try (command.expected ?? []).map(SpecValues.expectation)
-        } catch {
-            record(command, kind, .skipped(error.reason))
-            return
-        }
-        if command.action?.type == "get", let action = command.action {
-            let instance = instance(named: action.module)
-            if let feature = unsupportedInstances[instance] {
-                record(command, kind, .skipped(feature))
-                return
-            }
+        guard let action = command.action, action.type == "get" else {
+            guard let (instance, export, arguments) = invocation(command, kind: kind),
+                let expected = expectations(command)
+            else { return }
             commands.append(
-                .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? "{SPEC_I32, 0}"))
+                .assertReturn(line: command.line, instance: instance, export: export, arguments: arguments, expected: expected))
             return
         }
-        guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
+        let instance = instance(named: action.module)
+        if let feature = unsupportedInstances[instance] {
+            record(command, kind, .skipped(feature))
+            return
+        }
+        guard let expected = expectations(command) else { return }
         commands.append(
-            .assertReturn(line: command.line, instance: instance, export: export, arguments: arguments, expected: expected))
+            .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? "{SPEC_I32, 0}"))
+    }
+
+    /// The C expectations of an `assert_return`; nil when it is recorded as skipped instead.
+    private mutating func expectations(_ command: WastCommand) -> [String]? {
+        do {
+            return try (command.expected ?? []).map(SpecValues.expectation)
+        } catch {
+            record(command, command.type, .skipped(error.reason))
+            return nil
+        }
     }
 
     /// The instance, export and C arguments of a command's `invoke`; nil when the command is
@@ -292,7 +306,11 @@ struct SpecPlan {
             return .failed("accepted a module that should be rejected: \(command.text ?? "")")
         } catch {
             // Refusing a feature wasmc lacks says nothing about the rule the assertion tests.
-            if let feature = Self.unsupportedFeature(error) { return .skipped(feature) }
+            if Self.isUnsupported(error), let file = moduleFile(command),
+                let feature = tools.unsupportedFeature(ofModuleAt: file)
+            {
+                return .skipped(Self.skipReason(feature))
+            }
             return .passed
         }
     }

@@ -47,12 +47,12 @@ public struct SpecRunner: Sendable {
     let clang: Clang
     let runtime: RuntimeLibrary
     let runtimeObjects: [String]
-    let converter: WastConverter
+    let tools: WasmTools
 
     public init(options: SpecRunOptions) throws {
         self.options = options
         clang = try Clang.find()
-        converter = try WastConverter.find()
+        tools = try WasmTools.find()
         runtime = try RuntimeLibrary.locate()
         let objectDirectory = options.workDirectory + "/runtime"
         var objects = try runtime.build([.core], guardPages: options.guardPages, into: objectDirectory, clang: clang)
@@ -76,7 +76,7 @@ public struct SpecRunner: Sendable {
         let scriptDirectory = "\(directory)/script"
         let commands: [WastCommand]
         do {
-            commands = try converter.convert(path, into: scriptDirectory)
+            commands = try tools.convert(path, into: scriptDirectory)
         } catch {
             return SpecFileResult(
                 path: path, assertions: [],
@@ -84,7 +84,7 @@ public struct SpecRunner: Sendable {
                 seconds: Date().timeIntervalSince(start))
         }
         let plan = SpecPlan(
-            commands: commands, directory: scriptDirectory,
+            commands: commands, directory: scriptDirectory, tools: tools,
             options: EmitOptions(guardPages: options.guardPages, partInstructions: options.partInstructions))
         var assertions = plan.staticResults
         var setupFailures = plan.setupFailures
