@@ -21,7 +21,7 @@ struct InstructionCollector: AnyInstructionVisitor {
 extension FunctionBody {
     /// Decodes the body's instructions, each with its byte offset in the module.
     ///
-    /// The sub-opcode after a `0xFC` prefix is a u32 in LEB128 (spec 5.4.1), which an encoder
+    /// The sub-opcode after a `0xFC` prefix is a u32 in LEB128 (spec 5.4.5-5.4.7), which an encoder
     /// may pad to up to 5 bytes (`0xFC 0x80 0x00` is `i32.trunc_sat_f32_s`), but WasmParser
     /// reads it as one byte and calls the padded form an illegal opcode. When it does, the rest
     /// of the body is decoded from a copy where that sub-opcode is re-encoded in one byte; the
