@@ -34,9 +34,6 @@ struct FunctionEmitter {
     /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
     private var dead = false
     private var deadNesting = 0
-    /// Loads whose value may be unused: with guard pages they must still happen (see DeadLoads).
-    private var forcedLoads = Set<Int>()
-    private var currentIndex = 0
 
     init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames, options: EmitOptions) {
         self.module = module
@@ -76,11 +73,7 @@ struct FunctionEmitter {
         let signature = function.signature
         let cName = names.functions[Int(function.index)]
         frames = [Frame(kind: .function, label: "", parameters: [], results: signature.results, base: 0)]
-        if options.guardPages {
-            forcedLoads = DeadLoads.find(in: function.body, parameterCount: signature.parameters.count)
-        }
-        for (index, typed) in function.body.enumerated() {
-            currentIndex = index
+        for typed in function.body {
             emitInstruction(typed)
         }
 
@@ -318,8 +311,8 @@ struct FunctionEmitter {
             emit("\(names.globalAccess(index, module: module)).\(type.valueField) = \(slot(type, h - 1));")
         case .load(let op, let memarg):
             let (type, _) = OperatorTypes.load(op)!
-            let load = forcedLoads.contains(currentIndex) ? "wasmc_forced_" : "wasmc_"
-            emit("\(slot(type, h - 1)) = \(load)\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
+            // With guard pages the access is the bounds check: see WASMC_MEMORY_ACCESS in wasmc_rt.h.
+            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
         case .store(let op, let memarg):
             let (type, _) = OperatorTypes.store(op)!
             emit("wasmc_\(CExpressions.storeName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
