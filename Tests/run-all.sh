@@ -3,6 +3,7 @@
 #   - the Swift unit and end-to-end tests (swift test)
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy, and once with modules split into many C files
+#   - wasmc's own scripts (Tests/Scripts/*.wast) in both strategies at -O1 and -O2
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
@@ -97,6 +98,26 @@ else
   echo "spec suite not found at $testsuite"
   failed=$((failed + 1))
 fi
+
+echo "== wasmc's own spec scripts"
+# Tests/Scripts/*.wast: shapes the spec suite does not cover (out-of-bounds accesses clang
+# could delete or reorder), in both sandbox modes, at the spec runner's -O1 and at -O2,
+# the level of `wasmc compile`.
+for bounds in guard explicit; do
+  for opt in -O1 -O2; do
+    log="$log_dir/scripts-$bounds$opt.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --opt="$opt" --work-directory build/spec-test-scripts$opt Tests/Scripts/*.wast >"$log" 2>&1
+    grep -E "^(FAIL|  .*failed)" "$log" | head -20
+    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+    echo "scripts ($bounds, $opt): ${summary:-no summary (see $log)}"
+    if [[ -z "$summary" ]]; then
+      failed=$((failed + 1))
+      continue
+    fi
+    passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
+    failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")))
+  done
+done
 
 run_suite() {  # NAME SCRIPT: run a suite that ends with "N passed, M failed"
   local name=$1 script=$2 log="$log_dir/$1.log"

@@ -117,6 +117,35 @@ import WAT
         #expect(result.standardError.contains("call stack exhausted"), "\(result.standardError)")
     }
 
+    /// A `switch` of thousands of cases, as clang emits it for wasm: a `br_table` inside as
+    /// many nested blocks. The generated C must not nest as deep (clang stops at 2,048).
+    @Test(arguments: [false, true])
+    func thousandsOfNestedBlocksCompile(guardPages: Bool) throws {
+        let depth = 5000
+        var body = String(repeating: "block\n", count: depth)
+        body += "local.get 0\nbr_table \((0..<depth).map(String.init).joined(separator: " ")) \(depth - 1)\n"
+        for k in 0..<depth {
+            // Leaving the k-th block from the inside lands here: return k * 3.
+            body += "end\ni32.const \(k * 3)\nreturn\n"
+        }
+        var checks = ""
+        for (argument, expected) in [(0, 0), (1, 3), (2047, 6141), (2048, 6144), (4999, 14997), (70000, 14997)] {
+            checks += "(if (i32.ne (call $pick (i32.const \(argument))) (i32.const \(expected))) (then unreachable))\n"
+        }
+        let text = """
+            (module
+              (func $pick (param i32) (result i32)
+                \(body)
+                i32.const -1)
+              (func (export "_start")
+                \(checks)))
+            """
+        let app = try linked("nested", text, guardPages: guardPages)
+        #expect(app.translation.source.split(separator: "\n").allSatisfy { $0.count < 200 })
+        let result = try build([app], guardPages: guardPages)
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
     static let addsWithHost = #"""
         (module
           (import "env" "add" (func $add (param i32 i32) (result i32)))

@@ -200,7 +200,8 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
  * The memory bounds check, in one place: every load and store below goes
  * through it. With guard pages (WASMC_BOUNDS_GUARD) the reservation covers
  * every 33-bit effective address (u32 address + u32 offset), so nothing is
- * checked and a fault in the guard region becomes the trap.
+ * checked here: the access itself is the check, and a fault in the guard
+ * region becomes the trap (WASMC_MEMORY_ACCESS says why clang keeps it).
  */
 #ifdef WASMC_BOUNDS_GUARD
 #define WASMC_BOUNDS_GUARD_ENABLED 1
@@ -215,72 +216,109 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
   } while (0)
 
 /*
- * With guard pages a load is the bounds check, so one whose value is unused
- * must still happen: the wasmc_forced_* loads make the raw bits an input of
- * an (empty) asm statement, which the optimiser cannot delete. The emitter
- * uses them only where the value may die, because the asm also stops clang
- * from vectorising.
+ * How every load and store of a wasm instruction touches linear memory.
+ *
+ * With guard pages an access is its own bounds check, so it must happen
+ * exactly as the wasm program says, whatever clang inlines, folds or
+ * schedules: every access is a volatile access. C makes a volatile access an
+ * observable side effect (C11 5.1.2.3): it is performed even when its value is
+ * unused, never merged, split or duplicated, and never reordered with another
+ * volatile access or with a call clang cannot see into (wasmc_trap, which every
+ * other trap check calls, and every runtime or host function), since such a
+ * call may itself perform observable side effects. LLVM keeps that promise:
+ * a volatile load counts as writing memory (Instruction::mayWriteToMemory), so
+ * no pass deletes, sinks, hoists or speculates it, and instruction selection
+ * and scheduling keep volatile accesses and calls in program order. Hence:
+ *   - an out-of-bounds access always faults, and faults before anything the
+ *     program does after it (another access, a call, a trap check);
+ *   - stores are volatile too, so none is deleted as overwritten, sunk past a
+ *     faulting access, or merged with a neighbour into one wider store that
+ *     would fault without writing its in-bounds half: memory after a trap holds
+ *     exactly the stores made before it;
+ *   - one access is one machine instruction of its width (x86-64 and AArch64
+ *     have unaligned loads and stores; an access straddling the end of memory
+ *     faults as a whole and a faulting x86 store writes nothing);
+ *   - state outside linear memory (globals, tables) is reached through the
+ *     instance pointer, which clang cannot tell apart from the memory's base
+ *     (both come from the caller or from memory, and -fno-strict-aliasing plus
+ *     may_alias keep type-based alias analysis out): it must assume a volatile
+ *     load may read it, so it cannot drop or sink a store to it past the load.
+ * The price: clang cannot keep a value loaded from memory in a register across
+ * another access of the same address, nor vectorise memory loops. wasm2c pays
+ * about the same with an empty asm on every load, which keeps loads but leaves
+ * their order and the stores free to move.
+ *
+ * With explicit checks the accesses are ordinary (volatile buys nothing): the
+ * check before each one calls wasmc_trap, which clang must assume reads all
+ * memory the module can reach, so no store moves past a check and no access
+ * moves above its own check.
+ *
+ * The raw types are aligned(1), for unaligned wasm addresses, and may_alias.
  */
 #ifdef WASMC_BOUNDS_GUARD
-#define WASMC_FORCE_READ(raw) __asm__("" ::"r"(raw))
+#define WASMC_MEMORY_ACCESS volatile
 #else
-#define WASMC_FORCE_READ(raw) ((void)0)
+#define WASMC_MEMORY_ACCESS
 #endif
+typedef uint8_t wasmc_raw8 __attribute__((aligned(1), may_alias));
+typedef uint16_t wasmc_raw16 __attribute__((aligned(1), may_alias));
+typedef uint32_t wasmc_raw32 __attribute__((aligned(1), may_alias));
+typedef uint64_t wasmc_raw64 __attribute__((aligned(1), may_alias));
 
 /*
  * Loads and stores take the memory's base and size as values: generated code
  * keeps them in locals (refreshed after calls and memory.grow, the only things
  * that move or resize a memory), so stores into the memory do not force clang
- * to reload them.
+ * to reload them. The value crosses between raw bits and its type by memcpy,
+ * which keeps float bit patterns (NaN payloads) exact.
  */
-#define WASMC_DEFINE_LOAD_VARIANT(name, wasm_t, mem_t, raw_t, force)          \
-  static inline wasm_t name(const uint8_t *data, uint64_t size,              \
-                            uint64_t addr, uint64_t off, const char *fn) {   \
+#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, bits)                          \
+  static inline wasm_t wasmc_##name(const uint8_t *data, uint64_t size,      \
+                                    uint64_t addr, uint64_t off,             \
+                                    const char *fn) {                        \
     (void)size;                                                               \
     WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
-    raw_t raw;                                                                \
-    memcpy(&raw, data + addr + off, sizeof raw);                              \
-    force(raw);                                                               \
+    uint##bits##_t raw =                                                      \
+        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
     mem_t v;                                                                  \
     memcpy(&v, &raw, sizeof v);                                               \
     return (wasm_t)v;                                                         \
   }
-#define WASMC_NO_FORCE(raw) ((void)0)
-#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, raw_t)                         \
-  WASMC_DEFINE_LOAD_VARIANT(wasmc_##name, wasm_t, mem_t, raw_t, WASMC_NO_FORCE) \
-  WASMC_DEFINE_LOAD_VARIANT(wasmc_forced_##name, wasm_t, mem_t, raw_t, WASMC_FORCE_READ)
-#define WASMC_DEFINE_STORE(name, wasm_t, mem_t)                              \
-  static inline void name(uint8_t *data, uint64_t size, uint64_t addr,       \
-                          uint64_t off, wasm_t value, const char *fn) {      \
+#define WASMC_DEFINE_STORE(name, wasm_t, mem_t, bits)                         \
+  static inline void wasmc_##name(uint8_t *data, uint64_t size,              \
+                                  uint64_t addr, uint64_t off, wasm_t value, \
+                                  const char *fn) {                          \
     (void)size;                                                               \
     WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
     mem_t v = (mem_t)value;                                                   \
-    memcpy(data + addr + off, &v, sizeof(mem_t));                             \
+    uint##bits##_t raw;                                                       \
+    memcpy(&raw, &v, sizeof raw);                                             \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;       \
   }
 
-WASMC_DEFINE_LOAD(i32_load, uint32_t, uint32_t, uint32_t)
-WASMC_DEFINE_LOAD(i64_load, uint64_t, uint64_t, uint64_t)
-WASMC_DEFINE_LOAD(f32_load, float, float, uint32_t)
-WASMC_DEFINE_LOAD(f64_load, double, double, uint64_t)
-WASMC_DEFINE_LOAD(i32_load8_s, uint32_t, int8_t, uint8_t)
-WASMC_DEFINE_LOAD(i32_load8_u, uint32_t, uint8_t, uint8_t)
-WASMC_DEFINE_LOAD(i32_load16_s, uint32_t, int16_t, uint16_t)
-WASMC_DEFINE_LOAD(i32_load16_u, uint32_t, uint16_t, uint16_t)
-WASMC_DEFINE_LOAD(i64_load8_s, uint64_t, int8_t, uint8_t)
-WASMC_DEFINE_LOAD(i64_load8_u, uint64_t, uint8_t, uint8_t)
-WASMC_DEFINE_LOAD(i64_load16_s, uint64_t, int16_t, uint16_t)
-WASMC_DEFINE_LOAD(i64_load16_u, uint64_t, uint16_t, uint16_t)
-WASMC_DEFINE_LOAD(i64_load32_s, uint64_t, int32_t, uint32_t)
-WASMC_DEFINE_LOAD(i64_load32_u, uint64_t, uint32_t, uint32_t)
-WASMC_DEFINE_STORE(wasmc_i32_store, uint32_t, uint32_t)
-WASMC_DEFINE_STORE(wasmc_i64_store, uint64_t, uint64_t)
-WASMC_DEFINE_STORE(wasmc_f32_store, float, float)
-WASMC_DEFINE_STORE(wasmc_f64_store, double, double)
-WASMC_DEFINE_STORE(wasmc_i32_store8, uint32_t, uint8_t)
-WASMC_DEFINE_STORE(wasmc_i32_store16, uint32_t, uint16_t)
-WASMC_DEFINE_STORE(wasmc_i64_store8, uint64_t, uint8_t)
-WASMC_DEFINE_STORE(wasmc_i64_store16, uint64_t, uint16_t)
-WASMC_DEFINE_STORE(wasmc_i64_store32, uint64_t, uint32_t)
+WASMC_DEFINE_LOAD(i32_load, uint32_t, uint32_t, 32)
+WASMC_DEFINE_LOAD(i64_load, uint64_t, uint64_t, 64)
+WASMC_DEFINE_LOAD(f32_load, float, float, 32)
+WASMC_DEFINE_LOAD(f64_load, double, double, 64)
+WASMC_DEFINE_LOAD(i32_load8_s, uint32_t, int8_t, 8)
+WASMC_DEFINE_LOAD(i32_load8_u, uint32_t, uint8_t, 8)
+WASMC_DEFINE_LOAD(i32_load16_s, uint32_t, int16_t, 16)
+WASMC_DEFINE_LOAD(i32_load16_u, uint32_t, uint16_t, 16)
+WASMC_DEFINE_LOAD(i64_load8_s, uint64_t, int8_t, 8)
+WASMC_DEFINE_LOAD(i64_load8_u, uint64_t, uint8_t, 8)
+WASMC_DEFINE_LOAD(i64_load16_s, uint64_t, int16_t, 16)
+WASMC_DEFINE_LOAD(i64_load16_u, uint64_t, uint16_t, 16)
+WASMC_DEFINE_LOAD(i64_load32_s, uint64_t, int32_t, 32)
+WASMC_DEFINE_LOAD(i64_load32_u, uint64_t, uint32_t, 32)
+WASMC_DEFINE_STORE(i32_store, uint32_t, uint32_t, 32)
+WASMC_DEFINE_STORE(i64_store, uint64_t, uint64_t, 64)
+WASMC_DEFINE_STORE(f32_store, float, float, 32)
+WASMC_DEFINE_STORE(f64_store, double, double, 64)
+WASMC_DEFINE_STORE(i32_store8, uint32_t, uint8_t, 8)
+WASMC_DEFINE_STORE(i32_store16, uint32_t, uint16_t, 16)
+WASMC_DEFINE_STORE(i64_store8, uint64_t, uint8_t, 8)
+WASMC_DEFINE_STORE(i64_store16, uint64_t, uint16_t, 16)
+WASMC_DEFINE_STORE(i64_store32, uint64_t, uint32_t, 32)
 
 /*
  * Range check for host code and bulk operations: is [addr, addr+len) inside
@@ -305,21 +343,40 @@ void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
 /*
  * The same for memory 0 inside generated code, inline on the base and size the
  * function keeps in locals: no call into the runtime before the memmove/memset.
+ *
+ * Both modes check the whole range first, so an operation that is partly out
+ * of bounds traps before writing anything (as the spec requires). The
+ * memmove/memset itself is an ordinary access, which clang could move or drop
+ * relative to the volatile accesses of guard mode (a memset overwritten later
+ * with a faulting load in between, say). WASMC_BULK_BARRIER, an empty asm that
+ * clobbers memory, fences it in guard mode: clang must assume the asm reads and
+ * writes all memory and has side effects, so nothing crosses it and the
+ * operation stays between the accesses around it. With explicit checks every
+ * trap is a call to wasmc_trap, which is already such a fence.
  */
+#ifdef WASMC_BOUNDS_GUARD
+#define WASMC_BULK_BARRIER() __asm__ __volatile__("" ::: "memory")
+#else
+#define WASMC_BULK_BARRIER() ((void)0)
+#endif
 static inline void wasmc_memory_copy_local(uint8_t *data, uint64_t size,
                                            uint64_t dst, uint64_t src,
                                            uint64_t n, const char *fn) {
   if (WASMC_UNLIKELY(dst > size || n > size - dst || src > size ||
                      n > size - src))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
+  WASMC_BULK_BARRIER();
   memmove(data + dst, data + src, n);
+  WASMC_BULK_BARRIER();
 }
 static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size,
                                            uint64_t dst, uint32_t value,
                                            uint64_t n, const char *fn) {
   if (WASMC_UNLIKELY(dst > size || n > size - dst))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
+  WASMC_BULK_BARRIER();
   memset(data + dst, (int)(value & 0xff), n);
+  WASMC_BULK_BARRIER();
 }
 void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
                                const uint8_t *segment, uint64_t segment_size,

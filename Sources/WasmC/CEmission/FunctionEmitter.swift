@@ -4,8 +4,13 @@ import WasmParser
 ///
 /// The operand stack lives in C locals named by depth and type (`i3` is the i32 at
 /// depth 3, `d0` the f64 at depth 0), so clang sees plain SSA-friendly scalars.
-/// Wasm blocks become braced C blocks with a label at their end (loops at their start);
-/// branches copy their values into the target's slots and `goto` the label.
+/// Wasm blocks become labels, not nested braces: a block is its code followed by its
+/// label, a loop its label followed by its code, and an `if` a conditional `goto` to its
+/// `else` label. Branches copy their values into the target's slots and `goto` the label.
+/// The C therefore nests no deeper however deep the wasm blocks nest (clang refuses more
+/// than 2,048 nested braces, and compilers emit a `switch` of thousands of cases as that
+/// many nested blocks around one `br_table`); indentation still shows the nesting, up to
+/// `maximumIndent` levels.
 struct FunctionEmitter {
     private enum FrameKind { case function, block, loop, `if` }
 
@@ -16,7 +21,6 @@ struct FunctionEmitter {
         var results: [ValueType]
         /// Stack height below the block's parameters.
         var base: Int
-        var hasElse = false
 
         var labelTypes: [ValueType] { kind == .loop ? parameters : results }
     }
@@ -28,15 +32,16 @@ struct FunctionEmitter {
 
     private var lines: [String] = []
     private var indent = 1
+    /// Indentation stops growing here, so a deep nest of blocks keeps its lines short.
+    private static let maximumIndent = 24
+    /// The `if` instructions (by index in the body) that have an `else`.
+    private var ifsWithElse = Set<Int>()
     private var frames: [Frame] = []
     private var slots = Set<String>()
     private var labelCounter = 0
     /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
     private var dead = false
     private var deadNesting = 0
-    /// Loads whose value may be unused: with guard pages they must still happen (see DeadLoads).
-    private var forcedLoads = Set<Int>()
-    private var currentIndex = 0
 
     init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames, options: EmitOptions) {
         self.module = module
@@ -48,7 +53,7 @@ struct FunctionEmitter {
     // MARK: Output helpers
 
     private mutating func emit(_ line: String) {
-        lines.append(String(repeating: "  ", count: indent) + line)
+        lines.append(String(repeating: "  ", count: min(indent, Self.maximumIndent)) + line)
     }
 
     private mutating func slot(_ type: ValueType, _ depth: Int) -> String {
@@ -76,12 +81,9 @@ struct FunctionEmitter {
         let signature = function.signature
         let cName = names.functions[Int(function.index)]
         frames = [Frame(kind: .function, label: "", parameters: [], results: signature.results, base: 0)]
-        if options.guardPages {
-            forcedLoads = DeadLoads.find(in: function.body, parameterCount: signature.parameters.count)
-        }
+        ifsWithElse = Self.ifsWithElse(in: function.body)
         for (index, typed) in function.body.enumerated() {
-            currentIndex = index
-            emitInstruction(typed)
+            emitInstruction(typed, at: index)
         }
 
         var header: [String] = []
@@ -138,6 +140,22 @@ struct FunctionEmitter {
 
     // MARK: Control flow
 
+    /// Pairs each `else` with its `if`, so an `if` without one can jump straight to its end.
+    private static func ifsWithElse(in body: [TypedInstruction]) -> Set<Int> {
+        var open: [Int?] = []  // per open frame: the index of its `if`, nil for other frames
+        var result = Set<Int>()
+        for (index, typed) in body.enumerated() {
+            switch typed.instruction {
+            case .block, .loop: open.append(nil)
+            case .if: open.append(index)
+            case .else: if let last = open.last, let start = last { result.insert(start) }
+            case .end: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        return result
+    }
+
     /// Copies the top values of the stack into the slots a branch to `frame` expects.
     private mutating func moveBranchValues(to frame: Frame, height: Int) {
         let types = frame.labelTypes
@@ -193,7 +211,7 @@ struct FunctionEmitter {
 
     // MARK: Instructions
 
-    private mutating func emitInstruction(_ typed: TypedInstruction) {
+    private mutating func emitInstruction(_ typed: TypedInstruction, at index: Int) {
         let h = typed.height
         let instruction = typed.instruction
         if dead {
@@ -223,27 +241,28 @@ struct FunctionEmitter {
             let signature = blockSignature(typed)
             let label = newLabel()
             frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
-            emit("{ /* block \(label) */")
+            emit("/* block \(label) */")
             indent += 1
         case .loop:
             let signature = blockSignature(typed)
             let label = newLabel()
             frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("\(label):; /* loop */")
-            emit("{")
             indent += 1
         case .if:
             let signature = blockSignature(typed)
             let label = newLabel()
             let condition = slot(.i32, h - 1)
             frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))
-            emit("if (\(condition)) { /* if \(label) */")
+            let target = ifsWithElse.contains(index) ? "\(label)_else" : label
+            emit("if (!\(condition)) goto \(target); /* if \(label) */")
             indent += 1
         case .else:
-            frames[frames.count - 1].hasElse = true
+            let frame = frames[frames.count - 1]
+            if !dead { emit("goto \(frame.label);") }
             dead = false
             indent -= 1
-            emit("} else {")
+            emit("\(frame.label)_else:;")
             indent += 1
         case .end:
             let frame = frames.removeLast()
@@ -254,11 +273,9 @@ struct FunctionEmitter {
                 if !wasDead { emit(returnStatement(height: h)) }
             case .block, .if:
                 indent -= 1
-                emit("}")
                 emit("\(frame.label):;")
             case .loop:
                 indent -= 1
-                emit("}")
             }
         case .br(let depth):
             branch(depth, height: h)
@@ -318,8 +335,8 @@ struct FunctionEmitter {
             emit("\(names.globalAccess(index, module: module)).\(type.valueField) = \(slot(type, h - 1));")
         case .load(let op, let memarg):
             let (type, _) = OperatorTypes.load(op)!
-            let load = forcedLoads.contains(currentIndex) ? "wasmc_forced_" : "wasmc_"
-            emit("\(slot(type, h - 1)) = \(load)\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
+            // With guard pages the access is the bounds check: see WASMC_MEMORY_ACCESS in wasmc_rt.h.
+            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
         case .store(let op, let memarg):
             let (type, _) = OperatorTypes.store(op)!
             emit("wasmc_\(CExpressions.storeName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
