@@ -67,13 +67,19 @@ struct FunctionValidator {
     mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
         var parser = ExpressionParser(code: body.code)
         var collector = InstructionCollector()
+        var instructionStart = parser.offset
         do {
-            while let visit = try parser.parse() {
+            while true {
+                instructionStart = parser.offset
+                guard let visit = try parser.parse() else { break }
                 try visit(visitor: &collector)
             }
         } catch {
-            // A truncated or undecodable body is malformed; report it where it happened.
-            throw ValidationError(location: location, offset: parser.offset, message: "malformed: \(error)")
+            // A truncated or undecodable body is malformed; report the instruction it happened in.
+            var failure = ValidationError(
+                location: location, offset: instructionStart, message: ParserErrorWording.describe(error).message)
+            failure.isMalformed = true
+            throw failure
         }
         frames = [ControlFrame(kind: .function, parameters: [], results: signature.results, height: 0)]
         for (instruction, instructionOffset) in collector.instructions {
