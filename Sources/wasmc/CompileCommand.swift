@@ -79,8 +79,15 @@ struct CompileCommand: ParsableCommand {
             clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
             optimization: opt, staticRuntime: staticRuntime)
         builder.hostC = hostC
-        let workDirectory = "build/.wasmc/\(ModuleFile.stem(output))-\(bounds.rawValue)"
+        // The generated C and objects go to a directory of this run's own, so runs at once
+        // (make -j) never mix their files, even for outputs of one name in two directories;
+        // the runtime objects are shared, each published whole. The directory is removed
+        // after a successful build and kept after a failed one, for its C.
+        builder.runtimeCache = "build/.wasmc/runtime"
+        let workDirectory = try WorkDirectory.makePrivate(
+            in: "build/.wasmc", prefix: "\(ModuleFile.stem(output))-\(bounds.rawValue)-")
         try builder.build(modules, workDirectory: workDirectory, output: output)
+        WorkDirectory.remove(workDirectory)
         print("wrote \(output)")
     }
 }

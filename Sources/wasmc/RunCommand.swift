@@ -44,13 +44,16 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw InputError("\(input): \(error)")
             }
-            let builder = ExecutableBuilder(
+            var builder = ExecutableBuilder(
                 clang: try Clang.find(), runtime: runtime, guardPages: bounds.usesGuardPages, optimization: opt)
-            // Build beside the final name and rename, so a cut-short build is never reused.
-            let partial = executable + ".partial"
-            try builder.build([linked], workDirectory: directory + "/work", output: partial)
-            try FileManager.default.moveItem(atPath: partial, toPath: executable)
-            try? FileManager.default.removeItem(atPath: directory + "/work")
+            builder.runtimeCache = cache.directory + "/runtime"
+            // Build in a directory of this run's own and rename the program into place, so
+            // two runs at once never share files and a cut-short build is never reused.
+            let work = try WorkDirectory.makePrivate(in: directory, prefix: "work-")
+            let built = "\(work)/\(ModuleFile.stem(input))"
+            try builder.build([linked], workDirectory: work, output: built)
+            try WorkDirectory.publish(built, as: executable)
+            WorkDirectory.remove(work)
         }
         // Become the program: its exit status and signals are the user's. exec keeps the
         // signal mask and ignored signals, which this process's runtime may have changed.

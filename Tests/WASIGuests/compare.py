@@ -190,11 +190,10 @@ def substitute(args, values):
 class Builder:
     """`wasmc compile` for the guests, `jobs` at a time.
 
-    wasmc keeps intermediate files, including the compiled C runtime, in
-    build/.wasmc/<output name>-<bounds> under its working directory. Each
-    job therefore compiles in a slot directory of its own under one fixed
-    output name, so the runtime is compiled once per slot rather than once
-    per guest, and the executable is then moved to bin/.
+    wasmc keeps the compiled C runtime in build/.wasmc/runtime under its
+    working directory. Each job compiles in a slot directory of its own
+    (one runtime per slot and wasmc binary), and the executable is then
+    moved to bin/.
     """
 
     def __init__(self, wasmc, work_dir, jobs=2):

@@ -11,7 +11,7 @@
 #   WASMC             the wasmc to test (default .build/debug/wasmc, used as
 #                     it is: Tests/run-all.sh builds it first; only a missing
 #                     default one is built here)
-#   CLANG, BUILTINS   as in Benchmarks/corpus/build.sh
+#   CLANG, BUILTINS   as in scripts/wasm32-toolchain.sh
 # As root, missing packages are installed (wasi-libc, libclang-rt-dev-wasm32,
 # libuv1-dev, and the wasmtime pip package); otherwise their absence is an error.
 set -uo pipefail
@@ -30,29 +30,14 @@ die() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # --- toolchain and packages -------------------------------------------------
-CLANG=${CLANG:-/opt/swift/usr/bin/clang}
-[[ -x $CLANG ]] || die "clang not found at $CLANG (set CLANG=; it needs the wasm32 target)"
-WASI_INCLUDE=/usr/include/wasm32-wasi
-WASI_LIB=/usr/lib/wasm32-wasi
-find_builtins() {
-    if [[ -n ${BUILTINS:-} ]]; then
-        echo "$BUILTINS"
-        return
-    fi
-    compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' | sort -V | tail -n 1 || true
-}
-missing=()
-[[ -f $WASI_LIB/libc.a && -f $WASI_INCLUDE/stdio.h ]] || missing+=(wasi-libc)
-[[ -n $(find_builtins) ]] || missing+=(libclang-rt-dev-wasm32)
-[[ -f /usr/include/uv.h ]] || missing+=(libuv1-dev)  # wasmc links WASI programs with -luv
-if ((${#missing[@]})); then
-    is_root && command -v apt-get >/dev/null || die "missing packages: ${missing[*]} (install them, or run as root)"
-    echo "installing: ${missing[*]}"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null ||
-        die "apt-get install ${missing[*]} failed"
+# shellcheck source=../../scripts/wasm32-toolchain.sh
+source "$root/scripts/wasm32-toolchain.sh"
+wasm32_require c || die "$wasm32_error"
+if [[ ! -f /usr/include/uv.h ]]; then  # wasmc links WASI programs with -luv
+    is_root && command -v apt-get >/dev/null || die "missing package: libuv1-dev (install it, or run as root)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libuv1-dev; } >/dev/null ||
+        die "apt-get install libuv1-dev failed"
 fi
-BUILTINS_A=$(find_builtins)
-[[ -f $BUILTINS_A ]] || die "wasm32 compiler-rt builtins not found (libclang-rt-dev-wasm32, or set BUILTINS=)"
 if ! python3 -c "import wasmtime" 2>/dev/null; then
     is_root || die "the wasmtime Python package is missing (pip install wasmtime, or run as root)"
     echo "installing: wasmtime 50.0.1 (pip)"
@@ -68,16 +53,9 @@ fi
 "$wasmc" run --help >/dev/null 2>&1 || die "$wasmc has no 'run' command: it predates WASI support (rebuild it: swift build)"
 
 # --- guests -----------------------------------------------------------------
-# clang's WebAssembly driver wants <sysroot>/include and <sysroot>/lib/wasm32-wasi;
-# a symlink farm maps Debian's layout onto that (as Benchmarks/corpus/build.sh does).
-sysroot="$work/wasi-sysroot"
-mkdir -p "$sysroot/lib"
-ln -sfn "$WASI_INCLUDE" "$sysroot/include"
-ln -sfn "$WASI_LIB" "$sysroot/lib/wasm32-wasi"
-# --no-wasm-opt: the output must not depend on whether binaryen is installed.
-# 1 MiB shadow stack; keep the name section for readable generated C.
-flags=(--target=wasm32-wasi "--sysroot=$sysroot" -O2 -Wall -Wextra -Werror --no-wasm-opt)
-link=(-Wl,-z,stack-size=1048576 -Wl,--strip-debug -nodefaultlibs -lc "$BUILTINS_A")
+wasm32_sysroot "$work/wasi-sysroot"
+flags=("${WASM32_CFLAGS[@]}" -O2 -Wall -Wextra -Werror)
+link=("${WASM32_LINK[@]}")
 
 failed_builds=()
 for source in "$here"/programs/*.c; do

@@ -163,7 +163,9 @@ void test_filestat(void) {
   CHECK_EQ(st.st_size, 1000);
   CHECK_EQ(fd_filestat_set_size(FD_SANDBOX, 0), E_BADF);
   u32 ro_fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ, 0, &ro_fd), 0);
+  /* The right without write access: the host file is read-only. */
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0,
+                   R_FD_READ | R_FD_FILESTAT_SET_SIZE, 0, &ro_fd), 0);
   CHECK_EQ(fd_filestat_set_size(ro_fd, 0), E_INVAL); /* as wasmtime */
   /* A right dropped with fd_fdstat_set_rights is enforced. */
   u32 limited;
@@ -248,7 +250,8 @@ void test_advise_allocate_sync(void) {
   CHECK_EQ(fd_allocate(fd, (u64)1 << 63, 1), 22 /* EFBIG */);
   CHECK_EQ(fd_allocate(FD_SANDBOX, 0, 1), E_BADF);
   u32 ro_fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ, 0, &ro_fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_ALLOCATE, 0,
+                   &ro_fd), 0);
   CHECK_EQ(fd_allocate(ro_fd, 0, 1), E_BADF); /* not open for writing */
   CHECK_EQ(fd_sync(fd), 0);
   CHECK_EQ(fd_datasync(fd), 0);
@@ -329,6 +332,38 @@ void test_rights(void) {
   CHECK_EQ(fd_readdir(dir, A_BUF, 100, 0, A_OUT), 0);
   CHECK_EQ(fd_fdstat_set_rights(dir, 0, 0), 0);
   CHECK_EQ(fd_readdir(dir, A_BUF, 100, 0, A_OUT), E_NOTCAPABLE);
+  fixture_destroy(fx);
+}
+
+/* An fd gets the requested rights that apply to its file type, whatever the
+ * oflags: O_CREAT or O_TRUNC used to grant every file right on top. */
+void test_open_rights(void) {
+  fixture *fx = fixture_create((fixture_options){0});
+  const u64 fd_filestat_get = 1ull << 21, path_link_source = 1ull << 11,
+            path_link_target = 1ull << 12, path_unlink_file = 1ull << 26;
+  const u64 requested = R_FD_READ | fd_filestat_get | R_PATH_OPEN |
+                        path_link_source | path_link_target | path_unlink_file;
+  const u32 oflags[] = {0, O_CREAT_, O_TRUNC_, O_CREAT_ | O_TRUNC_};
+  for (size_t i = 0; i < sizeof oflags / sizeof oflags[0]; i++) {
+    u32 fd;
+    CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, oflags[i], requested, 0, &fd), 0);
+    CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
+    CHECK_EQ(rd64(A_OUT + 8), requested);
+    CHECK_EQ(fd_seek(fd, 1, 0, A_OUT), E_NOTCAPABLE);
+    CHECK_EQ(fd_close(fd), 0);
+  }
+  /* A new file too; a directory drops what does not apply to directories. */
+  u32 fd;
+  CHECK_EQ(open_at(FD_SANDBOX, "new", FOLLOW, O_CREAT_ | O_EXCL_,
+                   R_FD_WRITE | R_FD_TELL, 0, &fd), 0);
+  CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
+  CHECK_EQ(rd64(A_OUT + 8), R_FD_WRITE | R_FD_TELL);
+  CHECK_EQ(write_str(fd, "made"), 0);
+  CHECK_STR(read_host_file(fx_path("sandbox/new")), "made");
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_,
+                   R_FD_READDIR | R_FD_SEEK | R_PATH_OPEN, 0, &fd), 0);
+  CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
+  CHECK_EQ(rd64(A_OUT + 8), R_FD_READDIR | R_PATH_OPEN);
   fixture_destroy(fx);
 }
 

@@ -62,6 +62,8 @@ enum {
 #define R_FD_SEEK (1ull << 2)
 #define R_FD_TELL (1ull << 5)
 #define R_FD_WRITE (1ull << 6)
+#define R_FD_ALLOCATE (1ull << 8)
+#define R_FD_FILESTAT_SET_SIZE (1ull << 22)
 #define R_FD_READDIR (1ull << 14)
 #define R_PATH_OPEN (1ull << 13)
 #define R_ALL ((1ull << 30) - 1)
@@ -245,7 +247,7 @@ typedef void (*test_fn)(void);
   X(test_args_environ) X(test_clocks) X(test_random) X(test_proc)             \
   X(test_fdstat) X(test_prestat) X(test_file_io) X(test_stdio)                \
   X(test_filestat) X(test_advise_allocate_sync) X(test_set_flags)             \
-  X(test_rights) X(test_renumber_close) X(test_readdir) X(test_path_ops)      \
+  X(test_rights) X(test_open_rights) X(test_renumber_close) X(test_readdir) X(test_path_ops)      \
   X(test_path_open_flags) X(test_escapes_openat2) X(test_escapes_walker)      \
   X(test_escape_race) X(test_read_only) X(test_memory_moves)                  \
   X(test_poll_clocks) X(test_poll_fds) X(test_poll_stdio_flags)         \

@@ -191,10 +191,11 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
       (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC)))
     return WASI_EINVAL;
   /*
-   * As wasmtime, the requested rights only choose read and/or write access;
-   * the descriptor gets every right its type and access allow, within what
-   * the directory hands down (so rights dropped with fd_fdstat_set_rights
-   * stay dropped).
+   * The descriptor gets the requested rights that apply to its file type,
+   * within what the directory hands down (so rights dropped with
+   * fd_fdstat_set_rights stay dropped), whatever the oflags: O_CREAT and
+   * O_TRUNC need rights on the directory, never extra ones on the file.
+   * The read and write rights also choose the host access mode.
    */
   uint64_t requested = rights_base & dir->rights_inheriting;
   uint64_t inheriting = rights_inheriting & dir->rights_inheriting;
@@ -240,11 +241,7 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
       .read_only = dir->read_only,
       .may_sigpipe = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode),
   };
-  uint64_t base = WASI_RIGHTS_ALL;
-  if (!read)
-    base &= ~(uint64_t)WASI_RIGHT_FD_READ;
-  if (!write)
-    base &= ~(uint64_t)WASI_RIGHT_FD_WRITE;
+  uint64_t base = requested;
   if (S_ISDIR(st.st_mode)) {
     entry.kind = WASI_FD_DIR;
     base &= WASI_RIGHTS_DIRECTORY_MASK;
@@ -254,7 +251,7 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
     base &= ~(uint64_t)(WASI_RIGHT_FD_READDIR | WASI_RIGHT_SOCK_ACCEPT |
                         WASI_RIGHT_SOCK_SHUTDOWN);
   }
-  entry.rights_base = base & dir->rights_inheriting;
+  entry.rights_base = base;
   uint32_t new_fd;
   if ((error = wasip1_fd_insert(wasi, &entry, &new_fd))) {
     close(host);

@@ -40,7 +40,7 @@ extension FunctionBody {
         } catch {
             let expression = Array(code.expression)
             guard PaddedSubOpcode(in: expression, at: start - origin) != nil else {
-                throw BodyDecodingError(offset: parser.offset, message: "\(error)")
+                throw BodyDecodingError(offset: parser.offset, message: ParserErrorWording.describe(error).message)
             }
             var reader = RepairingReader(expression: expression, origin: origin)
             reader.instructions = collector.instructions
@@ -120,7 +120,7 @@ struct RepairingReader {
                     size = Self.window
                 } else {
                     throw BodyDecodingError(
-                        offset: origin + window.original(parser.offset - windowOrigin), message: "\(error)")
+                        offset: origin + window.original(parser.offset - windowOrigin), message: ParserErrorWording.describe(error).message)
                 }
                 continue
             }

@@ -5,12 +5,17 @@ import WasmTypes
 public struct DecodingError: Error, CustomStringConvertible, Sendable {
     /// The section being read, e.g. "code" or "header".
     public var section: String
-    /// Byte offset of that section (or of the problem, when known) in the file.
+    /// Byte offset of that section in the file.
     public var offset: Int
     public var message: String
+    /// Byte offset of the problem itself, when the parser knows it.
+    public var problemOffset: Int? = nil
 
     public var description: String {
-        "malformed module: \(message) (in the \(section) section at offset 0x\(String(offset, radix: 16)))"
+        let at = "offset 0x\(String(problemOffset ?? offset, radix: 16))"
+        let place = section == "header" ? "in the header at \(at)"
+            : section.hasPrefix("unknown") ? "at \(at)" : "in the \(section) section at \(at)"
+        return "malformed module: \(message) (\(place))"
     }
 }
 
@@ -43,7 +48,10 @@ public struct ModuleDecoder {
             do {
                 payload = try parser.parseNext()
             } catch {
-                throw fail(error.description)
+                let wording = ParserErrorWording.describe(error)
+                var failure = fail(wording.message)
+                failure.problemOffset = wording.offset
+                throw failure
             }
             guard let payload else { break }
             do {

@@ -38,6 +38,9 @@ public struct ExecutableBuilder {
     public var staticRuntime: Bool
     /// C files with host functions (`--host-c`), compiled and linked into the program.
     public var hostC: [String] = []
+    /// Where compiled runtime objects are kept for reuse, shared by any number of builds at
+    /// once; `nil` keeps them in the build's own work directory.
+    public var runtimeCache: String?
 
     public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String, staticRuntime: Bool = false) {
         self.clang = clang
@@ -92,7 +95,8 @@ public struct ExecutableBuilder {
         }
     }
 
-    /// Writes the C into `workDirectory`, compiles and links `output`.
+    /// Writes the C into `workDirectory`, compiles and links `output`. The work directory must
+    /// belong to this build alone (see `WorkDirectory.makePrivate`): its files have fixed names.
     public func build(_ modules: [LinkedModule], workDirectory: String, output: String) throws(ToolchainError) {
         do {
             try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
@@ -125,7 +129,7 @@ public struct ExecutableBuilder {
         }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .host]
         let runtimeObjects = try runtime.build(
-            components, guardPages: guardPages, into: "\(workDirectory)/runtime", clang: clang,
+            components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         var flags = RuntimeLibrary.linkFlags(for: components)
         if staticRuntime { flags = try staticLibuv(flags) }
@@ -142,12 +146,12 @@ public struct ExecutableBuilder {
     private func buildEdgeHost(objects: [String], workDirectory: String, output: String) throws(ToolchainError) {
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .edge]
         let runtimeObjects = try runtime.build(
-            components, guardPages: guardPages, into: "\(workDirectory)/runtime", clang: clang,
+            components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         let swift = try SwiftCompiler.find(near: clang)
         let hostObject = try swift.compileEdgeHost(
             sources: runtime.packageRoot + "/Sources/EdgeHost", includeDirectory: runtime.includeDirectory,
-            into: "\(workDirectory)/runtime")
+            into: runtimeCache ?? "\(workDirectory)/runtime")
         var flags = RuntimeLibrary.linkFlags(for: components)
         if staticRuntime { flags = ["-static-stdlib"] + (try staticLibuv(flags)) }
         try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)

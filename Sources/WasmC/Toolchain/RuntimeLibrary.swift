@@ -55,6 +55,8 @@ public struct RuntimeLibrary: Sendable {
     ///
     /// Objects live in a subdirectory named by a hash of every source and header they are
     /// built from and of the flags, so a different runtime-c tree or strategy never reuses them.
+    /// Several builds may share `directory` at once: each object is compiled under a name of
+    /// its own and renamed into place whole, so no build ever links a half-written object.
     public func build(
         _ components: [Component], guardPages: Bool, into directory: String, clang: Clang,
         optimization: String = "-O2"
@@ -78,16 +80,27 @@ public struct RuntimeLibrary: Sendable {
         let objectDirectory = "\(directory)/\(hash.hexDigest)"
         try? FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
         var units: [(source: String, object: String)] = []
+        var published: [(temporary: String, object: String)] = []
         var objects: [String] = []
         for (component, source) in sources {
             let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
             let object = "\(objectDirectory)/\(component.rawValue)-\(name).o"
             objects.append(object)
-            if !FileManager.default.fileExists(atPath: object) { units.append((source, object)) }
+            if !FileManager.default.fileExists(atPath: object) {
+                let temporary = WorkDirectory.temporaryName(for: object)
+                units.append((source, temporary))
+                published.append((temporary, object))
+            }
         }
-        try clang.compileAll(
-            units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
-            optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
+        do {
+            try clang.compileAll(
+                units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
+                optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
+        } catch {
+            for unit in units { unlink(unit.object) }
+            throw error
+        }
+        for (temporary, object) in published { try WorkDirectory.publish(temporary, as: object) }
         return objects
     }
 

@@ -35,10 +35,18 @@ public struct SwiftCompiler: Sendable {
         }
         let object = "\(outputDirectory)/edge-host-\(hash.hexDigest).o"
         if FileManager.default.fileExists(atPath: object) { return object }
-        try run(
-            ["-O", "-wmo", "-parse-as-library", "-module-name", "EdgeHost", "-I", includeDirectory,
-             "-emit-object", "-o", object] + sources,
-            what: "compiling the edge host")
+        // Compiled under a name of its own and renamed whole: builds may share the directory.
+        let temporary = WorkDirectory.temporaryName(for: object)
+        do {
+            try run(
+                ["-O", "-wmo", "-parse-as-library", "-module-name", "EdgeHost", "-I", includeDirectory,
+                 "-emit-object", "-o", temporary] + sources,
+                what: "compiling the edge host")
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try WorkDirectory.publish(temporary, as: object)
         return object
     }
 

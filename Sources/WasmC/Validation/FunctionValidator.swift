@@ -59,7 +59,9 @@ struct FunctionValidator {
             instructions = try body.instructions()
         } catch {
             // A truncated or undecodable body is malformed; report it where it happened.
-            throw ValidationError(location: location, offset: error.offset, message: "malformed: \(error.message)")
+            var failure = ValidationError(location: location, offset: error.offset, message: error.message)
+            failure.isMalformed = true
+            throw failure
         }
         frames = [ControlFrame(kind: .function, parameters: [], results: signature.results, height: 0)]
         for (instruction, instructionOffset) in instructions {

@@ -8,9 +8,11 @@ public struct ValidationError: Error, CustomStringConvertible, Sendable {
     public var offset: Int
     /// The rule broken, in the spec's words where it has them ("type mismatch", "unknown label").
     public var message: String
+    /// The body could not be decoded at all (spec "binary format"), rather than breaking a rule.
+    public var isMalformed = false
 
     public var description: String {
-        "invalid module: \(message) (in \(location) at offset 0x\(String(offset, radix: 16)))"
+        "\(isMalformed ? "malformed" : "invalid") module: \(message) (in \(location) at offset 0x\(String(offset, radix: 16)))"
     }
 }
 

@@ -26,7 +26,9 @@ def build():
     with open(stub, "w") as f:
         f.write('#include <stdio.h>\n#include <stdlib.h>\n#include "wasmc_rt.h"\n'
                 'WASMC_NORETURN void wasmc_trap_exit(int code) '
-                '{ fprintf(stderr, "proc_exit(%d)\\n", code); exit(code); }\n')
+                '{ fprintf(stderr, "proc_exit(%d)\\n", code); exit(code); }\n'
+                'WASMC_NORETURN void wasmc_trap_host(const char *detail) '
+                '{ fprintf(stderr, "trap: %s\\n", detail); abort(); }\n')
     cc = "/opt/swift/usr/bin/clang" if os.path.exists("/opt/swift/usr/bin/clang") else "clang"
     sources = [os.path.join(ROOT, "runtime-c", "wasi", n)
                for n in sorted(os.listdir(os.path.join(ROOT, "runtime-c", "wasi"))) if n.endswith(".c")]
