@@ -43,7 +43,9 @@ struct WasmTools: Sendable {
             result.status != 0
         else { return nil }
         // "error: func 0 failed to validate\n\nCaused by:\n    0: wide arithmetic support is not enabled (at offset 0x6e)"
+        // wasm-tools may log warnings ("[… WARN ] failed to parse DWARF …") before the error.
         let lines = result.standardError.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("[") }
         let cause = lines.last(where: { $0.first?.isNumber == true }).flatMap { line in
             line.range(of: ": ").map { String(line[$0.upperBound...]) }
         }

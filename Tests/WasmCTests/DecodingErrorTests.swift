@@ -21,7 +21,7 @@ import Testing
          #"malformed module: not a WebAssembly module: the file does not start with \0asm (it starts with 67 61 72 62) (in the header at offset 0x0)"#),
         // A future binary version, and a component.
         ([0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00],
-         "malformed module: unsupported WebAssembly binary version 2 (wasmc reads version 1) (in the header at offset 0x4)"),
+         "malformed module: unknown WebAssembly binary version 2 (the only version is 1) (in the header at offset 0x4)"),
         ([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00],
          "malformed module: this is a WebAssembly component, not a core module: wasmc compiles core modules (version 1) (in the header at offset 0x4)"),
         // Shorter than a header; a type section declaring more bytes than the file has.

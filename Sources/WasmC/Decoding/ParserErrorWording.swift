@@ -78,7 +78,7 @@ enum ParserErrorWording {
                 return "this is a WebAssembly component, not a core module: wasmc compiles core modules (version 1)"
             }
             let version = bytes.reversed().reduce(0) { $0 << 8 | $1 }
-            return "unsupported WebAssembly binary version \(version) (wasmc reads version 1)"
+            return "unknown WebAssembly binary version \(version) (the only version is 1)"
         }
         if text.hasPrefix("malformed UTF-8") { return "a name is not valid UTF-8" }
         if text == "unexpected end-of-file" || text == "Unexpected end of the stream" {
