@@ -13,6 +13,8 @@ public struct SpecRunOptions: Sendable {
     public var workDirectory: String
     /// Seconds a script's driver may run.
     public var timeout: Double
+    /// The machine the drivers are built for; another than this one runs them under qemu.
+    public var target: Target = .host
 
     public init(
         guardPages: Bool, partInstructions: Int? = EmitOptions.defaultPartInstructions, optimization: String,
@@ -49,7 +51,9 @@ public struct SpecRunner: Sendable {
 
     public init(options: SpecRunOptions) throws {
         self.options = options
-        clang = try Clang.find()
+        var clang = try Clang.find()
+        clang.target = options.target
+        self.clang = clang
         runtime = try RuntimeLibrary.locate()
         let objectDirectory = options.workDirectory + "/runtime"
         var objects = try runtime.build([.core], guardPages: options.guardPages, into: objectDirectory, clang: clang)
@@ -124,10 +128,13 @@ public struct SpecRunner: Sendable {
         try clang.compileAll(units, includeDirectories: include, optimization: options.optimization)
         try clang.compile(driver, to: "\(directory)/driver.o", includeDirectories: include, optimization: "-O0")
         let executable = "\(directory)/driver"
+        // A driver for another machine is static, so qemu needs nothing of the target's.
+        let targetFlags = options.target.isHost ? [] : options.target.staticLinkFlags
         try clang.link(
             units.map(\.object) + ["\(directory)/driver.o"] + runtimeObjects, output: executable,
-            flags: ["-lm", "-lpthread"])
-        let result = try ProcessRunner.run(executable, [], timeout: options.timeout)
+            flags: targetFlags + ["-lm", "-lpthread"])
+        let command = options.target.command(running: executable)
+        let result = try ProcessRunner.run(command.executable, command.arguments, timeout: options.timeout)
         var outcomes: [Int: SpecOutcome] = [:]
         for line in result.standardOutput.split(separator: "\n") {
             if line.hasPrefix("ok "), let number = Int(line.dropFirst(3)) {
