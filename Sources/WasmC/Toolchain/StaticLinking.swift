@@ -32,7 +32,9 @@ extension ExecutableBuilder {
             archives.append(try clang.findLibrary(library))
         }
         let withoutCurl = flags.flatMap { $0 == "-lcurl" ? archives : [$0] }
-        return ["-static-executable", "-use-ld=bfd"] + (try staticLibuv(withoutCurl)) + ["-lpthread", "-ldl"]
+        // static-pie, as for C programs (swiftc alone links plain -static).
+        return ["-static-executable", "-use-ld=bfd", "-Xclang-linker", "-static-pie"]
+            + (try staticLibuv(withoutCurl)) + ["-lpthread", "-ldl"]
     }
 
     /// The install prefix of the static libcurl, building it the first time.

@@ -83,11 +83,17 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// clang flags selecting the target, for compiling and linking alike. armv7 is Debian's
-    /// armhf baseline (ARMv7-A, Thumb-2, VFPv3-D16, hard-float calling convention).
+    /// armhf baseline (ARMv7-A, Thumb-2, VFPv3-D16, hard-float calling convention), with
+    /// 64-bit file offsets and times: WASI's are 64-bit, and 32-bit ones fail on large
+    /// directory cookies (readdir's EOVERFLOW), large files and dates after 2038.
     public var clangFlags: [String] {
         if isHost { return [] }
         switch architecture {
-        case .armv7: return ["--target=arm-linux-gnueabihf", "-march=armv7-a", "-mfpu=vfpv3-d16", "-mfloat-abi=hard"]
+        case .armv7:
+            return [
+                "--target=arm-linux-gnueabihf", "-march=armv7-a", "-mfpu=vfpv3-d16", "-mfloat-abi=hard",
+                "-D_FILE_OFFSET_BITS=64", "-D_TIME_BITS=64",
+            ]
         default: return ["--target=\(multiarch)"]
         }
     }
