@@ -7,6 +7,8 @@
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
+#   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
+#     the spec suite and the WASI guests cross-compiled for aarch64 and armv7 under qemu
 # Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -147,6 +149,8 @@ run_suite edge-host Tests/EdgeHostTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
+run_suite device-static Tests/DeviceTests/static.sh
+run_suite device-arm Tests/DeviceTests/cross.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -14,7 +14,7 @@ enum EdgeHostMain {
             exit(2)
         }
         let logger = Logger(minimum: options.logLevel)
-        guard wasmc_edge_http_init() else {
+        guard wasmc_edge_http_init(options.gatewayCAFile) else {
             logger.log(.error, "host", "cannot initialise libcurl")
             exit(70)
         }

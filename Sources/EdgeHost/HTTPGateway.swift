@@ -32,6 +32,11 @@ final class HTTPGateway: @unchecked Sendable {
         let status = body.withUnsafeBytes { raw in
             wasmc_edge_http_post(url, contentType, raw.baseAddress, raw.count, timeout, &error, error.count)
         }
+        if status == WASMC_EDGE_HTTP_TLS {
+            // A refused certificate is never retried quietly: it is a warning each time.
+            logger.log(.warn, module.name, "http: POST \(url) refused: TLS: \(String(cString: error))")
+            return WASMC_EDGE_HTTP_OTHER
+        }
         if status < 0 {
             logger.log(.info, module.name, "http: POST \(url) failed: \(String(cString: error))")
         } else {

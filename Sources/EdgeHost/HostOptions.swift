@@ -5,6 +5,8 @@ struct HostOptions {
     var serverSocketAddress: String?
     var gatewayEndpoint: String?
     var gatewayAllowedHosts: [String] = []
+    /// PEM CAs the gateway's HTTPS endpoint must chain to; nil for the system store.
+    var gatewayCAFile: String?
     /// Directories every module may reach: (host, guest, read-only).
     var directories: [(host: String, guest: String, readOnly: Bool)] = []
     /// `--set MODULE.KEY=VALUE`, by module then key.
@@ -15,11 +17,13 @@ struct HostOptions {
 
     static let usage = """
         usage: edge-host [--server-socket-address ADDR:PORT] [--gateway-endpoint URL]
-                         [--gateway-allowed-host HOST:PORT]... [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
+                         [--gateway-allowed-host HOST:PORT]... [--gateway-ca-file PATH] [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
                          [--set MODULE.KEY=VALUE]... [--log-level debug|info|warn|error] [--drain-seconds S]
           --server-socket-address  listen here for MQTT clients (given to the "server" module)
           --gateway-endpoint       where the "gateway" module POSTs events
           --gateway-allowed-host   the only host:port the gateway may reach (repeatable)
+          --gateway-ca-file        PEM file of the CAs an https endpoint must chain to (default:
+                                   the system's bundle); certificates are always verified
           --dir, --dir-ro          a host directory the modules may use (read-write or read-only)
           --set                    a configuration value a module reads with edge_config_get
           --log-level              the least severe log level printed (default info)
@@ -44,6 +48,12 @@ struct HostOptions {
             case "--server-socket-address": options.serverSocketAddress = try value(flag)
             case "--gateway-endpoint": options.gatewayEndpoint = try value(flag)
             case "--gateway-allowed-host": options.gatewayAllowedHosts.append(try value(flag).lowercased())
+            case "--gateway-ca-file":
+                let path = try value(flag)
+                guard access(path, R_OK) == 0 else {
+                    throw UsageError(description: "--gateway-ca-file \(path): \(String(cString: strerror(errno)))")
+                }
+                options.gatewayCAFile = path
             case "--dir", "--dir-ro":
                 let spec = try value(flag)
                 let (host, guest) = spec.splitOnce("::") ?? (spec, spec)

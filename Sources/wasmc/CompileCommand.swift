@@ -21,8 +21,13 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The executable to write.")
     var output: String = "build/a.out"
 
-    @Option(help: "Memory sandbox: guard or explicit.")
-    var bounds: BoundsStrategy = .guardPages
+    @Option(help: "Memory sandbox: guard or explicit (default: guard on 64-bit targets, explicit on armv7).")
+    var bounds: BoundsStrategy?
+
+    @Option(help: ArgumentHelp(
+        "The Linux machine to build for: x86_64-linux-gnu, aarch64-linux-gnu or armv7-linux-gnueabihf (default: this one). A cross-compiled program is always static.",
+        valueName: "triple"))
+    var target: String?
 
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
@@ -32,7 +37,7 @@ struct CompileCommand: ParsableCommand {
         valueName: "n"))
     var partInstructions: Int = EmitOptions.defaultPartInstructions
 
-    @Flag(name: .customLong("static"), help: "Link the Swift runtime and libuv statically.")
+    @Flag(name: .customLong("static"), help: "Link everything statically (C library, libuv, the Swift runtime and libcurl for the edge host): a binary that needs no other file.")
     var staticRuntime = false
 
     @Option(name: .customLong("host-c"), help: ArgumentHelp(
@@ -51,9 +56,25 @@ struct CompileCommand: ParsableCommand {
         guard partInstructions >= 1 else {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
+        let machine = try buildTarget()
+        if bounds == .guardPages && !machine.supportsGuardPages {
+            throw ValidationError(
+                "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
+                    + "\(machine) has 4 GiB in all: use --bounds explicit")
+        }
+    }
+
+    func buildTarget() throws -> Target {
+        do {
+            return try target.map { triple throws(ToolchainError) in try Target(triple: triple) } ?? .host
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
+        let machine = try buildTarget()
+        let bounds = self.bounds ?? (machine.supportsGuardPages ? .guardPages : .explicit)
         var modules: [LinkedModule] = []
         var names = Set<String>()
         for path in inputs {
@@ -75,17 +96,21 @@ struct CompileCommand: ParsableCommand {
         } catch {
             throw InputError("\(error)")
         }
+        var clang = try Clang.find()
+        clang.target = machine
         var builder = ExecutableBuilder(
-            clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
+            clang: clang, runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
             optimization: opt, staticRuntime: staticRuntime)
         builder.hostC = hostC
         // The generated C and objects go to a directory of this run's own, so runs at once
         // (make -j) never mix their files, even for outputs of one name in two directories;
-        // the runtime objects are shared, each published whole. The directory is removed
-        // after a successful build and kept after a failed one, for its C.
+        // the runtime objects are shared (keyed by content, options and target), each
+        // published whole. The directory is removed after a successful build and kept after
+        // a failed one, for its C.
         builder.runtimeCache = "build/.wasmc/runtime"
+        let targetSuffix = machine.isHost ? "" : "\(machine.architecture)-"
         let workDirectory = try WorkDirectory.makePrivate(
-            in: "build/.wasmc", prefix: "\(ModuleFile.stem(output))-\(bounds.rawValue)-")
+            in: "build/.wasmc", prefix: "\(ModuleFile.stem(output))-\(bounds.rawValue)-\(targetSuffix)")
         try builder.build(modules, workDirectory: workDirectory, output: output)
         WorkDirectory.remove(workDirectory)
         print("wrote \(output)")

@@ -11,8 +11,13 @@ struct SpecTestCommand: ParsableCommand {
     @Argument(help: "The .wast scripts.")
     var files: [String]
 
-    @Option(help: "Memory sandbox: guard or explicit.")
-    var bounds: BoundsStrategy = .guardPages
+    @Option(help: "Memory sandbox: guard or explicit (default: guard on 64-bit targets, explicit on armv7).")
+    var bounds: BoundsStrategy?
+
+    @Option(help: ArgumentHelp(
+        "Build the drivers for this Linux machine (aarch64-linux-gnu, armv7-linux-gnueabihf) and run them under qemu-user.",
+        valueName: "triple"))
+    var target: String?
 
     @Option(help: "clang optimisation level for the modules.")
     var opt: String = "-O1"
@@ -36,14 +41,29 @@ struct SpecTestCommand: ParsableCommand {
         guard partInstructions >= 1 else {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
+        let machine = try buildTarget()
+        if bounds == .guardPages && !machine.supportsGuardPages {
+            throw ValidationError("--bounds guard needs a 64-bit target; \(machine) takes --bounds explicit")
+        }
+    }
+
+    func buildTarget() throws -> Target {
+        do {
+            return try target.map { triple throws(ToolchainError) in try Target(triple: triple) } ?? .host
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
         let start = Date()
-        let runner = try SpecRunner(
-            options: SpecRunOptions(
-                guardPages: bounds.usesGuardPages, partInstructions: partInstructions, optimization: opt,
-                workDirectory: "\(workDirectory)/\(bounds.rawValue)"))
+        let machine = try buildTarget()
+        let bounds = self.bounds ?? (machine.supportsGuardPages ? .guardPages : .explicit)
+        var options = SpecRunOptions(
+            guardPages: bounds.usesGuardPages, partInstructions: partInstructions, optimization: opt,
+            workDirectory: "\(workDirectory)/\(bounds.rawValue)" + (machine.isHost ? "" : "-\(machine.architecture)"))
+        options.target = machine
+        let runner = try SpecRunner(options: options)
         let results = ResultList(count: files.count)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, jobs)
@@ -105,7 +125,7 @@ struct SpecTestCommand: ParsableCommand {
             }
         }
         if !knownSeen.isEmpty { print("\(knownSeen.count) known failures (listed above)") }
-        print("spec-test: \(files.count) files, bounds \(bounds.rawValue), \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        print("spec-test: \(files.count) files, bounds \(bounds.rawValue), target \(machine), \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
         if setupFailures > 0 {
             print("\(setupFailures) module or action commands failed (listed above)")
         }

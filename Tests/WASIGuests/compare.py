@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every WASI guest under wasmc and under wasmtime and compare them.
 
-    compare.py --wasm-dir DIR --work-dir DIR [--wasmc PATH] [NAME...]
+    compare.py --wasm-dir DIR --work-dir DIR [--wasmc PATH] [--target TRIPLE --bounds-modes M,...] [NAME...]
 
 Called by run.sh once the guests are built (DIR/NAME.wasm). For each
 programs/NAME.c it reads the header's `run:` / `exit:` pairs (one case
@@ -19,6 +19,10 @@ each) and:
   4. compares stdout line by line. A line listed in `known-differences`
      must show exactly the value pinned there on each side; every other
      line must be identical.
+
+With --target (aarch64-linux-gnu, armv7-linux-gnueabihf) the programs are
+cross-compiled with `wasmc compile --target`, once per mode of
+--bounds-modes, and run under qemu-user; the checks are the same.
 
 Programs marked `wasmc-only:` (sockets) run under wasmc alone; their
 stdout is compared with programs/NAME.expected and the socket client's
@@ -45,6 +49,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROGRAMS = os.path.join(HERE, "programs")
 RUN_TIMEOUT = 30
+# How --target programs run here.
+EMULATORS = {"aarch64-linux-gnu": "qemu-aarch64", "armv7-linux-gnueabihf": "qemu-arm"}
 COMPILE_TIMEOUT = 300
 
 sys.path.insert(0, HERE)
@@ -196,8 +202,9 @@ class Builder:
     moved to bin/.
     """
 
-    def __init__(self, wasmc, work_dir, jobs=2):
+    def __init__(self, wasmc, work_dir, jobs=2, target=None):
         self.wasmc = wasmc
+        self.target = target
         self.bin_dir = os.path.join(work_dir, "bin")
         os.makedirs(self.bin_dir, exist_ok=True)
         # wasmc reuses a runtime object newer than its source, whichever runtime-c it came
@@ -232,6 +239,8 @@ class Builder:
             if os.path.exists(path):
                 os.remove(path)
         command = [self.wasmc, "compile", wasm, "-o", output] + ([] if bounds == "default" else ["--bounds", bounds])
+        if self.target:
+            command += ["--target", self.target]
         try:
             result = subprocess.run(command, cwd=slot, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -476,6 +485,8 @@ def main():
     parser.add_argument("--work-dir", required=True)
     parser.add_argument("--wasmc", default=os.path.join(ROOT, ".build", "debug", "wasmc"))
     parser.add_argument("--failed-builds", default="", help="programs whose wasm build failed (comma-separated)")
+    parser.add_argument("--target", help="cross-compile for this triple and run under qemu-user")
+    parser.add_argument("--bounds-modes", default="", help="with --target: the bounds modes to build (comma-separated)")
     parser.add_argument("names", nargs="*")
     options = parser.parse_args()
 
@@ -502,7 +513,15 @@ def main():
         except ValueError as error:
             report.check(False, str(error))
     # Compile with wasmc two at a time (CI has two cores) while the wasmtime runs go first.
-    builder = Builder(options.wasmc, work_dir)
+    builder = Builder(options.wasmc, work_dir, target=options.target)
+    emulator = []
+    if options.target:
+        emulator = [EMULATORS[options.target]]
+        modes = [m for m in options.bounds_modes.split(",") if m] or ["default"]
+        for program_cases in cases.values():
+            for case in program_cases:
+                case.bounds = modes
+                case.via_run = False
     builds = {(p, b): builder.submit(p, os.path.join(options.wasm_dir, p + ".wasm"), b)
               for p in cases for b in cases[p][0].bounds}
     for program, program_cases in cases.items():
@@ -516,12 +535,14 @@ def main():
                 judge_run(report, case, "wasmtime", references[case.name], program_known)
         for bounds in program_cases[0].bounds:
             label = "wasmc" if bounds == "default" else f"wasmc --bounds {bounds}"
+            if options.target:
+                label += f" --target {options.target}"
             exe, error = builds[(program, bounds)].result()
             report.check(exe is not None, f"{program} [wasmc compile{'' if bounds == 'default' else ' --bounds ' + bounds}]: "
                                           f"{'ok' if exe else 'failed'}", (error or "").splitlines()[-25:])
             if exe is None:
                 continue
-            runners = [(label, [exe])]
+            runners = [(label, emulator + [exe])]
             if program_cases[0].via_run and bounds == "default":
                 runners.append(("wasmc run", [options.wasmc, "run", wasm]))
             for runner, prefix in runners:

@@ -8,6 +8,9 @@
 #   Tests/WASIGuests/run.sh files sandbox    # programs whose name contains a word
 #
 # Environment:
+#   WASMC_TARGET      cross-compile for this triple (aarch64-linux-gnu, armv7-linux-gnueabihf)
+#                     and run under qemu-user, in the bounds modes of WASMC_BOUNDS_MODES
+#                     (comma-separated; default: wasmc's default for the target)
 #   WASMC             the wasmc to test (default .build/debug/wasmc, used as
 #                     it is: Tests/run-all.sh builds it first; only a missing
 #                     default one is built here)
@@ -77,5 +80,11 @@ for source in "$here"/programs/*.c; do
 done
 
 joined=$(IFS=,; echo "${failed_builds[*]}")
-exec python3 "$here/compare.py" --wasm-dir "$work/wasm" --work-dir "$work" --wasmc "$wasmc" \
-    --failed-builds "$joined" "$@"
+target=()
+run_dir=$work
+if [[ -n ${WASMC_TARGET:-} ]]; then
+    target=(--target "$WASMC_TARGET" --bounds-modes "${WASMC_BOUNDS_MODES:-}")
+    run_dir=$work/$WASMC_TARGET
+fi
+exec python3 "$here/compare.py" --wasm-dir "$work/wasm" --work-dir "$run_dir" --wasmc "$wasmc" \
+    --failed-builds "$joined" "${target[@]}" "$@"

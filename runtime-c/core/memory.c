@@ -93,6 +93,8 @@ bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
 #else
   /* A zero-page memory still maps one page, so data is always a valid pointer. */
   uint64_t mapped = initial_pages ? bytes_for(initial_pages) : WASMC_PAGE_SIZE;
+  if (mapped > SIZE_MAX) /* a 32-bit host cannot map a memory of 4 GiB */
+    return false;
   void *base = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED)
     return false;
@@ -130,6 +132,8 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
                PROT_READ | PROT_WRITE) != 0)
     return UINT32_MAX;
 #else
+  if (bytes_for(new_pages) > SIZE_MAX)
+    return UINT32_MAX;
   if (bytes_for(new_pages) > memory->reserved) {
     void *grown = mremap(memory->data, memory->reserved, bytes_for(new_pages), MREMAP_MAYMOVE);
     if (grown == MAP_FAILED)

@@ -98,6 +98,10 @@ static uintptr_t interrupted_stack_pointer(void *context) {
   return (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RSP];
 #elif defined(__linux__) && defined(__aarch64__)
   return (uintptr_t)((ucontext_t *)context)->uc_mcontext.sp;
+#elif defined(__linux__) && defined(__arm__)
+  return (uintptr_t)((ucontext_t *)context)->uc_mcontext.arm_sp;
+#elif defined(__linux__) && defined(__i386__)
+  return (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_ESP];
 #else
   (void)context;
   return 0;

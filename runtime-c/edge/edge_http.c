@@ -6,7 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
-bool wasmc_edge_http_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
+/* Set once by wasmc_edge_http_init, before any thread posts; read-only after. */
+static char ca_file[4096];
+
+bool wasmc_edge_http_init(const char *ca_bundle) {
+  if (ca_bundle != NULL) {
+    if (strlen(ca_bundle) >= sizeof ca_file)
+      return false;
+    strcpy(ca_file, ca_bundle);
+  }
+  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
 
 /* The response body is not needed: count it and drop it. */
 static size_t discard(char *data, size_t size, size_t count, void *user) {
@@ -41,6 +51,12 @@ int wasmc_edge_http_post(const char *url, const char *content_type,
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM timeouts */
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+  /* HTTPS: the peer's certificate must chain to a trusted CA and name the host (libcurl's
+     defaults, stated so no build or option can turn them off unnoticed). */
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (ca_file[0] != '\0')
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
   CURLcode code = curl_easy_perform(curl);
   long status = 0;
   if (code == CURLE_OK)
@@ -51,6 +67,11 @@ int wasmc_edge_http_post(const char *url, const char *content_type,
     return (int)status;
   snprintf(error, error_size, "%s", curl_error[0] ? curl_error : curl_easy_strerror(code));
   switch (code) {
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_SSL_CERTPROBLEM:
+    return WASMC_EDGE_HTTP_TLS;
   case CURLE_COULDNT_CONNECT:
   case CURLE_COULDNT_RESOLVE_HOST:
   case CURLE_OPERATION_TIMEDOUT:

@@ -17,9 +17,18 @@ extern "C" {
 /* Results of wasmc_edge_http_post besides an HTTP status (100..599). */
 #define WASMC_EDGE_HTTP_CONNECT (-2) /* refused, reset or timed out */
 #define WASMC_EDGE_HTTP_OTHER (-3)   /* bad URL, out of memory, ... */
+/* The TLS handshake failed: the server's certificate was refused (untrusted,
+   wrong name, expired) or the CA bundle could not be read. Hosts log it and
+   give the guest WASMC_EDGE_HTTP_OTHER. */
+#define WASMC_EDGE_HTTP_TLS (-4)
 
-/* Once per process, before any thread posts. False if libcurl cannot start. */
-bool wasmc_edge_http_init(void);
+/*
+ * Once per process, before any thread posts. `ca_bundle` is a PEM file of the
+ * CAs HTTPS servers must chain to, or NULL for the system's (libcurl's
+ * built-in path). Certificate and host-name verification are always on.
+ * False if libcurl cannot start.
+ */
+bool wasmc_edge_http_init(const char *ca_bundle);
 
 /*
  * POST `body` to `url` with `Content-Type: content_type`, taking at most

@@ -124,8 +124,8 @@ void wasmc_trap_frame_pop(wasmc_trap_frame *frame);
  * Set by wasmc_thread_init() from the thread's real stack bounds.
  *
  * The runtime is only ever linked into executables, so the local-exec TLS
- * model applies: the check is one compare against %fs:offset, with no GOT
- * load.
+ * model applies: the check is one compare against an offset from the thread
+ * pointer (%fs on x86-64, TPIDR_EL0 on AArch64), with no GOT load.
  */
 extern _Thread_local uintptr_t wasmc_stack_limit
     __attribute__((tls_model("local-exec")));
@@ -135,13 +135,14 @@ void wasmc_thread_init(void);
 
 /*
  * The stack pointer. Reading it directly, rather than taking
- * __builtin_frame_address(0), spares every function a frame pointer.
+ * __builtin_frame_address(0), spares every function a frame pointer; other
+ * architectures take the frame address, which is as good a bound.
  */
 static inline uintptr_t wasmc_stack_pointer(void) {
   uintptr_t sp;
 #if defined(__x86_64__)
   __asm__("mov %%rsp, %0" : "=r"(sp));
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) || defined(__arm__)
   __asm__("mov %0, sp" : "=r"(sp));
 #else
   sp = (uintptr_t)__builtin_frame_address(0);

@@ -296,9 +296,16 @@ static uint8_t wasi_dirent_type(DIR *dir, const struct dirent *ent) {
   }
 }
 
-/* Position the stream at entry number `cookie` (>= 2); its index there. */
+/*
+ * Position the stream at entry number `cookie` (>= 2); its index there.
+ * Where long is 32 bits, telldir cannot hold the 64-bit hash positions of
+ * ext4 or overlayfs directories; glibc maps them to small numbers, but
+ * seekdir then lands on the wrong entry (seen on armhf under qemu-arm: entries
+ * listed twice or skipped). There the stream is rewound and the entries before
+ * `cookie` skipped instead, which is slower on large directories but exact.
+ */
 static uint64_t wasi_dir_seek(wasi_fd *entry, uint64_t cookie) {
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 2 && sizeof(long) >= sizeof(uint64_t); i++) {
     if (cookie >= 2 && entry->dir_positions[i].cookie == cookie) {
       seekdir(entry->dir_stream, entry->dir_positions[i].location);
       return cookie;

@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -191,16 +192,31 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
     host[colon - addr_port] = '\0';
     port = colon + 1;
   }
+  /*
+   * Numeric addresses and "localhost" are resolved without the system's name
+   * service: a static binary cannot load glibc's NSS modules, and a device may
+   * have no /etc/nsswitch.conf. Other names go to getaddrinfo, and a failure
+   * says what to do instead.
+   */
+  const char *node = host[0] ? host : NULL;
+  if (node != NULL && strcasecmp(node, "localhost") == 0)
+    node = "127.0.0.1";
   struct addrinfo hints = {
       .ai_family = AF_UNSPEC,
       .ai_socktype = SOCK_STREAM,
-      .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+      .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST,
   };
   struct addrinfo *addresses;
-  int result = getaddrinfo(host[0] ? host : NULL, port, &hints, &addresses);
+  int result = getaddrinfo(node, port, &hints, &addresses);
+  if (result == EAI_NONAME && node != NULL) {
+    hints.ai_flags &= ~AI_NUMERICHOST;
+    result = getaddrinfo(node, port, &hints, &addresses);
+  }
   if (result != 0) {
-    snprintf(error, error_size, "cannot resolve '%s': %s", addr_port,
-             gai_strerror(result));
+    snprintf(error, error_size,
+             "cannot resolve '%s': %s (numeric addresses and localhost need no "
+             "name service; a static binary cannot use NSS for other names)",
+             addr_port, gai_strerror(result));
     return -1;
   }
   int fd = -1, last_errno = 0;

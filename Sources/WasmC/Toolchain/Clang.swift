@@ -10,6 +10,8 @@ public struct ToolchainError: Error, CustomStringConvertible, Sendable {
 /// Runs clang: finds it, compiles C to objects (in parallel), links executables.
 public struct Clang: Sendable {
     public var executable: String
+    /// The machine compiled for; every compile, link and library search says so to clang.
+    public var target: Target = .host
 
     /// Finds clang: `$CC` if set, else `clang` on `PATH`, else the Swift toolchain's.
     public static func find() throws(ToolchainError) -> Clang {
@@ -32,7 +34,7 @@ public struct Clang: Sendable {
         _ source: String, to object: String, includeDirectories: [String], defines: [String] = [],
         optimization: String = "-O2", extraFlags: [String] = []
     ) throws(ToolchainError) {
-        var arguments = ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
+        var arguments = target.clangFlags + ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
         arguments += Self.generatedCodeFlags
         arguments += includeDirectories.map { "-I\($0)" }
         arguments += defines.map { "-D\($0)" }
@@ -65,20 +67,22 @@ public struct Clang: Sendable {
 
     /// Links objects and libraries into an executable.
     public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
-        try run(objects + ["-o", output] + flags, what: "linking \(output)")
+        try run(target.clangFlags + objects + ["-o", output] + flags, what: "linking \(output)")
     }
 
     /// The full path of a library file on clang's search path (`-print-file-name`).
     public func findLibrary(_ file: String) throws(ToolchainError) -> String {
         let result: ProcessResult
         do {
-            result = try ProcessRunner.run(executable, ["-print-file-name=\(file)"])
+            result = try ProcessRunner.run(executable, target.clangFlags + ["-print-file-name=\(file)"])
         } catch {
             throw ToolchainError("cannot run \(executable): \(error)")
         }
         let path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
-            throw ToolchainError("\(file) not found (for --static, install the -dev package that ships it)")
+            throw ToolchainError(
+                "\(file) not found for \(target) (for --static or --target, install "
+                    + "\(target.debianPackages.joined(separator: " ")) or the -dev package that ships it)")
         }
         return path
     }

@@ -98,6 +98,7 @@ public struct ExecutableBuilder {
     /// Writes the C into `workDirectory`, compiles and links `output`. The work directory must
     /// belong to this build alone (see `WorkDirectory.makePrivate`): its files have fixed names.
     public func build(_ modules: [LinkedModule], workDirectory: String, output: String) throws(ToolchainError) {
+        try checkTarget()
         do {
             try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
             let outputDirectory = URL(fileURLWithPath: output).deletingLastPathComponent().path
@@ -132,7 +133,7 @@ public struct ExecutableBuilder {
             components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         var flags = RuntimeLibrary.linkFlags(for: components)
-        if staticRuntime { flags = try staticLibuv(flags) }
+        if linksStatically { flags = clang.target.staticLinkFlags + (try staticLibuv(flags)) }
         try clang.link(objects + runtimeObjects, output: output, flags: flags)
     }
 
@@ -144,6 +145,7 @@ public struct ExecutableBuilder {
     /// Links the modules with the runtime (core, WASI, edge services) and the Swift edge
     /// host, which replaces the generic program main.
     private func buildEdgeHost(objects: [String], workDirectory: String, output: String) throws(ToolchainError) {
+        guard clang.target.isHost else { throw Self.edgeHostCrossCompileError(clang.target) }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .edge]
         let runtimeObjects = try runtime.build(
             components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
@@ -153,7 +155,7 @@ public struct ExecutableBuilder {
             sources: runtime.packageRoot + "/Sources/EdgeHost", includeDirectory: runtime.includeDirectory,
             into: runtimeCache ?? "\(workDirectory)/runtime")
         var flags = RuntimeLibrary.linkFlags(for: components)
-        if staticRuntime { flags = ["-static-stdlib"] + (try staticLibuv(flags)) }
+        if staticRuntime { flags = try staticEdgeHostFlags(flags) }
         try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)
     }
 

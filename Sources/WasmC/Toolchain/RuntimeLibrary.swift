@@ -64,7 +64,7 @@ public struct RuntimeLibrary: Sendable {
         let headers = Self.files(in: root + "/include", suffix: ".h").sorted()
         var sources: [(component: Component, path: String)] = []
         var hash = StableHash()
-        hash.add(Array("\(guardPages) \(optimization) \(clang.executable)".utf8))
+        hash.add(Array("\(guardPages) \(optimization) \(clang.executable) \(clang.target)".utf8))
         for header in headers { hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data())) }
         for component in components {
             let folder = "\(root)/\(component.rawValue)"

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""The static edge host in an otherwise empty root, posting over HTTPS.
+
+Usage: chroot_e2e.py EDGE_HOST_BINARY WORK_DIR   (as root: chroot and mount)
+
+WORK_DIR/root gets only what a device has: the binary, /proc, a /dev with null,
+zero, random and urandom, /etc/hosts, and the CA bundle given by
+--gateway-ca-file. A CA made here signs the receiver's certificate; another
+CA, unrelated, stands for a wrong one. Checks, each one line, then
+"N passed, M failed":
+  - in the chroot, a real MQTT subscriber sees telemetry; a message published
+    by mosquitto_pub reaches the HTTPS receiver; SIGTERM exits 0 within 5 s;
+  - a host name in the endpoint resolves through the root's /etc/hosts
+    (c-ares: no glibc NSS module is needed or present);
+  - with the wrong CA the POST is refused, logged, and nothing is received.
+"""
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+# A name only the root's /etc/hosts knows ("localhost" would not do: libcurl answers it itself).
+NAME = "gateway.wasmc.test"
+CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def make_certificates(directory):
+    """A CA, a server certificate it signs for 127.0.0.1 and NAME, and an unrelated CA."""
+    os.makedirs(directory, exist_ok=True)
+    path = lambda name: os.path.join(directory, name)
+    for ca in ("ca", "wrong-ca"):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", path(f"{ca}.key"), "-out", path(f"{ca}.pem"), "-days", "2",
+                "-subj", f"/CN=wasmc test {ca}")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=gateway.wasmc.test")
+    with open(path("server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:gateway.wasmc.test\nbasicConstraints=CA:FALSE\n"
+                "extendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+            "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext"))
+    return path
+
+
+class HTTPSReceiver:
+    """The stand-in for the cloud, over TLS with the test CA's certificate."""
+
+    def __init__(self, certificate, key):
+        self.events = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.events.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a refused handshake is expected in one check
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        self.server = Server((HOST, 0), Handler)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def payloads(self, topic):
+        with self.lock:
+            return [e["payload"] for e in self.events if e.get("topic") == topic]
+
+
+class Root:
+    """WORK_DIR/root: the binary, /proc, a minimal /dev, /etc/hosts and the CA bundles."""
+
+    def __init__(self, work, binary, bundles):
+        self.path = os.path.join(work, "root")
+        self.unmount()
+        shutil.rmtree(self.path, ignore_errors=True)
+        for directory in ("proc", "dev", "etc/ssl"):
+            os.makedirs(os.path.join(self.path, directory))
+        shutil.copy2(binary, os.path.join(self.path, "edge-host"))
+        for name, source in bundles.items():
+            shutil.copy2(source, os.path.join(self.path, "etc/ssl", name))
+        with open(os.path.join(self.path, "etc/hosts"), "w") as f:
+            f.write("127.0.0.1 localhost\n127.0.0.1 gateway.wasmc.test\n")
+        for name, minor in (("null", 3), ("zero", 5), ("random", 8), ("urandom", 9)):
+            node = os.path.join(self.path, "dev", name)
+            os.mknod(node, 0o666 | 0o020000, os.makedev(1, minor))
+            os.chmod(node, 0o666)
+        subprocess.run(["mount", "-t", "proc", "proc", os.path.join(self.path, "proc")], check=True)
+
+    def files(self):
+        """Every path in the root but /proc's contents, for the record."""
+        found = []
+        for directory, subdirectories, names in os.walk(self.path):
+            if directory == self.path:
+                subdirectories.remove("proc")
+            found += [os.path.relpath(os.path.join(directory, n), self.path) for n in names]
+        return sorted(found)
+
+    def unmount(self):
+        proc = os.path.join(self.path, "proc")
+        if os.path.ismount(proc):
+            subprocess.run(["umount", "-l", proc], check=False)
+
+
+class EdgeHost:
+    """The binary run with chroot, as the only program in the root."""
+
+    def __init__(self, root, log_path, mqtt_port, endpoint, allowed, ca_file, listen_host=HOST):
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        self.process = subprocess.Popen(
+            [CHROOT, root.path, "/edge-host", "--server-socket-address", f"{listen_host}:{mqtt_port}",
+             "--gateway-endpoint", endpoint, "--gateway-allowed-host", allowed, "--gateway-ca-file", ca_file,
+             "--set", "telemetry.interval_ms=200", "--set", "gateway.topic_filter=device/#",
+             "--set", "gateway.max_attempts=2",
+             "--set", "gateway.retry_initial_ms=200"],
+            stdout=self.log, stderr=subprocess.STDOUT, env={"PATH": "/"})
+        self.port = mqtt_port
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                socket.create_connection((HOST, mqtt_port), timeout=0.2).close()
+                self.started = True
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.started = False
+
+    def text(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self):
+        start = time.monotonic()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = None
+        return code, time.monotonic() - start
+
+
+def publish(port, topic, message):
+    subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port), "-t", topic, "-q", "1", "-m", message],
+                   check=False, capture_output=True, timeout=15)
+
+
+def wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def main():
+    binary, work = sys.argv[1], os.path.abspath(sys.argv[2])
+    os.makedirs(work, exist_ok=True)
+    certificates = make_certificates(os.path.join(work, "certificates"))
+    receiver = HTTPSReceiver(certificates("server.pem"), certificates("server.key"))
+    root = Root(work, binary, {"wasmc-ca.pem": certificates("ca.pem"), "wrong-ca.pem": certificates("wrong-ca.pem")})
+    print("root: " + " ".join(root.files()) + " proc/")
+    try:
+        # 1. The flagship checks, over HTTPS, in the empty root.
+        port = free_port()
+        host = EdgeHost(root, os.path.join(work, "host-https.log"), port, f"https://{HOST}:{receiver.port}/events",
+                        f"{HOST}:{receiver.port}", "/etc/ssl/wasmc-ca.pem")
+        try:
+            check("the static edge host starts in the empty root", host.started, host.text()[-600:])
+            sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3",
+                                  "-W", "10"], capture_output=True, text=True)
+            lines = sub.stdout.strip().splitlines()
+            check("mosquitto_sub receives telemetry from the chrooted host",
+                  len(lines) == 3 and all(l.startswith("{") for l in lines), sub.stdout + sub.stderr)
+            for i in range(3):
+                publish(port, "device/https", f"over-tls-{i}")
+            wait_for(lambda: len(receiver.payloads("device/https")) >= 3, 10)
+            got = receiver.payloads("device/https")
+            check("published messages reach the HTTPS receiver, verified against --gateway-ca-file",
+                  got == [f"over-tls-{i}" for i in range(3)], f"got {got}; log: {host.text()[-600:]}")
+        finally:
+            code, seconds = host.stop()
+        log = host.text()
+        check("SIGTERM exits cleanly within 5 s", code == 0 and seconds < 5, f"exit {code} after {seconds:.1f} s")
+        check("no TLS or resolver error was logged", "refused" not in log and "failed" not in log, log[-600:])
+
+        # 2. A host name, resolved from the root's /etc/hosts without NSS.
+        port = free_port()
+        host = EdgeHost(root, os.path.join(work, "host-localhost.log"), port,
+                        f"https://{NAME}:{receiver.port}/events", f"{NAME}:{receiver.port}",
+                        "/etc/ssl/wasmc-ca.pem", listen_host="localhost")
+        try:
+            check("--server-socket-address localhost:PORT listens without NSS", host.started, host.text()[-600:])
+            publish(port, "device/named", "by-name")
+            wait_for(lambda: receiver.payloads("device/named"), 10)
+            check(f"https://{NAME} resolves from /etc/hosts in the root (c-ares, no NSS)",
+                  receiver.payloads("device/named") == ["by-name"], host.text()[-600:])
+        finally:
+            host.stop()
+
+        # 3. The wrong CA: refused, logged, nothing delivered.
+        port = free_port()
+        host = EdgeHost(root, os.path.join(work, "host-wrong-ca.log"), port, f"https://{HOST}:{receiver.port}/events",
+                        f"{HOST}:{receiver.port}", "/etc/ssl/wrong-ca.pem")
+        try:
+            publish(port, "device/wrong-ca", "must-not-arrive")
+            refused = wait_for(lambda: "refused: TLS" in host.text(), 10)
+            time.sleep(0.5)
+            log = host.text()
+            check("a certificate from another CA is refused and logged",
+                  refused and not receiver.payloads("device/wrong-ca"), log[-600:])
+            refusal = [line for line in log.splitlines() if "refused: TLS" in line]
+            if refusal:
+                print(f"logged: {refusal[0]}")
+        finally:
+            code, _ = host.stop()
+        check("the host still stops cleanly after refusals", code == 0, f"exit {code}")
+    finally:
+        root.unmount()
+        receiver.server.shutdown()
+
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
