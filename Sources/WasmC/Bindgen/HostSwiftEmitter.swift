@@ -1,0 +1,602 @@
+/// Writes the Swift bindings of a host (`<World>Bindings.swift`):
+/// - Swift types for the world's types, in a namespace named after the world
+///   (`EdgeWorld.Message`): structs, enums with payloads, `OptionSet`s, `Optional`, `WitResult`;
+/// - a protocol per imported interface (`<World><Interface>Imports`) the host implements;
+/// - the import table: `@convention(c)` functions that lift the guest's arguments (every
+///   pointer bounds-checked, strings UTF-8-checked, tags range-checked; a bad one traps
+///   naming the function and the argument), call the protocol and lower the result
+///   (strings and lists through the guest's `cabi_realloc`);
+/// - `<World>Exports`: typed wrappers that call the guest's exports.
+public struct HostSwiftEmitter {
+    let world: WitWorld
+    let abi: CanonicalABI
+    let names: BindgenNames
+    let guestNames: GuestCEmitter
+
+    public init(world: WitWorld) {
+        self.world = world
+        self.abi = CanonicalABI(world: world)
+        self.names = BindgenNames(world: world)
+        self.guestNames = GuestCEmitter(world: world, componentType: [])
+    }
+
+    var namespace: String { BindgenNames.camel(world.name, upperFirst: true) + "World" }
+    public var fileName: String { BindgenNames.camel(world.name, upperFirst: true) + "Bindings.swift" }
+    public static var supportFileName: String { HostSwiftSupport.fileName }
+    public static var supportText: String { HostSwiftSupport.text }
+
+    // MARK: Types
+
+    /// The Swift type of a WIT type, as written outside the namespace.
+    func swiftType(_ type: WitType) -> String {
+        switch world.resolve(type) {
+        case .bool: return "Bool"
+        case .s8: return "Int8"
+        case .u8: return "UInt8"
+        case .s16: return "Int16"
+        case .u16: return "UInt16"
+        case .s32: return "Int32"
+        case .u32: return "UInt32"
+        case .s64: return "Int64"
+        case .u64: return "UInt64"
+        case .f32: return "Float"
+        case .f64: return "Double"
+        case .char: return "Unicode.Scalar"
+        case .string: return "String"
+        case .defined(let index):
+            let definition = world.types[index]
+            switch definition.kind {
+            case .list(let element): return "[\(swiftType(element))]"
+            case .option(let some): return "\(swiftType(some))?"
+            case .result(let ok, let err): return "WitResult<\(ok.map(swiftType) ?? "Void"), \(err.map(swiftType) ?? "Void")>"
+            case .tuple(let elements):
+                return elements.count == 1 ? swiftType(elements[0]) : "(\(elements.map(swiftType).joined(separator: ", ")))"
+            default: return "\(namespace).\(typeName(index))"
+            }
+        }
+    }
+
+    func typeName(_ index: Int) -> String {
+        BindgenNames.camel(world.types[index].name ?? "type\(index)", upperFirst: true)
+    }
+
+    /// A key naming the lift/lower functions of a type.
+    func key(_ type: WitType) -> String {
+        switch world.resolve(type) {
+        case .defined(let index):
+            return world.types[index].name != nil ? names.cTypeStem(index) : names.worldPrefix + "_" + names.structuralName(.defined(index))
+        default: return names.structuralName(world.resolve(type))
+        }
+    }
+
+    func declaration(_ index: Int) -> [String] {
+        let name = typeName(index)
+        switch world.types[index].kind {
+        case .record(let fields):
+            var lines = ["    struct \(name) {"]
+            lines += fields.map { "        var \(BindgenNames.swiftIdentifier($0.name)): \(swiftType($0.type))" }
+            let parameters = fields.map { "\(BindgenNames.camel($0.name)): \(swiftType($0.type))" }.joined(separator: ", ")
+            lines.append("")
+            lines.append("        init(\(parameters)) {")
+            lines += fields.map { "            self.\(BindgenNames.swiftIdentifier($0.name)) = \(BindgenNames.swiftIdentifier($0.name))" }
+            lines.append("        }")
+            return lines + ["    }"]
+        case .variant(let cases):
+            var lines = ["    enum \(name) {"]
+            lines += cases.map { item in "        case \(BindgenNames.swiftIdentifier(item.name))" + (item.type.map { "(\(swiftType($0)))" } ?? "") }
+            return lines + ["    }"]
+        case .enumeration(let cases):
+            var lines = ["    enum \(name): UInt32, CaseIterable {"]
+            lines += cases.map { "        case \(BindgenNames.swiftIdentifier($0))" }
+            return lines + ["    }"]
+        case .flags(let flags):
+            var lines = ["    struct \(name): OptionSet {", "        let rawValue: UInt32", "        init(rawValue: UInt32) { self.rawValue = rawValue }"]
+            for (bit, flag) in flags.enumerated() {
+                lines.append("        static let \(BindgenNames.swiftIdentifier(flag)) = \(name)(rawValue: 1 << \(bit))")
+            }
+            return lines + ["    }"]
+        default: return []
+        }
+    }
+
+    /// Named types to declare, each once.
+    func declaredTypes() -> [Int] {
+        var seen = Set<Int>()
+        var order: [Int] = []
+        func visit(_ type: WitType) {
+            guard case .defined(let index) = world.resolve(type) else { return }
+            let kind = world.types[index].kind
+            switch kind {
+            case .record(let fields): fields.forEach { visit($0.type) }
+            case .variant(let cases): cases.compactMap(\.type).forEach(visit)
+            case .tuple(let elements): elements.forEach(visit)
+            case .list(let element), .option(let element): visit(element)
+            case .result(let ok, let err): [ok, err].compactMap { $0 }.forEach(visit)
+            default: break
+            }
+            switch kind {
+            case .record, .variant, .enumeration, .flags:
+                if seen.insert(index).inserted { order.append(index) }
+            default: break
+            }
+        }
+        guestNames.usedTypes().forEach(visit)
+        return order
+    }
+
+    // MARK: Lift, lower, load, store
+
+    /// The canonical functions of every type used, each once.
+    func conversions() -> [String] {
+        var done = Set<String>()
+        var out: [String] = []
+        func visit(_ type: WitType) {
+            let name = key(type)
+            guard done.insert(name).inserted else { return }
+            if let kind = world.kind(type) {
+                switch kind {
+                case .record(let fields): fields.forEach { visit($0.type) }
+                case .tuple(let elements): elements.forEach(visit)
+                case .list(let element), .option(let element): visit(element)
+                case .result(let ok, let err): [ok, err].compactMap { $0 }.forEach(visit)
+                case .variant(let cases): cases.compactMap(\.type).forEach(visit)
+                default: break
+                }
+            }
+            out += conversionFunctions(type)
+        }
+        guestNames.usedTypes().forEach(visit)
+        return out
+    }
+
+    /// The four functions of one type: lift (flat → Swift), lower (Swift → flat),
+    /// load (memory → Swift), store (Swift → memory).
+    func conversionFunctions(_ type: WitType) -> [String] {
+        let name = key(type)
+        let swift = swiftType(type)
+        var lift: [String] = []
+        var lower: [String] = []
+        var load: [String] = []
+        var store: [String] = []
+        let size = abi.size(type)
+        let alignment = abi.alignment(type)
+        switch world.resolve(type) {
+        case .bool:
+            lift = ["return UInt32(truncatingIfNeeded: flat.next()) != 0"]
+            lower = ["out.append(value ? 1 : 0)"]
+            load = ["return try memory.load(address, as: UInt8.self) != 0"]
+            store = ["try memory.store(UInt8(value ? 1 : 0), at: address)"]
+        case .s8, .u8, .s16, .u16, .s32, .u32:
+            let bits = size * 8
+            let signed = [.s8, .s16, .s32].contains(world.resolve(type))
+            lift = ["return \(swift)(truncatingIfNeeded: UInt32(truncatingIfNeeded: flat.next()))"]
+            lower = signed
+                ? ["out.append(UInt64(UInt32(bitPattern: Int32(value))))"]
+                : ["out.append(UInt64(value))"]
+            load = ["return \(swift)(truncatingIfNeeded: try memory.load(address, as: UInt\(bits).self))"]
+            store = ["try memory.store(UInt\(bits)(truncatingIfNeeded: value), at: address)"]
+        case .s64, .u64:
+            lift = ["return \(swift)(truncatingIfNeeded: flat.next())"]
+            lower = ["out.append(UInt64(truncatingIfNeeded: value))"]
+            load = ["return \(swift)(truncatingIfNeeded: try memory.load(address, as: UInt64.self))"]
+            store = ["try memory.store(UInt64(truncatingIfNeeded: value), at: address)"]
+        case .f32:
+            lift = ["return Float(bitPattern: UInt32(truncatingIfNeeded: flat.next()))"]
+            lower = ["out.append(UInt64(value.bitPattern))"]
+            load = ["return Float(bitPattern: try memory.load(address, as: UInt32.self))"]
+            store = ["try memory.store(value.bitPattern, at: address)"]
+        case .f64:
+            lift = ["return Double(bitPattern: flat.next())"]
+            lower = ["out.append(value.bitPattern)"]
+            load = ["return Double(bitPattern: try memory.load(address, as: UInt64.self))"]
+            store = ["try memory.store(value.bitPattern, at: address)"]
+        case .char:
+            let check = "guard let scalar = Unicode.Scalar(code) else { throw .invalid(\"\\(code) is not a Unicode scalar value\") }"
+            lift = ["let code = UInt32(truncatingIfNeeded: flat.next())", check, "return scalar"]
+            lower = ["out.append(UInt64(value.value))"]
+            load = ["let code = try memory.load(address, as: UInt32.self)", check, "return scalar"]
+            store = ["try memory.store(value.value, at: address)"]
+        case .string:
+            lift = ["let address = UInt32(truncatingIfNeeded: flat.next())", "let length = UInt32(truncatingIfNeeded: flat.next())",
+                    "return try memory.loadString(address, length)"]
+            lower = ["let (address, length) = try memory.allocateString(value)", "out.append(UInt64(address))", "out.append(UInt64(length))"]
+            load = ["return try memory.loadString(try memory.load(address, as: UInt32.self), try memory.load(address + 4, as: UInt32.self))"]
+            store = ["let (pointer, length) = try memory.allocateString(value)", "try memory.store(pointer, at: address)",
+                     "try memory.store(length, at: address + 4)"]
+        case .defined:
+            switch world.kind(type)! {
+            case .list(let element):
+                let elementSize = abi.size(element)
+                let elementAlignment = abi.alignment(element)
+                let readList: [String]
+                let writeList: [String]
+                if world.resolve(element) == .u8 {
+                    readList = ["return try memory.loadBytes(pointer, count)"]
+                    writeList = ["let pointer = try memory.allocate(value.count, alignment: 1)", "try memory.storeBytes(value, at: pointer)"]
+                } else {
+                    readList = [
+                        "try memory.checkList(pointer, count, size: \(elementSize), alignment: \(elementAlignment))",
+                        "var result: \(swift) = []", "result.reserveCapacity(Int(count))",
+                        "for index in 0..<count { result.append(try load_\(key(element))(memory, pointer + index * \(elementSize))) }",
+                        "return result",
+                    ]
+                    writeList = [
+                        "let pointer = try memory.allocate(value.count * \(elementSize), alignment: \(elementAlignment))",
+                        "for (index, element) in value.enumerated() { try store_\(key(element))(element, memory, pointer + UInt32(index * \(elementSize))) }",
+                    ]
+                }
+                lift = ["let pointer = UInt32(truncatingIfNeeded: flat.next())", "let count = UInt32(truncatingIfNeeded: flat.next())"] + readList
+                lower = writeList + ["out.append(UInt64(pointer))", "out.append(UInt64(value.count))"]
+                load = ["let pointer = try memory.load(address, as: UInt32.self)", "let count = try memory.load(address + 4, as: UInt32.self)"] + readList
+                store = writeList + ["try memory.store(pointer, at: address)", "try memory.store(UInt32(value.count), at: address + 4)"]
+            case .record(let fields):
+                let layout = abi.recordLayout(fields.map(\.type))
+                let initializer = "\(swift)(" + fields.map { "\(BindgenNames.camel($0.name)): \(BindgenNames.camel($0.name))" }.joined(separator: ", ") + ")"
+                for field in fields {
+                    lift.append("let \(BindgenNames.camel(field.name)) = try lift_\(key(field.type))(&flat, memory)")
+                    lower.append("try lower_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), &out, memory)")
+                }
+                for (field, offset) in zip(fields, layout.offsets) {
+                    load.append("let \(BindgenNames.camel(field.name)) = try load_\(key(field.type))(memory, address + \(offset))")
+                    store.append("try store_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), memory, address + \(offset))")
+                }
+                lift.append("return \(initializer)")
+                load.append("return \(initializer)")
+            case .tuple(let elements):
+                let layout = abi.recordLayout(elements)
+                let single = elements.count == 1
+                let tuple = single ? "e0" : "(" + elements.indices.map { "e\($0)" }.joined(separator: ", ") + ")"
+                for (index, element) in elements.enumerated() {
+                    let member = single ? "value" : "value.\(index)"
+                    lift.append("let e\(index) = try lift_\(key(element))(&flat, memory)")
+                    lower.append("try lower_\(key(element))(\(member), &out, memory)")
+                    load.append("let e\(index) = try load_\(key(element))(memory, address + \(layout.offsets[index]))")
+                    store.append("try store_\(key(element))(\(member), memory, address + \(layout.offsets[index]))")
+                }
+                lift.append("return \(tuple)")
+                load.append("return \(tuple)")
+            case .enumeration(let cases):
+                let discriminant = "UInt\(abi.discriminantSize(cases.count) * 8)"
+                let check = "guard let value = \(swift)(rawValue: UInt32(code)) else { throw .invalid(\"\\(code) is not a case of \(WitPrinter(world: world).type(type))\") }"
+                lift = ["let code = UInt32(truncatingIfNeeded: flat.next())", check, "return value"]
+                lower = ["out.append(UInt64(value.rawValue))"]
+                load = ["let code = try memory.load(address, as: \(discriminant).self)", check, "return value"]
+                store = ["try memory.store(\(discriminant)(value.rawValue), at: address)"]
+            case .flags(let flags):
+                let storage = "UInt\(abi.flagsSize(flags.count) * 8)"
+                let mask = flags.count == 32 ? "UInt32.max" : "(UInt32(1) << \(flags.count)) - 1"
+                lift = ["return \(swift)(rawValue: UInt32(truncatingIfNeeded: flat.next()) & (\(mask)))"]
+                lower = ["out.append(UInt64(value.rawValue))"]
+                load = ["return \(swift)(rawValue: UInt32(try memory.load(address, as: \(storage).self)) & (\(mask)))"]
+                store = ["try memory.store(\(storage)(truncatingIfNeeded: value.rawValue), at: address)"]
+            default:
+                (lift, lower, load, store) = variantConversions(type)
+            }
+        }
+        func function(_ header: String, _ body: [String]) -> [String] {
+            ["\(header) {"] + body.map { "    " + $0 } + ["}", ""]
+        }
+        return [] +
+            function("private func lift_\(name)(_ flat: inout FlatReader, _ memory: GuestMemory) throws(CanonicalABIError) -> \(swift)", lift) +
+            function("private func lower_\(name)(_ value: \(swift), _ out: inout [UInt64], _ memory: GuestMemory) throws(CanonicalABIError)", lower) +
+            function("private func load_\(name)(_ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) -> \(swift)", ["// \(size) bytes, aligned to \(alignment)"] + load) +
+            function("private func store_\(name)(_ value: \(swift), _ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError)", store)
+    }
+
+    /// Variants, options and results: a discriminant, then the case's payload (flat: padded
+    /// to the joined payload; memory: at the payload offset).
+    func variantConversions(_ type: WitType) -> ([String], [String], [String], [String]) {
+        let swift = swiftType(type)
+        let cases: [(pattern: String, construct: String, payload: WitType?)]
+        switch world.kind(type)! {
+        case .option(let some):
+            cases = [(".none", "nil", nil), (".some(let payload)", "payload", some)]
+        case .result(let ok, let err):
+            cases = [
+                (ok == nil ? ".ok" : ".ok(let payload)", ok == nil ? ".ok(())" : ".ok(payload)", ok),
+                (err == nil ? ".err" : ".err(let payload)", err == nil ? ".err(())" : ".err(payload)", err),
+            ]
+        case .variant(let items):
+            cases = items.map { item in
+                let name = BindgenNames.swiftIdentifier(item.name)
+                return item.type == nil ? (".\(name)", "\(swift).\(name)", nil) : (".\(name)(let payload)", "\(swift).\(name)(payload)", item.type)
+            }
+        default: cases = []
+        }
+        let joined = abi.joinedPayload(abi.variantCases(type)).count
+        let discriminant = "UInt\(abi.discriminantSize(cases.count) * 8)"
+        let payloadOffset = abi.payloadOffset(type)
+        let printed = WitPrinter(world: world).type(type)
+        var lift = ["let tag = UInt32(truncatingIfNeeded: flat.next())", "var payloadFlat = flat.take(\(joined))", "_ = payloadFlat", "switch tag {"]
+        var load = ["let tag = UInt32(try memory.load(address, as: \(discriminant).self))", "switch tag {"]
+        var lower = ["switch value {"]
+        var store = ["switch value {"]
+        for (index, item) in cases.enumerated() {
+            lift.append("case \(index):")
+            load.append("case \(index):")
+            lower.append("case \(item.pattern):")
+            store.append("case \(item.pattern):")
+            lower.append("    out.append(\(index))")
+            store.append("    try memory.store(\(discriminant)(\(index)), at: address)")
+            if let payload = item.payload {
+                lift.append("    let payload = try lift_\(key(payload))(&payloadFlat, memory)")
+                load.append("    let payload = try load_\(key(payload))(memory, address + \(payloadOffset))")
+                lower.append("    var payloadOut: [UInt64] = []")
+                lower.append("    try lower_\(key(payload))(payload, &payloadOut, memory)")
+                lower.append("    out += payloadOut + [UInt64](repeating: 0, count: \(joined) - payloadOut.count)")
+                store.append("    try store_\(key(payload))(payload, memory, address + \(payloadOffset))")
+            } else {
+                lower.append("    out += [UInt64](repeating: 0, count: \(joined))")
+            }
+            lift.append("    return \(item.construct)")
+            load.append("    return \(item.construct)")
+        }
+        let bad = "    throw .invalid(\"\\(tag) is not a case of \(printed)\")"
+        lift += ["default:", bad, "}"]
+        load += ["default:", bad, "}"]
+        lower.append("}")
+        store.append("}")
+        return (lift, lower, load, store)
+    }
+
+    // MARK: Functions
+
+    func swiftCoreType(_ type: ValueType) -> String {
+        switch type {
+        case .i64: "UInt64"
+        case .f32: "Float"
+        case .f64: "Double"
+        default: "UInt32"
+        }
+    }
+
+    func toRaw(_ type: ValueType, _ value: String) -> String {
+        switch type {
+        case .f32: "UInt64(\(value).bitPattern)"
+        case .f64: "\(value).bitPattern"
+        default: "UInt64(\(value))"
+        }
+    }
+
+    func fromRaw(_ type: ValueType, _ raw: String) -> String {
+        switch type {
+        case .i64: raw
+        case .f32: "Float(bitPattern: UInt32(truncatingIfNeeded: \(raw)))"
+        case .f64: "Double(bitPattern: \(raw))"
+        default: "UInt32(truncatingIfNeeded: \(raw))"
+        }
+    }
+
+    func wasmcValueField(_ type: ValueType) -> String {
+        switch type {
+        case .i64: "i64"
+        case .f32: "f32"
+        case .f64: "f64"
+        default: "i32"
+        }
+    }
+
+    func protocolName(key: String, _ interface: WitInterface?) -> String {
+        BindgenNames.camel(world.name, upperFirst: true) + BindgenNames.camel(interface?.name ?? key, upperFirst: true) + "Imports"
+    }
+
+    func method(_ function: WitFunction) -> String {
+        let parameters = function.parameters.map { "\(BindgenNames.swiftIdentifier($0.name)): \(swiftType($0.type))" }
+        return "func \(BindgenNames.swiftIdentifier(function.name))(\(parameters.joined(separator: ", ")))"
+            + (function.result.map { " -> \(swiftType($0))" } ?? "")
+    }
+
+    /// Imported functions grouped by the protocol the host implements.
+    func importGroups() -> [(protocolName: String, module: String, functions: [WitFunction])] {
+        var groups: [(String, String, [WitFunction])] = []
+        var rootFunctions: [WitFunction] = []
+        for item in world.imports {
+            switch item {
+            case .function(let function): rootFunctions.append(function)
+            case .interface(let key, let interface):
+                groups.append((protocolName(key: key, interface), WitWorld.qualifiedName(key: key, interface), interface.functions))
+            }
+        }
+        if !rootFunctions.isEmpty { groups.append((BindgenNames.camel(world.name, upperFirst: true) + "WorldImports", "$root", rootFunctions)) }
+        return groups
+    }
+
+    func importGlue(_ function: WitFunction, module: String, protocolName: String) -> [String] {
+        let core = abi.coreSignature(function, .imported)
+        let qualified = "\(module)#\(function.name)"
+        let closureType = "@convention(c) (UnsafeMutableRawPointer?" + core.signature.parameters.map { ", " + swiftCoreType($0) }.joined() + ") -> "
+            + (core.signature.results.first.map(swiftCoreType) ?? "Void")
+        let parameterNames = core.signature.parameters.indices.map { "p\($0)" }
+        var out = [
+            "    /// \(qualified): \(WitPrinter(world: world).function(function))",
+            "    static let \(glueName(module: module, function))" + ": \(closureType) = { env\(parameterNames.map { ", " + $0 }.joined()) in",
+            "        let host = canonicalHost(env, as: (any \(protocolName) & CanonicalGuest).self, function: \(swiftString(qualified)))",
+            "        let memory = GuestMemory(guest: host)",
+            "        do {",
+        ]
+        var body: [String] = []
+        if core.parametersInMemory {
+            let layout = abi.recordLayout(function.parameters.map(\.type))
+            for (index, parameter) in function.parameters.enumerated() {
+                body.append("let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try load_\(key(parameter.type))(memory, p0 + \(layout.offsets[index])) }")
+            }
+        } else {
+            let flatCount = function.parameters.reduce(0) { $0 + abi.flatten($1.type).count }
+            let flatTypes = core.signature.parameters.prefix(flatCount)
+            body.append("var flat = FlatReader([\(flatTypes.enumerated().map { toRaw($1, "p\($0)") }.joined(separator: ", "))])")
+            body.append("_ = flat")
+            for (index, parameter) in function.parameters.enumerated() {
+                body.append("let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try lift_\(key(parameter.type))(&flat, memory) }")
+            }
+        }
+        let call = "host.\(BindgenNames.swiftIdentifier(function.name))(" + function.parameters.enumerated().map { "\(BindgenNames.camel($1.name)): a\($0)" }.joined(separator: ", ") + ")"
+        if let result = function.result {
+            body.append("let result = \(call)")
+            if core.resultsInMemory {
+                let retptr = "p\(core.signature.parameters.count - 1)"
+                body.append("try canonicalResult { () throws(CanonicalABIError) in try store_\(key(result))(result, memory, \(retptr)) }")
+            } else {
+                body.append("var out: [UInt64] = []")
+                body.append("try canonicalResult { () throws(CanonicalABIError) in try lower_\(key(result))(result, &out, memory) }")
+                body.append("return \(fromRaw(core.signature.results[0], "out[0]"))")
+            }
+        } else {
+            body.append(call)
+        }
+        out += body.map { "            " + $0 }
+        out += [
+            "        } catch {",
+            "            canonicalTrap(\"\(qualified): \\(error)\")",
+            "        }",
+            "    }",
+            "",
+        ]
+        return out
+    }
+
+    func glueName(module: String, _ function: WitFunction) -> String {
+        "import_" + BindgenNames.snake(module) + "_" + BindgenNames.snake(function.name)
+    }
+
+    func swiftString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    func exportWrapper(_ function: WitFunction, coreName: String) -> [String] {
+        let core = abi.coreSignature(function, .exported)
+        let parameters = function.parameters.map { "\(BindgenNames.swiftIdentifier($0.name)): \(swiftType($0.type))" }
+        let resultType = function.result.map(swiftType) ?? "Void"
+        var out = [
+            "    /// \(coreName): \(WitPrinter(world: world).function(function))",
+            "    func \(BindgenNames.swiftIdentifier(function.name))(\(parameters.joined(separator: ", "))) throws(CanonicalABIError) -> \(resultType) {",
+            "        let memory = GuestMemory(guest: guest)",
+            "        var arguments: [wasmc_value] = []",
+        ]
+        if core.parametersInMemory {
+            let types = function.parameters.map(\.type)
+            let layout = abi.recordLayout(types)
+            let alignment = types.map { abi.alignment($0) }.max() ?? 1
+            out.append("        let area = try memory.allocate(\(layout.size), alignment: \(alignment))")
+            for (index, parameter) in function.parameters.enumerated() {
+                out.append("        try store_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), memory, area + \(layout.offsets[index]))")
+            }
+            out.append("        var value = wasmc_value()")
+            out.append("        value.i32 = area")
+            out.append("        arguments.append(value)")
+        } else if !core.signature.parameters.isEmpty {
+            out.append("        var flat: [UInt64] = []")
+            for parameter in function.parameters {
+                out.append("        try lower_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), &flat, memory)")
+            }
+            for (index, type) in core.signature.parameters.enumerated() {
+                out.append("        do { var value = wasmc_value(); value.\(wasmcValueField(type)) = \(fromRaw(type, "flat[\(index)]")); arguments.append(value) }")
+            }
+        }
+        let resultCount = core.signature.results.count
+        out.append("        let results = try guest.callGuestExport(\(swiftString(coreName)), arguments, resultCount: \(resultCount))")
+        guard let result = function.result else {
+            out.append("        _ = results")
+            return out + ["    }", ""]
+        }
+        if core.resultsInMemory {
+            out.append("        let value = try canonicalResult { () throws(CanonicalABIError) in try load_\(key(result))(memory, results[0].i32) }")
+            if abi.owns(result) {
+                out.append("        _ = try guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [results[0]], resultCount: 0)")
+            }
+        } else {
+            let type = core.signature.results[0]
+            out.append("        var flat = FlatReader([\(toRaw(type, "results[0].\(wasmcValueField(type))"))])")
+            out.append("        let value = try canonicalResult { () throws(CanonicalABIError) in try lift_\(key(result))(&flat, memory) }")
+        }
+        out.append("        return value")
+        return out + ["    }", ""]
+    }
+
+    // MARK: The file
+
+    public func bindings() -> String {
+        var out = [
+            "// Generated by `wasmc bindgen` from the WIT world \(world.package.namespace):\(world.package.name)/\(world.name). Do not edit.",
+            "import WasmcRuntime", "",
+            "/// The types of the world \(world.name).",
+            "enum \(namespace) {",
+        ]
+        for index in declaredTypes() {
+            out += declaration(index)
+            out.append("")
+        }
+        if out.last == "" { out.removeLast() }
+        out.append("}")
+        out.append("")
+        let groups = importGroups()
+        for group in groups {
+            out.append("/// What the host provides to guests for \(group.module): implement it on the object given as `env`.")
+            out.append("protocol \(group.protocolName): AnyObject {")
+            out += group.functions.map { "    \(method($0))" }
+            out.append("}")
+            out.append("")
+        }
+        out.append("/// Imports of the world \(world.name): lifting, lowering and the table the host resolves imports from.")
+        out.append("enum \(namespace)Imports {")
+        out.append("    struct Entry {")
+        out.append("        var module: String")
+        out.append("        var name: String")
+        out.append("        var signature: String")
+        out.append("        var code: wasmc_code")
+        out.append("    }")
+        out.append("")
+        out.append("    /// Every import, with its core signature (see `wasmc_func` in wasmc_rt.h).")
+        out.append("    nonisolated(unsafe) static let entries: [Entry] = [")
+        for group in groups {
+            for function in group.functions {
+                let signature = abi.coreSignature(function, .imported).signature.canonicalString
+                out.append("        Entry(module: \(swiftString(group.module)), name: \(swiftString(function.name)), signature: \"\(signature)\", code: unsafeBitCast(\(glueName(module: group.module, function)), to: wasmc_code.self)),")
+            }
+        }
+        out.append("    ]")
+        out.append("")
+        out.append("    /// The import modules this world's host provides.")
+        out.append("    static let modules: Set<String> = [\(Set(groups.map(\.module)).sorted().map(swiftString).joined(separator: ", "))]")
+        out.append("")
+        out.append("    /// The entry for an import of a module, if it is one of the world's with this signature.")
+        out.append("    static func entry(module: String, name: String, signature: String) -> Entry? {")
+        out.append("        entries.first { $0.module == module && $0.name == name && $0.signature == signature }")
+        out.append("    }")
+        out.append("")
+        for group in groups {
+            for function in group.functions { out += importGlue(function, module: group.module, protocolName: group.protocolName) }
+        }
+        out.append("}")
+        out.append("")
+        out.append("/// Errors of a lifted argument name the argument.")
+        out.append("private func canonicalArgument<T>(_ name: String, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
+        out.append("    do { return try body() } catch { throw error.about(\"argument \\(name)\") }")
+        out.append("}")
+        out.append("")
+        out.append("private func canonicalResult<T>(_ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
+        out.append("    do { return try body() } catch { throw error.about(\"result\") }")
+        out.append("}")
+        out.append("")
+        out.append("/// Typed calls of the guest's exports.")
+        out.append("struct \(namespace)Exports {")
+        out.append("    let guest: any CanonicalGuest")
+        out.append("")
+        for item in world.exports {
+            switch item {
+            case .function(let function): out += exportWrapper(function, coreName: function.name)
+            case .interface(let key, let interface):
+                for function in interface.functions {
+                    out += exportWrapper(function, coreName: "\(WitWorld.qualifiedName(key: key, interface))#\(function.name)")
+                }
+            }
+        }
+        if out.last == "" { out.removeLast() }
+        out.append("}")
+        out.append("")
+        out.append("// MARK: Canonical ABI conversions of the world's types (lift: flat → Swift, lower: Swift → flat,")
+        out.append("// load: guest memory → Swift, store: Swift → guest memory)")
+        out.append("")
+        out += conversions()
+        return out.joined(separator: "\n") + "\n"
+    }
+}
