@@ -40,6 +40,11 @@ struct CompileCommand: ParsableCommand {
         valueName: "file.c"))
     var hostC: [String] = []
 
+    @Option(name: .customLong("host-swift"), help: ArgumentHelp(
+        "A Swift host to link instead of the edge host: its sources and the .world files of `wasmc bindgen --host-swift`.",
+        valueName: "dir"))
+    var hostSwift: String?
+
     func validate() throws {
         for file in hostC where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("--host-c \(file): no such file")
@@ -70,15 +75,19 @@ struct CompileCommand: ParsableCommand {
                 throw InputError("\(path): \(error)")
             }
         }
+        let runtime = try RuntimeLibrary.locate()
+        let swiftHost = try hostSwift.map { directory throws in try SwiftHost.load(directory: directory) }
+            ?? SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
         do {
-            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty)
+            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty, swiftHost: swiftHost)
         } catch {
             throw InputError("\(error)")
         }
         var builder = ExecutableBuilder(
-            clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
+            clang: try Clang.find(), runtime: runtime, guardPages: bounds.usesGuardPages,
             optimization: opt, staticRuntime: staticRuntime)
         builder.hostC = hostC
+        builder.swiftHost = swiftHost
         let workDirectory = "build/.wasmc/\(ModuleFile.stem(output))-\(bounds.rawValue)"
         try builder.build(modules, workDirectory: workDirectory, output: output)
         print("wrote \(output)")

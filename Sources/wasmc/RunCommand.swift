@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
         let executable = "\(directory)/\(ModuleFile.stem(input))"
         if !FileManager.default.isExecutableFile(atPath: executable) {
             let name = ModuleFile.stem(input)
+            let edgeHost = SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
             let linked: LinkedModule
             do {
                 let validated = try Compiler.validate(bytes)
@@ -40,12 +41,13 @@ struct RunCommand: ParsableCommand {
                     module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages)
                 ).emit()
                 linked = LinkedModule(name: name, path: input, module: validated, translation: translation)
-                try ExecutableBuilder.checkImports([linked])
+                try ExecutableBuilder.checkImports([linked], swiftHost: edgeHost)
             } catch {
                 throw InputError("\(input): \(error)")
             }
-            let builder = ExecutableBuilder(
+            var builder = ExecutableBuilder(
                 clang: try Clang.find(), runtime: runtime, guardPages: bounds.usesGuardPages, optimization: opt)
+            builder.swiftHost = edgeHost
             // Build beside the final name and rename, so a cut-short build is never reused.
             let partial = executable + ".partial"
             try builder.build([linked], workDirectory: directory + "/work", output: partial)

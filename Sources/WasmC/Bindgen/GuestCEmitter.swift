@@ -111,7 +111,8 @@ public struct GuestCEmitter {
     /// Statements that free what a value of `type` at lvalue `value` owns.
     func freeStatements(_ type: WitType, _ value: String, depth: Int = 0) -> [String] {
         guard abi.owns(type) else { return [] }
-        if world.resolve(type) == .string { return ["free((\(value)).ptr);"] }
+        // Empty strings and lists point at their alignment, not at a block (see cabi_realloc).
+        if world.resolve(type) == .string { return ["if ((\(value)).len > 0) free((\(value)).ptr);"] }
         switch world.kind(type)! {
         case .list(let element):
             var lines: [String] = []
@@ -121,7 +122,7 @@ public struct GuestCEmitter {
                 lines += freeStatements(element, "(\(value)).ptr[\(index)]", depth: depth + 1).map { "  " + $0 }
                 lines.append("}")
             }
-            lines.append("free((\(value)).ptr);")
+            lines.append("if ((\(value)).len > 0) free((\(value)).ptr);")
             return lines
         case .record(let fields):
             return fields.flatMap { freeStatements($0.type, "(\(value)).\(BindgenNames.cIdentifier($0.name))", depth: depth) }

@@ -307,7 +307,10 @@ public struct HostSwiftEmitter {
         let discriminant = "UInt\(abi.discriminantSize(cases.count) * 8)"
         let payloadOffset = abi.payloadOffset(type)
         let printed = WitPrinter(world: world).type(type)
-        var lift = ["let tag = UInt32(truncatingIfNeeded: flat.next())", "var payloadFlat = flat.take(\(joined))", "_ = payloadFlat", "switch tag {"]
+        let hasPayload = cases.contains { $0.payload != nil }
+        var lift = ["let tag = UInt32(truncatingIfNeeded: flat.next())"]
+        lift.append(hasPayload ? "var payloadFlat = flat.take(\(joined))" : "_ = flat.take(\(joined))")
+        lift.append("switch tag {")
         var load = ["let tag = UInt32(try memory.load(address, as: \(discriminant).self))", "switch tag {"]
         var lower = ["switch value {"]
         var store = ["switch value {"]
@@ -469,46 +472,46 @@ public struct HostSwiftEmitter {
         var out = [
             "    /// \(coreName): \(WitPrinter(world: world).function(function))",
             "    func \(BindgenNames.swiftIdentifier(function.name))(\(parameters.joined(separator: ", "))) throws(CanonicalABIError) -> \(resultType) {",
-            "        let memory = GuestMemory(guest: guest)",
-            "        var arguments: [wasmc_value] = []",
+            "        let _memory = GuestMemory(guest: guest)",
+            "        var _arguments: [wasmc_value] = []",
         ]
         if core.parametersInMemory {
             let types = function.parameters.map(\.type)
             let layout = abi.recordLayout(types)
             let alignment = types.map { abi.alignment($0) }.max() ?? 1
-            out.append("        let area = try memory.allocate(\(layout.size), alignment: \(alignment))")
+            out.append("        let _area = try _memory.allocate(\(layout.size), alignment: \(alignment))")
             for (index, parameter) in function.parameters.enumerated() {
-                out.append("        try store_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), memory, area + \(layout.offsets[index]))")
+                out.append("        try store_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), _memory, _area + \(layout.offsets[index]))")
             }
-            out.append("        var value = wasmc_value()")
-            out.append("        value.i32 = area")
-            out.append("        arguments.append(value)")
+            out.append("        var _argument = wasmc_value()")
+            out.append("        _argument.i32 = _area")
+            out.append("        _arguments.append(_argument)")
         } else if !core.signature.parameters.isEmpty {
-            out.append("        var flat: [UInt64] = []")
+            out.append("        var _flat: [UInt64] = []")
             for parameter in function.parameters {
-                out.append("        try lower_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), &flat, memory)")
+                out.append("        try lower_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), &_flat, _memory)")
             }
             for (index, type) in core.signature.parameters.enumerated() {
-                out.append("        do { var value = wasmc_value(); value.\(wasmcValueField(type)) = \(fromRaw(type, "flat[\(index)]")); arguments.append(value) }")
+                out.append("        do { var _argument = wasmc_value(); _argument.\(wasmcValueField(type)) = \(fromRaw(type, "_flat[\(index)]")); _arguments.append(_argument) }")
             }
         }
         let resultCount = core.signature.results.count
-        out.append("        let results = try guest.callGuestExport(\(swiftString(coreName)), arguments, resultCount: \(resultCount))")
+        out.append("        let _results = try guest.callGuestExport(\(swiftString(coreName)), _arguments, resultCount: \(resultCount))")
         guard let result = function.result else {
-            out.append("        _ = results")
+            out.append("        _ = _results")
             return out + ["    }", ""]
         }
         if core.resultsInMemory {
-            out.append("        let value = try canonicalResult { () throws(CanonicalABIError) in try load_\(key(result))(memory, results[0].i32) }")
+            out.append("        let _value = try canonicalResult { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }")
             if abi.owns(result) {
-                out.append("        _ = try guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [results[0]], resultCount: 0)")
+                out.append("        _ = try guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)")
             }
         } else {
             let type = core.signature.results[0]
-            out.append("        var flat = FlatReader([\(toRaw(type, "results[0].\(wasmcValueField(type))"))])")
-            out.append("        let value = try canonicalResult { () throws(CanonicalABIError) in try lift_\(key(result))(&flat, memory) }")
+            out.append("        var _resultFlat = FlatReader([\(toRaw(type, "_results[0].\(wasmcValueField(type))"))])")
+            out.append("        let _value = try canonicalResult { () throws(CanonicalABIError) in try lift_\(key(result))(&_resultFlat, _memory) }")
         }
-        out.append("        return value")
+        out.append("        return _value")
         return out + ["    }", ""]
     }
 
@@ -546,7 +549,7 @@ public struct HostSwiftEmitter {
         out.append("    }")
         out.append("")
         out.append("    /// Every import, with its core signature (see `wasmc_func` in wasmc_rt.h).")
-        out.append("    nonisolated(unsafe) static let entries: [Entry] = [")
+        out.append("    static let entries: [Entry] = [")
         for group in groups {
             for function in group.functions {
                 let signature = abi.coreSignature(function, .imported).signature.canonicalString
