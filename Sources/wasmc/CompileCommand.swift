@@ -45,6 +45,14 @@ struct CompileCommand: ParsableCommand {
         valueName: "dir"))
     var hostSwift: String?
 
+    @Option(help: ArgumentHelp(
+        "Check every module against this WIT world instead of the one it declares (needs wasm-tools).",
+        valueName: "file.wit"))
+    var wit: String?
+
+    @Option(help: "The world of --wit (needed when the document has several).")
+    var world: String?
+
     func validate() throws {
         for file in hostC where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("--host-c \(file): no such file")
@@ -61,6 +69,14 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         var modules: [LinkedModule] = []
         var names = Set<String>()
+        var givenWorld: WorldManifest?
+        if let wit {
+            do {
+                givenWorld = WorldManifest(world: try Bindgen.load(witPath: wit, world: world).world)
+            } catch {
+                throw InputError("--wit \(wit): \(error)")
+            }
+        }
         for path in inputs {
             let bytes = try ModuleFile.read(path)
             let name = ModuleFile.stem(path)
@@ -71,6 +87,10 @@ struct CompileCommand: ParsableCommand {
                     module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages, partInstructions: partInstructions)
                 ).emit()
                 modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
+                // The world the module declares (its wasmc:world section), or the one given.
+                if let world = try givenWorld ?? WorldCheck.declaredWorld(in: bytes) {
+                    try WorldCheck.check(validated, against: world)
+                }
             } catch {
                 throw InputError("\(path): \(error)")
             }
