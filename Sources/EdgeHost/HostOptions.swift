@@ -21,7 +21,7 @@ struct HostOptions {
           --gateway-endpoint       where the "gateway" module POSTs events
           --gateway-allowed-host   the only host:port the gateway may reach (repeatable)
           --dir, --dir-ro          a host directory the modules may use (read-write or read-only)
-          --set                    a configuration value a module reads with edge_config_get
+          --set                    a configuration value a module reads with config-get
           --log-level              the least severe log level printed (default info)
           --drain-seconds          how long shutdown waits for the gateway's queue (default 5)
         """

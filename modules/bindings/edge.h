@@ -44,9 +44,9 @@ typedef struct edge_list_u8_t {
 WASMC_CABI_LAYOUT(edge_list_u8_t, 8, 4);
 
 typedef uint8_t wasmc_edge_host_http_error_t;
-#define WASMC_EDGE_HOST_HTTP_ERROR_DENIED 0
-#define WASMC_EDGE_HOST_HTTP_ERROR_CONNECT 1
-#define WASMC_EDGE_HOST_HTTP_ERROR_OTHER 2
+#define WASMC_EDGE_HOST_HTTP_ERROR_DENIED 0 /* The host's policy does not allow this destination: do not retry. */
+#define WASMC_EDGE_HOST_HTTP_ERROR_CONNECT 1 /* Connection refused or reset, or timeout: retry later. */
+#define WASMC_EDGE_HOST_HTTP_ERROR_OTHER 2 /* Anything else (bad URL, host out of memory, ...). */
 WASMC_CABI_LAYOUT(wasmc_edge_host_http_error_t, 1, 1);
 
 typedef struct edge_result_u16_http_error_t {
@@ -71,6 +71,9 @@ typedef struct edge_option_u64_t {
 } edge_option_u64_t;
 WASMC_CABI_LAYOUT(edge_option_u64_t, 16, 8);
 
+/*
+ * MQTT quality of service of a message.
+ */
 typedef uint8_t wasmc_edge_host_qos_t;
 #define WASMC_EDGE_HOST_QOS_AT_MOST_ONCE 0
 #define WASMC_EDGE_HOST_QOS_AT_LEAST_ONCE 1
@@ -82,6 +85,10 @@ typedef struct edge_tuple2_string_string_t {
 } edge_tuple2_string_string_t;
 WASMC_CABI_LAYOUT(edge_tuple2_string_string_t, 16, 4);
 
+/*
+ * MQTT 5 message properties a message may carry on the bus (room for the broker's
+ * MQTT 5 support; hosts and modules pass on the ones they do not use).
+ */
 typedef struct wasmc_edge_host_message_property_t {
   uint8_t tag;
   union {
@@ -106,6 +113,9 @@ typedef struct edge_list_message_property_t {
 } edge_list_message_property_t;
 WASMC_CABI_LAYOUT(edge_list_message_property_t, 8, 4);
 
+/*
+ * One message of the bus.
+ */
 typedef struct wasmc_edge_host_message_t {
   edge_string_t topic;
   edge_list_u8_t payload;
@@ -116,8 +126,8 @@ typedef struct wasmc_edge_host_message_t {
 WASMC_CABI_LAYOUT(wasmc_edge_host_message_t, 28, 4);
 
 typedef uint8_t wasmc_edge_host_publish_error_t;
-#define WASMC_EDGE_HOST_PUBLISH_ERROR_INVALID_TOPIC 0
-#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1
+#define WASMC_EDGE_HOST_PUBLISH_ERROR_INVALID_TOPIC 0 /* The topic is not a valid topic name. */
+#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1 /* The host's bus is full: the message was dropped. */
 #define WASMC_EDGE_HOST_PUBLISH_ERROR_OTHER 2
 WASMC_CABI_LAYOUT(wasmc_edge_host_publish_error_t, 1, 1);
 
@@ -150,14 +160,42 @@ void wasmc_edge_host_message_property_free(wasmc_edge_host_message_property_t *p
 void wasmc_edge_host_message_free(wasmc_edge_host_message_t *ptr);
 
 /* Imports: the host provides these. Arguments are borrowed; what is returned is the caller's to free. */
+/*
+ * This module's configuration value for `key` (`--set MODULE.KEY=VALUE`), if set.
+ */
 bool wasmc_edge_host_config_get(edge_string_t *key, edge_string_t *ret);
+/*
+ * POSTs `body` to `url` with `Content-Type: content-type`, waiting at most `timeout-ms`
+ * for the whole exchange, and returns the response's HTTP status (its body is
+ * discarded). Blocks the module: nothing is delivered during the call.
+ */
 bool wasmc_edge_host_http_post(edge_string_t *url, edge_string_t *content_type, edge_list_u8_t *body, uint32_t timeout_ms, uint16_t *ret, wasmc_edge_host_http_error_t *err);
+/*
+ * Writes one log line, tagged by the host with the module's name (no trailing newline).
+ */
 void wasmc_edge_host_log(wasmc_edge_host_log_level_t level, edge_string_t *message);
+/*
+ * A host metric, if the host knows the name: "bus.published", "bus.delivered",
+ * "bus.dropped", "http.requests" (cumulative since the host started),
+ * "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges).
+ */
 bool wasmc_edge_host_metric_get(edge_string_t *name, uint64_t *ret);
+/*
+ * Publishes a message on the bus: every other module subscribed to a matching filter
+ * gets it (the server module subscribes to "#" and forwards to MQTT clients).
+ */
 bool wasmc_edge_host_publish(wasmc_edge_host_message_t *message, wasmc_edge_host_publish_error_t *err);
+/*
+ * Subscribes this module to a topic filter; matching messages arrive through
+ * `guest.on-message`. Subscribing twice to a filter has no further effect.
+ */
 bool wasmc_edge_host_subscribe(edge_string_t *filter, wasmc_edge_host_subscribe_error_t *err);
 
 /* Exports: the guest implements these. Arguments are the callee's to free; results are freed after they are returned. */
+/*
+ * Receives one bus message (see "Delivery" above); its strings and lists belong to
+ * the guest, which frees them.
+ */
 void exports_wasmc_edge_guest_on_message(wasmc_edge_host_message_t *message);
 
 #ifdef __cplusplus

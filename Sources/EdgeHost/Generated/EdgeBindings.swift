@@ -16,11 +16,14 @@ enum EdgeWorld {
         case error
     }
 
+    /// MQTT quality of service of a message.
     enum Qos: UInt32, CaseIterable {
         case atMostOnce
         case atLeastOnce
     }
 
+    /// MQTT 5 message properties a message may carry on the bus (room for the broker's
+    /// MQTT 5 support; hosts and modules pass on the ones they do not use).
     enum MessageProperty {
         case payloadFormatUtf8
         case messageExpirySeconds(UInt32)
@@ -30,6 +33,7 @@ enum EdgeWorld {
         case userProperty((String, String))
     }
 
+    /// One message of the bus.
     struct Message {
         var topic: String
         var payload: [UInt8]
@@ -60,11 +64,23 @@ enum EdgeWorld {
 
 /// What the host provides to guests for wasmc:edge/host@0.1.0: implement it on the object given as `env`.
 protocol EdgeHostImports: AnyObject {
+    /// This module's configuration value for `key` (`--set MODULE.KEY=VALUE`), if set.
     func configGet(key: String) -> String?
+    /// POSTs `body` to `url` with `Content-Type: content-type`, waiting at most `timeout-ms`
+    /// for the whole exchange, and returns the response's HTTP status (its body is
+    /// discarded). Blocks the module: nothing is delivered during the call.
     func httpPost(url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> WitResult<UInt16, EdgeWorld.HttpError>
+    /// Writes one log line, tagged by the host with the module's name (no trailing newline).
     func log(level: EdgeWorld.LogLevel, message: String)
+    /// A host metric, if the host knows the name: "bus.published", "bus.delivered",
+    /// "bus.dropped", "http.requests" (cumulative since the host started),
+    /// "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges).
     func metricGet(name: String) -> UInt64?
+    /// Publishes a message on the bus: every other module subscribed to a matching filter
+    /// gets it (the server module subscribes to "#" and forwards to MQTT clients).
     func publish(message: EdgeWorld.Message) -> WitResult<Void, EdgeWorld.PublishError>
+    /// Subscribes this module to a topic filter; matching messages arrive through
+    /// `guest.on-message`. Subscribing twice to a filter has no further effect.
     func subscribe(filter: String) -> WitResult<Void, EdgeWorld.SubscribeError>
 }
 

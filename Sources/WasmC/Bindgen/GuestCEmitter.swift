@@ -100,10 +100,33 @@ public struct GuestCEmitter {
         case .alias, .unsupported:
             return
         }
+        if case .defined(let index) = world.resolve(type) {
+            let definition = world.types[index]
+            if let docs = definition.docs { out += Self.comment(docs) }
+            if !definition.memberDocs.isEmpty {
+                // Members' docs go after the line that declares them.
+                body = body.map { line in
+                    for (member, text) in definition.memberDocs {
+                        let constant = "#define \(stem)_\(BindgenNames.upper(member)) "
+                        let field = " \(BindgenNames.cIdentifier(member));"
+                        if line.hasPrefix(constant) || line.hasSuffix(field) {
+                            return line + " /* " + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "*/", with: "* /") + " */"
+                        }
+                    }
+                    return line
+                }
+            }
+        }
         out += body
         // The C layout is the canonical ABI's layout on wasm32: lists and return areas are used in place.
         out.append("WASMC_CABI_LAYOUT(\(name), \(abi.size(type)), \(abi.alignment(type)));")
         out.append("")
+    }
+
+    /// A C block comment of WIT docs.
+    static func comment(_ docs: String) -> [String] {
+        let lines = docs.replacingOccurrences(of: "*/", with: "* /").split(separator: "\n", omittingEmptySubsequences: false)
+        return ["/*"] + lines.map { $0.isEmpty ? " *" : " * \($0)" } + [" */"]
     }
 
     // MARK: Freeing
@@ -424,13 +447,19 @@ public struct GuestCEmitter {
         let imports = bindings(world.imports, exported: false)
         if !imports.isEmpty {
             out.append("/* Imports: the host provides these. Arguments are borrowed; what is returned is the caller's to free. */")
-            for binding in imports { out.append("\(prototype(binding));") }
+            for binding in imports {
+                if let docs = binding.function.docs { out += Self.comment(docs) }
+                out.append("\(prototype(binding));")
+            }
             out.append("")
         }
         let exports = bindings(world.exports, exported: true)
         if !exports.isEmpty {
             out.append("/* Exports: the guest implements these. Arguments are the callee's to free; results are freed after they are returned. */")
-            for binding in exports { out.append("\(prototype(binding));") }
+            for binding in exports {
+                if let docs = binding.function.docs { out += Self.comment(docs) }
+                out.append("\(prototype(binding));")
+            }
             out.append("")
         }
         out += ["#ifdef __cplusplus", "}", "#endif", "", "#endif /* \(guardName) */"]

@@ -70,6 +70,15 @@ public struct HostSwiftEmitter {
     }
 
     func declaration(_ index: Int) -> [String] {
+        let docs = world.types[index].docs.map { Self.docComment($0, indent: "    ") } ?? []
+        return docs + declarationBody(index)
+    }
+
+    static func docComment(_ docs: String, indent: String) -> [String] {
+        docs.split(separator: "\n", omittingEmptySubsequences: false).map { "\(indent)///\($0.isEmpty ? "" : " " + $0)" }
+    }
+
+    func declarationBody(_ index: Int) -> [String] {
         let name = typeName(index)
         switch world.types[index].kind {
         case .record(let fields):
@@ -535,7 +544,10 @@ public struct HostSwiftEmitter {
         for group in groups {
             out.append("/// What the host provides to guests for \(group.module): implement it on the object given as `env`.")
             out.append("protocol \(group.protocolName): AnyObject {")
-            out += group.functions.map { "    \(method($0))" }
+            for function in group.functions {
+                if let docs = function.docs { out += Self.docComment(docs, indent: "    ") }
+                out.append("    \(method(function))")
+            }
             out.append("}")
             out.append("")
         }

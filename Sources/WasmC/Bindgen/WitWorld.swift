@@ -34,6 +34,9 @@ public struct WitTypeDefinition: Sendable {
     /// The interface (index) that declared it, if any; nil for world-level and anonymous types.
     public var interface: Int?
     public var kind: WitTypeKind
+    /// Its doc comment (`///` in WIT), and those of its fields, cases or flags by name.
+    public var docs: String? = nil
+    public var memberDocs: [String: String] = [:]
 }
 
 /// A function of an interface or of a world.
@@ -41,6 +44,8 @@ public struct WitFunction: Sendable {
     public var name: String
     public var parameters: [(name: String, type: WitType)]
     public var result: WitType?
+    /// Its doc comment (`///` in WIT).
+    public var docs: String? = nil
 }
 
 /// A package name, e.g. `wasmc:edge@0.1.0`.
@@ -133,7 +138,8 @@ public enum WitJSON {
             let owner = entry["owner"] as? [String: Any]
             types.append(WitTypeDefinition(
                 name: entry["name"] as? String, interface: owner?["interface"] as? Int,
-                kind: try kind(entry["kind"], at: index)))
+                kind: try kind(entry["kind"], at: index), docs: docs(entry["docs"]),
+                memberDocs: memberDocs(entry["kind"])))
         }
         func interface(_ index: Int) throws(BindgenError) -> WitInterface {
             guard index < interfaces.count else { throw BindgenError("interface \(index) out of range") }
@@ -253,7 +259,24 @@ public enum WitJSON {
             parameters: try parameters.map { (parameter) throws(BindgenError) in
                 (parameter["name"] as? String ?? "", try type(parameter["type"]))
             },
-            result: try optionalType(entry["result"]))
+            result: try optionalType(entry["result"]), docs: docs(entry["docs"]))
+    }
+
+    static func docs(_ value: Any?) -> String? {
+        guard let text = (value as? [String: Any])?["contents"] as? String, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Doc comments of a record's fields, a variant's or enum's cases, or flags, by name.
+    static func memberDocs(_ kind: Any?) -> [String: String] {
+        guard let kind = kind as? [String: Any], let body = kind.values.first as? [String: Any] else { return [:] }
+        var result: [String: String] = [:]
+        for key in ["fields", "cases", "flags"] {
+            for member in body[key] as? [[String: Any]] ?? [] {
+                if let name = member["name"] as? String, let text = docs(member["docs"]) { result[name] = text }
+            }
+        }
+        return result
     }
 
     static func functions(_ value: Any?) throws(BindgenError) -> [WitFunction] {
