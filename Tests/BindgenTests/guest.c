@@ -305,6 +305,7 @@ static bool run_scalars(void) {
   CHECK(eq_f64(got, scalar_sum(INT8_MIN, UINT16_MAX, INT64_MIN, -0.5f, 1e300, 0x1F600, true)), "scalars (extremes)", 0);
   got = test_roundtrip_host_api_scalars(0, 0, 0, 0.0f, 0.0, 0, false);
   CHECK(eq_f64(got, 0.0), "scalars (zeros)", 0);
+  CHECK(roundtrip_tick(41) == 42, "tick (a world-level import)", roundtrip_tick(41));
   string_t tail = long_string(33);
   uint64_t sum = test_roundtrip_host_api_many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, UINT32_MAX, &tail);
   CHECK(sum == 120ull + UINT32_MAX + 33, "many (17 parameters, through memory)", sum);

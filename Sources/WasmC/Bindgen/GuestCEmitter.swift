@@ -400,6 +400,13 @@ public struct GuestCEmitter {
     }
 
     public func checkSupported() throws(BindgenError) {
+        for (_, entry) in world.interfaces.sorted(by: { $0.key < $1.key }) {
+            for (name, index) in entry.interface.types {
+                if case .unsupported(let what) = world.kind(.defined(index)) {
+                    throw BindgenError("\(name) in interface \(WitWorld.qualifiedName(key: entry.key, entry.interface)): \(what) types are not supported (resources, futures and streams are left out)")
+                }
+            }
+        }
         for binding in bindings(world.imports, exported: false) + bindings(world.exports, exported: true) {
             for parameter in binding.function.parameters {
                 try abi.check(parameter.type, in: "\(binding.coreName) parameter \(parameter.name)")

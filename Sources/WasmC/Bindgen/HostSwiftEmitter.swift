@@ -409,7 +409,8 @@ public struct HostSwiftEmitter {
                 groups.append((protocolName(key: key, interface), WitWorld.qualifiedName(key: key, interface), interface.functions))
             }
         }
-        if !rootFunctions.isEmpty { groups.append((BindgenNames.camel(world.name, upperFirst: true) + "WorldImports", "$root", rootFunctions)) }
+        // The world's own imported functions (core module "$root").
+        if !rootFunctions.isEmpty { groups.append((BindgenNames.camel(world.name, upperFirst: true) + "Imports", "$root", rootFunctions)) }
         return groups
     }
 

@@ -6,7 +6,7 @@ import WasmcRuntime
 /// export with edge values (host → guest), runs the guest's scenarios (guest → host → guest),
 /// and checks that malformed values from the guest trap naming the function and argument.
 /// Prints one line per check and ends with "N passed, M failed".
-final class Guest: CanonicalGuest, RoundtripHostApiImports {
+final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
     let instance = UnsafeMutablePointer<wasmc_instance>.allocate(capacity: 1)
     var guestMemory: UnsafeMutablePointer<wasmc_memory>?
     var logged: [String] = []
@@ -83,6 +83,7 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports {
         [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16].reduce(UInt64(a17.utf8.count)) { $0 + UInt64($1) }
     }
     func log(message: String) { logged.append(message) }
+    func tick(n: UInt32) -> UInt32 { n &+ 1 }
 }
 
 func scalarSum(_ a: Int8, _ b: UInt16, _ c: Int64, _ d: Float, _ e: Double, _ f: Unicode.Scalar, _ g: Bool) -> Double {
