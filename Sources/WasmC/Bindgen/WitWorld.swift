@@ -177,9 +177,46 @@ public enum WitJSON {
             all[index] = (item.name ?? "interface-\(index)", item)
         }
         for case .interface(let key, let item) in imports + exports { all[item.index] = (key, item) }
-        return WitWorld(
+        let result = WitWorld(
             name: world["name"] as? String ?? "world", package: worldPackage,
             imports: imports, exports: exports, types: types, worldTypes: worldTypes, interfaces: all)
+        try checkReferences(result)
+        return result
+    }
+
+    /// Every type reference points into the type table, and aliases do not loop.
+    static func checkReferences(_ world: WitWorld) throws(BindgenError) {
+        func check(_ type: WitType?) throws(BindgenError) {
+            guard case .defined(let index)? = type else { return }
+            guard index >= 0, index < world.types.count else { throw BindgenError("type \(index) out of range") }
+        }
+        for (index, definition) in world.types.enumerated() {
+            switch definition.kind {
+            case .record(let fields): for field in fields { try check(field.type) }
+            case .variant(let cases): for item in cases { try check(item.type) }
+            case .tuple(let elements): for element in elements { try check(element) }
+            case .list(let element), .option(let element), .alias(let element): try check(element)
+            case .result(let ok, let err):
+                try check(ok)
+                try check(err)
+            case .enumeration, .flags, .unsupported: break
+            }
+            // Aliases must end in a type (a loop would hang every rule that resolves them).
+            var current = WitType.defined(index)
+            var steps = 0
+            while case .defined(let next) = current, case .alias(let target) = world.types[next].kind {
+                current = target
+                steps += 1
+                if steps > world.types.count { throw BindgenError("type \(index) is an alias of itself") }
+            }
+        }
+        var functions: [WitFunction] = []
+        for case .function(let function) in world.imports + world.exports { functions.append(function) }
+        for (_, entry) in world.interfaces { functions += entry.interface.functions }
+        for function in functions {
+            for parameter in function.parameters { try check(parameter.type) }
+            try check(function.result)
+        }
     }
 
     static func packageName(_ text: String) throws(BindgenError) -> WitPackageName {
