@@ -211,8 +211,9 @@ private func canonicalArgument<T>(_ name: String, _ body: () throws(CanonicalABI
     do { return try body() } catch { throw error.about("argument \(name)") }
 }
 
-private func canonicalResult<T>(_ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {
-    do { return try body() } catch { throw error.about("result") }
+/// Errors of a result name it (and the export it came from).
+private func canonicalResult<T>(of function: String? = nil, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {
+    do { return try body() } catch { throw error.about(function.map { "\($0): result" } ?? "result") }
 }
 
 /// Typed calls of the guest's exports.

@@ -294,14 +294,14 @@ public struct HostSwiftEmitter {
             return out + ["    }", ""]
         }
         if core.resultsInMemory {
-            out.append("        let _value = try canonicalResult { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }")
+            out.append("        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }")
             if abi.owns(result) {
                 out.append("        _ = try guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)")
             }
         } else {
             let type = core.signature.results[0]
             out.append("        var _resultFlat = FlatReader([\(toRaw(type, "_results[0].\(wasmcValueField(type))"))])")
-            out.append("        let _value = try canonicalResult { () throws(CanonicalABIError) in try lift_\(key(result))(&_resultFlat, _memory) }")
+            out.append("        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try lift_\(key(result))(&_resultFlat, _memory) }")
         }
         out.append("        return _value")
         return out + ["    }", ""]
@@ -371,8 +371,9 @@ public struct HostSwiftEmitter {
         out.append("    do { return try body() } catch { throw error.about(\"argument \\(name)\") }")
         out.append("}")
         out.append("")
-        out.append("private func canonicalResult<T>(_ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
-        out.append("    do { return try body() } catch { throw error.about(\"result\") }")
+        out.append("/// Errors of a result name it (and the export it came from).")
+        out.append("private func canonicalResult<T>(of function: String? = nil, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
+        out.append("    do { return try body() } catch { throw error.about(function.map { \"\\($0): result\" } ?? \"result\") }")
         out.append("}")
         out.append("")
         out.append("/// Typed calls of the guest's exports.")

@@ -225,7 +225,7 @@ func runTests(_ guest: Guest) {
             check("bad result: \(name) is refused", false, "accepted \(value)")
         } catch {
             let text = "\(error)"
-            check("bad result: \(name) is refused", text.contains("result") && text.contains(expected), text)
+            check("bad result: \(name) is refused naming the export", text.contains("bad-result: result") && text.contains(expected), text)
         }
     }
     // The guest still works after all that.
