@@ -56,6 +56,10 @@ if command -v wasm-tools >/dev/null; then
   step "the guest is a component of the world (wasm-tools component new)" \
     wasm-tools component new "$out/guest.wasm" -o "$out/guest.component.wasm"
 fi
+step "compile refuses the guest against another world, naming the function and both signatures" bash -c "
+  ! .build/debug/wasmc compile '$out/guest.wasm' --wit modules/edge.wit -o '$out/mismatch' >'$out/mismatch.log' 2>&1 &&
+  grep -q 'does not match the world wasmc:edge/edge@0.1.0' '$out/mismatch.log' &&
+  grep -q 'export \"wasmc:edge/guest@0.1.0#on-message\" is missing: the world declares func(message: message), lowered to (i32, i32, i32, i32, i32, i32, i32, i32) -> ()' '$out/mismatch.log'"
 cp "$here/host/RoundTripHost.swift" "$out/host/"
 step "wasmc compiles the guest with the Swift host" \
   .build/debug/wasmc compile "$out/guest.wasm" --host-swift "$out/host" -o "$out/roundtrip"
