@@ -306,6 +306,8 @@ static bool run_scalars(void) {
   got = test_roundtrip_host_api_scalars(0, 0, 0, 0.0f, 0.0, 0, false);
   CHECK(eq_f64(got, 0.0), "scalars (zeros)", 0);
   CHECK(roundtrip_tick(41) == 42, "tick (a world-level import)", roundtrip_tick(41));
+  string_t flat = str("flat");
+  CHECK(test_roundtrip_host_api_names(1, &flat, 2, 3, 4) == 1 + 4 + 2 + 3 + 4, "names", 0);
   string_t tail = long_string(33);
   uint64_t sum = test_roundtrip_host_api_many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, UINT32_MAX, &tail);
   CHECK(sum == 120ull + UINT32_MAX + 33, "many (17 parameters, through memory)", sum);
@@ -383,6 +385,12 @@ uint64_t exports_roundtrip_many(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t 
                                 uint32_t a13, uint32_t a14, uint32_t a15, uint32_t a16, string_t *a17) {
   uint64_t sum = (uint64_t)a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15 + a16 + a17->len;
   roundtrip_string_free(a17);
+  return sum;
+}
+
+uint32_t exports_roundtrip_names(uint32_t result_, string_t *flat_, uint32_t guest, uint32_t memory, uint32_t switch_) {
+  uint32_t sum = result_ + (uint32_t)flat_->len + guest + memory + switch_;
+  roundtrip_string_free(flat_);
   return sum;
 }
 

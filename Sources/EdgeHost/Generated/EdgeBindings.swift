@@ -222,7 +222,7 @@ struct EdgeWorldExports {
 
     /// wasmc:edge/guest@0.1.0#on-message: func(message: message)
     func onMessage(message: EdgeWorld.Message) throws(CanonicalABIError) -> Void {
-        let _memory = GuestMemory(guest: guest)
+        let _memory = GuestMemory(guest: self.guest)
         var _arguments: [wasmc_value] = []
         var _flat: [UInt64] = []
         try lower_wasmc_edge_host_message(message, &_flat, _memory)
@@ -234,7 +234,7 @@ struct EdgeWorldExports {
         do { var _argument = wasmc_value(); _argument.i32 = UInt32(truncatingIfNeeded: _flat[5]); _arguments.append(_argument) }
         do { var _argument = wasmc_value(); _argument.i32 = UInt32(truncatingIfNeeded: _flat[6]); _arguments.append(_argument) }
         do { var _argument = wasmc_value(); _argument.i32 = UInt32(truncatingIfNeeded: _flat[7]); _arguments.append(_argument) }
-        let _results = try guest.callGuestExport("wasmc:edge/guest@0.1.0#on-message", _arguments, resultCount: 0)
+        let _results = try self.guest.callGuestExport("wasmc:edge/guest@0.1.0#on-message", _arguments, resultCount: 0)
         _ = _results
     }
 }

@@ -30,7 +30,9 @@ struct BindgenNames {
         "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
         "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
         "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
-        "volatile", "while", "bool", "true", "false", "ret", "err",
+        "volatile", "while", "bool", "true", "false",
+        // Names the generated glue uses for its out-parameters and locals.
+        "ret", "err", "result", "flat", "args", "ret_area", "result_flat",
     ]
 
     /// A C identifier for a field, parameter or case.

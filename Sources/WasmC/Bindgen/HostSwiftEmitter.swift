@@ -264,7 +264,7 @@ public struct HostSwiftEmitter {
         var out = [
             "    /// \(coreName): \(WitPrinter(world: world).function(function))",
             "    func \(BindgenNames.swiftIdentifier(function.name))(\(parameters.joined(separator: ", "))) throws(CanonicalABIError) -> \(resultType) {",
-            "        let _memory = GuestMemory(guest: guest)",
+            "        let _memory = GuestMemory(guest: self.guest)",
             "        var _arguments: [wasmc_value] = []",
         ]
         if core.parametersInMemory {
@@ -288,7 +288,7 @@ public struct HostSwiftEmitter {
             }
         }
         let resultCount = core.signature.results.count
-        out.append("        let _results = try guest.callGuestExport(\(swiftString(coreName)), _arguments, resultCount: \(resultCount))")
+        out.append("        let _results = try self.guest.callGuestExport(\(swiftString(coreName)), _arguments, resultCount: \(resultCount))")
         guard let result = function.result else {
             out.append("        _ = _results")
             return out + ["    }", ""]
@@ -296,7 +296,7 @@ public struct HostSwiftEmitter {
         if core.resultsInMemory {
             out.append("        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }")
             if abi.owns(result) {
-                out.append("        _ = try guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)")
+                out.append("        _ = try self.guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)")
             }
         } else {
             let type = core.signature.results[0]

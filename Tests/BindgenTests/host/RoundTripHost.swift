@@ -84,6 +84,9 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
     }
     func log(message: String) { logged.append(message) }
     func tick(n: UInt32) -> UInt32 { n &+ 1 }
+    func names(result: UInt32, flat: String, guest: UInt32, memory: UInt32, `switch`: UInt32) -> UInt32 {
+        result + UInt32(flat.utf8.count) + guest + memory + `switch`
+    }
 }
 
 func scalarSum(_ a: Int8, _ b: UInt16, _ c: Int64, _ d: Float, _ e: Double, _ f: Unicode.Scalar, _ g: Bool) -> Double {
@@ -174,6 +177,8 @@ func runTests(_ guest: Guest) {
         let many = try exports.many(a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 7, a8: 8, a9: 9, a10: 10, a11: 11,
                                     a12: 12, a13: 13, a14: 14, a15: 15, a16: .max, a17: "seventeen")
         check("many (17 parameters, through memory)", many == 120 + UInt64(UInt32.max) + 9, "got \(many)")
+        let names = try exports.names(result: 1, flat: "flat", guest: 2, memory: 3, switch: 4)
+        check("parameters named like the glue's own variables", names == 14, "got \(names)")
     } catch { check("scalars and many", false, "\(error)") }
     let stringLists: [[String]] = [[], [""], (0..<1000).map { "string \($0)" }, [String(repeating: "é", count: 500_000)]]
     for (index, list) in stringLists.enumerated() { checkEcho("echo-strings \(index)", list) { v throws(CanonicalABIError) in try exports.echoStrings(s: v) } }
