@@ -9,6 +9,8 @@
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
 #     the spec suite and the WASI guests cross-compiled for aarch64 and armv7 under qemu
+#   - wasmc bindgen: the committed edge bindings are what modules/edge.wit generates, and
+#     the round trip of every WIT type kind between a C guest and a Swift host
 # Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -146,6 +148,15 @@ else
   failed=$((failed + 1))
 fi
 run_suite edge-host Tests/EdgeHostTests/run.sh
+# The committed bindings (modules/bindings, Sources/EdgeHost/Generated) must be what
+# modules/edge.wit generates.
+if modules/bindgen.sh --check >"$log_dir/bindgen-check.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  echo "FAIL the committed edge bindings differ from what modules/edge.wit generates (see $log_dir/bindgen-check.log)"
+  failed=$((failed + 1))
+fi
+run_suite bindgen Tests/BindgenTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh

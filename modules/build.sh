@@ -59,13 +59,13 @@ CFLAGS=(
     -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g0 -Wall -Wextra -Werror -Wno-unused-parameter
     -ffile-prefix-map="$HERE"=modules -fdebug-prefix-map="$HERE"=modules
     -fno-ident
-    -I"$HERE/include" -I"$HERE/common"
+    -I"$HERE/bindings" -I"$HERE/common"
 )
 # 256 KiB of stack: wasi-libc's poll() keeps its subscriptions on the stack.
 LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=262144)
 LIBS=(-lc "$BUILTINS")
 
-COMMON=(common/edge_support.c common/inbox.c common/utf8.c)
+COMMON=(common/edge_support.c common/inbox.c common/utf8.c bindings/edge.c)
 SERVER=(server/main.c server/broker.c server/session.c server/mqtt_codec.c server/mqtt_topic.c
     server/message.c server/retained.c)
 TELEMETRY=(telemetry/main.c)

@@ -1,7 +1,7 @@
 import Glibc
 import WasmcRuntime
 
-/// The host side of `edge_http_post`: the destination policy, then libcurl.
+/// The host side of `http-post` (modules/edge.wit): the destination policy, then libcurl.
 final class HTTPGateway: @unchecked Sendable {
     /// Modules allowed to make requests, and the host:port each may reach.
     private let allowed: [String: [String]]

@@ -25,7 +25,7 @@ struct HostOptions {
           --gateway-ca-file        PEM file of the CAs an https endpoint must chain to (default:
                                    the system's bundle); certificates are always verified
           --dir, --dir-ro          a host directory the modules may use (read-write or read-only)
-          --set                    a configuration value a module reads with edge_config_get
+          --set                    a configuration value a module reads with config-get
           --log-level              the least severe log level printed (default info)
           --drain-seconds          how long shutdown waits for the gateway's queue (default 5)
         """

@@ -1,104 +1,51 @@
 import Glibc
 import WasmcRuntime
 
-/// The host-import table: every function modules may import from module "edge"
-/// (modules/include/wasmc_edge.h), as C-callable Swift functions.
+/// The host side of the edge ABI (modules/edge.wit, interface `host`): what each module
+/// may call. The generated bindings (Generated/EdgeBindings.swift) lift the guest's
+/// arguments — every pointer bounds-checked, strings UTF-8-checked, enums range-checked,
+/// a bad one trapping the module with the function and argument named — call these with
+/// Swift values, and lower the results into the guest's memory.
 ///
-/// Each takes the importing module's `ModuleHost` as its environment. Guest pointers are
-/// checked against the module's memory; a range outside it is answered with an error
-/// result (the guest is told, the host is never touched).
-///
-/// To add a host function: write it here as a `@convention(c)` closure whose first
-/// parameter is the environment, and add an `Entry` with its canonical signature string
-/// (see `wasmc_func` in runtime-c/include/wasmc_rt.h).
-enum ImportTable {
-    static let moduleName = "edge"
-
-    struct Entry {
-        var name: String
-        var signature: UnsafePointer<CChar>
-        var code: wasmc_code
-    }
-
-    nonisolated(unsafe) static let entries: [Entry] = [
-        entry("edge_publish", "iiiiii>i", unsafeBitCast(publish, to: wasmc_code.self)),
-        entry("edge_subscribe", "ii>i", unsafeBitCast(subscribe, to: wasmc_code.self)),
-        entry("edge_http_post", "iiiiiii>i", unsafeBitCast(httpPost, to: wasmc_code.self)),
-        entry("edge_log", "iii>", unsafeBitCast(log, to: wasmc_code.self)),
-        entry("edge_config_get", "iiii>i", unsafeBitCast(configGet, to: wasmc_code.self)),
-        entry("edge_metric_get", "iii>i", unsafeBitCast(metricGet, to: wasmc_code.self)),
-    ]
-
-    private static func entry(_ name: String, _ signature: String, _ code: wasmc_code) -> Entry {
-        // The signature string lives as long as the process, like the generated code's.
-        Entry(name: name, signature: UnsafePointer(strdup(signature)!), code: code)
-    }
-
-    typealias Env = UnsafeMutableRawPointer?
-
-    static let publish: @convention(c) (Env, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) -> Int32 = {
-        env, topic, topicLength, payload, payloadLength, qos, retain in
-        let module = ModuleHost.from(env)
-        guard let topic = module.guestBytes(topic, topicLength),
-            let payload = module.guestBytes(payload, payloadLength)
-        else { return -3 }
-        guard qos <= 1, retain <= 1 else { return -1 }
-        return module.bus.publish(
-            from: module, BusMessage(topic: topic, payload: payload, flags: qos | (retain << 2)))
-    }
-
-    static let subscribe: @convention(c) (Env, UInt32, UInt32) -> Int32 = { env, filter, length in
-        let module = ModuleHost.from(env)
-        guard let filter = module.guestBytes(filter, length) else { return -1 }
-        let result = module.bus.subscribe(module, filter: filter)
-        if result == 0 { module.logger.log(.debug, module.name, "subscribed to \(String(decoding: filter, as: UTF8.self))") }
-        return result
-    }
-
-    static let httpPost: @convention(c) (Env, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) -> Int32 = {
-        env, url, urlLength, contentType, contentTypeLength, body, bodyLength, timeout in
-        let module = ModuleHost.from(env)
-        guard let url = module.guestString(url, urlLength),
-            let contentType = module.guestString(contentType, contentTypeLength),
-            let body = module.guestBytes(body, bodyLength)
-        else { return WASMC_EDGE_HTTP_OTHER }
-        return module.http.post(from: module, url: url, contentType: contentType, body: body, timeoutMs: timeout)
-    }
-
-    static let log: @convention(c) (Env, UInt32, UInt32, UInt32) -> Void = { env, level, message, length in
-        let module = ModuleHost.from(env)
-        let text = module.guestBytes(message, length).map { String(decoding: $0, as: UTF8.self) } ?? "<bad log pointer>"
-        module.logger.log(LogLevel(guestLevel: level), module.name, text)
-    }
-
-    static let configGet: @convention(c) (Env, UInt32, UInt32, UInt32, UInt32) -> Int32 = {
-        env, key, keyLength, buffer, capacity in
-        let module = ModuleHost.from(env)
-        guard let key = module.guestString(key, keyLength) else { return -1 }
-        guard let value = module.settings[key] else { return -1 }
-        let bytes = Array(value.utf8)
-        let count = min(bytes.count, Int(capacity))
-        if count > 0 {
-            guard module.writeGuest(buffer, Array(bytes[..<count])) else { return -1 }
+/// To add a host function: add it to modules/edge.wit, run modules/bindgen.sh, and
+/// implement the new protocol requirement here.
+extension ModuleHost: EdgeHostImports, CanonicalGuest {
+    func publish(message: EdgeWorld.Message) -> WitResult<Void, EdgeWorld.PublishError> {
+        let flags = message.qos.rawValue | (message.retain ? 4 : 0)
+        let status = bus.publish(from: self, BusMessage(topic: Array(message.topic.utf8), payload: message.payload, flags: flags))
+        switch status {
+        case 0: return .ok(())
+        case -1: return .err(.invalidTopic)
+        case -2: return .err(.busFull)
+        default: return .err(.other)
         }
-        return Int32(clamping: bytes.count)
     }
 
-    static let metricGet: @convention(c) (Env, UInt32, UInt32, UInt32) -> Int32 = { env, name, length, out in
-        let module = ModuleHost.from(env)
-        guard let name = module.guestString(name, length), let value = module.metric(name) else { return -1 }
-        var little = value.littleEndian
-        let bytes = withUnsafeBytes(of: &little) { Array($0) }
-        return module.writeGuest(out, bytes) ? 0 : -1
+    func subscribe(filter: String) -> WitResult<Void, EdgeWorld.SubscribeError> {
+        switch bus.subscribe(self, filter: Array(filter.utf8)) {
+        case 0:
+            logger.log(.debug, name, "subscribed to \(filter)")
+            return .ok(())
+        case -1: return .err(.invalidFilter)
+        default: return .err(.tooMany)
+        }
     }
 
-    /// Resolves an import of module "edge"; false if unknown or of another signature.
-    static func resolve(name: String, signature: UnsafePointer<CChar>?, env: UnsafeMutableRawPointer,
-                        storage: UnsafeMutablePointer<wasmc_func>) -> Bool {
-        guard let entry = entries.first(where: { $0.name == name }), let signature,
-            strcmp(entry.signature, signature) == 0
-        else { return false }
-        storage.pointee = wasmc_func(type: entry.signature, code: entry.code, env: env)
-        return true
+    func httpPost(url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> WitResult<UInt16, EdgeWorld.HttpError> {
+        let status = http.post(from: self, url: url, contentType: contentType, body: body, timeoutMs: timeoutMs)
+        if status >= 0 { return .ok(UInt16(clamping: status)) }
+        switch status {
+        case -1: return .err(.denied)  // HTTPGateway's refusal by policy
+        case WASMC_EDGE_HTTP_CONNECT: return .err(.connect)
+        default: return .err(.other)
+        }
     }
+
+    func log(level: EdgeWorld.LogLevel, message: String) {
+        logger.log(LogLevel(guestLevel: level.rawValue), name, message)
+    }
+
+    func configGet(key: String) -> String? { settings[key] }
+
+    func metricGet(name: String) -> UInt64? { metric(name) }
 }

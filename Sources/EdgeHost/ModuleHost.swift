@@ -48,6 +48,17 @@ final class ModuleHost: @unchecked Sendable {
 
     // MARK: Guest memory
 
+    /// The current instance's memory 0, for the generated bindings.
+    var guestMemory: UnsafeMutablePointer<wasmc_memory>? { memory }
+
+    /// Calls an export for the generated bindings; a trap is recorded for the report.
+    func callGuestExport(_ name: String, _ arguments: [wasmc_value], resultCount: Int) throws(CanonicalABIError) -> [wasmc_value] {
+        guard let results = call(name, arguments, results: resultCount) else {
+            throw .trapped(deliveryTrap ?? name)
+        }
+        return results
+    }
+
     /// Bytes at a guest address, or nil when the range is outside the memory.
     func guestBytes(_ address: UInt32, _ length: UInt32) -> [UInt8]? {
         guard let memory else { return nil }
@@ -129,7 +140,7 @@ final class ModuleHost: @unchecked Sendable {
         stopped.wait(timeout: timeout)
     }
 
-    // MARK: Delivery (rule 2 of the edge ABI): on the module's thread, inside poll_oneoff
+    // MARK: Delivery ("Delivery" in modules/edge.wit): on the module's thread, inside poll_oneoff
 
     static let pollHook: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { data in
         ModuleHost.from(data).deliver()
@@ -139,30 +150,17 @@ final class ModuleHost: @unchecked Sendable {
         if isStopping { return -1 }
         let batch = mailbox.take(max: 256)
         if batch.isEmpty { return 0 }
+        let exports = EdgeWorldExports(guest: self)
         for (index, message) in batch.enumerated() {
-            let total = UInt32(message.topic.count + message.payload.count)
-            guard let block = call("edge_alloc", [value(i32: total)], results: 1) else {
+            let delivered = EdgeWorld.Message(
+                topic: String(decoding: message.topic, as: UTF8.self), payload: message.payload,
+                qos: message.flags & 3 == 0 ? .atMostOnce : .atLeastOnce, retain: message.flags & 4 != 0,
+                properties: [])
+            do {
+                try exports.onMessage(message: delivered)
+            } catch {
+                if deliveryTrap == nil { deliveryTrap = "guest.on-message: \(error)" }
                 lostInTrap(batch.count - index)
-                return -1
-            }
-            let address = block[0].i32
-            if address == 0 {
-                bus.dropped.add()
-                logger.log(.warn, name, "edge_alloc(\(total)) returned 0: dropped a message on \(String(decoding: message.topic, as: UTF8.self))")
-                continue
-            }
-            guard writeGuest(address, message.topic + message.payload) else {
-                deliveryTrap = "edge_alloc returned a block outside memory"
-                lostInTrap(batch.count - index)
-                return -1
-            }
-            let topicLength = UInt32(message.topic.count)
-            let arguments = [
-                value(i32: address), value(i32: topicLength), value(i32: address &+ topicLength),
-                value(i32: UInt32(message.payload.count)), value(i32: message.flags),
-            ]
-            guard call("edge_on_message", arguments, results: 0) != nil else {
-                lostInTrap(batch.count - index - 1)
                 return -1
             }
             bus.delivered.add()
@@ -174,12 +172,6 @@ final class ModuleHost: @unchecked Sendable {
         guard count > 0 else { return }
         bus.dropped.add(UInt64(count))
         logger.log(.warn, name, "dropped \(count) message(s) the module could not take (it trapped)")
-    }
-
-    private func value(i32: UInt32) -> wasmc_value {
-        var value = wasmc_value()
-        value.i32 = i32
-        return value
     }
 
     /// Calls an export of the current instance; nil when it trapped (recorded for the report).
@@ -196,6 +188,19 @@ final class ModuleHost: @unchecked Sendable {
             return nil
         }
         return results
+    }
+
+    /// Signature strings live as long as the process, like the generated code's.
+    private static let signatures = Lock()
+    nonisolated(unsafe) private static var signatureStrings: [String: UnsafePointer<CChar>] = [:]
+
+    static func signature(_ text: String) -> UnsafePointer<CChar> {
+        signatures.lock()
+        defer { signatures.unlock() }
+        if let known = signatureStrings[text] { return known }
+        let copy = UnsafePointer(strdup(text)!)
+        signatureStrings[text] = copy
+        return copy
     }
 
     static func describe(_ trap: wasmc_trap_info) -> String {
@@ -258,10 +263,15 @@ final class ModuleHost: @unchecked Sendable {
             var found = false
             if moduleName == "wasi_snapshot_preview1" {
                 found = wasmc_wasi_resolve(context, want.name, want.func_type, &imports[index])
-            } else if moduleName == ImportTable.moduleName {
-                found = ImportTable.resolve(name: name, signature: want.func_type, env: env, storage: storage + index)
-                imports[index].kind = WASMC_EXTERN_FUNC
-                imports[index].as.func = UnsafePointer(storage + index)
+            } else if EdgeWorldImports.modules.contains(moduleName) {
+                if let type = want.func_type,
+                    let entry = EdgeWorldImports.entry(module: moduleName, name: name, signature: String(cString: type))
+                {
+                    storage[index] = wasmc_func(type: Self.signature(entry.signature), code: entry.code, env: env)
+                    imports[index].kind = WASMC_EXTERN_FUNC
+                    imports[index].as.func = UnsafePointer(storage + index)
+                    found = true
+                }
             } else {
                 found = wasmc_user_host_resolve(want.module, want.name, &imports[index])
             }

@@ -10,8 +10,10 @@ struct CompileCommand: ParsableCommand {
             Modules are instantiated in the order given. Imports come from WASI preview1 \
             ("wasi_snapshot_preview1"), from C host functions given with --host-c, or from the exports of \
             an earlier module, named by its file name without ".wasm". Each module's "_start" then runs on \
-            a thread of its own. Modules importing from "edge" are linked with the Swift edge host \
-            (Sources/EdgeHost) instead. An import nothing provides is an error naming it and its type. \
+            a thread of its own. Modules importing the edge world (modules/edge.wit) are linked with the \
+            Swift edge host (Sources/EdgeHost) instead, or with the host of --host-swift. An import nothing \
+            provides is an error naming it and its type; a module is checked against the WIT world it \
+            declares (or --wit), naming each mismatched function with both signatures. \
             The program takes --dir, --dir-ro, --env and --listen, then -- and the guest's arguments.
             """)
 
@@ -45,6 +47,19 @@ struct CompileCommand: ParsableCommand {
         valueName: "file.c"))
     var hostC: [String] = []
 
+    @Option(name: .customLong("host-swift"), help: ArgumentHelp(
+        "A Swift host to link instead of the edge host: its sources and the .world files of `wasmc bindgen --host-swift`.",
+        valueName: "dir"))
+    var hostSwift: String?
+
+    @Option(help: ArgumentHelp(
+        "Check every module against this WIT world instead of the one it declares (needs wasm-tools).",
+        valueName: "file.wit"))
+    var wit: String?
+
+    @Option(help: "The world of --wit (needed when the document has several).")
+    var world: String?
+
     func validate() throws {
         for file in hostC where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("--host-c \(file): no such file")
@@ -77,6 +92,14 @@ struct CompileCommand: ParsableCommand {
         let bounds = self.bounds ?? (machine.supportsGuardPages ? .guardPages : .explicit)
         var modules: [LinkedModule] = []
         var names = Set<String>()
+        var givenWorld: WorldManifest?
+        if let wit {
+            do {
+                givenWorld = WorldManifest(world: try Bindgen.load(witPath: wit, world: world).world)
+            } catch {
+                throw InputError("--wit \(wit): \(error)")
+            }
+        }
         for path in inputs {
             let bytes = try ModuleFile.read(path)
             let name = ModuleFile.stem(path)
@@ -87,21 +110,29 @@ struct CompileCommand: ParsableCommand {
                     module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages, partInstructions: partInstructions)
                 ).emit()
                 modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
+                // The world the module declares (its wasmc:world section), or the one given.
+                if let world = try givenWorld ?? WorldCheck.declaredWorld(in: bytes) {
+                    try WorldCheck.check(validated, against: world)
+                }
             } catch {
                 throw InputError("\(path): \(error)")
             }
         }
+        let runtime = try RuntimeLibrary.locate()
+        let swiftHost = try hostSwift.map { directory throws in try SwiftHost.load(directory: directory) }
+            ?? SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
         do {
-            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty)
+            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty, swiftHost: swiftHost)
         } catch {
             throw InputError("\(error)")
         }
         var clang = try Clang.find()
         clang.target = machine
         var builder = ExecutableBuilder(
-            clang: clang, runtime: try RuntimeLibrary.locate(), guardPages: bounds.usesGuardPages,
+            clang: clang, runtime: runtime, guardPages: bounds.usesGuardPages,
             optimization: opt, staticRuntime: staticRuntime)
         builder.hostC = hostC
+        builder.swiftHost = swiftHost
         // The generated C and objects go to a directory of this run's own, so runs at once
         // (make -j) never mix their files, even for outputs of one name in two directories;
         // the runtime objects are shared (keyed by content, options and target), each

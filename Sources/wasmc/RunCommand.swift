@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
         let executable = "\(directory)/\(ModuleFile.stem(input))"
         if !FileManager.default.isExecutableFile(atPath: executable) {
             let name = ModuleFile.stem(input)
+            let edgeHost = SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
             let linked: LinkedModule
             do {
                 let validated = try Compiler.validate(bytes)
@@ -40,13 +41,14 @@ struct RunCommand: ParsableCommand {
                     module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages)
                 ).emit()
                 linked = LinkedModule(name: name, path: input, module: validated, translation: translation)
-                try ExecutableBuilder.checkImports([linked])
+                try ExecutableBuilder.checkImports([linked], swiftHost: edgeHost)
             } catch {
                 throw InputError("\(input): \(error)")
             }
             var builder = ExecutableBuilder(
                 clang: try Clang.find(), runtime: runtime, guardPages: bounds.usesGuardPages, optimization: opt)
             builder.runtimeCache = cache.directory + "/runtime"
+            builder.swiftHost = edgeHost
             // Build in a directory of this run's own and rename the program into place, so
             // two runs at once never share files and a cut-short build is never reused.
             let work = try WorkDirectory.makePrivate(in: directory, prefix: "work-")

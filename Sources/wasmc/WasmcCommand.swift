@@ -5,7 +5,7 @@ struct WasmcCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmc",
         abstract: "Ahead-of-time WebAssembly compiler: .wasm to sandboxed C to one native binary.",
-        subcommands: [TranslateCommand.self, CompileCommand.self, RunCommand.self, SpecTestCommand.self])
+        subcommands: [TranslateCommand.self, CompileCommand.self, BindgenCommand.self, RunCommand.self, SpecTestCommand.self])
 }
 
 /// The memory-sandbox strategy of generated code.

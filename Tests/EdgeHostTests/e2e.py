@@ -66,7 +66,10 @@ class EdgeHost:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "--server-socket-address", f"{HOST}:{mqtt_port}", "--gateway-endpoint", endpoint,
-             "--gateway-allowed-host", allowed, "--set", "telemetry.interval_ms=200", *extra],
+             "--gateway-allowed-host", allowed, "--set", "telemetry.interval_ms=200",
+             # The burst below is 400 messages: room for all of them, so a slow (loaded) machine
+             # delays them instead of dropping the oldest (queue overflow has its own test).
+             "--set", "gateway.queue_max=1024", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.port = mqtt_port
         deadline = time.monotonic() + 10

@@ -1,4 +1,4 @@
-/* edge_support.c — see edge_support.h. Also the shared `edge_alloc` export. */
+/* edge_support.c — see edge_support.h. Also the shared guest.on-message export. */
 #include "edge_support.h"
 
 #include <errno.h>
@@ -9,11 +9,50 @@
 #include <string.h>
 #include <time.h>
 
-EDGE_EXPORT("edge_alloc")
-void *edge_alloc(uint32_t size) {
-    /* The host hands the block over to us; the module's edge_on_message
-     * frees it with free(). malloc(0) may return NULL, so ask for 1. */
-    return malloc(size == 0 ? 1 : (size_t)size);
+/* One bus message from the host: its topic and payload (strings the host put
+ * in our memory with cabi_realloc) go into one block for the module's queue. */
+void exports_wasmc_edge_guest_on_message(wasmc_edge_host_message_t *message) {
+    size_t topic_len = message->topic.len, payload_len = message->payload.len;
+    char *block = malloc(topic_len + payload_len + 1);
+    uint32_t flags = (message->qos & EDGE_MSG_QOS_MASK) | (message->retain ? EDGE_MSG_RETAIN : 0);
+    if (block != NULL) {
+        if (topic_len > 0) memcpy(block, message->topic.ptr, topic_len);
+        if (payload_len > 0) memcpy(block + topic_len, message->payload.ptr, payload_len);
+    }
+    wasmc_edge_host_message_free(message);
+    if (block == NULL) {
+        edge_logf(EDGE_LOG_ERROR, "out of memory: dropped a bus message of %zu bytes", topic_len + payload_len);
+        return;
+    }
+    edge_message_received(block, (uint32_t)topic_len, (uint32_t)payload_len, flags);
+}
+
+bool edge_publish_bytes(const char *topic, size_t topic_len, const void *payload, size_t payload_len,
+                        uint32_t qos, bool retain, wasmc_edge_host_publish_error_t *err) {
+    wasmc_edge_host_message_t message = {
+        .topic = {(uint8_t *)topic, topic_len},
+        .payload = {(uint8_t *)payload, payload_len},
+        .qos = (wasmc_edge_host_qos_t)qos,
+        .retain = retain,
+        .properties = {NULL, 0},
+    };
+    return wasmc_edge_host_publish(&message, err);
+}
+
+bool edge_subscribe_filter(const char *filter) {
+    edge_string_t text;
+    edge_string_set(&text, filter);
+    wasmc_edge_host_subscribe_error_t err;
+    if (wasmc_edge_host_subscribe(&text, &err)) return true;
+    edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: %s", filter,
+              err == WASMC_EDGE_HOST_SUBSCRIBE_ERROR_INVALID_FILTER ? "invalid filter" : "too many subscriptions");
+    return false;
+}
+
+bool edge_metric(const char *name, uint64_t *value) {
+    edge_string_t text;
+    edge_string_set(&text, name);
+    return wasmc_edge_host_metric_get(&text, value);
 }
 
 void edge_logf(uint32_t level, const char *fmt, ...) {
@@ -23,21 +62,25 @@ void edge_logf(uint32_t level, const char *fmt, ...) {
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    edge_log(level, line, (uint32_t)len);
+    edge_string_t text = {(uint8_t *)line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1};
+    wasmc_edge_host_log((wasmc_edge_host_log_level_t)(level > EDGE_LOG_ERROR ? EDGE_LOG_ERROR : level), &text);
 }
 
 bool edge_config_string(const char *key, char *buf, size_t cap) {
     if (cap == 0) return false;
-    int32_t n = edge_config_get(key, (uint32_t)strlen(key), buf, (uint32_t)(cap - 1));
-    if (n < 0) return false;
-    if ((size_t)n > cap - 1) {
-        edge_logf(EDGE_LOG_ERROR, "config %s: value of %d bytes is longer than %zu; ignored", key,
-                  (int)n, cap - 1);
-        return false;
+    edge_string_t name, value;
+    edge_string_set(&name, key);
+    if (!wasmc_edge_host_config_get(&name, &value)) return false;
+    size_t n = value.len;
+    bool fits = n <= cap - 1;
+    if (fits) {
+        if (n > 0) memcpy(buf, value.ptr, n);
+        buf[n] = '\0';
     }
-    buf[n] = '\0';
-    return true;
+    edge_string_free(&value);
+    if (!fits)
+        edge_logf(EDGE_LOG_ERROR, "config %s: value of %zu bytes is longer than %zu; ignored", key, n, cap - 1);
+    return fits;
 }
 
 uint64_t edge_config_uint(const char *key, uint64_t fallback, uint64_t min, uint64_t max) {

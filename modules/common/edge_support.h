@@ -1,7 +1,9 @@
 /*
- * edge_support.h — small helpers every guest module shares: formatted
- * logging through edge_log, typed configuration reads through
- * edge_config_get, the monotonic/realtime clocks and a bounded wait.
+ * edge_support.h — small helpers every guest module shares over the edge ABI's
+ * generated bindings (edge.h, from modules/edge.wit): formatted logging, typed
+ * configuration reads, publishing bytes, the monotonic/realtime clocks, a
+ * bounded wait, and the guest.on-message export, which hands each bus message
+ * to the module's edge_message_received.
  */
 #ifndef EDGE_SUPPORT_H
 #define EDGE_SUPPORT_H
@@ -10,7 +12,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wasmc_edge.h"
+#include "edge.h" /* generated from modules/edge.wit by modules/bindgen.sh */
+
+/* Longest a guest module blocks in one poll_oneoff, in milliseconds: the host
+ * delivers messages only there, so this bounds the latency of a host that does
+ * not wake modules early. */
+#define EDGE_MAX_WAIT_MS 100
+
+/* Log levels (host.log-level). */
+#define EDGE_LOG_DEBUG WASMC_EDGE_HOST_LOG_LEVEL_DEBUG
+#define EDGE_LOG_INFO WASMC_EDGE_HOST_LOG_LEVEL_INFO
+#define EDGE_LOG_WARN WASMC_EDGE_HOST_LOG_LEVEL_WARN
+#define EDGE_LOG_ERROR WASMC_EDGE_HOST_LOG_LEVEL_ERROR
+
+/* The flags a module keeps with a queued bus message. */
+#define EDGE_MSG_QOS_MASK 0x3u /* bits 0-1: QoS the publisher used (0, 1) */
+#define EDGE_MSG_RETAIN 0x4u   /* bit 2: the publisher set RETAIN        */
+
+/*
+ * Each module defines this: one bus message, delivered inside poll_oneoff
+ * (see "Delivery" in modules/edge.wit). `block` is malloc'd and now the
+ * module's: the topic, then the payload right after it; free(block) when done.
+ */
+void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags);
+
+/* host.publish of raw bytes with no properties; false (and *err) if refused. */
+bool edge_publish_bytes(const char *topic, size_t topic_len, const void *payload, size_t payload_len,
+                        uint32_t qos, bool retain, wasmc_edge_host_publish_error_t *err);
+
+/* host.subscribe; false if the host refused the filter (logged). */
+bool edge_subscribe_filter(const char *filter);
+
+/* host.metric-get; false if the host does not know the name. */
+bool edge_metric(const char *name, uint64_t *value);
 
 /* printf-style edge_log; the line is cut at 511 bytes. */
 void edge_logf(uint32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

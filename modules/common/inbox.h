@@ -1,9 +1,9 @@
 /*
  * inbox.h — a bounded FIFO of bus messages handed over by the host through
- * edge_on_message. The queue owns each message block (from edge_alloc) until
+ * edge_message_received. The queue owns each message block until
  * it is popped; the popper frees it with inbox_message_free.
  *
- * Safe to use from edge_on_message: pushing never allocates (the ring is
+ * Safe to use from edge_message_received: pushing never allocates (the ring is
  * allocated once by inbox_init) and never blocks.
  */
 #ifndef EDGE_INBOX_H
@@ -14,10 +14,10 @@
 #include <stdint.h>
 
 typedef struct inbox_message {
-    char *block; /* from edge_alloc: topic, then payload */
+    char *block; /* malloc'd: topic, then payload */
     uint32_t topic_len;
     uint32_t payload_len;
-    uint32_t flags; /* EDGE_MSG_* */
+    uint32_t flags; /* EDGE_MSG_* (edge_support.h) */
 } inbox_message;
 
 static inline const char *inbox_topic(const inbox_message *m) { return m->block; }

@@ -1,8 +1,6 @@
 /* delivery_policy.c — see delivery_policy.h. */
 #include "delivery_policy.h"
 
-#include "wasmc_edge.h"
-
 delivery_outcome delivery_classify(int32_t result) {
     if (result == EDGE_HTTP_DENIED) return DELIVERY_DENIED;
     if (result < 0) return DELIVERY_RETRY; /* EDGE_HTTP_CONNECT, EDGE_HTTP_OTHER */

@@ -14,7 +14,12 @@ typedef enum delivery_outcome {
     DELIVERY_REJECTED, /* the endpoint refused this message (other 1xx/3xx/4xx): drop */
 } delivery_outcome;
 
-/* Classify the result of edge_http_post. */
+/* What the gateway makes of host.http-post's errors (statuses are non-negative). */
+#define EDGE_HTTP_DENIED (-1)  /* the host's policy forbids this URL: do not retry */
+#define EDGE_HTTP_CONNECT (-2) /* connect failure or timeout: retry later        */
+#define EDGE_HTTP_OTHER (-3)   /* anything else (bad URL, host out of memory, …) */
+
+/* Classify the result of a POST: an HTTP status or EDGE_HTTP_*. */
 delivery_outcome delivery_classify(int32_t result);
 
 /*

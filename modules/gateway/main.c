@@ -60,11 +60,8 @@ typedef struct gateway {
 
 static gateway gw;
 
-EDGE_EXPORT("edge_on_message")
-void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
-                     uint32_t payload_len, uint32_t flags) {
-    (void)payload;
-    inbox_message m = {(char *)topic, topic_len, payload_len, flags};
+void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags) {
+    inbox_message m = {block, topic_len, payload_len, flags};
     if ((uint64_t)topic_len + payload_len > gw.queue.max_bytes) {
         gw.dropped[DROP_TOO_LARGE]++; /* logged from the main loop */
         inbox_message_free(&m);
@@ -122,6 +119,23 @@ static void drop_head(drop_reason reason, uint64_t now) {
     gw.next_attempt_ms = 0;
 }
 
+/* host.http-post: the HTTP status, or EDGE_HTTP_* (delivery_policy.h). */
+static int32_t http_post(const char *url, const char *content_type, const char *body, size_t len,
+                         uint32_t timeout_ms) {
+    edge_string_t url_text, type_text;
+    edge_string_set(&url_text, url);
+    edge_string_set(&type_text, content_type);
+    edge_list_u8_t bytes = {(uint8_t *)body, len};
+    uint16_t status;
+    wasmc_edge_host_http_error_t err;
+    if (wasmc_edge_host_http_post(&url_text, &type_text, &bytes, timeout_ms, &status, &err)) return status;
+    switch (err) {
+    case WASMC_EDGE_HOST_HTTP_ERROR_DENIED: return EDGE_HTTP_DENIED;
+    case WASMC_EDGE_HOST_HTTP_ERROR_CONNECT: return EDGE_HTTP_CONNECT;
+    default: return EDGE_HTTP_OTHER;
+    }
+}
+
 /* Try to deliver the head of the queue once. */
 static void deliver_head(uint64_t now) {
     const inbox_message *m = inbox_peek(&gw.queue);
@@ -136,8 +150,7 @@ static void deliver_head(uint64_t now) {
         return;
     }
     static const char CT[] = "application/json";
-    int32_t rc = edge_http_post(gw.endpoint, (uint32_t)strlen(gw.endpoint), CT, sizeof CT - 1,
-                                body, (uint32_t)len, gw.timeout_ms);
+    int32_t rc = http_post(gw.endpoint, CT, body, len, gw.timeout_ms);
     free(body);
     now = edge_monotonic_ms(); /* the POST may have taken a while */
     gw.attempts++;
@@ -195,8 +208,8 @@ int main(void) {
     if (!enabled) {
         edge_logf(EDGE_LOG_ERROR, "no endpoint configured (--set gateway.endpoint=URL): "
                                   "not subscribing, nothing will be forwarded");
-    } else if (edge_subscribe(filter, (uint32_t)strlen(filter)) != 0) {
-        edge_logf(EDGE_LOG_ERROR, "edge_subscribe(%s) failed: nothing will be forwarded",
+    } else if (!edge_subscribe_filter(filter)) {
+        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: nothing will be forwarded",
                   filter);
     } else {
         edge_logf(EDGE_LOG_INFO, "forwarding %s to %s (queue %u messages)", filter, gw.endpoint,

@@ -3,9 +3,9 @@
  * the host pre-opens for it, bridged to the host bus.
  *
  * Sockets: non-blocking, multiplexed with poll() (wasi-libc turns it into
- * poll_oneoff). Bus: messages from the host arrive in edge_on_message (inside
+ * poll_oneoff). Bus: messages from the host arrive in edge_message_received (inside
  * poll) and are queued; the loop hands them to the broker. Messages MQTT
- * clients publish go out through edge_publish.
+ * clients publish go out through host.publish (edge_publish_bytes).
  *
  * Config (--set server.KEY=VALUE):
  *   listen_fd          fd of the listening socket (default: the first fd ≥ 3
@@ -36,11 +36,8 @@
 static inbox bus_inbox;
 static uint64_t bus_dropped;
 
-EDGE_EXPORT("edge_on_message")
-void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
-                     uint32_t payload_len, uint32_t flags) {
-    (void)payload; /* it lives in the same block, right after the topic */
-    inbox_message m = {(char *)topic, topic_len, payload_len, flags};
+void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags) {
+    inbox_message m = {block, topic_len, payload_len, flags};
     if (!inbox_push(&bus_inbox, &m)) {
         bus_dropped++; /* logged from the main loop */
         inbox_message_free(&m);
@@ -50,16 +47,15 @@ void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
 static void hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
-    int32_t rc = edge_publish(topic, (uint32_t)topic_len, payload, (uint32_t)payload_len, qos,
-                              retain ? 1 : 0);
-    if (rc < 0)
-        edge_logf(EDGE_LOG_WARN, "edge_publish failed (%d) for topic %.*s", (int)rc,
+    wasmc_edge_host_publish_error_t err;
+    if (!edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err))
+        edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err,
                   (int)topic_len, topic);
 }
 
 static void hook_log(void *ctx, uint32_t level, const char *line) {
     (void)ctx;
-    edge_log(level, line, (uint32_t)strlen(line));
+    edge_logf(level, "%s", line);
 }
 
 /* The pre-opened listening socket: config listen_fd, else the first stream
@@ -203,8 +199,8 @@ int main(void) {
         return 1;
     }
     for (uint32_t i = 0; i < sv.max_clients; i++) sv.conn_fd[i] = -1;
-    if (edge_subscribe(filter, (uint32_t)strlen(filter)) != 0)
-        edge_logf(EDGE_LOG_ERROR, "edge_subscribe(%s) failed: no bus messages will reach MQTT",
+    if (!edge_subscribe_filter(filter))
+        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: no bus messages will reach MQTT",
                   filter);
     edge_logf(EDGE_LOG_INFO, "MQTT broker listening on fd %d (max_clients=%u, bridge %s)",
               sv.listener, sv.max_clients, filter);

@@ -56,11 +56,9 @@ typedef struct telemetry {
 
 /* This module subscribes to nothing; a message can only come from a host
  * that delivers unasked. Take ownership and free it. */
-EDGE_EXPORT("edge_on_message")
-void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
-                     uint32_t payload_len, uint32_t flags) {
-    (void)topic_len, (void)payload, (void)payload_len, (void)flags;
-    free((void *)topic);
+void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags) {
+    (void)topic_len, (void)payload_len, (void)flags;
+    free(block);
 }
 
 /* Parse "uptime,clock" into kind bits; unknown names are logged. */
@@ -108,7 +106,7 @@ static void put(text *t, const char *fmt, ...) {
 /* Append a JSON member `"name":<u64 or null>` (with a leading comma). */
 static void put_metric(text *out, const char *name, const char *metric) {
     uint64_t v;
-    if (edge_metric_get(metric, (uint32_t)strlen(metric), &v) == 0)
+    if (edge_metric(metric, &v))
         put(out, ",\"%s\":%llu", name, (unsigned long long)v);
     else
         put(out, ",\"%s\":null", name);
@@ -143,7 +141,7 @@ static void put_readings(telemetry *t, unsigned kind, text *out, uint64_t now_ms
         break;
     case KIND_LOAD: {
         uint64_t milli;
-        if (edge_metric_get("host.load1_milli", 16, &milli) == 0)
+        if (edge_metric("host.load1_milli", &milli))
             put(out, ",\"load1\":%llu.%03u", (unsigned long long)(milli / 1000),
                 (unsigned)(milli % 1000));
         else
@@ -170,13 +168,12 @@ static void publish_tick(telemetry *t, uint64_t now_ms) {
             edge_logf(EDGE_LOG_ERROR, "%s event too long; not published", KINDS[k].name);
             continue;
         }
-        int32_t rc = edge_publish(topic, (uint32_t)tn, body.buf, (uint32_t)body.len, t->qos,
-                                  t->retain);
-        if (rc == 0) {
+        wasmc_edge_host_publish_error_t err;
+        if (edge_publish_bytes(topic, tn, body.buf, body.len, t->qos, t->retain != 0, &err)) {
             t->published++;
         } else if (t->failed++ % 100 == 0) {
-            edge_logf(EDGE_LOG_WARN, "edge_publish(%s) failed: %d (%llu failures so far)", topic,
-                      (int)rc, (unsigned long long)t->failed);
+            edge_logf(EDGE_LOG_WARN, "publish(%s) failed: error %d (%llu failures so far)", topic,
+                      (int)err, (unsigned long long)t->failed);
         }
     }
 }

@@ -1,8 +1,10 @@
 """edge_host.py — a small stand-in for the wasmc host, in Python on wasmtime.
 
-It runs guest modules (WASI commands that import "edge", see
-modules/include/wasmc_edge.h) each on its own thread, connected by an
-in-process message bus, with HTTP POSTs recorded instead of sent.
+It runs guest modules (WASI commands of the world in modules/edge.wit) each on
+its own thread, connected by an in-process message bus, with HTTP POSTs
+recorded instead of sent. Its side of the canonical ABI is written by hand
+from edge.wit (the core signatures and layouts below), an independent check
+of the generated bindings the modules use.
 
 Two ways to provide WASI:
   * wasi="wasmtime": wasmtime's own WASI preview1 (Linker.define_wasi). Used
@@ -13,7 +15,7 @@ Two ways to provide WASI:
   * wasi="shim": MiniWasi below, the preview1 subset the modules import,
     written here. It pre-opens a real listening TCP socket as fd 3 and
     delivers bus messages from inside poll_oneoff exactly as the ABI says
-    (edge_alloc, copy, edge_on_message, then return early). This is also a
+    (cabi_realloc the topic and payload, guest.on-message, then return early). This is also a
     reference for what wasmc's host must do.
 
 Only loopback sockets are used. Everything is bounded: inboxes, waits, and a
@@ -136,20 +138,15 @@ class GuestModule:
         """Deliver queued bus messages into the guest (ABI rule 2)."""
         if not self.inbox:
             return False
-        alloc = caller.get("edge_alloc")
-        on_message = caller.get("edge_on_message")
+        on_message = caller.get(ON_MESSAGE)
         delivered = False
         while self.inbox:
             topic, payload, qos, retain = self.inbox.popleft()
             t = topic.encode()
-            ptr = alloc(caller, len(t) + len(payload)) & 0xFFFFFFFF
-            if ptr == 0:
-                self.bus.dropped += 1
-                continue
-            mem = caller.get("memory")
-            mem.write(caller, t + payload, ptr)
-            on_message(caller, ptr, len(t), ptr + len(t), len(payload),
-                       (qos & 3) | (4 if retain else 0))
+            tp = guest_bytes(caller, t)
+            pp = guest_bytes(caller, payload)
+            # on-message(message): topic, payload, qos, retain, properties (none)
+            on_message(caller, tp, len(t), pp, len(payload), qos & 1, 1 if retain else 0, 4, 0)
             self.bus.delivered += 1
             delivered = True
         return delivered
@@ -202,7 +199,7 @@ class GuestModule:
             if getattr(self, "wasi", None):
                 self.wasi.close_all()
 
-    # ---- the "edge" imports ------------------------------------------------
+    # ---- the imports of interface "host" (modules/edge.wit) -------------------
 
     def _define_edge(self, linker):
         def mem(caller):
@@ -215,59 +212,74 @@ class GuestModule:
                 raise RuntimeError("guest passed an out-of-bounds range")
             return bytes(m.read(caller, ptr, ptr + length))
 
-        def edge_publish(caller, tp, tl, pp, pl, qos, retain):
+        def write(caller, ptr, data):
+            mem(caller).write(caller, data, ptr & 0xFFFFFFFF)
+
+        def result(caller, retptr, error, payload_offset=1, payload=b""):
+            """result<_, E> or result<T, E> at retptr: tag byte, payload at its offset."""
+            if error is None:
+                write(caller, retptr, b"\x00")
+                if payload:
+                    write(caller, retptr + payload_offset, payload)
+            else:
+                write(caller, retptr, b"\x01")
+                write(caller, retptr + payload_offset, bytes([error]))
+
+        def publish(caller, tp, tl, pp, pl, qos, retain, props_ptr, props_len, retptr):
             self.check_stop()
             topic = read(caller, tp, tl)
             payload = read(caller, pp, pl)
             try:
                 topic = topic.decode()
             except UnicodeDecodeError:
-                return -1
-            if not topic or "+" in topic or "#" in topic or qos not in (0, 1):
-                return -1
+                raise RuntimeError("publish: argument message: topic is not UTF-8")
+            if qos not in (0, 1) or retain not in (0, 1):
+                raise RuntimeError("publish: argument message: bad qos or retain")
+            if not topic or "+" in topic or "#" in topic:
+                return result(caller, retptr, 0)  # publish-error.invalid-topic
             self.published.append((topic, payload, qos, bool(retain)))
             self.bus.publish(self, topic, payload, qos, bool(retain))
             if self.stop_after_publishes and len(self.published) >= self.stop_after_publishes:
                 raise Stop()
-            return 0
+            result(caller, retptr, None)
 
-        def edge_subscribe(caller, fp, fl):
-            try:
-                flt = read(caller, fp, fl).decode()
-            except UnicodeDecodeError:
-                return -1
+        def subscribe(caller, fp, fl, retptr):
+            flt = read(caller, fp, fl).decode()
             if not flt:
-                return -1
+                return result(caller, retptr, 0)  # subscribe-error.invalid-filter
             if flt not in self.filters:
                 self.filters.append(flt)
-            return 0
+            result(caller, retptr, None)
 
-        def edge_http_post(caller, up, ul, cp, cl, bp, bl, timeout_ms):
+        def http_post(caller, up, ul, cp, cl, bp, bl, timeout_ms, retptr):
             self.check_stop()
             url = read(caller, up, ul).decode(errors="replace")
             ctype = read(caller, cp, cl).decode(errors="replace")
             body = read(caller, bp, bl)
-            result = self.http(url, ctype, body, timeout_ms)
-            self.posts.append((time.monotonic(), url, ctype, body, result))
-            return result
+            status = self.http(url, ctype, body, timeout_ms)
+            self.posts.append((time.monotonic(), url, ctype, body, status))
+            # result<u16, http-error>: payload at offset 2; errors -1 denied, -2 connect, else other
+            if status >= 0:
+                result(caller, retptr, None, 2, struct.pack("<H", status))
+            else:
+                result(caller, retptr, {-1: 0, -2: 1}.get(status, 2), 2)
 
-        def edge_log(caller, level, mp, ml):
+        def log(caller, level, mp, ml):
             text = read(caller, mp, ml).decode(errors="replace")
             self.logs.append((level, text))
             if os.environ.get("EDGE_HOST_VERBOSE"):
                 print(f"  [{self.name}:{level}] {text}", flush=True)
 
-        def edge_config_get(caller, kp, kl, bp, cap):
+        def config_get(caller, kp, kl, retptr):
             key = read(caller, kp, kl).decode(errors="replace")
             if key not in self.config:
-                return -1
+                return write(caller, retptr, b"\x00")
             value = self.config[key].encode()
-            n = min(len(value), cap & 0xFFFFFFFF)
-            if n:
-                mem(caller).write(caller, value[:n], bp & 0xFFFFFFFF)
-            return len(value)
+            ptr = guest_bytes(caller, value)
+            # option<string>: tag byte, then (pointer, length) at offset 4
+            write(caller, retptr, b"\x01\x00\x00\x00" + struct.pack("<II", ptr, len(value)))
 
-        def edge_metric_get(caller, np_, nl, vp):
+        def metric_get(caller, np_, nl, retptr):
             name = read(caller, np_, nl).decode(errors="replace")
             values = {
                 "bus.published": self.bus.published,
@@ -278,21 +290,34 @@ class GuestModule:
             }
             values.update(self.metrics)  # a None value: the host lacks that metric
             if values.get(name) is None:
-                return -1
-            mem(caller).write(caller, struct.pack("<Q", values[name]), vp & 0xFFFFFFFF)
-            return 0
+                return write(caller, retptr, b"\x00")
+            # option<u64>: tag byte, then the value at offset 8
+            write(caller, retptr, b"\x01" + b"\x00" * 7 + struct.pack("<Q", values[name]))
 
         defs = {
-            "edge_publish": ([I32] * 6, [I32], edge_publish),
-            "edge_subscribe": ([I32] * 2, [I32], edge_subscribe),
-            "edge_http_post": ([I32] * 7, [I32], edge_http_post),
-            "edge_log": ([I32] * 3, [], edge_log),
-            "edge_config_get": ([I32] * 4, [I32], edge_config_get),
-            "edge_metric_get": ([I32] * 3, [I32], edge_metric_get),
+            "publish": ([I32] * 9, [], publish),
+            "subscribe": ([I32] * 3, [], subscribe),
+            "http-post": ([I32] * 8, [], http_post),
+            "log": ([I32] * 3, [], log),
+            "config-get": ([I32] * 3, [], config_get),
+            "metric-get": ([I32] * 3, [], metric_get),
         }
         for name, (params, results, fn) in defs.items():
-            linker.define_func("edge", name, wasmtime.FuncType(params, results), fn,
+            linker.define_func(HOST_INTERFACE, name, wasmtime.FuncType(params, results), fn,
                                access_caller=True)
+
+
+HOST_INTERFACE = "wasmc:edge/host@0.1.0"
+ON_MESSAGE = "wasmc:edge/guest@0.1.0#on-message"
+
+
+def guest_bytes(caller, data):
+    """Copies data into the guest with its cabi_realloc (alignment 1); its address."""
+    if not data:
+        return 1  # an empty string or list points at its alignment
+    ptr = caller.get("cabi_realloc")(caller, 0, 0, 1, len(data)) & 0xFFFFFFFF
+    caller.get("memory").write(caller, data, ptr)
+    return ptr
 
 
 class MiniWasi:

@@ -272,7 +272,7 @@ def test_telemetry_config_and_missing_metrics():
 
 
 def test_bus_delivery_reentrant():
-    """telemetry → bus → gateway via edge_alloc/edge_on_message inside poll_oneoff."""
+    """telemetry → bus → gateway via cabi_realloc and guest.on-message inside poll_oneoff."""
     with System(telemetry_config={"interval_ms": 100, "kinds": "uptime"}) as s:
         assert wait_until(lambda: len(s.gateway.posts) >= 3, 5), s.gateway.logs
         url, ctype, body, result = s.posts_json()[0]

@@ -41,6 +41,8 @@ public struct ExecutableBuilder {
     /// Where compiled runtime objects are kept for reuse, shared by any number of builds at
     /// once; `nil` keeps them in the build's own work directory.
     public var runtimeCache: String?
+    /// The Swift host linked in when a module imports from it (the edge host by default).
+    public var swiftHost: SwiftHost?
 
     public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String, staticRuntime: Bool = false) {
         self.clang = clang
@@ -53,19 +55,29 @@ public struct ExecutableBuilder {
     /// Checks that every import is provided by WASI, the edge host or an earlier module; throws
     /// naming each one that is not. With host C files (`--host-c`) other imports are left to
     /// them and checked when the program starts.
-    public static func checkImports(_ modules: [LinkedModule], hostC: Bool = false) throws(MissingImport) {
+    public static func checkImports(_ modules: [LinkedModule], hostC: Bool = false, swiftHost: SwiftHost? = nil)
+        throws(MissingImport)
+    {
         var provided: [String: [String: ExternalKind]] = [:]
+        var hostModules = Self.hostModules
+        if let swiftHost {
+            for (module, functions) in swiftHost.functions {
+                hostModules[module] = (swiftHost.name, functions.mapValues(\.signature))
+            }
+        }
+        let witSignatures = swiftHost?.functions ?? [:]
         for linked in modules {
             var missing: [String] = []
             for entry in linked.module.module.imports {
-                // Modules the host implements: WASI and the edge host's import table.
+                // Modules the host implements: WASI and the Swift host's worlds.
                 if let (provider, functions) = hostModules[entry.module] {
                     if case .function(let typeIndex) = entry.descriptor,
                         functions[entry.name] == linked.module.module.types[Int(typeIndex)]
                     {
                         continue
                     }
-                    let expected = functions[entry.name].map { "\(provider) provides function \($0)" }
+                    let wit = witSignatures[entry.module]?[entry.name].map { " = \($0.wit)" } ?? ""
+                    let expected = functions[entry.name].map { "\(provider) provides function \($0)\(wit)" }
                         ?? "\(provider) has no such function"
                     missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
                     continue
@@ -80,10 +92,9 @@ public struct ExecutableBuilder {
         }
     }
 
-    /// Import modules the host provides, with who provides them and their functions.
+    /// Import modules the C runtime provides, with who provides them and their functions.
     static let hostModules: [String: (String, [String: FunctionSignature])] = [
         WASIPreview1.moduleName: ("WASI", WASIPreview1.functions),
-        EdgeImports.moduleName: ("the edge host", EdgeImports.functions),
     ]
 
     static func describe(_ entry: ModuleImport, in module: ValidatedModule) -> String {
@@ -124,8 +135,8 @@ public struct ExecutableBuilder {
             units, includeDirectories: [runtime.includeDirectory, workDirectory],
             defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: optimization)
         let objects = units.map(\.object)
-        if Self.needsEdgeHost(modules) {
-            try buildEdgeHost(objects: objects, workDirectory: workDirectory, output: output)
+        if let swiftHost, swiftHost.isNeeded(by: modules) {
+            try buildSwiftHost(swiftHost, objects: objects, workDirectory: workDirectory, output: output)
             return
         }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .host]
@@ -137,22 +148,19 @@ public struct ExecutableBuilder {
         try clang.link(objects + runtimeObjects, output: output, flags: flags)
     }
 
-    /// Modules that import from "edge" run under the Swift edge host (Sources/EdgeHost).
-    static func needsEdgeHost(_ modules: [LinkedModule]) -> Bool {
-        modules.contains { $0.module.module.imports.contains { $0.module == EdgeImports.moduleName } }
-    }
-
-    /// Links the modules with the runtime (core, WASI, edge services) and the Swift edge
-    /// host, which replaces the generic program main.
-    private func buildEdgeHost(objects: [String], workDirectory: String, output: String) throws(ToolchainError) {
+    /// Links the modules with the runtime (core, WASI, edge services) and the Swift host
+    /// (the edge host, or `--host-swift`), which replaces the generic program main.
+    private func buildSwiftHost(_ host: SwiftHost, objects: [String], workDirectory: String, output: String)
+        throws(ToolchainError)
+    {
         guard clang.target.isHost else { throw Self.edgeHostCrossCompileError(clang.target) }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .edge]
         let runtimeObjects = try runtime.build(
             components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         let swift = try SwiftCompiler.find(near: clang)
-        let hostObject = try swift.compileEdgeHost(
-            sources: runtime.packageRoot + "/Sources/EdgeHost", includeDirectory: runtime.includeDirectory,
+        let hostObject = try swift.compileHost(
+            sources: host.sources, includeDirectory: runtime.includeDirectory,
             into: runtimeCache ?? "\(workDirectory)/runtime")
         var flags = RuntimeLibrary.linkFlags(for: components)
         if staticRuntime { flags = try staticEdgeHostFlags(flags) }

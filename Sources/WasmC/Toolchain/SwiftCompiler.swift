@@ -18,13 +18,12 @@ public struct SwiftCompiler: Sendable {
         throw ToolchainError("swiftc not found: the edge host is written in Swift; install Swift or set SWIFTC")
     }
 
-    /// Compiles Sources/EdgeHost into one object, named by a hash of its sources and headers
-    /// so it is reused exactly while they are unchanged.
-    public func compileEdgeHost(sources directory: String, includeDirectory: String, into outputDirectory: String)
+    /// Compiles a Swift host (Sources/EdgeHost, or `--host-swift`) into one object, named by a
+    /// hash of its sources and headers so it is reused exactly while they are unchanged.
+    public func compileHost(sources: [String], includeDirectory: String, into outputDirectory: String)
         throws(ToolchainError) -> String
     {
-        let sources = RuntimeLibrary.files(in: directory, suffix: ".swift").sorted()
-        guard !sources.isEmpty else { throw ToolchainError("no Swift sources in \(directory)") }
+        guard !sources.isEmpty else { throw ToolchainError("no Swift sources for the host") }
         try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         let headers = RuntimeLibrary.files(in: includeDirectory, suffix: ".h").sorted() + [includeDirectory + "/module.modulemap"]
         var hash = StableHash()
@@ -39,9 +38,9 @@ public struct SwiftCompiler: Sendable {
         let temporary = WorkDirectory.temporaryName(for: object)
         do {
             try run(
-                ["-O", "-wmo", "-parse-as-library", "-module-name", "EdgeHost", "-I", includeDirectory,
+                ["-O", "-wmo", "-parse-as-library", "-module-name", "WasmcHost", "-I", includeDirectory,
                  "-emit-object", "-o", temporary] + sources,
-                what: "compiling the edge host")
+                what: "compiling the Swift host")
         } catch {
             unlink(temporary)
             throw error

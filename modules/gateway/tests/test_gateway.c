@@ -4,7 +4,6 @@
 #include "check.h"
 #include "delivery_policy.h"
 #include "envelope.h"
-#include "wasmc_edge.h"
 
 CHECK_MAIN_COUNTERS;
 

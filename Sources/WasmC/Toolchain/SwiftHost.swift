@@ -1,0 +1,52 @@
+import Foundation
+
+/// A host written in Swift that programs are linked with instead of the generic C main:
+/// the edge host (Sources/EdgeHost) by default, or the directory given to
+/// `wasmc compile --host-swift`. What it provides to guests is read from the `.world`
+/// files `wasmc bindgen --host-swift` writes beside its bindings, so the contract is
+/// the WIT world and nothing here repeats it.
+public struct SwiftHost: Sendable {
+    /// For messages: "the edge host", or the directory.
+    public var name: String
+    /// Every `.swift` file of the host.
+    public var sources: [String]
+    /// The worlds whose imports it implements.
+    public var worlds: [WorldManifest]
+
+    /// The host in `directory`: its `.swift` files and `.world` files, also in `Generated/`.
+    public static func load(directory: String, name: String? = nil) throws(ToolchainError) -> SwiftHost {
+        let directories = [directory, directory + "/Generated"]
+        let sources = directories.flatMap { RuntimeLibrary.files(in: $0, suffix: ".swift") }.sorted()
+        guard !sources.isEmpty else { throw ToolchainError("no Swift sources in \(directory)") }
+        var worlds: [WorldManifest] = []
+        for file in directories.flatMap({ RuntimeLibrary.files(in: $0, suffix: ".world") }).sorted() {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let world = WorldManifest(text: text) else {
+                throw ToolchainError("\(file) is not a world written by wasmc bindgen")
+            }
+            worlds.append(world)
+        }
+        return SwiftHost(name: name ?? "the Swift host in \(directory)", sources: sources, worlds: worlds)
+    }
+
+    /// The edge host of this package (Sources/EdgeHost), if it is there.
+    public static func edgeHost(packageRoot: String) -> SwiftHost? {
+        try? load(directory: packageRoot + "/Sources/EdgeHost", name: "the edge host")
+    }
+
+    /// The functions it provides, by import module and name.
+    public var functions: [String: [String: (signature: FunctionSignature, wit: String)]] {
+        var result: [String: [String: (FunctionSignature, String)]] = [:]
+        for world in worlds {
+            for entry in world.imports {
+                result[entry.module ?? "", default: [:]][entry.name] = (entry.signature, entry.witSignature)
+            }
+        }
+        return result
+    }
+
+    /// True when a module imports from one of the host's modules.
+    public func isNeeded(by modules: [LinkedModule]) -> Bool {
+        let provided = functions
+        return modules.contains { $0.module.module.imports.contains { provided[$0.module] != nil } }
+    }
+}
