@@ -74,6 +74,8 @@ struct SpecPlan {
     /// feature: commands on them are skipped for that reason rather than failed.
     private var unsupportedModules: [Int: String] = [:]
     private var unsupportedInstances: [Int: String] = [:]
+    /// Names registered for such instances: a module importing from one is skipped too.
+    private var unsupportedRegistrations: [String: String] = [:]
 
     /// Plans the commands of a script converted by `WasmTools` into `directory`.
     init(commands: [WastCommand], directory: String, tools: WasmTools, options: EmitOptions) {
@@ -87,11 +89,18 @@ struct SpecPlan {
 
     /// Translates the command's module to C; returns its index in `modules`. A module wasmc
     /// refuses that wasm-tools also refuses with wasmc's features (WebAssembly 2.0 without SIMD)
-    /// uses a later proposal: it is recorded as unsupported, with wasm-tools' reason.
+    /// uses a later proposal: it is recorded as unsupported, with wasm-tools' reason, and so is
+    /// a module that imports from an unsupported one.
     private mutating func compile(_ command: WastCommand) -> Int {
         let index = modules.count
         do {
             let bytes = try moduleBytes(command)
+            if let reason = unsupportedImport(bytes) {
+                modules.append(nil)
+                moduleErrors[index] = reason
+                unsupportedModules[index] = reason
+                return index
+            }
             modules.append(try Compiler.translate(bytes, name: "m\(index)", options: options))
         } catch {
             modules.append(nil)
@@ -101,6 +110,13 @@ struct SpecPlan {
             }
         }
         return index
+    }
+
+    /// The reason a module that imports from an instance registered by an unsupported module
+    /// is unsupported too.
+    private func unsupportedImport(_ bytes: [UInt8]) -> String? {
+        guard !unsupportedRegistrations.isEmpty, let module = try? ModuleDecoder().decode(bytes) else { return nil }
+        return module.imports.lazy.compactMap { unsupportedRegistrations[$0.module] }.first
     }
 
     /// The binary module file of a command. A text module (`module quote`) is read in the
@@ -190,7 +206,12 @@ struct SpecPlan {
             commands.append(.module(line: command.line, instance: instance, module: module))
         case "register":
             let instance = instance(named: command.name)
-            guard unsupportedInstances[instance] == nil, let name = command.as else { return }
+            guard let name = command.as else { return }
+            if let feature = unsupportedInstances[instance] {
+                unsupportedRegistrations[name] = feature
+                return
+            }
+            unsupportedRegistrations[name] = nil
             commands.append(.register(line: command.line, name: name, instance: instance))
         case "action":
             guard let (instance, export, arguments) = invocation(command, kind: "invoke") else { return }
