@@ -72,10 +72,10 @@ struct CompileCommand: ParsableCommand {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
         let machine = try buildTarget()
-        if bounds == .guardPages && !machine.supportsGuardPages {
-            throw ValidationError(
-                "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
-                    + "\(machine) has 4 GiB in all: use --bounds explicit")
+        do {
+            try machine.check(guardPages: bounds == .guardPages)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

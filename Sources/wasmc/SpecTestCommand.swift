@@ -42,8 +42,10 @@ struct SpecTestCommand: ParsableCommand {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
         let machine = try buildTarget()
-        if bounds == .guardPages && !machine.supportsGuardPages {
-            throw ValidationError("--bounds guard needs a 64-bit target; \(machine) takes --bounds explicit")
+        do {
+            try machine.check(guardPages: bounds == .guardPages)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -43,7 +43,9 @@ fi
 is_static() {
   local answer
   answer=$(ldd "$1" 2>&1)
-  echo "$1: $(file -b "$1" | cut -d, -f1-4); ldd: $(echo "$answer" | tr -d '\t')"
+  local kind=""
+  command -v file >/dev/null && kind="$(file -b "$1" | cut -d, -f1-4); "
+  echo "$1: ${kind}ldd: $(echo "$answer" | tr -d '\t')"
   [[ $answer == *"not a dynamic executable"* || $answer == *"statically linked"* ]]
 }
 

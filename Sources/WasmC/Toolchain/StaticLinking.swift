@@ -8,11 +8,7 @@ extension ExecutableBuilder {
 
     /// Refuses what the target cannot run before anything is built.
     func checkTarget() throws(ToolchainError) {
-        if guardPages && !clang.target.supportsGuardPages {
-            throw ToolchainError(
-                "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
-                    + "\(clang.target) has 4 GiB in all: use --bounds explicit")
-        }
+        try clang.target.check(guardPages: guardPages)
     }
 
     static func edgeHostCrossCompileError(_ target: Target) -> ToolchainError {

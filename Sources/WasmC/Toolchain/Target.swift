@@ -54,6 +54,15 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     /// Guard pages reserve 8 GiB per memory: only 64-bit address spaces have room.
     public var supportsGuardPages: Bool { architecture != .armv7 }
 
+    /// Refuses guard pages where they cannot work, saying what to use instead.
+    public func check(guardPages: Bool) throws(ToolchainError) {
+        if guardPages && !supportsGuardPages {
+            throw ToolchainError(
+                "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
+                    + "\(triple) has 4 GiB in all: use --bounds explicit")
+        }
+    }
+
     /// Debian's multiarch name (library directories, package architecture suffixes).
     public var multiarch: String {
         switch architecture {
