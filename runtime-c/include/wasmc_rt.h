@@ -237,8 +237,10 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
  *     would fault without writing its in-bounds half: memory after a trap holds
  *     exactly the stores made before it;
  *   - one access is one machine instruction of its width (x86-64 and AArch64
- *     have unaligned loads and stores; an access straddling the end of memory
- *     faults as a whole and a faulting x86 store writes nothing);
+ *     have unaligned loads and stores), so an access straddling the end of
+ *     memory faults as a whole; a faulting x86-64 store writes nothing
+ *     (AArch64 may write the in-bounds bytes of a misaligned store that
+ *     crosses into the guard page first: not handled yet);
  *   - state outside linear memory (globals, tables) is reached through the
  *     instance pointer, which clang cannot tell apart from the memory's base
  *     (both come from the caller or from memory, and -fno-strict-aliasing plus
