@@ -4,6 +4,9 @@
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy, and once with modules split into many C files
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
+#   - the real-program corpus (Tests/RealPrograms): C, C++ and Rust programs built for
+#     wasm32-wasi, compiled by wasmc (every one with guard pages, a subset with explicit
+#     checks) and compared with wasmtime
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
 # Exits non-zero if anything failed.
@@ -31,6 +34,8 @@ ensure_packages() {
   fi
 }
 ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+# The wasm32-wasi toolchain of the guest programs and the real-program corpus.
+ensure_packages wasi-libc libclang-rt-dev-wasm32 libc++-dev-wasm32 rustc libstd-rust-dev-wasm32
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
@@ -109,6 +114,7 @@ run_suite edge-host Tests/EdgeHostTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
+run_suite real-programs Tests/RealPrograms/run.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
