@@ -13,6 +13,7 @@ enum Shape {
 }
 
 #[derive(Debug)]
+#[allow(dead_code)] // read only through Debug
 struct Scene {
     name: String,
     shapes: Vec<Shape>,
