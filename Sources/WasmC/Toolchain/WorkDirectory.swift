@@ -19,7 +19,7 @@ public enum WorkDirectory {
         guard made != nil else {
             throw ToolchainError("cannot create a directory in \(parent): \(String(cString: strerror(errno)))")
         }
-        return String(cString: template)
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A name beside `path` that no other process or thread uses, for building `path` and then
