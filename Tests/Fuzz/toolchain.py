@@ -12,7 +12,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+# The checkout whose runtime and compiler flags are used: this one, or the one whose
+# runtime-c $WASMC_RUNTIME_DIR names (as for wasmc itself), to test another build.
+ROOT = Path(os.environ["WASMC_RUNTIME_DIR"]).resolve().parent if os.environ.get("WASMC_RUNTIME_DIR") \
+    else Path(__file__).resolve().parents[2]
 RUNTIME = ROOT / "runtime-c"
 FUZZ_DIR = Path(__file__).resolve().parent
 
