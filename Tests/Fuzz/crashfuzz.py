@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Crash fuzzing of `wasmc translate` (and `wasmc compile`) with mutated modules.
 
-Valid modules from `wasm-tools smith` (some with invalid function bodies, via
+Modules from `wasm-tools smith` (some with invalid function bodies, via
 --allow-invalid-funcs) are mutated: bit flips, random and boundary bytes, byte
 insertion and deletion, truncation, LEB128 edits (over-long re-encodings,
 changed values, broken continuation bits), and section edits (reorder, drop,
@@ -14,6 +14,9 @@ validator. Every mutant is checked:
     translates, an invalid or malformed one is refused with an error message;
   - clang accepts the C it writes (-fsyntax-only, with the flags wasmc uses);
   - a sample of the valid ones also goes through `wasmc compile` to a program.
+A third of the mutants come from `wasm-tools mutate` (valid modules rewritten:
+instructions replaced by equivalent sequences, items added or removed), so the
+valid side is exercised as much as the refusing side.
 
 Usage:
   crashfuzz.py --seed S --mutants N     # N mutants from seed S
@@ -177,9 +180,25 @@ def mutate_sections(data, rng):
     return assemble(header, parts), "section-" + kind
 
 
-def mutant(seed_module, rng):
+def wasm_mutate(data, rng, directory):
+    """A valid variant made by `wasm-tools mutate` (rewritten code, added or removed items)."""
+    source, target = directory / "mutate-in.wasm", directory / "mutate-out.wasm"
+    source.write_bytes(data)
+    code, _, _ = toolchain.run([toolchain.wasm_tools(), "mutate", "--seed", str(rng.getrandbits(32)),
+                                str(source), "-o", str(target)], timeout=60)
+    return (target.read_bytes(), "wasm-mutate") if code == 0 else (data, "unchanged")
+
+
+def mutant(seed_module, rng, directory):
     data = seed_module
     kinds = []
+    if rng.random() < 0.3:
+        # Mostly valid mutants: they test that every valid module translates and compiles.
+        for _ in range(rng.choice([1, 2, 4])):
+            data, kind = wasm_mutate(data, rng, directory)
+        kinds.append("wasm-mutate")
+        if rng.random() < 0.7:
+            return data, "+".join(kinds)
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         data, kind = mutate_sections(data, rng) if rng.random() < 0.6 else mutate_bytes(data, rng)
         kinds.append(kind)
@@ -234,6 +253,8 @@ def seed_module(rng, directory):
     (directory / "seed.bin").write_bytes(data)
     path = directory / "seed.wasm"
     invalid = ["--allow-invalid-funcs", "true"] if rng.random() < 0.25 else []
+    if rng.random() < 0.15:  # every LEB128 padded to at least this many bytes: still valid
+        invalid += ["--min-uleb-size", str(rng.choice([2, 3, 5]))]
     code, _, _ = toolchain.run([toolchain.wasm_tools(), "smith"] + toolchain.SMITH_FEATURE_FLAGS + SMITH_SHAPE + invalid
                                + [str(directory / "seed.bin"), "-o", str(path)], timeout=60)
     return path.read_bytes() if code == 0 else None
@@ -310,7 +331,7 @@ def main():
         for _ in range(arguments.per_seed):
             if arguments.mutants is not None and count >= arguments.mutants:
                 break
-            data, what = mutant(original, rng)
+            data, what = mutant(original, rng, work)
             path = work / "mutant.wasm"
             path.write_bytes(data)
             test(path, f"mutant-{arguments.seed}-{count}", what)

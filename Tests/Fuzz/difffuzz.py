@@ -564,7 +564,15 @@ def generate(seed, directory):
     wasm_path = directory / f"{hashlib.sha1(str(seed).encode()).hexdigest()[:12]}.wasm"
     code, _, _ = toolchain.run([toolchain.wasm_tools(), "smith"] + toolchain.SMITH_FEATURE_FLAGS + SMITH_SHAPE + variant
                                + [str(seed_path), "-o", str(wasm_path)], timeout=60)
-    if code != 0 or not toolchain.validate(wasm_path):
+    if code != 0:
+        return None
+    if rng.random() < 0.25:
+        # Rewritten by wasm-tools mutate (equivalent instruction sequences, items added or
+        # removed): code shapes smith does not write itself.
+        for _ in range(rng.choice([1, 2, 4])):
+            toolchain.run([toolchain.wasm_tools(), "mutate", "--seed", str(rng.getrandbits(32)), str(wasm_path),
+                           "-o", str(wasm_path)], timeout=60)
+    if not toolchain.validate(wasm_path):
         return None
     return wasm_path
 
