@@ -441,6 +441,8 @@ def compare(case, answers, stop):
         if step.command[0] == "i":
             skipping = False
         elif skipping:
+            if stop is not None and stop[0] == number:
+                return calls, None, f"driver {stop[1]} after an inconclusive call"
             continue
         lines = answers.get(number, [])
         if not complete(lines):
@@ -450,6 +452,8 @@ def compare(case, answers, stop):
         outcome, state = wasmc_outcome(lines)
         if step.command[0] == "c":
             if outcome and outcome[0] == "trap" and outcome[1] in INCONCLUSIVE:
+                # Only wasmc ran out of stack (wasmtime's inconclusive calls are not replayed).
+                case.wasmc_exhaustions = getattr(case, "wasmc_exhaustions", 0) + 1
                 skipping = True
                 continue
             calls += 1
@@ -534,7 +538,9 @@ def run_mode(cases, mode, guard, work, runtime, report):
             last = case.first_command + len(case.steps) - 1
             if stop is not None and case.first_command <= stop[0] <= last:
                 calls, finding, early = compare(case, answers, stop)
-                report(case, mode, calls, finding or f"driver {stop[1]}", early, "crash")
+                if finding is None and early is None:
+                    finding = f"driver {stop[1]}"
+                report(case, mode, calls, finding, early, "crash")
                 died_in = i
                 break
             calls, finding, early = compare(case, answers, None)
@@ -602,8 +608,9 @@ def main():
     start = time.monotonic()
     figures = {"modules": 0, "calls": {m: 0 for m, _ in modes}, "divergences": {m: 0 for m, _ in modes},
                "crashes": {m: 0 for m, _ in modes},
-               "missed out-of-bounds traps": {m: 0 for m, _ in modes}, "compared": {m: 0 for m, _ in modes},
-               "grow stops": 0, "inconclusive": 0, "out of scope": 0, "reference failures": 0}
+               "missed out-of-bounds traps": {m: 0 for m, _ in modes},
+               "wasmc-only stack exhaustion": {m: 0 for m, _ in modes}, "compared": {m: 0 for m, _ in modes},
+               "grow stops": 0, "driver stops after an inconclusive call": 0, "inconclusive": 0, "out of scope": 0, "reference failures": 0}
     tests = {"passed": 0, "failed": 0, "known": 0}
     known = {}
     if arguments.known:
@@ -614,9 +621,13 @@ def main():
 
     def report(case, mode, calls, finding, early, kind):
         figures["calls"][mode] += calls
+        figures["wasmc-only stack exhaustion"][mode] += getattr(case, "wasmc_exhaustions", 0)
+        case.wasmc_exhaustions = 0
         figures["compared"][mode] += 1
-        if early:
+        if early and early.startswith("memory sizes"):
             figures["grow stops"] += 1
+        elif early:
+            figures["driver stops after an inconclusive call"] += 1
         reason = known.get((case.name, mode))
         if finding and reason is not None:
             tests["known"] += 1
@@ -697,7 +708,9 @@ def main():
     for mode, _ in modes:
         print(f"{mode}: {figures['compared'][mode]} modules compared, {figures['calls'][mode]} calls, "
               f"{figures['divergences'][mode]} divergences, {figures['crashes'][mode]} crashes "
-              f"({figures['missed out-of-bounds traps'][mode]} of them a missed out-of-bounds trap)")
+              f"({figures['missed out-of-bounds traps'][mode]} of them a missed out-of-bounds trap); "
+              f"calls that exhausted the stack only in wasmc (inconclusive): "
+              f"{figures['wasmc-only stack exhaustion'][mode]}")
     print(f"inconclusive calls (stack or fuel exhausted): {figures['inconclusive']}; "
           f"modules stopped at a memory.grow difference: {figures['grow stops']}; "
           f"refused by wasmtime: {figures['reference failures']}")
