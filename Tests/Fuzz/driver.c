@@ -19,6 +19,8 @@
  * not a function, in export order: g:V (global), m:PAGES:CRC32 (memory),
  * t:SIZE:V,V,... (table).
  *
+ * Imports are resolved from the fixed set of host.wat (see make_host_objects).
+ *
  * Every command runs under alarm(): a call that runs longer than
  * FUZZ_CALL_SECONDS ends the process with SIGALRM, which the harness reports
  * as a hang at that command. Output is flushed per line, so a crash or a hang
@@ -41,6 +43,73 @@ extern const int fuzz_module_count;
 
 static wasmc_instance current;
 static bool have_instance;
+
+/*
+ * The imports a module may take (Tests/Fuzz/host.wat; difffuzz.py gives wasmtime the
+ * same): pure functions, three globals, a memory and a table, fresh for every
+ * instantiation.
+ */
+static uint32_t host_add(void *env, uint32_t a, uint32_t b) {
+  (void)env;
+  return a * 3u + b;
+}
+static uint64_t host_mix(void *env, uint64_t j, double d) {
+  (void)env;
+  return j ^ wasmc_f64_bits(d);
+}
+static void host_nop(void *env) { (void)env; }
+
+static const wasmc_func host_functions[] = {
+    {"ii>i", (wasmc_code)host_add, NULL},
+    {"jd>j", (wasmc_code)host_mix, NULL},
+    {">", (wasmc_code)host_nop, NULL},
+};
+static wasmc_value host_global_values[3];
+static const wasmc_global host_globals[] = {
+    {WASMC_I32, false, &host_global_values[0]},
+    {WASMC_I64, true, &host_global_values[1]},
+    {WASMC_F64, false, &host_global_values[2]},
+};
+static wasmc_memory host_memory;
+static wasmc_table host_table;
+static bool host_objects_made;
+
+static void make_host_objects(void) {
+  if (host_objects_made) {
+    wasmc_memory_free(&host_memory);
+    wasmc_table_free(&host_table);
+  }
+  host_global_values[0].i32 = 0x12345678u;
+  host_global_values[1].i64 = 7;
+  host_global_values[2].f64 = wasmc_f64_from_bits(0x400921FB54442D18ull);
+  host_objects_made = wasmc_memory_init(&host_memory, 1, 2, true) &&
+                      wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+}
+
+static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
+  static const char *const names[] = {"add", "mix", "nop", "g_i32", "g_mut_i64", "g_f64", "mem", "tab"};
+  if (strcmp(want->module, "host") != 0)
+    return false;
+  for (int i = 0; i < 8; i++) {
+    if (strcmp(want->name, names[i]) != 0)
+      continue;
+    if (i < 3) {
+      out->kind = WASMC_EXTERN_FUNC;
+      out->as.func = &host_functions[i];
+    } else if (i < 6) {
+      out->kind = WASMC_EXTERN_GLOBAL;
+      out->as.global = &host_globals[i - 3];
+    } else if (i == 6) {
+      out->kind = WASMC_EXTERN_MEMORY;
+      out->as.memory = &host_memory;
+    } else {
+      out->kind = WASMC_EXTERN_TABLE;
+      out->as.table = &host_table;
+    }
+    return true;
+  }
+  return false;
+}
 
 /* zlib's CRC-32, so the harness can compute the same digest with zlib.crc32. */
 static uint32_t crc32_of(const uint8_t *data, uint64_t size) {
@@ -161,9 +230,19 @@ static void instantiate(int number, int k) {
     return;
   }
   char error[256] = "";
+  const wasmc_module *module = fuzz_modules[k];
+  make_host_objects();
+  wasmc_extern imports[module->import_count + 1];
+  for (uint32_t i = 0; i < module->import_count; i++) {
+    if (!resolve_import(&module->imports[i], &imports[i])) {
+      printf("%d inst error no host import %s.%s\n", number, module->imports[i].module,
+             module->imports[i].name);
+      return;
+    }
+  }
   wasmc_trap_info trap;
   wasmc_instantiate_status status =
-      wasmc_instantiate(fuzz_modules[k], NULL, &current, error, sizeof error, &trap);
+      wasmc_instantiate(module, imports, &current, error, sizeof error, &trap);
   if (status == WASMC_INSTANTIATION_TRAPPED) {
     printf("%d inst trap %d\n", number, (int)trap.kind);
   } else if (status != WASMC_INSTANTIATED) {
