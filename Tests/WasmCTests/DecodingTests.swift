@@ -32,6 +32,29 @@ import WAT
         }
     }
 
+    /// Found by the crash fuzzer: WasmParser reads the flags as bits and ignored those above 2.
+    @Test func elementSegmentFlagsAboveSevenAreMalformed() throws {
+        func module(segment: [UInt8]) -> [UInt8] {
+            [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+             0x04, 0x04, 0x01, 0x70, 0x00, 0x01,  // table section: one funcref table of 1
+             0x09, UInt8(segment.count + 1), 0x01] + segment  // element section: one segment
+        }
+        let offset: [UInt8] = [0x41, 0x00, 0x0b]  // i32.const 0
+        _ = try ModuleDecoder().decode(module(segment: [0x00] + offset + [0x00]))
+        _ = try ModuleDecoder().decode(module(segment: [0x03, 0x00, 0x00]))
+        // Each is read by WasmParser as a valid segment: active, or (0x2b) declarative,
+        // with an element kind byte and no elements.
+        for flags: [UInt8] in [[0x08], [0x80, 0x01], [0x88, 0x80, 0x01]] {
+            #expect {
+                _ = try ModuleDecoder().decode(module(segment: flags + offset + [0x00, 0x00]))
+            } throws: { error in
+                let error = error as! DecodingError
+                return error.section == "element" && error.offset == 17 && "\(error)".contains("invalid flags")
+            }
+        }
+        #expect(throws: DecodingError.self) { _ = try ModuleDecoder().decode(module(segment: [0x2b, 0x00, 0x00])) }
+    }
+
     @Test func decodesNamesFromTheNameSection() throws {
         var wat = try parseWAT("(module (func $answer (result i32) i32.const 42))")
         let bytes = try wat.encode(options: EncodeOptions(nameSection: true))

@@ -96,6 +96,7 @@ public struct ModuleDecoder {
                 case .startSection(let index):
                     module.start = index
                 case .elementSection(let segments):
+                    try ElementSegmentFlags.check(bytes, sectionStart: sectionOffset)
                     module.elements = try segments.map { segment throws(UnsupportedFeature) in
                         try Self.elementSegment(segment, offset: sectionOffset)
                     }
@@ -123,6 +124,8 @@ public struct ModuleDecoder {
                 }
             } catch let error as UnsupportedFeature {
                 throw fail("unsupported feature: \(error.feature)")
+            } catch let error as DecodingError {
+                throw error
             } catch {
                 throw fail("\(error)")
             }
