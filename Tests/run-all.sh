@@ -29,7 +29,9 @@ failed=0
 ensure_packages() {
   local missing=()
   for package in "$@"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # With several architectures installed (the ARM tests add :arm64/:armhf), name the native one.
+    dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+      missing+=("$package")
   done
   if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]]; then

@@ -40,7 +40,8 @@ extension FunctionBody {
         } catch {
             let expression = Array(code.expression)
             guard PaddedSubOpcode(in: expression, at: start - origin) != nil else {
-                throw BodyDecodingError(offset: parser.offset, message: ParserErrorWording.describe(error).message)
+                // Reported at the instruction that could not be read, as validation errors are.
+                throw BodyDecodingError(offset: start, message: ParserErrorWording.describe(error).message)
             }
             var reader = RepairingReader(expression: expression, origin: origin)
             reader.instructions = collector.instructions
@@ -119,8 +120,7 @@ struct RepairingReader {
                     resume = start
                     size = Self.window
                 } else {
-                    throw BodyDecodingError(
-                        offset: origin + window.original(parser.offset - windowOrigin), message: ParserErrorWording.describe(error).message)
+                    throw BodyDecodingError(offset: origin + start, message: ParserErrorWording.describe(error).message)
                 }
                 continue
             }
