@@ -241,11 +241,23 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
  *     memory faults as a whole; a faulting x86-64 store writes nothing
  *     (AArch64 may write the in-bounds bytes of a misaligned store that
  *     crosses into the guard page first: not handled yet);
- *   - state outside linear memory (globals, tables) is reached through the
- *     instance pointer, which clang cannot tell apart from the memory's base
- *     (both come from the caller or from memory, and -fno-strict-aliasing plus
- *     may_alias keep type-based alias analysis out): it must assume a volatile
- *     load may read it, so it cannot drop or sink a store to it past the load.
+ *   - state outside linear memory that a trap leaves behind (globals, table
+ *     elements, dropped segments) is written with volatile stores too
+ *     (WASMC_STATE_STORE below), so it keeps its order with the memory
+ *     accesses. A plain store would not: LLVM orders volatile operations only
+ *     among themselves (and with calls it cannot see into), and "may assume
+ *     execution will continue after a volatile operation" (LangRef), so a
+ *     plain store may move across one, or be deleted as overwritten by a
+ *     later store when only volatile stores (which never read it) come
+ *     between. The fuzzer found exactly that: a global.set in a loop before a
+ *     faulting store was deleted by DSE, as the next iteration sets the global
+ *     again, so the global kept its old value after the trap. Being a
+ *     property of each store, this holds after inlining, peeling, unrolling
+ *     and LICM (none of which promotes, merges or deletes a volatile store).
+ *     Every other change to that state (memory.grow, table.grow/fill/copy/
+ *     init, memory.init, host functions) is an out-of-line call, ordered like
+ *     a trap, and the memory base and size functions keep in locals are only
+ *     read.
  * The price: clang cannot keep a value loaded from memory in a register across
  * another access of the same address, nor vectorise memory loops. wasm2c pays
  * about the same with an empty asm on every load, which keeps loads but leaves
@@ -253,8 +265,9 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
  *
  * With explicit checks the accesses are ordinary (volatile buys nothing): the
  * check before each one calls wasmc_trap, which clang must assume reads all
- * memory the module can reach, so no store moves past a check and no access
- * moves above its own check.
+ * memory the module can reach (the instance comes from the caller), so no
+ * store, to memory or to the instance, moves past a check or is deleted
+ * before one, and no access moves above its own check.
  *
  * The raw types are aligned(1), for unaligned wasm addresses, and may_alias.
  */
@@ -263,6 +276,17 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
 #else
 #define WASMC_MEMORY_ACCESS
 #endif
+
+/*
+ * A write to wasm state outside linear memory that outlives a trap: a global
+ * (the instance's or an imported one), a table element, a dropped segment's
+ * size. Volatile in guard mode for the reason above; a plain store with
+ * explicit checks. Reads of that state stay plain: a read has no effect a trap
+ * could expose.
+ */
+#define WASMC_STATE_STORE(lvalue, value)                                      \
+  ((void)(*(WASMC_MEMORY_ACCESS __typeof__(lvalue) *)&(lvalue) = (value)))
+
 typedef uint8_t wasmc_raw8 __attribute__((aligned(1), may_alias));
 typedef uint16_t wasmc_raw16 __attribute__((aligned(1), may_alias));
 typedef uint32_t wasmc_raw32 __attribute__((aligned(1), may_alias));
@@ -421,7 +445,7 @@ static inline void wasmc_table_set(wasmc_table *table, uint32_t index,
                                    void *value, const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, fn);
-  table->elements[index] = value;
+  WASMC_STATE_STORE(table->elements[index], value);
 }
 
 /*

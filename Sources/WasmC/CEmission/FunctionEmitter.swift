@@ -52,6 +52,13 @@ struct FunctionEmitter {
 
     // MARK: Output helpers
 
+    /// A write to wasm state outside linear memory that a trap leaves behind (a global, a
+    /// dropped segment): through `WASMC_STATE_STORE`, which keeps it in order with the memory
+    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_rt.h).
+    private mutating func emitStateStore(_ lvalue: String, _ value: String) {
+        emit("WASMC_STATE_STORE(\(lvalue), \(value));")
+    }
+
     private mutating func emit(_ line: String) {
         lines.append(String(repeating: "  ", count: min(indent, Self.maximumIndent)) + line)
     }
@@ -332,7 +339,7 @@ struct FunctionEmitter {
             emit("\(slot(type, h)) = \(names.globalAccess(index, module: module)).\(type.valueField);")
         case .globalSet(let index):
             let type = module.globals[Int(index)].valueType
-            emit("\(names.globalAccess(index, module: module)).\(type.valueField) = \(slot(type, h - 1));")
+            emitStateStore("\(names.globalAccess(index, module: module)).\(type.valueField)", slot(type, h - 1))
         case .load(let op, let memarg):
             let (type, _) = OperatorTypes.load(op)!
             // With guard pages the access is the bounds check: see WASMC_MEMORY_ACCESS in wasmc_rt.h.
@@ -384,7 +391,7 @@ struct FunctionEmitter {
         case .memoryInit(let data, let memory):
             emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .dataDrop(let data):
-            emit("inst->data_size[\(data)] = 0;")
+            emitStateStore("inst->data_size[\(data)]", "0")
         case .memoryCopy(0, 0):
             emit("wasmc_memory_copy_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
         case .memoryCopy(let destination, let source):
@@ -396,7 +403,7 @@ struct FunctionEmitter {
         case .tableInit(let element, let table):
             emit("wasmc_table_init_segment(inst->table\(table), \(slot(.i32, h - 3)), inst->elem\(element), inst->elem\(element)_size, \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .elemDrop(let element):
-            emit("inst->elem\(element)_size = 0;")
+            emitStateStore("inst->elem\(element)_size", "0")
         case .tableCopy(let destination, let source):
             emit("wasmc_table_copy(inst->table\(destination), \(slot(.i32, h - 3)), inst->table\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .tableFill(let table):
