@@ -271,3 +271,78 @@ size_t mqtt_encode_pingresp(uint8_t *out, size_t cap) {
     }
     return 2;
 }
+
+/* ---- the client side ---------------------------------------------------- */
+
+static uint8_t *put_field(uint8_t *p, const uint8_t *data, size_t len) {
+    p = put_u16(p, (uint16_t)len);
+    if (len) memcpy(p, data, len);
+    return p + len;
+}
+
+size_t mqtt_encode_connect(uint8_t *out, size_t cap, const mqtt_connect *c) {
+    const mqtt_bytes *fields[] = {&c->client_id, &c->will_topic, &c->will_message, &c->username,
+                                  &c->password};
+    const bool present[] = {true, c->will_flag, c->will_flag, c->has_username, c->has_password};
+    uint64_t remaining = 6 + 1 + 1 + 2; /* "MQTT", level, flags, keep-alive */
+    for (size_t i = 0; i < 5; i++) {
+        if (!present[i]) continue;
+        if (fields[i]->len > 0xFFFF) return 0;
+        remaining += 2 + fields[i]->len;
+    }
+    if (remaining > MQTT_MAX_REMAINING_LENGTH) return 0;
+    size_t need = 1 + mqtt_varint_size((uint32_t)remaining) + (size_t)remaining;
+    if (need > cap) return need;
+    uint8_t flags = (uint8_t)((c->clean_session ? 0x02 : 0) | (c->will_flag ? 0x04 : 0) |
+                              (c->will_flag ? (c->will_qos & 0x3) << 3 : 0) |
+                              (c->will_flag && c->will_retain ? 0x20 : 0) |
+                              (c->has_password ? 0x40 : 0) | (c->has_username ? 0x80 : 0));
+    uint8_t *p = put_fixed_header(out, MQTT_CONNECT << 4, (uint32_t)remaining);
+    p = put_field(p, (const uint8_t *)"MQTT", 4);
+    *p++ = c->protocol_level;
+    *p++ = flags;
+    p = put_u16(p, c->keep_alive);
+    for (size_t i = 0; i < 5; i++)
+        if (present[i]) p = put_field(p, fields[i]->data, fields[i]->len);
+    return need;
+}
+
+mqtt_status mqtt_decode_connack(const uint8_t *body, size_t len, bool *session_present,
+                                uint8_t *code) {
+    if (len != 2 || (body[0] & 0xFE) != 0) return MQTT_ERR_MALFORMED; /* [MQTT-3.2.2-1] */
+    *session_present = (body[0] & 1) != 0;
+    *code = body[1];
+    return MQTT_OK;
+}
+
+size_t mqtt_encode_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *filter,
+                             size_t filter_len, uint8_t qos) {
+    if (filter_len > 0xFFFF) return 0;
+    uint32_t remaining = (uint32_t)(2 + 2 + filter_len + 1);
+    size_t need = 1 + mqtt_varint_size(remaining) + remaining;
+    if (need > cap) return need;
+    uint8_t *p = put_fixed_header(out, (MQTT_SUBSCRIBE << 4) | 0x2, remaining);
+    p = put_u16(p, packet_id);
+    p = put_field(p, filter, filter_len);
+    *p = qos & 0x3;
+    return need;
+}
+
+mqtt_status mqtt_decode_suback(const uint8_t *body, size_t len, uint16_t *packet_id,
+                               mqtt_bytes *codes) {
+    if (len < 3) return MQTT_ERR_MALFORMED;
+    *packet_id = (uint16_t)((body[0] << 8) | body[1]);
+    for (size_t i = 2; i < len; i++)
+        if (body[i] > 2 && body[i] != MQTT_SUBACK_FAILURE) return MQTT_ERR_MALFORMED;
+    codes->data = body + 2;
+    codes->len = len - 2;
+    return *packet_id == 0 ? MQTT_ERR_MALFORMED : MQTT_OK;
+}
+
+size_t mqtt_encode_empty(uint8_t *out, size_t cap, uint8_t type) {
+    if (cap >= 2) {
+        out[0] = (uint8_t)(type << 4);
+        out[1] = 0;
+    }
+    return 2;
+}

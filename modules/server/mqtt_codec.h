@@ -173,6 +173,32 @@ size_t mqtt_encode_suback(uint8_t *out, size_t cap, uint16_t packet_id, const ui
 
 size_t mqtt_encode_pingresp(uint8_t *out, size_t cap);
 
+/* ---- the client side (the host's upstream bridge uses these) ---------- */
+
+/*
+ * CONNECT from the fields of `c`: protocol name "MQTT", level
+ * c->protocol_level (4, or 0x84 for mosquitto's bridge extension, which asks
+ * the server not to echo the bridge's own publishes back to it), the flags,
+ * keep-alive, client id, will, username and password as set.
+ */
+size_t mqtt_encode_connect(uint8_t *out, size_t cap, const mqtt_connect *c);
+
+/* CONNACK body (§3.2): exactly 2 bytes, reserved flag bits zero. */
+mqtt_status mqtt_decode_connack(const uint8_t *body, size_t len, bool *session_present,
+                                uint8_t *code);
+
+/* SUBSCRIBE with one filter at the requested QoS. */
+size_t mqtt_encode_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *filter,
+                             size_t filter_len, uint8_t qos);
+
+/* SUBACK body (§3.9): packet id and at least one return code, each 0..2 or
+ * 0x80. *codes points into body. */
+mqtt_status mqtt_decode_suback(const uint8_t *body, size_t len, uint16_t *packet_id,
+                               mqtt_bytes *codes);
+
+/* A packet without a body: PINGREQ, PINGRESP or DISCONNECT. */
+size_t mqtt_encode_empty(uint8_t *out, size_t cap, uint8_t type);
+
 /* Bytes needed to encode remaining_length as a varint (1..4); 0 if too big. */
 size_t mqtt_varint_size(uint32_t value);
 

@@ -227,6 +227,67 @@ static void test_encoders(void) {
     CHECK_EQ(mqtt_varint_size(268435456), 0);
 }
 
+/* The client side the host's upstream bridge uses: what it encodes, the
+ * broker's own decoder must read back. */
+static void test_client_side(void) {
+    uint8_t buf[256];
+    mqtt_connect c = {.protocol_level = 0x84, .clean_session = false, .keep_alive = 30,
+                      .will_flag = true, .will_qos = 1, .will_retain = true,
+                      .has_username = true, .has_password = true};
+    c.client_id = (mqtt_bytes){(const uint8_t *)"edge-1", 6};
+    c.will_topic = (mqtt_bytes){(const uint8_t *)"$SYS/s", 6};
+    c.will_message = (mqtt_bytes){(const uint8_t *)"0", 1};
+    c.username = (mqtt_bytes){(const uint8_t *)"u", 1};
+    c.password = (mqtt_bytes){(const uint8_t *)"pw", 2};
+    size_t n = mqtt_encode_connect(buf, sizeof buf, &c);
+    CHECK_EQ(n, 2 + 10 + 8 + 8 + 3 + 3 + 4);
+    CHECK_EQ(buf[0], 0x10);
+    CHECK_EQ(buf[8], 0x84);
+    CHECK_EQ(buf[9], 0x80 | 0x40 | 0x20 | 0x08 | 0x04);
+    /* At level 4 the broker's decoder accepts it with every field intact. */
+    c.protocol_level = 4;
+    n = mqtt_encode_connect(buf, sizeof buf, &c);
+    mqtt_fixed_header h;
+    mqtt_connect d;
+    CHECK_EQ(mqtt_read_fixed_header(buf, n, 1000, &h), MQTT_OK);
+    CHECK_EQ(mqtt_decode_connect(buf + h.header_length, h.remaining_length, &d), MQTT_OK);
+    CHECK(!d.clean_session && d.will_flag && d.will_qos == 1 && d.will_retain && d.keep_alive == 30);
+    CHECK_BYTES(d.client_id.data, d.client_id.len, "edge-1");
+    CHECK_BYTES(d.will_topic.data, d.will_topic.len, "$SYS/s");
+    CHECK_BYTES(d.password.data, d.password.len, "pw");
+    /* Too small a buffer: nothing written. */
+    memset(buf, 0xEE, sizeof buf);
+    CHECK_EQ(mqtt_encode_connect(buf, 4, &c), n);
+    CHECK_EQ(buf[0], 0xEE);
+
+    bool present;
+    uint8_t code;
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x01\x00", 2, &present, &code), MQTT_OK);
+    CHECK(present && code == 0);
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x02\x00", 2, &present, &code), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x00", 1, &present, &code), MQTT_ERR_MALFORMED);
+
+    n = mqtt_encode_subscribe(buf, sizeof buf, 9, LIT("a/#"), 1);
+    CHECK_EQ(n, 10);
+    CHECK_BYTES(buf, 10, "\x82\x08\x00\x09\x00\x03" "a/#\x01");
+    mqtt_topic_list list;
+    CHECK_EQ(mqtt_read_fixed_header(buf, n, 1000, &h), MQTT_OK);
+    CHECK_EQ(mqtt_decode_subscribe(h.flags, buf + h.header_length, h.remaining_length, &list), MQTT_OK);
+    CHECK_EQ(list.count, 1);
+
+    uint16_t id;
+    mqtt_bytes codes;
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09\x01\x80", 4, &id, &codes), MQTT_OK);
+    CHECK(id == 9 && codes.len == 2 && codes.data[1] == 0x80);
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09\x05", 3, &id, &codes), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09", 2, &id, &codes), MQTT_ERR_MALFORMED);
+
+    CHECK_EQ(mqtt_encode_empty(buf, sizeof buf, MQTT_PINGREQ), 2);
+    CHECK_BYTES(buf, 2, "\xC0\x00");
+    CHECK_EQ(mqtt_encode_empty(buf, sizeof buf, MQTT_DISCONNECT), 2);
+    CHECK_BYTES(buf, 2, "\xE0\x00");
+}
+
 static void test_utf8(void) {
     CHECK(utf8_is_valid(LIT("plain ascii")));
     CHECK(utf8_is_valid(LIT("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80")));
@@ -248,5 +309,6 @@ void test_codec(void) {
     test_publish();
     test_subscribe_lists();
     test_encoders();
+    test_client_side();
     test_utf8();
 }
