@@ -27,6 +27,8 @@ enum ImportTable {
         entry("edge_log", "iii>", unsafeBitCast(log, to: wasmc_code.self)),
         entry("edge_config_get", "iiii>i", unsafeBitCast(configGet, to: wasmc_code.self)),
         entry("edge_metric_get", "iii>i", unsafeBitCast(metricGet, to: wasmc_code.self)),
+        // Durability (issue 15): the broker calls it before sending PUBACKs.
+        entry("edge_sync", ">i", unsafeBitCast(sync, to: wasmc_code.self)),
     ]
 
     private static func entry(_ name: String, _ signature: String, _ code: wasmc_code) -> Entry {
@@ -90,6 +92,14 @@ enum ImportTable {
         var little = value.littleEndian
         let bytes = withUnsafeBytes(of: &little) { Array($0) }
         return module.writeGuest(out, bytes) ? 0 : -1
+    }
+
+    /// Makes every message this module published so far durable where the host keeps it
+    /// (the upstream queue under --state-dir): one fdatasync for all of them (group commit).
+    static let sync: @convention(c) (Env) -> Int32 = { env in
+        let module = ModuleHost.from(env)
+        guard let uplink = module.bus.uplink else { return 0 }
+        return uplink.sync() ? 0 : -1
     }
 
     /// Resolves an import of module "edge"; false if unknown or of another signature.

@@ -67,6 +67,8 @@ final class MessageBus: @unchecked Sendable {
     let published = Counter()
     let delivered = Counter()
     let dropped = Counter()
+    /// The upstream bridge, offered every message a module publishes (set before modules start).
+    var uplink: UpstreamBridge?
 
     init(logger: Logger) { self.logger = logger }
 
@@ -96,8 +98,10 @@ final class MessageBus: @unchecked Sendable {
         return 0
     }
 
-    /// Queues the message for every other module with a matching filter. 0, or -1 for a bad topic.
-    func publish(from sender: ModuleHost, _ message: BusMessage) -> Int32 {
+    /// Queues the message for every other module with a matching filter, and offers it to the
+    /// upstream bridge when a module (not the bridge itself, `sender` nil) published it.
+    /// 0, -1 for a bad topic, -2 when the bridge could not store it.
+    func publish(from sender: ModuleHost?, _ message: BusMessage) -> Int32 {
         guard TopicFilter.isValidTopic(message.topic) else { return -1 }
         published.add()
         lock.lock()
@@ -113,6 +117,7 @@ final class MessageBus: @unchecked Sendable {
             }
             receiver.wake()
         }
+        if sender != nil, let uplink, uplink.offer(message) < 0 { return -2 }
         return 0
     }
 }

@@ -74,6 +74,7 @@ final class ModuleHost: @unchecked Sendable {
         case "bus.delivered": return bus.delivered.value
         case "bus.dropped": return bus.dropped.value
         case "http.requests": return http.requests.value
+        case let uplinkMetric where uplinkMetric.hasPrefix("uplink."): return bus.uplink?.metric(uplinkMetric)
         case "host.load1_milli":
             var load = [Double](repeating: 0, count: 1)
             return getloadavg(&load, 1) == 1 ? UInt64(load[0] * 1000) : nil

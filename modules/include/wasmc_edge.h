@@ -157,6 +157,18 @@ int32_t edge_config_get(const char *key, uint32_t key_len, char *buf, uint32_t c
 EDGE_IMPORT("edge_metric_get")
 int32_t edge_metric_get(const char *name, uint32_t name_len, uint64_t *value);
 
+/*
+ * Durability point (issue 15): make every message this module has published
+ * so far durable wherever the host keeps messages for later delivery (the
+ * upstream queue under --state-dir). One call covers all earlier publishes,
+ * so a module that acknowledges messages (the broker's PUBACK) publishes a
+ * batch, calls edge_sync once, then acknowledges the batch: group commit.
+ * Returns 0 when they are durable (or the host keeps nothing), -1 when the
+ * host could not make them so.
+ */
+EDGE_IMPORT("edge_sync")
+int32_t edge_sync(void);
+
 /* ---- exports: every guest module provides these ------------------------ */
 
 /*

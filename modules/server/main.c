@@ -35,6 +35,8 @@
 
 static inbox bus_inbox;
 static uint64_t bus_dropped;
+/* A QoS 1 message went to the bus since the last edge_sync: PUBACKs wait for it. */
+static bool unsynced;
 
 EDGE_EXPORT("edge_on_message")
 void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
@@ -50,6 +52,7 @@ void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
 static void hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
+    if (qos > 0) unsynced = true;
     int32_t rc = edge_publish(topic, (uint32_t)topic_len, payload, (uint32_t)payload_len, qos,
                               retain ? 1 : 0);
     if (rc < 0)
@@ -214,6 +217,12 @@ int main(void) {
         uint64_t now = edge_monotonic_ms();
         drain_bus(&sv);
         broker_tick(sv.broker, now);
+        /* The PUBACKs about to be written promise that their messages are durable: one
+         * edge_sync covers every QoS 1 message read since the last one (group commit). */
+        if (unsynced) {
+            unsynced = false;
+            if (edge_sync() != 0) edge_logf(EDGE_LOG_WARN, "edge_sync failed: acknowledged messages may not be durable");
+        }
         /* Write what is pending, close what should close, build the poll set. */
         nfds_t n = 0;
         sv.pfds[n] = (struct pollfd){.fd = sv.listener, .events = POLLIN};

@@ -257,7 +257,7 @@ static bool flush_output(wasmc_bridge *b) {
 
 static void drop_connection(wasmc_bridge *b, const char *why) {
   if (b->fd < 0) return;
-  logf_(b, 2, "bridge: connection to %s:%u lost: %s", b->host, b->port, why);
+  logf_(b, 2, "connection to %s:%u lost: %s", b->host, b->port, why);
   close(b->fd);
   b->fd = -1;
   b->in_length = b->out_length = 0;
@@ -582,7 +582,7 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
         *why = "malformed SUBACK";
         ok = false;
       } else if (codes.data[0] == MQTT_SUBACK_FAILURE) {
-        logf_(b, 2, "bridge: the upstream refused a subscription (packet %u)", id);
+        logf_(b, 2, "the upstream refused a subscription (packet %u)", id);
       }
       break;
     }
@@ -668,12 +668,12 @@ static void *bridge_thread(void *argument) {
       b->stats.connects++;
       b->stats.connected = 1;
       pthread_mutex_unlock(&b->lock);
-      logf_(b, 1, "bridge: connected to %s:%u as %s", b->host, b->port, b->client_id);
+      logf_(b, 1, "connected to %s:%u as %s", b->host, b->port, b->client_id);
       backoff = b->retry_initial_ms;
       run_connection(b);
       if (stopping(b)) break;
     } else {
-      logf_(b, 2, "bridge: cannot connect to %s:%u: %s; retrying in %u ms", b->host, b->port, why,
+      logf_(b, 2, "cannot connect to %s:%u: %s; retrying in %u ms", b->host, b->port, why,
             backoff);
     }
     /* Wait out the backoff, waking only to stop. */

@@ -11,5 +11,6 @@ public enum EdgeImports {
         "edge_log": FunctionSignature(parameters: [.i32, .i32, .i32], results: []),
         "edge_config_get": FunctionSignature(parameters: [.i32, .i32, .i32, .i32], results: [.i32]),
         "edge_metric_get": FunctionSignature(parameters: [.i32, .i32, .i32], results: [.i32]),
+        "edge_sync": FunctionSignature(parameters: [], results: [.i32]),
     ]
 }
