@@ -106,6 +106,7 @@ else
   failed=$((failed + 1))
 fi
 run_suite edge-host Tests/EdgeHostTests/run.sh
+run_suite uplink Tests/UplinkTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
