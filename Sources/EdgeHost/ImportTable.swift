@@ -29,6 +29,7 @@ enum ImportTable {
         entry("edge_metric_get", "iii>i", unsafeBitCast(metricGet, to: wasmc_code.self)),
         // Durability (issue 15): the broker calls it before sending PUBACKs.
         entry("edge_sync", ">i", unsafeBitCast(sync, to: wasmc_code.self)),
+        entry("edge_message_done", ">i", unsafeBitCast(messageDone, to: wasmc_code.self)),
     ]
 
     private static func entry(_ name: String, _ signature: String, _ code: wasmc_code) -> Entry {
@@ -97,9 +98,15 @@ enum ImportTable {
     /// Makes every message this module published so far durable where the host keeps it
     /// (the upstream queue under --state-dir): one fdatasync for all of them (group commit).
     static let sync: @convention(c) (Env) -> Int32 = { env in
-        let module = ModuleHost.from(env)
-        guard let uplink = module.bus.uplink else { return 0 }
-        return uplink.sync() ? 0 : -1
+        ModuleHost.from(env).bus.sync() ? 0 : -1
+    }
+
+    /// The oldest message delivered to this module is finished (delivered onward or dropped
+    /// on purpose): it leaves the module's DurableInbox. A module importing this gets
+    /// at-least-once delivery. 0, or -1 when nothing was pending.
+    static let messageDone: @convention(c) (Env) -> Int32 = { env in
+        guard let durable = ModuleHost.from(env).durable else { return -1 }
+        return durable.done() ? 0 : -1
     }
 
     /// Resolves an import of module "edge"; false if unknown or of another signature.

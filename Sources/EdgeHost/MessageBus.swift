@@ -6,6 +6,8 @@ struct BusMessage {
     var payload: [UInt8]
     /// Bits 0-1 QoS, bit 2 RETAIN (see modules/include/wasmc_edge.h).
     var flags: UInt32
+    /// Its number in a module's DurableInbox, 0 for ordinary delivery.
+    var sequence: UInt64 = 0
 }
 
 /// A module's bounded inbox. A full inbox drops its oldest message, counted.
@@ -111,6 +113,14 @@ final class MessageBus: @unchecked Sendable {
         }
         lock.unlock()
         for receiver in receivers {
+            if let durable = receiver.durable {
+                if !durable.append(message) {
+                    dropped.add()
+                    logger.log(.warn, receiver.name, "cannot queue a message for delivery: dropped")
+                }
+                receiver.wake()
+                continue
+            }
             if !receiver.mailbox.push(message) {
                 dropped.add()
                 logger.log(.warn, receiver.name, "inbox full (\(receiver.mailbox.capacity)): dropped the oldest message")
@@ -119,6 +129,17 @@ final class MessageBus: @unchecked Sendable {
         }
         if sender != nil, let uplink, uplink.offer(message) < 0 { return -2 }
         return 0
+    }
+
+    /// Makes every message queued so far durable: the uplink queue and every module's
+    /// DurableInbox (`edge_sync`). False if one could not be synced.
+    func sync() -> Bool {
+        lock.lock()
+        let durable = members.compactMap(\.durable)
+        lock.unlock()
+        var ok = uplink?.sync() ?? true
+        for inbox in durable where !inbox.sync() { ok = false }
+        return ok
     }
 }
 

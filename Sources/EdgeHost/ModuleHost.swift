@@ -11,6 +11,8 @@ final class ModuleHost: @unchecked Sendable {
     let logger: Logger
     let settings: [String: String]
     let mailbox = Mailbox(capacity: 4096)
+    /// At-least-once delivery instead of the mailbox, for a module importing edge_message_done.
+    let durable: DurableInbox?
     let restarts = Counter()
     private let options: HostOptions
     private let listenSockets: [Int32]
@@ -38,6 +40,14 @@ final class ModuleHost: @unchecked Sendable {
         self.http = http
         self.logger = logger
         self.settings = options.settings[name] ?? [:]
+        let imports = UnsafeBufferPointer(start: module.pointee.imports, count: Int(module.pointee.import_count))
+        if imports.contains(where: { String(cString: $0.module) == ImportTable.moduleName && String(cString: $0.name) == "edge_message_done" }) {
+            durable = DurableInbox(module: name, stateDirectory: options.upstream.stateDirectory,
+                                   maxBytes: options.upstream.queueMaxBytes, logger: logger)
+            if durable == nil { logger.log(.error, name, "at-least-once delivery unavailable: using the ordinary inbox") }
+        } else {
+            durable = nil
+        }
     }
 
     static func from(_ env: UnsafeMutableRawPointer?) -> ModuleHost {
@@ -102,7 +112,7 @@ final class ModuleHost: @unchecked Sendable {
     var isDraining: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return busy || !mailbox.isEmpty
+        return busy || !mailbox.isEmpty || !(durable?.isEmpty ?? true)
     }
 
     /// Makes a module waiting in poll_oneoff run the delivery hook.
@@ -138,7 +148,7 @@ final class ModuleHost: @unchecked Sendable {
 
     private func deliver() -> Int32 {
         if isStopping { return -1 }
-        let batch = mailbox.take(max: 256)
+        let batch = durable?.take(max: 256) ?? mailbox.take(max: 256)
         if batch.isEmpty { return 0 }
         for (index, message) in batch.enumerated() {
             let total = UInt32(message.topic.count + message.payload.count)
@@ -148,6 +158,7 @@ final class ModuleHost: @unchecked Sendable {
             }
             let address = block[0].i32
             if address == 0 {
+                if message.sequence > 0 { durable?.dropUndelivered(message.sequence) }
                 bus.dropped.add()
                 logger.log(.warn, name, "edge_alloc(\(total)) returned 0: dropped a message on \(String(decoding: message.topic, as: UTF8.self))")
                 continue
@@ -162,6 +173,7 @@ final class ModuleHost: @unchecked Sendable {
                 value(i32: address), value(i32: topicLength), value(i32: address &+ topicLength),
                 value(i32: UInt32(message.payload.count)), value(i32: message.flags),
             ]
+            if message.sequence > 0 { durable?.delivering(message.sequence) }
             guard call("edge_on_message", arguments, results: 0) != nil else {
                 lostInTrap(batch.count - index - 1)
                 return -1
@@ -173,6 +185,10 @@ final class ModuleHost: @unchecked Sendable {
 
     private func lostInTrap(_ count: Int) {
         guard count > 0 else { return }
+        if durable != nil {
+            logger.log(.warn, name, "\(count) message(s) not taken before the trap will be delivered again")
+            return
+        }
         bus.dropped.add(UInt64(count))
         logger.log(.warn, name, "dropped \(count) message(s) the module could not take (it trapped)")
     }
@@ -238,6 +254,7 @@ final class ModuleHost: @unchecked Sendable {
     private func runOnce() -> String {
         var error = [CChar](repeating: 0, count: 256)
         bus.clearSubscriptions(of: self)
+        durable?.rewind()
         guard let context = makeWASI(&error) else { return "cannot set up WASI: \(String(cString: error))" }
         lock.lock()
         wasi = context

@@ -181,25 +181,35 @@ class Publisher:
 
 
 class Receiver:
-    """The HTTP endpoint of the gateway module."""
+    """The HTTP endpoint of the gateway module; `failing` makes it answer 503."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.events = []
+        self.keys = []
+        self.failing = False
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.failing:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
                 receiver.events.append(json.loads(body))
+                receiver.keys.append(self.headers.get("Idempotency-Key"))
                 self.send_response(200)
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self.server = http.server.ThreadingHTTPServer((HOST, port), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def payloads(self):
+        return [e["payload"] for e in list(self.events)]
 
 
 def sub_one(port, topic, timeout=5):
@@ -323,6 +333,48 @@ def test_sigkill(binary, upstream):
     edge.stop()
 
 
+def test_gateway_durable(binary, upstream):
+    """The endpoint fails while messages are acknowledged, the host is killed, and the
+    restarted host delivers every acknowledged message, each with a stable idempotency key."""
+    state = tempfile.mkdtemp(dir=WORK, prefix="state-")
+    receiver = Receiver()
+    receiver.failing = True
+    gateway = ["--gateway-endpoint", f"http://{HOST}:{receiver.port}/events",
+               "--gateway-allowed-host", f"{HOST}:{receiver.port}", "--set", "gateway.topic_filter=dev/#",
+               "--set", "gateway.retry_initial_ms=50", "--set", "gateway.retry_max_ms=200",
+               "--set", "gateway.max_attempts=0"]
+    edge = EdgeHost(binary, upstream.port, ["nothing/# out 1"], state_dir=state, extra=gateway,
+                    client_id="edge-gateway")
+    pub = Publisher(edge.port)
+    for i in range(300):
+        pub.publish("dev/reading", f"g-{i}")
+    wait_for(lambda: pub.acked_count() == 300, 10)
+    check("endpoint failing: the edge still acknowledges 300 QoS 1 messages", pub.acked_count() == 300,
+          pub.acked_count())
+    time.sleep(0.3)
+    edge.stop(signal.SIGKILL)
+    pub.close()
+    receiver.failing = False
+    edge.start()
+    want = {f"g-{i}" for i in range(300)}
+    complete = wait_for(lambda: want <= set(receiver.payloads()), 20)
+    got = receiver.payloads()
+    check("after SIGKILL and restart, every acknowledged message reaches the HTTP endpoint", complete,
+          f"{len(want & set(got))} of 300")
+    firsts = [p for i, p in enumerate(got) if p not in got[:i]]
+    check("in order", firsts == [f"g-{i}" for i in range(300)])
+    keys = {}
+    for payload, key in zip(got, receiver.keys):
+        keys.setdefault(payload, set()).add(key)
+    check("each POST carries an Idempotency-Key", all(k for k in receiver.keys))
+    check("one key per message, the same on a replay", all(len(k) == 1 for k in keys.values())
+          and len({next(iter(k)) for k in keys.values()}) == len(keys))
+    print(f"figure: gateway, endpoint down then SIGKILL: {len(set(got))} of 300 delivered, "
+          f"{len(got) - len(set(got))} duplicate(s)", flush=True)
+    edge.stop()
+    receiver.server.shutdown()
+
+
 class FakeUpstream:
     """A broker that misbehaves: CONNACK, then (1) a malformed packet, (2) half a PUBLISH and
     a close, then (3+) nothing bad."""
@@ -397,6 +449,7 @@ def main():
         test_both_ways(binary, upstream)
         test_outage(binary, upstream)
         test_sigkill(binary, upstream)
+        test_gateway_durable(binary, upstream)
         test_bad_upstream(binary)
     finally:
         upstream.stop()

@@ -47,7 +47,7 @@
  *   5. A trap inside edge_alloc or edge_on_message is a trap of the module.
  *
  * Inside edge_on_message a guest must keep to short, non-blocking work:
- * copy or queue the message. It may call edge_log; it must not call
+ * copy or queue the message. It may call edge_log and edge_message_done; it must not call
  * edge_publish, edge_subscribe, edge_http_post or any blocking WASI call.
  */
 #ifndef WASMC_EDGE_H
@@ -168,6 +168,18 @@ int32_t edge_metric_get(const char *name, uint32_t name_len, uint64_t *value);
  */
 EDGE_IMPORT("edge_sync")
 int32_t edge_sync(void);
+
+/*
+ * At-least-once delivery (issue 15): the oldest message delivered to this
+ * module that it has not finished yet is now finished (forwarded, or dropped
+ * on purpose). A module importing this function gets every message again,
+ * in order, until it says so: the host keeps them (on disk with
+ * --state-dir) and delivers them anew after the module traps or the host
+ * restarts. It also delivers at most 64 unfinished messages at a time. May
+ * be called inside edge_on_message. Returns 0, or -1 if nothing was pending.
+ */
+EDGE_IMPORT("edge_message_done")
+int32_t edge_message_done(void);
 
 /* ---- exports: every guest module provides these ------------------------ */
 

@@ -290,6 +290,7 @@ class GuestModule:
             "edge_config_get": ([I32] * 4, [I32], edge_config_get),
             "edge_metric_get": ([I32] * 3, [I32], edge_metric_get),
             "edge_sync": ([], [I32], lambda caller: 0),
+            "edge_message_done": ([], [I32], lambda caller: -1),
         }
         for name, (params, results, fn) in defs.items():
             linker.define_func("edge", name, wasmtime.FuncType(params, results), fn,

@@ -12,5 +12,6 @@ public enum EdgeImports {
         "edge_config_get": FunctionSignature(parameters: [.i32, .i32, .i32, .i32], results: [.i32]),
         "edge_metric_get": FunctionSignature(parameters: [.i32, .i32, .i32], results: [.i32]),
         "edge_sync": FunctionSignature(parameters: [], results: [.i32]),
+        "edge_message_done": FunctionSignature(parameters: [], results: [.i32]),
     ]
 }
