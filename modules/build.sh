@@ -61,8 +61,9 @@ CFLAGS=(
     -fno-ident
     -I"$HERE/include" -I"$HERE/common"
 )
-# 256 KiB of stack: wasi-libc's poll() keeps its subscriptions on the stack.
-LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=262144)
+# 1 MiB of stack: wasi-libc's poll() keeps its subscriptions on the stack (up to
+# 4096 clients × 2 subscriptions × 80 bytes for the server).
+LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=1048576)
 LIBS=(-lc "$BUILTINS")
 
 COMMON=(common/edge_support.c common/inbox.c common/utf8.c)

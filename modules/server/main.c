@@ -12,6 +12,8 @@
  *                      whose WASI filetype is SOCKET_STREAM)
  *   max_clients        simultaneous MQTT connections (default 64)
  *   max_packet         largest accepted packet in bytes (default 262144)
+ *   max_inflight       unacknowledged QoS 1 messages per session (default 32)
+ *   max_queued         further QoS 1 messages queued per session (default 256)
  *   bridge_filter      bus filter forwarded to MQTT clients (default "#")
  *   stats_interval_ms  period of the stats log line, 0 = off (default 60000)
  */
@@ -28,7 +30,7 @@
 #include "edge_support.h"
 #include "inbox.h"
 
-#define MAX_CLIENTS_LIMIT 1024
+#define MAX_CLIENTS_LIMIT 4096
 #define READ_CHUNK 16384
 #define ACCEPTS_PER_ROUND 16
 #define FD_SCAN_LIMIT 64
@@ -180,6 +182,8 @@ int main(void) {
     limits.max_connections = sv.max_clients;
     limits.max_packet = (uint32_t)edge_config_uint("max_packet", limits.max_packet, 64,
                                                    16u * 1024 * 1024);
+    limits.max_inflight = (uint32_t)edge_config_uint("max_inflight", limits.max_inflight, 1, 65535);
+    limits.max_queued = (uint32_t)edge_config_uint("max_queued", limits.max_queued, 1, 1000000);
     uint64_t stats_interval = edge_config_uint("stats_interval_ms", 60000, 0, UINT32_MAX);
     char filter[256] = "#";
     edge_config_string("bridge_filter", filter, sizeof filter);
