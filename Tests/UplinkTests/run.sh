@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The upstream bridge and the durable queue: the queue's C unit tests (under
-# AddressSanitizer and UBSan, with truncated and bit-flipped files), then the
-# edge host end to end against a real mosquitto as the upstream cluster.
+# Beyond one device: the durable queue's C unit tests (under AddressSanitizer
+# and UBSan, with truncated and bit-flipped files), the edge host end to end
+# against a real mosquitto as the upstream cluster (bridge, outage, SIGKILL,
+# at-least-once HTTP), and the broker's MQTT 5 with paho-mqtt and mosquitto's
+# clients.
 # Ends with "N passed, M failed".
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -51,6 +53,10 @@ if ! command -v mosquitto >/dev/null || ! python3 -c "import paho.mqtt" 2>/dev/n
   failed=$((failed + 1))
 elif .build/debug/wasmc compile modules/server.wasm modules/telemetry.wasm modules/gateway.wasm -o "$build/edge-host"; then
   out=$(python3 "$here/bridge_e2e.py" "$build/edge-host" 2>&1)
+  echo "$out"
+  add "$out"
+  echo "== MQTT 5 end to end"
+  out=$(python3 "$here/mqtt5_e2e.py" "$build/edge-host" 2>&1)
   echo "$out"
   add "$out"
 else

@@ -43,7 +43,10 @@ public struct RuntimeLibrary: Sendable {
     /// so the upstream bridge speaks MQTT with the very code the broker does. Paths are
     /// relative to the package root; their folders are added to the include path.
     static let sharedModuleSources: [Component: [String]] = [
-        .edge: ["modules/server/mqtt_codec.c", "modules/server/mqtt_topic.c", "modules/common/utf8.c"],
+        .edge: [
+            "modules/server/mqtt_codec.c", "modules/server/mqtt_props.c", "modules/server/mqtt_topic.c",
+            "modules/common/utf8.c",
+        ],
     ]
 
     /// The sources of a component: its folder under `runtime-c`, then the shared guest sources.

@@ -1,6 +1,7 @@
 /* test_codec.c — MQTT 3.1.1 packet decoding/encoding (mqtt_codec.h). */
 #include "check.h"
 #include "mqtt_codec.h"
+#include "mqtt_props.h"
 #include "utf8.h"
 
 #define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
@@ -79,11 +80,42 @@ static void test_connect(void) {
 
     /* Unsupported protocol levels answer CONNACK 1 (§3.1.2.2). */
     static const uint8_t lvl3[] = {0, 4, 'M', 'Q', 'T', 'T', 3, 0x02, 0, 60, 0, 0};
-    static const uint8_t lvl5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0};
+    static const uint8_t lvl6[] = {0, 4, 'M', 'Q', 'T', 'T', 6, 0x02, 0, 60, 0};
     static const uint8_t v31[] = {0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, 0x02, 0, 60, 0, 1, 'x'};
     CHECK_EQ(mqtt_decode_connect(lvl3, sizeof lvl3, &c), MQTT_ERR_BAD_PROTOCOL);
     CHECK_EQ(c.protocol_level, 3);
-    CHECK_EQ(mqtt_decode_connect(lvl5, sizeof lvl5, &c), MQTT_ERR_BAD_PROTOCOL);
+    CHECK_EQ(mqtt_decode_connect(lvl6, sizeof lvl6, &c), MQTT_ERR_BAD_PROTOCOL);
+    /* MQTT 5: a property list after the keep-alive (here Session Expiry 60). */
+    static const uint8_t v5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60,
+                                 5, 0x11, 0, 0, 0, 60, 0, 1, 'x'};
+    CHECK_EQ(mqtt_decode_connect(v5, sizeof v5, &c), MQTT_OK);
+    CHECK(c.protocol_level == 5 && c.properties.len == 5 && c.client_id.len == 1);
+    mqtt_props props;
+    CHECK_EQ(mqtt_props_decode(c.properties.data, c.properties.len, MQTT_PROPS_CONNECT, &props,
+                               NULL), MQTT_OK);
+    CHECK(props.has_session_expiry && props.session_expiry == 60);
+    /* Properties out of place, repeated, or out of range are malformed. */
+    static const uint8_t alias_in_connect[] = {0x23, 0, 1};
+    static const uint8_t twice[] = {0x11, 0, 0, 0, 1, 0x11, 0, 0, 0, 2};
+    static const uint8_t zero_receive_max[] = {0x21, 0, 0};
+    static const uint8_t cut_pair[] = {0x26, 0, 3, 'a'};
+    CHECK_EQ(mqtt_props_decode(alias_in_connect, 3, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(twice, sizeof twice, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(zero_receive_max, 3, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(cut_pair, sizeof cut_pair, MQTT_PROPS_PUBLISH, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    /* A PUBLISH's user property and content type are forwarded, its alias is not. */
+    static const uint8_t publish_props[] = {0x23, 0, 2, 0x26, 0, 1, 'k', 0, 1, 'v',
+                                            0x03, 0, 1, 't'};
+    uint8_t forward[sizeof publish_props];
+    CHECK_EQ(mqtt_props_decode(publish_props, sizeof publish_props, MQTT_PROPS_PUBLISH, &props,
+                               forward), MQTT_OK);
+    CHECK(props.has_topic_alias && props.topic_alias == 2);
+    CHECK_EQ(props.forward_len, 11);
+    CHECK_BYTES(forward, props.forward_len, "\x26\x00\x01k\x00\x01v\x03\x00\x01t");
     CHECK_EQ(mqtt_decode_connect(v31, sizeof v31, &c), MQTT_ERR_BAD_PROTOCOL);
     /* Not MQTT at all. */
     static const uint8_t http[] = {0, 4, 'H', 'T', 'T', 'P', 4, 0x02, 0, 60, 0, 0};
