@@ -67,7 +67,7 @@ LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=1048576)
 LIBS=(-lc "$BUILTINS")
 
 COMMON=(common/edge_support.c common/inbox.c common/utf8.c)
-SERVER=(server/main.c server/broker.c server/session.c server/mqtt_codec.c server/mqtt_props.c server/mqtt_topic.c
+SERVER=(server/main.c server/broker.c server/broker_packets.c server/session.c server/mqtt_codec.c server/mqtt_props.c server/mqtt_topic.c
     server/message.c server/retained.c)
 TELEMETRY=(telemetry/main.c)
 GATEWAY=(gateway/main.c gateway/envelope.c gateway/delivery_policy.c)

@@ -103,6 +103,25 @@ struct broker {
 void broker_log(broker *b, uint32_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- broker.c, for broker_packets.c ---- */
+
+int broker_conn_index(const broker *b, const connection *c);
+/* Close once the pending output is written (or after a short grace period). */
+void broker_close_later(connection *c, uint64_t now_ms);
+/* A bad packet: count it, log it, close the connection now. */
+void broker_protocol_error(broker *b, connection *c, const char *why);
+/* Queue a small control packet (CONNACK, SUBACK, PUBACK, ...). */
+void broker_send_control(broker *b, connection *c, const uint8_t *bytes, size_t n);
+/* Store if retained, deliver to matching sessions (`from`: the publisher's
+ * session, for No Local), and hand a client's message to hooks.on_publish. */
+void broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from);
+
+/* ---- broker_packets.c ---- */
+
+/* One whole packet from c. */
+void broker_handle_packet(broker *b, connection *c, const mqtt_fixed_header *h,
+                          const uint8_t *body, uint64_t now_ms);
+
 /* Queue a PUBLISH on c if it fits within max_output; false if it does not. */
 bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos,
                          bool retain, bool dup, uint16_t packet_id);
