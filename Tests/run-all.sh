@@ -30,7 +30,7 @@ ensure_packages() {
     fi
   fi
 }
-ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto mosquitto-clients wabt
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then

@@ -10,6 +10,10 @@ import WasmcRuntime
 ///
 /// Flow control: at most `window` messages are delivered and not done at a time, so the
 /// module's own bounded queue never overflows; the backlog waits here, on disk.
+///
+/// Its subscriptions are kept too (in `DIRECTORY/subscriptions`), and the bus has them
+/// from the moment the host starts and while the module restarts: a message published
+/// before the module has (re)subscribed is queued for it, not missed.
 final class DurableInbox: @unchecked Sendable {
     static let window = 64
 
@@ -21,6 +25,9 @@ final class DurableInbox: @unchecked Sendable {
     private var cursor: UInt64 = 0
     /// Unique to the queue, so (prefix, sequence) is an idempotency key across restarts.
     let keyPrefix: String
+    private let subscriptionsPath: String?
+    /// The filters the module subscribed to, in order (restored at start).
+    private(set) var filters: [[UInt8]] = []
 
     init?(module name: String, stateDirectory: String?, maxBytes: UInt64, logger: Logger) {
         var directory: String?
@@ -39,6 +46,16 @@ final class DurableInbox: @unchecked Sendable {
         }
         self.queue = queue
         keyPrefix = DurableInbox.queueIdentity(directory)
+        subscriptionsPath = directory.map { $0 + "/subscriptions" }
+        if let path = subscriptionsPath, let file = fopen(path, "r") {
+            var line = [CChar](repeating: 0, count: 65600)
+            while fgets(&line, Int32(line.count), file) != nil {
+                var text = Array(String(cString: line).utf8)
+                if text.last == UInt8(ascii: "\n") { text.removeLast() }
+                if !text.isEmpty && TopicFilter.isValidFilter(text) { filters.append(text) }
+            }
+            fclose(file)
+        }
         let held = wasmc_queue_get_stats(queue).records
         logger.log(.info, name, "at-least-once delivery from \(directory ?? "memory") (\(held) message(s) waiting)")
     }
@@ -64,15 +81,15 @@ final class DurableInbox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var batch: [BusMessage] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        var buffer: [UInt8] = []
         while batch.count < count && pending.count + batch.count < Self.window {
             var found: UInt64 = 0
-            var length = wasmc_queue_read(queue, cursor, &buffer, buffer.count, &found)
+            // Ask for the length first (nothing copied), so an idle poll allocates nothing.
+            var length = wasmc_queue_read(queue, cursor, nil, 0, &found)
             if length < 0 { break }
-            if Int(length) > buffer.count {
-                buffer = [UInt8](repeating: 0, count: Int(length))
-                length = wasmc_queue_read(queue, cursor, &buffer, buffer.count, &found)
-            }
+            if Int(length) > buffer.count { buffer = [UInt8](repeating: 0, count: Int(length)) }
+            length = wasmc_queue_read(queue, cursor, &buffer, buffer.count, &found)
+            if length < 0 { break }
             cursor = found + 1
             let record = buffer[..<Int(length)]
             let start = record.startIndex
@@ -127,6 +144,22 @@ final class DurableInbox: @unchecked Sendable {
     var isEmpty: Bool { wasmc_queue_first(queue) == 0 }
 
     func sync() -> Bool { wasmc_queue_sync(queue) }
+
+    /// The module subscribed to `filter`: remembered (on disk, replaced atomically) if new.
+    func remember(filter: [UInt8]) {
+        let added = lock.withLock { () -> Bool in
+            if filters.contains(filter) { return false }
+            filters.append(filter)
+            return true
+        }
+        guard added, let path = subscriptionsPath, let file = fopen(path + ".tmp", "w") else { return }
+        let text = lock.withLock { filters.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined() }
+        fputs(text, file)
+        fflush(file)
+        fsync(fileno(file))
+        fclose(file)
+        rename(path + ".tmp", path)
+    }
 
     func close() { wasmc_queue_close(queue) }
 

@@ -19,7 +19,8 @@ struct HostOptions {
         usage: edge-host [--server-socket-address ADDR:PORT] [--gateway-endpoint URL]
                          [--gateway-allowed-host HOST:PORT]... [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
                          [--set MODULE.KEY=VALUE]... [--log-level debug|info|warn|error] [--drain-seconds S]
-                         [--upstream mqtt://HOST:PORT [--upstream-topic 'FILTER out|in|both [QOS]']...
+                         [--upstream mqtt[s]://HOST:PORT [--upstream-topic 'FILTER out|in|both [QOS]']...
+                          [--upstream-ca-file PEM]
                           [--upstream-client-id ID] [--upstream-username NAME] [--upstream-password-file FILE]
                           [--upstream-keepalive S] [--state-dir DIR] [--queue-max-bytes N]]
           --server-socket-address  listen here for MQTT clients (given to the "server" module)
@@ -29,7 +30,8 @@ struct HostOptions {
           --set                    a configuration value a module reads with edge_config_get
           --log-level              the least severe log level printed (default info)
           --drain-seconds          how long shutdown waits for the gateway's queue (default 5)
-          --upstream               bridge to this MQTT broker (a cluster's address)
+          --upstream               bridge to this MQTT broker (a cluster's address); mqtts:// for TLS
+          --upstream-ca-file       CA certificates (PEM) for mqtts:// (default: the system's)
           --upstream-topic         a filter, its direction and the most QoS it is forwarded with
                                    (default 1); repeatable; `out` sends local messages upstream,
                                    `in` subscribes upstream and publishes locally
@@ -84,7 +86,7 @@ struct HostOptions {
                     throw UsageError(description: "--drain-seconds takes a number of seconds, not \(text)")
                 }
                 options.drainSeconds = seconds
-            case "--upstream", "--upstream-topic", "--upstream-client-id", "--upstream-username",
+            case "--upstream", "--upstream-topic", "--upstream-client-id", "--upstream-username", "--upstream-ca-file",
                 "--upstream-password-file", "--upstream-keepalive", "--state-dir", "--queue-max-bytes":
                 try options.upstream.set(flag, try value(flag))
             case "-h", "--help":

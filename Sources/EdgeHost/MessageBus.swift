@@ -74,14 +74,18 @@ final class MessageBus: @unchecked Sendable {
 
     init(logger: Logger) { self.logger = logger }
 
+    /// A module with at-least-once delivery starts with the subscriptions it had before.
     func join(_ module: ModuleHost) {
         lock.lock()
         members.append(module)
+        if let durable = module.durable { filters[ObjectIdentifier(module)] = durable.filters }
         lock.unlock()
     }
 
-    /// Forget a module's subscriptions (it subscribes again when it restarts).
+    /// Forget a module's subscriptions (it subscribes again when it restarts); those of a
+    /// module with at-least-once delivery stay, so nothing for it is missed meanwhile.
     func clearSubscriptions(of module: ModuleHost) {
+        guard module.durable == nil else { return }
         lock.lock()
         filters[ObjectIdentifier(module)] = nil
         lock.unlock()
@@ -97,6 +101,7 @@ final class MessageBus: @unchecked Sendable {
         guard list.count < Self.maximumFilters else { return -2 }
         list.append(filter)
         filters[ObjectIdentifier(module)] = list
+        module.durable?.remember(filter: filter)
         return 0
     }
 

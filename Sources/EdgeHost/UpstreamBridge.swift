@@ -62,6 +62,8 @@ final class UpstreamBridge: @unchecked Sendable {
             var config = wasmc_bridge_config()
             config.host = c(host)
             config.port = options.port
+            config.tls = options.tls
+            config.ca_file = c(options.caFile)
             config.client_id = c(clientId)
             config.username = c(options.username)
             config.password = c(password)
@@ -83,7 +85,7 @@ final class UpstreamBridge: @unchecked Sendable {
         let stats = wasmc_queue_get_stats(queue)
         logger.log(
             .info, "bridge",
-            "bridging to \(host):\(options.port) as \(clientId); queue \(options.stateDirectory.map { "in \($0)/uplink" } ?? "in memory only") holds \(stats.records) message(s)"
+            "bridging to \(options.tls ? "mqtts" : "mqtt")://\(host):\(options.port) as \(clientId); queue \(options.stateDirectory.map { "in \($0)/uplink" } ?? "in memory only") holds \(stats.records) message(s)"
         )
         return upstream
     }

@@ -10,6 +10,9 @@ struct UpstreamOptions {
 
     var host: String?
     var port: UInt16 = 1883
+    /// `mqtts://`: TLS, the certificate checked against `caFile` (or the system's CAs).
+    var tls = false
+    var caFile: String?
     var topics: [Topic] = []
     var clientId: String?
     var username: String?
@@ -23,7 +26,8 @@ struct UpstreamOptions {
     mutating func set(_ flag: String, _ value: String) throws(UsageError) {
         switch flag {
         case "--upstream":
-            (host, port) = try Self.parseURL(value)
+            (host, port, tls) = try Self.parseURL(value)
+        case "--upstream-ca-file": caFile = value
         case "--upstream-topic":
             topics.append(try Self.parseTopic(value))
         case "--upstream-client-id": clientId = value
@@ -51,15 +55,19 @@ struct UpstreamOptions {
         if host != nil && topics.isEmpty {
             throw UsageError(description: "--upstream needs at least one --upstream-topic")
         }
+        if caFile != nil && !tls {
+            throw UsageError(description: "--upstream-ca-file needs an mqtts:// --upstream")
+        }
     }
 
-    /// `mqtt://HOST[:PORT]` (an IPv6 address in brackets). `mqtts://` is not supported yet.
-    static func parseURL(_ url: String) throws(UsageError) -> (String, UInt16) {
-        guard let (scheme, rest) = url.splitOnce("://"), scheme == "mqtt" else {
-            throw UsageError(description: "--upstream takes mqtt://HOST[:PORT], not \(url) (mqtts is not supported yet)")
+    /// `mqtt://HOST[:PORT]` or `mqtts://HOST[:PORT]` (an IPv6 address in brackets).
+    static func parseURL(_ url: String) throws(UsageError) -> (String, UInt16, Bool) {
+        guard let (scheme, rest) = url.splitOnce("://"), scheme == "mqtt" || scheme == "mqtts" else {
+            throw UsageError(description: "--upstream takes mqtt://HOST[:PORT] or mqtts://HOST[:PORT], not \(url)")
         }
+        let tls = scheme == "mqtts"
         let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        var host = authority, port: UInt16 = 1883
+        var host = authority, port: UInt16 = tls ? 8883 : 1883
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
@@ -77,7 +85,7 @@ struct UpstreamOptions {
             port = parsed
         }
         guard !host.isEmpty else { throw UsageError(description: "no host in \(url)") }
-        return (host, port)
+        return (host, port, tls)
     }
 
     /// `FILTER out|in|both [QOS]`, as in mosquitto's `topic` bridge setting.

@@ -63,7 +63,9 @@ class Upstream:
         self.port = free_port()
         self.dir = tempfile.mkdtemp(dir=WORK, prefix="mosquitto-")
         with open(f"{self.dir}/mosquitto.conf", "w") as f:
-            f.write(f"listener {self.port} {HOST}\nallow_anonymous true\n"
+            # `user root`: started as root, mosquitto would otherwise switch to a user that
+            # cannot reach this private directory (ignored when not root).
+            f.write(f"user root\nlistener {self.port} {HOST}\nallow_anonymous true\n"
                     f"persistence true\npersistence_location {self.dir}/\n"
                     "max_queued_messages 100000\nmax_inflight_messages 100\n")
         self.process = None
@@ -85,8 +87,9 @@ class EdgeHost:
     def __init__(self, binary, upstream_port, topics, state_dir=None, extra=(), client_id="edge-test"):
         self.port = free_port()
         self.log_path = f"{WORK}/edge-host-{self.port}.log"
+        upstream = upstream_port if isinstance(upstream_port, str) else f"mqtt://{HOST}:{upstream_port}"
         self.args = [binary, "--server-socket-address", f"{HOST}:{self.port}",
-                     "--upstream", f"mqtt://{HOST}:{upstream_port}", "--upstream-client-id", client_id,
+                     "--upstream", upstream, "--upstream-client-id", client_id,
                      "--set", "telemetry.interval_ms=3600000", *extra]
         for topic in topics:
             self.args += ["--upstream-topic", topic]
@@ -345,6 +348,9 @@ def test_gateway_durable(binary, upstream):
                "--set", "gateway.max_attempts=0"]
     edge = EdgeHost(binary, upstream.port, ["nothing/# out 1"], state_dir=state, extra=gateway,
                     client_id="edge-gateway")
+    # The very first start: publish once the gateway has subscribed (later starts restore its
+    # subscriptions from the state directory before any module runs).
+    wait_for(lambda: "forwarding dev/#" in edge.log_text(), 10)
     pub = Publisher(edge.port)
     for i in range(300):
         pub.publish("dev/reading", f"g-{i}")
@@ -356,23 +362,84 @@ def test_gateway_durable(binary, upstream):
     pub.close()
     receiver.failing = False
     edge.start()
-    want = {f"g-{i}" for i in range(300)}
+    # Published right after the restart, before the gateway module has run: still delivered.
+    late = Publisher(edge.port)
+    late.publish("dev/reading", "g-300")
+    late.close()
+    want = {f"g-{i}" for i in range(301)}
     complete = wait_for(lambda: want <= set(receiver.payloads()), 20)
     got = receiver.payloads()
     check("after SIGKILL and restart, every acknowledged message reaches the HTTP endpoint", complete,
-          f"{len(want & set(got))} of 300")
+          f"{len(want & set(got))} of 301")
     firsts = [p for i, p in enumerate(got) if p not in got[:i]]
-    check("in order", firsts == [f"g-{i}" for i in range(300)])
+    check("in order, with one published just after the restart last", firsts == [f"g-{i}" for i in range(301)])
     keys = {}
     for payload, key in zip(got, receiver.keys):
         keys.setdefault(payload, set()).add(key)
     check("each POST carries an Idempotency-Key", all(k for k in receiver.keys))
     check("one key per message, the same on a replay", all(len(k) == 1 for k in keys.values())
           and len({next(iter(k)) for k in keys.values()}) == len(keys))
-    print(f"figure: gateway, endpoint down then SIGKILL: {len(set(got))} of 300 delivered, "
+    print(f"figure: gateway, endpoint down then SIGKILL: {len(set(got))} of 301 delivered, "
           f"{len(got) - len(set(got))} duplicate(s)", flush=True)
     edge.stop()
     receiver.server.shutdown()
+
+
+def make_ca(directory, name):
+    """A CA and a server certificate for 127.0.0.1 signed by it (openssl CLI)."""
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+    ca_key, ca, key, csr, cert = (f"{directory}/{name}-{x}" for x in ("ca.key", "ca.pem", "server.key",
+                                                                      "server.csr", "server.pem"))
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+        "-subj", f"/CN={name} test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    with open(f"{directory}/{name}-ext.cnf", "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert, "-days", "2",
+        "-extfile", f"{directory}/{name}-ext.cnf")
+    return ca, cert, key
+
+
+def test_tls(binary):
+    """mqtts:// to a mosquitto TLS listener: works with the right CA, refused with another."""
+    directory = tempfile.mkdtemp(dir=WORK, prefix="tls-")
+    ca, cert, key = make_ca(directory, "good")
+    other_ca, _, _ = make_ca(directory, "other")
+    plain, tls = free_port(), free_port()
+    with open(f"{directory}/mosquitto.conf", "w") as f:
+        f.write(f"user root\nper_listener_settings false\nallow_anonymous true\nlistener {plain} {HOST}\n"
+                f"listener {tls} {HOST}\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n")
+    broker = subprocess.Popen(["mosquitto", "-c", f"{directory}/mosquitto.conf"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(tls)
+    up = Collector(plain, "tls/#")
+    try:
+        good = EdgeHost(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls",
+                        extra=["--upstream-ca-file", ca])
+        try:
+            pub = Publisher(good.port)
+            pub.publish("tls/x", "secret")
+            check("mqtts:// with --upstream-ca-file: the message arrives upstream",
+                  wait_for(lambda: up.payloads("tls/") == ["secret"], 10), up.payloads("tls/"))
+            pub.close()
+        finally:
+            good.stop()
+        bad = EdgeHost(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls-bad",
+                       extra=["--upstream-ca-file", other_ca])
+        try:
+            pub = Publisher(bad.port)
+            pub.publish("tls/y", "must-not-pass")
+            time.sleep(2)
+            check("a certificate from another CA is refused", "must-not-pass" not in up.payloads("tls/"))
+            check("and the refusal is logged", "certificate" in bad.log_text(), bad.log_text()[-400:])
+            pub.close()
+        finally:
+            bad.stop()
+    finally:
+        up.close()
+        broker.terminate()
+        broker.wait(timeout=10)
 
 
 class FakeUpstream:
@@ -450,6 +517,7 @@ def main():
         test_outage(binary, upstream)
         test_sigkill(binary, upstream)
         test_gateway_durable(binary, upstream)
+        test_tls(binary)
         test_bad_upstream(binary)
     finally:
         upstream.stop()

@@ -23,7 +23,7 @@ add() {  # the "N passed, M failed" line of a step's output
 
 if ! command -v mosquitto >/dev/null || ! command -v mosquitto_sub >/dev/null; then
   if [[ $(id -u) -eq 0 ]]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients openssl >/dev/null
   fi
 fi
 if ! python3 -c "import paho.mqtt" 2>/dev/null; then

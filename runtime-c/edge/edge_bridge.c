@@ -18,6 +18,11 @@
  * (same topic and payload) is then dropped once.
  *
  * The codec is the broker module's own (modules/server/mqtt_codec.c).
+ *
+ * TLS (mqtts://) is OpenSSL on the same non-blocking socket: the handshake
+ * runs with the connect timeout, the peer's certificate must chain to the CA
+ * file (or the system's CAs) and name the host, and SSL_read/SSL_write stand
+ * in for recv/send (their WANT_READ/WANT_WRITE become EAGAIN).
  */
 #include "wasmc_edge_uplink.h"
 
@@ -36,6 +41,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "mqtt_codec.h"
 #include "mqtt_topic.h"
@@ -61,6 +70,9 @@ struct wasmc_bridge {
   wasmc_bridge_receive receive;
   wasmc_uplink_log log;
   void *ctx;
+
+  SSL_CTX *tls; /* mqtts: the client context, else NULL */
+  SSL *ssl;     /* the connection's TLS session */
 
   pthread_t thread;
   int wake_fd; /* eventfd */
@@ -188,6 +200,40 @@ int wasmc_bridge_offer(wasmc_bridge *b, const char *topic, size_t topic_length,
 
 bool wasmc_bridge_sync(wasmc_bridge *b) { return wasmc_queue_sync(b->queue); }
 
+/* ---- transport: the socket, or TLS over it ------------------------------------------ */
+
+/* An OpenSSL result as send/recv would give it: -1 with errno EAGAIN to wait, 0 closed. */
+static ssize_t tls_result(wasmc_bridge *b, int n) {
+  if (n > 0) return n;
+  switch (SSL_get_error(b->ssl, n)) {
+  case SSL_ERROR_WANT_READ:
+  case SSL_ERROR_WANT_WRITE: errno = EAGAIN; return -1;
+  case SSL_ERROR_ZERO_RETURN: return 0;
+  default: errno = EIO; return -1;
+  }
+}
+
+static ssize_t transport_send(wasmc_bridge *b, const uint8_t *data, size_t length) {
+  if (b->ssl == NULL) return send(b->fd, data, length, MSG_NOSIGNAL);
+  ERR_clear_error();
+  return tls_result(b, SSL_write(b->ssl, data, length > INT32_MAX ? INT32_MAX : (int)length));
+}
+
+static ssize_t transport_recv(wasmc_bridge *b, uint8_t *data, size_t length) {
+  if (b->ssl == NULL) return recv(b->fd, data, length, 0);
+  ERR_clear_error();
+  return tls_result(b, SSL_read(b->ssl, data, length > INT32_MAX ? INT32_MAX : (int)length));
+}
+
+static void transport_close(wasmc_bridge *b) {
+  if (b->ssl != NULL) {
+    SSL_free(b->ssl);
+    b->ssl = NULL;
+  }
+  close(b->fd);
+  b->fd = -1;
+}
+
 /* ---- output ------------------------------------------------------------------- */
 
 static bool out_reserve(wasmc_bridge *b, size_t n) {
@@ -240,7 +286,7 @@ static bool send_empty(wasmc_bridge *b, uint8_t type) {
 static bool flush_output(wasmc_bridge *b) {
   size_t done = 0;
   while (done < b->out_length) {
-    ssize_t n = send(b->fd, b->out + done, b->out_length - done, MSG_NOSIGNAL);
+    ssize_t n = transport_send(b, b->out + done, b->out_length - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -258,8 +304,7 @@ static bool flush_output(wasmc_bridge *b) {
 static void drop_connection(wasmc_bridge *b, const char *why) {
   if (b->fd < 0) return;
   logf_(b, 2, "connection to %s:%u lost: %s", b->host, b->port, why);
-  close(b->fd);
-  b->fd = -1;
+  transport_close(b);
   b->in_length = b->out_length = 0;
   b->window_count = 0; /* unacknowledged records are sent again from the oldest */
   pthread_mutex_lock(&b->lock);
@@ -325,9 +370,48 @@ static int open_socket(wasmc_bridge *b, char *why, size_t why_size) {
 /* Reads one whole packet within the deadline (only used before the main loop). */
 static bool read_packet_blocking(wasmc_bridge *b, mqtt_fixed_header *h, uint64_t deadline);
 
+/* The TLS handshake on b->fd, verifying the certificate against the CA and the host name. */
+static bool start_tls(wasmc_bridge *b, uint64_t deadline, char *why, size_t why_size) {
+  b->ssl = SSL_new(b->tls);
+  if (b->ssl == NULL || SSL_set_fd(b->ssl, b->fd) != 1) {
+    snprintf(why, why_size, "cannot set up TLS");
+    return false;
+  }
+  /* An IP address is checked as one; a name as a DNS name, and sent as SNI. */
+  X509_VERIFY_PARAM *param = SSL_get0_param(b->ssl);
+  if (X509_VERIFY_PARAM_set1_ip_asc(param, b->host) != 1 &&
+      (X509_VERIFY_PARAM_set1_host(param, b->host, 0) != 1 ||
+       SSL_set_tlsext_host_name(b->ssl, b->host) != 1)) {
+    snprintf(why, why_size, "cannot set up TLS for %s", b->host);
+    return false;
+  }
+  for (;;) {
+    ERR_clear_error();
+    int rc = SSL_connect(b->ssl);
+    if (rc == 1) return true;
+    int error = SSL_get_error(b->ssl, rc);
+    short events = error == SSL_ERROR_WANT_READ ? POLLIN : error == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (events == 0) {
+      long verify = SSL_get_verify_result(b->ssl);
+      if (verify != X509_V_OK)
+        snprintf(why, why_size, "TLS: %s", X509_verify_cert_error_string(verify));
+      else
+        snprintf(why, why_size, "TLS handshake failed: %s",
+                 ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
+                                                                : "connection closed");
+      return false;
+    }
+    if (!wait_fd(b, b->fd, events, deadline)) {
+      snprintf(why, why_size, "TLS handshake timed out");
+      return false;
+    }
+  }
+}
+
 static bool connect_upstream(wasmc_bridge *b, char *why, size_t why_size) {
   b->fd = open_socket(b, why, why_size);
   if (b->fd < 0) return false;
+  if (b->tls != NULL && !start_tls(b, now_ms() + CONNECT_TIMEOUT_MS, why, why_size)) goto fail;
   mqtt_connect c = {.protocol_level = b->protocol_level, .clean_session = false,
                     .keep_alive = b->keep_alive_s};
   c.client_id = (mqtt_bytes){(const uint8_t *)b->client_id, strlen(b->client_id)};
@@ -386,8 +470,7 @@ static bool connect_upstream(wasmc_bridge *b, char *why, size_t why_size) {
   }
   return true;
 fail:
-  close(b->fd);
-  b->fd = -1;
+  transport_close(b);
   b->in_length = b->out_length = 0;
   return false;
 }
@@ -407,7 +490,7 @@ static bool fill_input(wasmc_bridge *b) {
       b->in = grown;
       b->in_capacity = capacity;
     }
-    ssize_t n = recv(b->fd, b->in + b->in_length, b->in_capacity - b->in_length, 0);
+    ssize_t n = transport_recv(b, b->in + b->in_length, b->in_capacity - b->in_length);
     if (n > 0) {
       b->in_length += (size_t)n;
       b->last_received_ms = now_ms();
@@ -425,8 +508,8 @@ static bool read_packet_blocking(wasmc_bridge *b, mqtt_fixed_header *h, uint64_t
     mqtt_status st = next_packet(b, h);
     if (st == MQTT_OK) return true;
     if (st != MQTT_NEED_MORE) return false;
+    /* fill_input is false at end of stream; TLS may have read only a session ticket. */
     if (!wait_fd(b, b->fd, POLLIN, deadline) || !fill_input(b)) return false;
-    if (b->in_length == 0) return false;
   }
 }
 
@@ -627,7 +710,10 @@ static void run_connection(wasmc_bridge *b) {
         continue;
       }
     }
-    int timeout = keep_alive_ms > 0 ? (int)(keep_alive_ms / 4) : 1000;
+    /* TLS may hold decrypted bytes the socket no longer shows as readable. */
+    int timeout = b->ssl != NULL && SSL_pending(b->ssl) > 0 ? 0
+                  : keep_alive_ms > 0                       ? (int)(keep_alive_ms / 4)
+                                                            : 1000;
     struct pollfd p[2] = {
         {.fd = b->fd, .events = (short)(POLLIN | (b->out_length ? POLLOUT : 0))},
         {.fd = b->wake_fd, .events = POLLIN}};
@@ -639,7 +725,7 @@ static void run_connection(wasmc_bridge *b) {
       ssize_t ignored = read(b->wake_fd, &value, sizeof value);
       (void)ignored;
     }
-    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) || (b->ssl != NULL && SSL_pending(b->ssl) > 0)) {
       bool alive = fill_input(b);
       if (!handle_input(b, &why)) break;
       if (!alive) why = b->in_length > 0 ? "closed in the middle of a packet" : "closed by the upstream";
@@ -651,8 +737,7 @@ static void run_connection(wasmc_bridge *b) {
                    false, 0);
     send_empty(b, MQTT_DISCONNECT);
     flush_output(b);
-    close(b->fd);
-    b->fd = -1;
+    transport_close(b);
     return;
   }
   drop_connection(b, why);
@@ -706,6 +791,7 @@ static void free_bridge(wasmc_bridge *b) {
   free(b->window);
   free(b->record);
   if (b->wake_fd >= 0) close(b->wake_fd);
+  if (b->tls != NULL) SSL_CTX_free(b->tls);
   pthread_mutex_destroy(&b->lock);
   free(b);
 }
@@ -758,6 +844,20 @@ wasmc_bridge *wasmc_bridge_start(const wasmc_bridge_config *config, wasmc_queue 
   b->topic_count = config->topic_count;
   b->topics = calloc((size_t)config->topic_count + 1, sizeof *b->topics);
   b->window = calloc(b->max_inflight, sizeof *b->window);
+  if (config->tls) {
+    b->tls = SSL_CTX_new(TLS_client_method());
+    bool loaded = b->tls != NULL &&
+                  (config->ca_file != NULL ? SSL_CTX_load_verify_locations(b->tls, config->ca_file, NULL)
+                                           : SSL_CTX_set_default_verify_paths(b->tls)) == 1;
+    if (!loaded) {
+      snprintf(error, error_size, "cannot load the CA certificates%s%s",
+               config->ca_file ? " from " : "", config->ca_file ? config->ca_file : "");
+      free_bridge(b);
+      return NULL;
+    }
+    SSL_CTX_set_verify(b->tls, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_min_proto_version(b->tls, TLS1_2_VERSION);
+  }
   b->record_capacity = 65536;
   b->record = malloc(b->record_capacity);
   bool ok = b->wake_fd >= 0 && b->host && b->client_id && b->topics && b->window && b->record;

@@ -571,7 +571,7 @@ int64_t wasmc_queue_read(wasmc_queue *q, uint64_t seq, void *buf, size_t cap, ui
   int64_t result = -1;
   if (i < q->count) {
     const record *r = &q->records[i];
-    memcpy(buf, r->data, r->length < cap ? r->length : cap);
+    if (cap > 0) memcpy(buf, r->data, r->length < cap ? r->length : cap);
     *found_seq = r->seq;
     result = r->length;
   }

@@ -5,7 +5,7 @@
  *     (append-only segment files, each record with its length and CRC-32,
  *     fdatasync with group commit), that survives SIGKILL and power loss.
  *   - wasmc_bridge: an MQTT 3.1.1 client to an upstream broker (a cluster),
- *     on its own thread, built on the broker module's codec
+ *     (or MQTT over TLS) on its own thread, built on the broker module's codec
  *     (modules/server/mqtt_codec.c, compiled natively into the host). It
  *     forwards `out` messages from a wasmc_queue at QoS 1, in order, with
  *     reconnection and backoff, and hands `in` messages to the host.
@@ -64,7 +64,7 @@ bool wasmc_queue_sync(wasmc_queue *q);
 
 /*
  * The first held record with a sequence number >= seq: copies up to cap
- * bytes into buf, sets *found_seq and returns the record's full length;
+ * bytes into buf (none when cap is 0), sets *found_seq and returns the record's full length;
  * returns -1 when there is none.
  */
 int64_t wasmc_queue_read(wasmc_queue *q, uint64_t seq, void *buf, size_t cap, uint64_t *found_seq);
@@ -95,6 +95,8 @@ typedef struct wasmc_bridge_topic {
 typedef struct wasmc_bridge_config {
   const char *host;
   uint16_t port;
+  bool tls;              /* mqtts: TLS 1.2+, the certificate checked against... */
+  const char *ca_file;   /* ...these CAs (PEM), or the system's when NULL */
   const char *client_id;
   const char *username; /* NULL: none */
   const char *password; /* NULL: none */

@@ -76,7 +76,7 @@ public struct RuntimeLibrary: Sendable {
     public static func linkFlags(for components: [Component]) -> [String] {
         var flags = ["-lm", "-lpthread"]
         if components.contains(.wasi) { flags.append("-luv") }
-        if components.contains(.edge) { flags.append("-lcurl") }
+        if components.contains(.edge) { flags += ["-lcurl", "-lssl", "-lcrypto"] }
         return flags
     }
 
