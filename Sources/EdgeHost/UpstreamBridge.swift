@@ -155,6 +155,9 @@ final class UpstreamBridge: @unchecked Sendable {
         let payloadBytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: payloadLength)) } ?? []
         let message = BusMessage(topic: topicBytes, payload: payloadBytes, flags: UInt32(qos) | (retain ? 4 : 0))
         _ = upstream.bus.publish(from: nil, message)
+        // The bridge acknowledges a QoS 1 message when this returns: what an at-least-once
+        // module (the gateway) will forward must be on disk first.
+        if qos > 0 { _ = upstream.bus.sync() }
     }
 
     private static let bridgeLogLine: @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<CChar>?) -> Void = {

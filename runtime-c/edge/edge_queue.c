@@ -78,7 +78,7 @@ struct wasmc_queue {
   wasmc_queue_stats stats;
 };
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- encoding and files ------------------------------------------------------ */
 
 static uint32_t crc_table[256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
