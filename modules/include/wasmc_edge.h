@@ -95,7 +95,8 @@ extern "C" {
  * filter (the server module subscribes to "#" and forwards to MQTT clients,
  * storing it if retain is 1).
  * Returns 0 on success, -1 invalid topic/qos, -2 the message was dropped
- * (host bus full), -3 other error.
+ * (host bus full, or it could not be stored for later delivery: the
+ * uplink queue or an at-least-once inbox), -3 other error.
  */
 EDGE_IMPORT("edge_publish")
 int32_t edge_publish(const char *topic, uint32_t topic_len, const void *payload,

@@ -51,7 +51,7 @@ void edge_on_message(const char *topic, uint32_t topic_len, const void *payload,
     }
 }
 
-static void hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+static bool hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
     if (qos > 0) unsynced = true;
@@ -60,6 +60,7 @@ static void hook_publish(void *ctx, const char *topic, size_t topic_len, const u
     if (rc < 0)
         edge_logf(EDGE_LOG_WARN, "edge_publish failed (%d) for topic %.*s", (int)rc,
                   (int)topic_len, topic);
+    return rc != -2; /* -2: the host could not store it for later delivery */
 }
 
 static void hook_log(void *ctx, uint32_t level, const char *line) {
