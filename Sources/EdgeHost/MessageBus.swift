@@ -107,7 +107,7 @@ final class MessageBus: @unchecked Sendable {
 
     /// Queues the message for every other module with a matching filter, and offers it to the
     /// upstream bridge when a module (not the bridge itself, `sender` nil) published it.
-    /// 0, -1 for a bad topic, -2 when the bridge could not store it.
+    /// 0, -1 for a bad topic, -2 when the bridge or an at-least-once inbox could not store it.
     func publish(from sender: ModuleHost?, _ message: BusMessage) -> Int32 {
         guard TopicFilter.isValidTopic(message.topic) else { return -1 }
         published.add()
@@ -117,9 +117,11 @@ final class MessageBus: @unchecked Sendable {
                 && (filters[ObjectIdentifier(member)] ?? []).contains { TopicFilter.matches(filter: $0, topic: message.topic) }
         }
         lock.unlock()
+        var stored = true
         for receiver in receivers {
             if let durable = receiver.durable {
                 if !durable.append(message) {
+                    stored = false
                     dropped.add()
                     logger.log(.warn, receiver.name, "cannot queue a message for delivery: dropped")
                 }
@@ -132,8 +134,8 @@ final class MessageBus: @unchecked Sendable {
             }
             receiver.wake()
         }
-        if sender != nil, let uplink, uplink.offer(message) < 0 { return -2 }
-        return 0
+        if sender != nil, let uplink, uplink.offer(message) < 0 { stored = false }
+        return stored ? 0 : -2
     }
 
     /// Makes every message queued so far durable: the uplink queue and every module's

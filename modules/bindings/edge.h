@@ -132,7 +132,7 @@ WASMC_CABI_LAYOUT(wasmc_edge_host_message_t, 28, 4);
 
 typedef uint8_t wasmc_edge_host_publish_error_t;
 #define WASMC_EDGE_HOST_PUBLISH_ERROR_INVALID_TOPIC 0 /* The topic is not a valid topic name. */
-#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1 /* The host's bus is full: the message was dropped. */
+#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1 /* The host could not take the message: its bus is full, or it could not store the message for later delivery (the upstream queue or an at-least-once inbox, e.g. on a full disk). The message was dropped; a module that acknowledges messages must not acknowledge this one. */
 #define WASMC_EDGE_HOST_PUBLISH_ERROR_OTHER 2
 WASMC_CABI_LAYOUT(wasmc_edge_host_publish_error_t, 1, 1);
 

@@ -222,7 +222,7 @@ static void route(broker *b, message *m, bool retain, const session *from) {
     route_shared(b, m);
 }
 
-void broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from) {
+bool broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from) {
     if (retain) {
         if (retained_put(&b->retained, m) == RETAINED_FULL) {
             if (b->stats.retained_rejected++ % 100 == 0)
@@ -232,8 +232,9 @@ void broker_publish(broker *b, message *m, bool retain, bool from_client, const 
     }
     route(b, m, retain, from);
     if (from_client && b->hooks.on_publish)
-        b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len, message_payload(m),
-                            m->payload_len, m->qos, retain);
+        return b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len,
+                                   message_payload(m), m->payload_len, m->qos, retain);
+    return true;
 }
 
 /* ---- public API -------------------------------------------------------- */

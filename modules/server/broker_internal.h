@@ -113,8 +113,9 @@ void broker_protocol_error(broker *b, connection *c, const char *why);
 /* Queue a small control packet (CONNACK, SUBACK, PUBACK, ...). */
 void broker_send_control(broker *b, connection *c, const uint8_t *bytes, size_t n);
 /* Store if retained, deliver to matching sessions (`from`: the publisher's
- * session, for No Local), and hand a client's message to hooks.on_publish. */
-void broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from);
+ * session, for No Local), and hand a client's message to hooks.on_publish;
+ * false when that hook could not take it. */
+bool broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from);
 
 /* ---- broker_packets.c ---- */
 

@@ -215,8 +215,15 @@ static void handle_publish(broker *b, connection *c, uint8_t flags, const uint8_
                                 props.forward_len, expires);
     if (forward != forward_stack) free(forward);
     if (m == NULL) return broker_protocol_error(b, c, "out of memory");
-    broker_publish(b, m, pub.retain, true, s);
+    bool taken = broker_publish(b, m, pub.retain, true, s);
     message_unref(m);
+    if (!taken && pub.qos == 1) {
+        /* Not stored where the host keeps messages for later: no PUBACK promise. */
+        if (!v5) return broker_protocol_error(b, c, "the host could not store a QoS 1 message");
+        uint8_t refusal[5] = {MQTT_PUBACK << 4, 3, (uint8_t)(pub.packet_id >> 8),
+                              (uint8_t)pub.packet_id, MQTT5_UNSPECIFIED_ERROR};
+        return broker_send_control(b, c, refusal, sizeof refusal);
+    }
     if (pub.qos == 1)
         broker_send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_PUBACK, pub.packet_id));
     else if (pub.qos == 2)

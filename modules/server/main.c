@@ -48,14 +48,17 @@ void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len
     }
 }
 
-static void hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+static bool hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
     if (qos > 0) unsynced = true;
     wasmc_edge_host_publish_error_t err;
-    if (!edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err))
-        edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err,
-                  (int)topic_len, topic);
+    if (edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err)) return true;
+    edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err, (int)topic_len,
+              topic);
+    /* bus-full: the host could not keep it (e.g. its queue for later delivery is on a full
+     * disk), so the broker must not acknowledge it. */
+    return err != WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL;
 }
 
 static void hook_log(void *ctx, uint32_t level, const char *line) {

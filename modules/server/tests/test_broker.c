@@ -94,9 +94,10 @@ typedef struct bus_capture {
     char payload[256];
     uint8_t qos;
     bool retain;
+    bool refuse; /* the host cannot store messages (say, a full disk) */
 } bus_capture;
 
-static void on_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+static bool on_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                        size_t payload_len, uint8_t qos, bool retain) {
     bus_capture *c = ctx;
     c->count++;
@@ -104,6 +105,7 @@ static void on_publish(void *ctx, const char *topic, size_t topic_len, const uin
     snprintf(c->payload, sizeof c->payload, "%.*s", (int)payload_len, (const char *)payload);
     c->qos = qos;
     c->retain = retain;
+    return !c->refuse;
 }
 
 static bool verbose_log;
@@ -694,6 +696,33 @@ static void test_mqtt5_flow_control(void) {
     broker_destroy(b);
 }
 
+/* When the host cannot store a QoS 1 message, no PUBACK promises it is kept. */
+static void test_store_failure_withholds_puback(void) {
+    broker *b = new_broker(NULL);
+    int c311 = connect_client(b, "old", true, false);
+    int c5 = broker_open(b, 0);
+    feed(b, c5, connect5_pkt("new", NULL, 0), 0);
+    output(b, c5);
+    captured.refuse = true;
+    feed(b, c311, publish_pkt("s/t", "x", 1, false, 7), 0);
+    buf out = output(b, c311);
+    CHECK_EQ(out.n, 0);                                        /* no PUBACK... */
+    CHECK_EQ(broker_close_state_of(b, c311), BROKER_CLOSE_NOW); /* ...the client resends */
+    feed(b, c5, publish5_pkt("s/t", "x", 1, 8, NULL, 0), 0);
+    out = output(b, c5);
+    CHECK_EQ(out.n, 5);
+    CHECK_BYTES(out.d, 5, "\x40\x03\x00\x08\x80"); /* PUBACK, reason 0x80 */
+    CHECK_EQ(broker_close_state_of(b, c5), BROKER_OPEN);
+    /* QoS 0 is not acknowledged anyway; the connection stays. */
+    feed(b, c5, publish5_pkt("s/t", "y", 0, 0, NULL, 0), 0);
+    CHECK_EQ(broker_close_state_of(b, c5), BROKER_OPEN);
+    captured.refuse = false;
+    feed(b, c5, publish5_pkt("s/t", "z", 1, 9, NULL, 0), 0);
+    out = output(b, c5);
+    CHECK_BYTES(out.d, 4, "\x40\x02\x00\x09");
+    broker_destroy(b);
+}
+
 void test_broker(void) {
     verbose_log = getenv("BROKER_LOG") != NULL;
     test_connect_rules();
@@ -708,4 +737,5 @@ void test_broker(void) {
     test_limits();
     test_fuzz();
     test_mqtt5_flow_control();
+    test_store_failure_withholds_puback();
 }
