@@ -42,7 +42,7 @@ ensure_packages() {
     fi
   fi
 }
-ensure_packages libuv1-dev libcurl4-openssl-dev mosquitto-clients wabt
+ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto mosquitto-clients wabt
 # The wasm32-wasi toolchain of the guest programs and the real-program corpus.
 ensure_packages wasi-libc libclang-rt-dev-wasm32 libc++-dev-wasm32 rustc libstd-rust-dev-wasm32
 
@@ -177,6 +177,7 @@ else
   failed=$((failed + 1))
 fi
 run_suite bindgen Tests/BindgenTests/run.sh
+run_suite uplink Tests/UplinkTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh

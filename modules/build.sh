@@ -61,12 +61,13 @@ CFLAGS=(
     -fno-ident
     -I"$HERE/bindings" -I"$HERE/common"
 )
-# 256 KiB of stack: wasi-libc's poll() keeps its subscriptions on the stack.
-LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=262144)
+# 1 MiB of stack: wasi-libc's poll() keeps its subscriptions on the stack (up to
+# 4096 clients × 2 subscriptions × 80 bytes for the server).
+LDFLAGS=(-nodefaultlibs -Wl,--strip-all -Wl,-z,stack-size=1048576)
 LIBS=(-lc "$BUILTINS")
 
 COMMON=(common/edge_support.c common/inbox.c common/utf8.c bindings/edge.c)
-SERVER=(server/main.c server/broker.c server/session.c server/mqtt_codec.c server/mqtt_topic.c
+SERVER=(server/main.c server/broker.c server/broker_packets.c server/session.c server/mqtt_codec.c server/mqtt_props.c server/mqtt_topic.c
     server/message.c server/retained.c)
 TELEMETRY=(telemetry/main.c)
 GATEWAY=(gateway/main.c gateway/envelope.c gateway/delivery_policy.c)

@@ -12,7 +12,7 @@ mqtt_port=${MQTT_PORT:-1883}
 http_port=${HTTP_PORT:-8088}
 
 missing=()
-for package in libuv1-dev libcurl4-openssl-dev mosquitto-clients; do
+for package in libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto-clients; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then

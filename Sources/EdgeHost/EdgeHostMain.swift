@@ -42,6 +42,10 @@ enum EdgeHostMain {
         if !options.gatewayAllowedHosts.isEmpty { allowed["gateway"] = options.gatewayAllowedHosts }
         let bus = MessageBus(logger: logger)
         let http = HTTPGateway(allowed: allowed, logger: logger)
+        if options.upstream.host != nil {
+            guard let uplink = UpstreamBridge.start(options.upstream, bus: bus, logger: logger) else { exit(70) }
+            bus.uplink = uplink
+        }
 
         var count: Int32 = 0
         let program = wasmc_program_modules(&count)!
@@ -64,6 +68,7 @@ enum EdgeHostMain {
         sigwait(&signals, &received)
         logger.log(.info, "host", "received \(received == SIGINT ? "SIGINT" : "SIGTERM"): shutting down")
         shutDown(modules, drainSeconds: options.drainSeconds, logger: logger)
+        bus.uplink?.stop()
         for fd in serverSockets { close(fd) }
         logger.log(
             .info, "host",

@@ -29,8 +29,9 @@ final class HTTPGateway: @unchecked Sendable {
         defer { module.setBusy(false) }
         var error = [CChar](repeating: 0, count: 256)
         let timeout = timeoutMs == 0 ? 10_000 : min(timeoutMs, 60_000)
+        let key = module.durable?.idempotencyKey
         let status = body.withUnsafeBytes { raw in
-            wasmc_edge_http_post(url, contentType, raw.baseAddress, raw.count, timeout, &error, error.count)
+            wasmc_edge_http_post(url, contentType, raw.baseAddress, raw.count, timeout, key, &error, error.count)
         }
         if status == WASMC_EDGE_HTTP_TLS {
             // A refused certificate is never retried quietly: it is a warning each time.

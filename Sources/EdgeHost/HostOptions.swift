@@ -14,11 +14,17 @@ struct HostOptions {
     var logLevel: LogLevel = .info
     /// Seconds SIGINT/SIGTERM waits for the gateway to drain before stopping it.
     var drainSeconds: Double = 5
+    /// The upstream bridge (`--upstream*`, `--state-dir`): see UpstreamOptions.
+    var upstream = UpstreamOptions()
 
     static let usage = """
         usage: edge-host [--server-socket-address ADDR:PORT] [--gateway-endpoint URL]
                          [--gateway-allowed-host HOST:PORT]... [--gateway-ca-file PATH] [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
                          [--set MODULE.KEY=VALUE]... [--log-level debug|info|warn|error] [--drain-seconds S]
+                         [--upstream mqtt[s]://HOST:PORT [--upstream-topic 'FILTER out|in|both [QOS]']...
+                          [--upstream-ca-file PEM]
+                          [--upstream-client-id ID] [--upstream-username NAME] [--upstream-password-file FILE]
+                          [--upstream-keepalive S] [--state-dir DIR] [--queue-max-bytes N]]
           --server-socket-address  listen here for MQTT clients (given to the "server" module)
           --gateway-endpoint       where the "gateway" module POSTs events
           --gateway-allowed-host   the only host:port the gateway may reach (repeatable)
@@ -28,6 +34,17 @@ struct HostOptions {
           --set                    a configuration value a module reads with config-get
           --log-level              the least severe log level printed (default info)
           --drain-seconds          how long shutdown waits for the gateway's queue (default 5)
+          --upstream               bridge to this MQTT broker (a cluster's address); mqtts:// for TLS
+          --upstream-ca-file       CA certificates (PEM) for mqtts:// (default: the system's)
+          --upstream-topic         a filter, its direction and the most QoS it is forwarded with
+                                   (default 1); repeatable; `out` sends local messages upstream,
+                                   `in` subscribes upstream and publishes locally
+          --upstream-client-id     client id upstream (default edge-HOSTNAME); the state topic is
+                                   $SYS/broker/connection/ID/state (retained "1" connected, "0" not)
+          --upstream-username, --upstream-password-file   credentials (the file's first line)
+          --upstream-keepalive     seconds (default 30)
+          --state-dir              a directory the host owns: the uplink queue survives restarts there
+          --queue-max-bytes        bound of the uplink queue (default 64 MiB); when full the oldest go
         """
 
     struct UsageError: Error, CustomStringConvertible {
@@ -79,6 +96,9 @@ struct HostOptions {
                     throw UsageError(description: "--drain-seconds takes a number of seconds, not \(text)")
                 }
                 options.drainSeconds = seconds
+            case "--upstream", "--upstream-topic", "--upstream-client-id", "--upstream-username", "--upstream-ca-file",
+                "--upstream-password-file", "--upstream-keepalive", "--state-dir", "--queue-max-bytes":
+                try options.upstream.set(flag, try value(flag))
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -87,6 +107,7 @@ struct HostOptions {
             }
             index += 1
         }
+        try options.upstream.validate()
         if let endpoint = options.gatewayEndpoint {
             options.settings["gateway", default: [:]]["endpoint"] = endpoint
         }

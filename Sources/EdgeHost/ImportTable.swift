@@ -48,4 +48,17 @@ extension ModuleHost: EdgeHostImports, CanonicalGuest {
     func configGet(key: String) -> String? { settings[key] }
 
     func metricGet(name: String) -> UInt64? { metric(name) }
+
+    /// One fdatasync for every message published so far (group commit): the uplink queue and
+    /// the at-least-once inboxes under --state-dir. The broker calls it before its PUBACKs.
+    func sync() -> WitResult<Void, Void> {
+        bus.sync() ? .ok(()) : .err(())
+    }
+
+    /// The oldest message delivered to this module is finished: it leaves the module's
+    /// DurableInbox. An error when nothing was pending (or the module has no such inbox).
+    func messageDone() -> WitResult<Void, Void> {
+        guard let durable, durable.done() else { return .err(()) }
+        return .ok(())
+    }
 }

@@ -4,8 +4,10 @@ import Glibc
 struct BusMessage {
     var topic: [UInt8]
     var payload: [UInt8]
-    /// Bits 0-1 QoS, bit 2 RETAIN (see modules/include/wasmc_edge.h).
+    /// Bits 0-1 QoS, bit 2 RETAIN (host.qos and host.message.retain of modules/edge.wit).
     var flags: UInt32
+    /// Its number in a module's DurableInbox, 0 for ordinary delivery.
+    var sequence: UInt64 = 0
 }
 
 /// A module's bounded inbox. A full inbox drops its oldest message, counted.
@@ -67,17 +69,23 @@ final class MessageBus: @unchecked Sendable {
     let published = Counter()
     let delivered = Counter()
     let dropped = Counter()
+    /// The upstream bridge, offered every message a module publishes (set before modules start).
+    var uplink: UpstreamBridge?
 
     init(logger: Logger) { self.logger = logger }
 
+    /// A module with at-least-once delivery starts with the subscriptions it had before.
     func join(_ module: ModuleHost) {
         lock.lock()
         members.append(module)
+        if let durable = module.durable { filters[ObjectIdentifier(module)] = durable.filters }
         lock.unlock()
     }
 
-    /// Forget a module's subscriptions (it subscribes again when it restarts).
+    /// Forget a module's subscriptions (it subscribes again when it restarts); those of a
+    /// module with at-least-once delivery stay, so nothing for it is missed meanwhile.
     func clearSubscriptions(of module: ModuleHost) {
+        guard module.durable == nil else { return }
         lock.lock()
         filters[ObjectIdentifier(module)] = nil
         lock.unlock()
@@ -93,11 +101,14 @@ final class MessageBus: @unchecked Sendable {
         guard list.count < Self.maximumFilters else { return -2 }
         list.append(filter)
         filters[ObjectIdentifier(module)] = list
+        module.durable?.remember(filter: filter)
         return 0
     }
 
-    /// Queues the message for every other module with a matching filter. 0, or -1 for a bad topic.
-    func publish(from sender: ModuleHost, _ message: BusMessage) -> Int32 {
+    /// Queues the message for every other module with a matching filter, and offers it to the
+    /// upstream bridge when a module (not the bridge itself, `sender` nil) published it.
+    /// 0, -1 for a bad topic, -2 when the bridge or an at-least-once inbox could not store it.
+    func publish(from sender: ModuleHost?, _ message: BusMessage) -> Int32 {
         guard TopicFilter.isValidTopic(message.topic) else { return -1 }
         published.add()
         lock.lock()
@@ -106,14 +117,36 @@ final class MessageBus: @unchecked Sendable {
                 && (filters[ObjectIdentifier(member)] ?? []).contains { TopicFilter.matches(filter: $0, topic: message.topic) }
         }
         lock.unlock()
+        var stored = true
         for receiver in receivers {
+            if let durable = receiver.durable {
+                if !durable.append(message) {
+                    stored = false
+                    dropped.add()
+                    logger.log(.warn, receiver.name, "cannot queue a message for delivery: dropped")
+                }
+                receiver.wake()
+                continue
+            }
             if !receiver.mailbox.push(message) {
                 dropped.add()
                 logger.log(.warn, receiver.name, "inbox full (\(receiver.mailbox.capacity)): dropped the oldest message")
             }
             receiver.wake()
         }
-        return 0
+        if sender != nil, let uplink, uplink.offer(message) < 0 { stored = false }
+        return stored ? 0 : -2
+    }
+
+    /// Makes every message queued so far durable: the uplink queue and every module's
+    /// DurableInbox (`host.sync`). False if one could not be synced.
+    func sync() -> Bool {
+        lock.lock()
+        let durable = members.compactMap(\.durable)
+        lock.unlock()
+        var ok = uplink?.sync() ?? true
+        for inbox in durable where !inbox.sync() { ok = false }
+        return ok
     }
 }
 

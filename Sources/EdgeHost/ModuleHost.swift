@@ -11,6 +11,8 @@ final class ModuleHost: @unchecked Sendable {
     let logger: Logger
     let settings: [String: String]
     let mailbox = Mailbox(capacity: 4096)
+    /// At-least-once delivery instead of the mailbox, for a module importing `host.message-done`.
+    let durable: DurableInbox?
     let restarts = Counter()
     private let options: HostOptions
     private let listenSockets: [Int32]
@@ -38,6 +40,14 @@ final class ModuleHost: @unchecked Sendable {
         self.http = http
         self.logger = logger
         self.settings = options.settings[name] ?? [:]
+        let imports = UnsafeBufferPointer(start: module.pointee.imports, count: Int(module.pointee.import_count))
+        if imports.contains(where: { EdgeWorldImports.modules.contains(String(cString: $0.module)) && String(cString: $0.name) == "message-done" }) {
+            durable = DurableInbox(module: name, stateDirectory: options.upstream.stateDirectory,
+                                   maxBytes: options.upstream.queueMaxBytes, logger: logger)
+            if durable == nil { logger.log(.error, name, "at-least-once delivery unavailable: using the ordinary inbox") }
+        } else {
+            durable = nil
+        }
     }
 
     static func from(_ env: UnsafeMutableRawPointer?) -> ModuleHost {
@@ -85,6 +95,7 @@ final class ModuleHost: @unchecked Sendable {
         case "bus.delivered": return bus.delivered.value
         case "bus.dropped": return bus.dropped.value
         case "http.requests": return http.requests.value
+        case let uplinkMetric where uplinkMetric.hasPrefix("uplink."): return bus.uplink?.metric(uplinkMetric)
         case "host.load1_milli":
             var load = [Double](repeating: 0, count: 1)
             return getloadavg(&load, 1) == 1 ? UInt64(load[0] * 1000) : nil
@@ -112,7 +123,7 @@ final class ModuleHost: @unchecked Sendable {
     var isDraining: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return busy || !mailbox.isEmpty
+        return busy || !mailbox.isEmpty || !(durable?.isEmpty ?? true)
     }
 
     /// Makes a module waiting in poll_oneoff run the delivery hook.
@@ -148,7 +159,7 @@ final class ModuleHost: @unchecked Sendable {
 
     private func deliver() -> Int32 {
         if isStopping { return -1 }
-        let batch = mailbox.take(max: 256)
+        let batch = durable?.take(max: 256) ?? mailbox.take(max: 256)
         if batch.isEmpty { return 0 }
         let exports = EdgeWorldExports(guest: self)
         for (index, message) in batch.enumerated() {
@@ -156,6 +167,7 @@ final class ModuleHost: @unchecked Sendable {
                 topic: String(decoding: message.topic, as: UTF8.self), payload: message.payload,
                 qos: message.flags & 3 == 0 ? .atMostOnce : .atLeastOnce, retain: message.flags & 4 != 0,
                 properties: [])
+            if message.sequence > 0 { durable?.delivering(message.sequence) }
             do {
                 try exports.onMessage(message: delivered)
             } catch {
@@ -170,6 +182,10 @@ final class ModuleHost: @unchecked Sendable {
 
     private func lostInTrap(_ count: Int) {
         guard count > 0 else { return }
+        if durable != nil {
+            logger.log(.warn, name, "\(count) message(s) not taken before the trap will be delivered again")
+            return
+        }
         bus.dropped.add(UInt64(count))
         logger.log(.warn, name, "dropped \(count) message(s) the module could not take (it trapped)")
     }
@@ -242,6 +258,7 @@ final class ModuleHost: @unchecked Sendable {
     private func runOnce() -> String {
         var error = [CChar](repeating: 0, count: 256)
         bus.clearSubscriptions(of: self)
+        durable?.rewind()
         guard let context = makeWASI(&error) else { return "cannot set up WASI: \(String(cString: error))" }
         lock.lock()
         wasi = context

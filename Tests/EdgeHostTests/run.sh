@@ -10,7 +10,7 @@ mkdir -p "$build"
 for tool in mosquitto_pub mosquitto_sub wat2wasm; do
   if ! command -v "$tool" >/dev/null; then
     if [[ $(id -u) -eq 0 ]]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto-clients wabt libcurl4-openssl-dev >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto-clients wabt libcurl4-openssl-dev libssl-dev >/dev/null
     fi
     command -v "$tool" >/dev/null || { echo "missing $tool (install mosquitto-clients and wabt)"; echo "0 passed, 1 failed"; exit 1; }
   fi

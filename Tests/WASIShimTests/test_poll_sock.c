@@ -509,6 +509,65 @@ void test_socket_many_clients(void) {
   fixture_destroy(fx);
 }
 
+/* Socket registrations kept between poll_oneoff calls: events that change
+ * from call to call, a socket left out of a call (not reported, no busy
+ * wait), a blocking recv on a registered socket, and a closed descriptor
+ * whose number comes back for a new connection. */
+void test_poll_registrations(void) {
+  fixture *fx = fixture_create((fixture_options){.with_listener = true});
+  int client = connect_client(fx->listener);
+  CHECK_EQ(sock_accept(FD_LISTENER, FD_NONBLOCK_, A_OUT + 32), 0);
+  u32 conn = rd32(A_OUT + 32);
+  /* Writable at once, twice (the registration is kept). */
+  for (int round = 0; round < 2; round++) {
+    sub_fd(0, 1, 2, conn);
+    CHECK_EQ(poll_n(1), 1);
+    CHECK_EQ(ev_type(0), 2);
+  }
+  /* Now for reading only: nothing to read, the clock fires. */
+  sub_fd(0, 1, 1, conn);
+  sub_clock(1, 0xc10c, 1, 30000000, 0);
+  CHECK_EQ(poll_n(2), 1);
+  CHECK_EQ(ev_userdata(0), 0xc10c);
+  /* Data arrives while the socket is left out of the next call: that call only
+   * sleeps for its clock, and the socket is reported when asked again. */
+  send(client, "xy", 2, 0);
+  sleep_ms(20);
+  u64 start = now_ns();
+  sub_clock(0, 0xc10c, 1, 30000000, 0);
+  CHECK_EQ(poll_n(1), 1);
+  CHECK(now_ns() - start >= 30000000);
+  sub_fd(0, 1, 1, conn);
+  sub_clock(1, 0xc10c, 1, 1000000000, 0);
+  CHECK_EQ(poll_n(2), 1);
+  CHECK_EQ(ev_userdata(0), 1);
+  CHECK_EQ(ev_nbytes(0), 2);
+  char text[16];
+  CHECK_EQ(recv_str(conn, 0, text, sizeof text), 0);
+  CHECK_STR(text, "xy");
+  /* A blocking recv on the registered socket waits on its own. */
+  CHECK_EQ(fd_fdstat_set_flags(conn, 0), 0);
+  pthread_t thread;
+  pthread_create(&thread, NULL, send_later, &client);
+  CHECK_EQ(recv_str(conn, 0, text, sizeof text), 0);
+  CHECK_STR(text, "cd");
+  pthread_join(thread, NULL);
+  /* Close it; a new connection likely gets the same numbers, and is polled fresh. */
+  CHECK_EQ(fd_close(conn), 0);
+  close(client);
+  client = connect_client(fx->listener);
+  CHECK_EQ(sock_accept(FD_LISTENER, FD_NONBLOCK_, A_OUT + 32), 0);
+  conn = rd32(A_OUT + 32);
+  send(client, "z", 1, 0);
+  sub_fd(0, 5, 1, conn);
+  sub_clock(1, 0xc10c, 1, 1000000000, 0);
+  CHECK_EQ(poll_n(2), 1);
+  CHECK_EQ(ev_userdata(0), 5);
+  CHECK_EQ(ev_nbytes(0), 1);
+  close(client);
+  fixture_destroy(fx);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Instances block independently                                            */
 /* ------------------------------------------------------------------------ */

@@ -253,6 +253,7 @@ typedef void (*test_fn)(void);
   X(test_poll_clocks) X(test_poll_fds) X(test_poll_stdio_flags)         \
   X(test_poll_errors) X(test_poll_hook)                    \
   X(test_sockets) X(test_socket_nonblocking) X(test_socket_many_clients)      \
+  X(test_poll_registrations)                                                  \
   X(test_concurrent_contexts)
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

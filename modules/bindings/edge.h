@@ -65,6 +65,11 @@ typedef uint8_t wasmc_edge_host_log_level_t;
 #define WASMC_EDGE_HOST_LOG_LEVEL_ERROR 3
 WASMC_CABI_LAYOUT(wasmc_edge_host_log_level_t, 1, 1);
 
+typedef struct edge_result_void_void_t {
+  bool is_err;
+} edge_result_void_void_t;
+WASMC_CABI_LAYOUT(edge_result_void_void_t, 1, 1);
+
 typedef struct edge_option_u64_t {
   bool is_some;
   uint64_t val;
@@ -127,7 +132,7 @@ WASMC_CABI_LAYOUT(wasmc_edge_host_message_t, 28, 4);
 
 typedef uint8_t wasmc_edge_host_publish_error_t;
 #define WASMC_EDGE_HOST_PUBLISH_ERROR_INVALID_TOPIC 0 /* The topic is not a valid topic name. */
-#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1 /* The host's bus is full: the message was dropped. */
+#define WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL 1 /* The host could not take the message: its bus is full, or it could not store the message for later delivery (the upstream queue or an at-least-once inbox, e.g. on a full disk). The message was dropped; a module that acknowledges messages must not acknowledge this one. */
 #define WASMC_EDGE_HOST_PUBLISH_ERROR_OTHER 2
 WASMC_CABI_LAYOUT(wasmc_edge_host_publish_error_t, 1, 1);
 
@@ -175,9 +180,20 @@ bool wasmc_edge_host_http_post(edge_string_t *url, edge_string_t *content_type, 
  */
 void wasmc_edge_host_log(wasmc_edge_host_log_level_t level, edge_string_t *message);
 /*
+ * At-least-once delivery: the oldest message delivered to this module that it has not
+ * finished yet is now finished (forwarded, or dropped on purpose). A module that imports
+ * this function gets every message again, in order, until it says so: the host keeps
+ * them (on disk with `--state-dir`), delivers them anew after the module traps or the
+ * host restarts, keeps the module's subscriptions across restarts, and has at most 64
+ * unfinished messages delivered at a time. May be called inside `guest.on-message`.
+ * An error when no message was pending.
+ */
+bool wasmc_edge_host_message_done(void);
+/*
  * A host metric, if the host knows the name: "bus.published", "bus.delivered",
  * "bus.dropped", "http.requests" (cumulative since the host started),
- * "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges).
+ * "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges), and
+ * with `--upstream` the bridge's "uplink.*" figures.
  */
 bool wasmc_edge_host_metric_get(edge_string_t *name, uint64_t *ret);
 /*
@@ -190,6 +206,15 @@ bool wasmc_edge_host_publish(wasmc_edge_host_message_t *message, wasmc_edge_host
  * `guest.on-message`. Subscribing twice to a filter has no further effect.
  */
 bool wasmc_edge_host_subscribe(edge_string_t *filter, wasmc_edge_host_subscribe_error_t *err);
+/*
+ * A durability point: makes every message this module has published so far durable
+ * wherever the host keeps messages for later delivery (the upstream queue and the
+ * at-least-once inboxes under `--state-dir`). One call covers all earlier publishes, so
+ * a module that acknowledges messages (the broker's PUBACK) publishes a batch, calls
+ * `sync` once, then acknowledges the batch: a group commit. Ok when they are durable
+ * (or the host keeps nothing); an error when the host could not make them so.
+ */
+bool wasmc_edge_host_sync(void);
 
 /* Exports: the guest implements these. Arguments are the callee's to free; results are freed after they are returned. */
 /*

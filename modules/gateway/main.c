@@ -21,6 +21,12 @@
  *   max_body           largest POST body, bytes (default 1048576)
  *   stats_interval_ms  period of the stats log line, 0 = off (default 60000)
  * When the queue is full the OLDEST message is dropped to make room.
+ *
+ * At-least-once: every message leaves the queue through finish(), which calls
+ * host.message-done, so the host keeps it (on disk with --state-dir) until
+ * then and delivers it again after a crash. The queue's order is the order
+ * the host delivered in (a message too large to keep stays in line as a
+ * marker), which is what message-done's "the oldest" relies on.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,17 +66,25 @@ typedef struct gateway {
 
 static gateway gw;
 
+/* In inbox_message.flags: a message too large to keep, in line only to be dropped. */
+#define MARK_TOO_LARGE 0x80000000u
+
+/* A message leaves the gateway (delivered or dropped): the host may forget it. */
+static void finish(inbox_message *m) {
+    inbox_message_free(m);
+    wasmc_edge_host_message_done();
+}
+
 void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags) {
     inbox_message m = {block, topic_len, payload_len, flags};
     if ((uint64_t)topic_len + payload_len > gw.queue.max_bytes) {
-        gw.dropped[DROP_TOO_LARGE]++; /* logged from the main loop */
-        inbox_message_free(&m);
-        return;
+        m.payload_len = 0; /* dropped when it reaches the head (counted, logged there) */
+        m.flags |= MARK_TOO_LARGE;
     }
     while (!inbox_push(&gw.queue, &m)) {
         inbox_message oldest;
         if (!inbox_pop(&gw.queue, &oldest)) break; /* cannot happen: fits when empty */
-        inbox_message_free(&oldest);
+        finish(&oldest);
         gw.dropped[DROP_QUEUE_FULL]++;
         gw.attempts = 0; /* the head changed */
         gw.next_attempt_ms = 0;
@@ -114,7 +128,7 @@ static void drop_head(drop_reason reason, uint64_t now) {
     if (!inbox_pop(&gw.queue, &m)) return;
     gw.dropped[reason]++;
     report_drops(now, inbox_topic(&m), m.topic_len);
-    inbox_message_free(&m);
+    finish(&m);
     gw.attempts = 0;
     gw.next_attempt_ms = 0;
 }
@@ -139,6 +153,7 @@ static int32_t http_post(const char *url, const char *content_type, const char *
 /* Try to deliver the head of the queue once. */
 static void deliver_head(uint64_t now) {
     const inbox_message *m = inbox_peek(&gw.queue);
+    if (m->flags & MARK_TOO_LARGE) return drop_head(DROP_TOO_LARGE, now);
     size_t len;
     bool base64;
     char *body = envelope_json(inbox_topic(m), m->topic_len, inbox_payload(m), m->payload_len,
@@ -158,7 +173,7 @@ static void deliver_head(uint64_t now) {
     case DELIVERY_DONE: {
         inbox_message done;
         inbox_pop(&gw.queue, &done);
-        inbox_message_free(&done);
+        finish(&done);
         gw.delivered++;
         gw.attempts = 0;
         gw.next_attempt_ms = 0;

@@ -1,4 +1,5 @@
-/* broker.c — see broker.h. Section numbers refer to MQTT 3.1.1. */
+/* broker.c — see broker.h. Section numbers refer to MQTT 3.1.1 unless they
+ * say MQTT 5.0; a connection speaks the version its CONNECT asked for. */
 #include "broker.h"
 
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 
 #include "broker_internal.h"
 #include "mqtt_codec.h"
+#include "mqtt_props.h"
 #include "mqtt_topic.h"
 
 /* How long a connection told to close may take to flush its output. */
@@ -39,7 +41,7 @@ void broker_log(broker *b, uint32_t level, const char *fmt, ...) {
     b->hooks.on_log(b->hooks.ctx, level, line);
 }
 
-static int conn_index(const broker *b, const connection *c) { return (int)(c - b->conns); }
+int broker_conn_index(const broker *b, const connection *c) { return (int)(c - b->conns); }
 
 static connection *conn_get(broker *b, int conn) {
     if (conn < 0 || (uint32_t)conn >= b->limits.max_connections) return NULL;
@@ -47,16 +49,16 @@ static connection *conn_get(broker *b, int conn) {
     return c->phase == CONN_FREE ? NULL : c;
 }
 
-static void close_later(connection *c, uint64_t now_ms) {
+void broker_close_later(connection *c, uint64_t now_ms) {
     if (c->close == BROKER_OPEN) {
         c->close = BROKER_CLOSE_AFTER_FLUSH;
         c->close_deadline_ms = now_ms + CLOSE_FLUSH_MS;
     }
 }
 
-static void protocol_error(broker *b, connection *c, const char *why) {
+void broker_protocol_error(broker *b, connection *c, const char *why) {
     b->stats.protocol_errors++;
-    broker_log(b, 2, "conn %d: closing: %s", conn_index(b, c), why);
+    broker_log(b, 2, "conn %d: closing: %s", broker_conn_index(b, c), why);
     c->close = BROKER_CLOSE_NOW;
 }
 
@@ -81,33 +83,74 @@ static uint8_t *out_reserve(connection *c, size_t n) {
 
 /* Queue a small control packet. Always accepted unless the client has left
  * far more than max_output unread, in which case it is disconnected. */
-static void send_control(broker *b, connection *c, const uint8_t *bytes, size_t n) {
+void broker_send_control(broker *b, connection *c, const uint8_t *bytes, size_t n) {
     if (c->close == BROKER_CLOSE_NOW) return;
     if (c->out_len > 2 * (size_t)b->limits.max_output) {
-        protocol_error(b, c, "client does not read its socket");
+        broker_protocol_error(b, c, "client does not read its socket");
         return;
     }
     uint8_t *p = out_reserve(c, n);
     if (p == NULL) {
-        protocol_error(b, c, "out of memory");
+        broker_protocol_error(b, c, "out of memory");
         return;
     }
     memcpy(p, bytes, n);
     c->out_len += n;
 }
 
-/* Queue a PUBLISH if it fits within max_output; false if it does not. */
+/* MQTT 5: the properties a PUBLISH carries to a subscriber: the remaining
+ * Message Expiry, then the forwarded ones. *owned is set when allocated. */
+static const uint8_t *publish_props(broker *b, const message *m, size_t *len, uint8_t **owned) {
+    *owned = NULL;
+    *len = m->props_len;
+    if (m->expires_ms == 0) return message_props(m);
+    uint8_t *p = malloc(5 + m->props_len);
+    if (p == NULL) return NULL;
+    uint64_t left_ms = m->expires_ms > b->now_ms ? m->expires_ms - b->now_ms : 0;
+    size_t n = mqtt_prop_put_u32(p, MQTT_PROP_MESSAGE_EXPIRY, (uint32_t)((left_ms + 999) / 1000));
+    if (m->props_len) memcpy(p + n, message_props(m), m->props_len);
+    *len = n + m->props_len;
+    *owned = p;
+    return p;
+}
+
+/* Queue a PUBLISH if it fits within max_output; false if it does not. A
+ * message larger than an MQTT 5 client's Maximum Packet Size is discarded as
+ * if sent (MQTT 5.0 §3.1.2.11.4). */
 bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos,
                          bool retain, bool dup, uint16_t packet_id) {
     if (c->close == BROKER_CLOSE_NOW) return true; /* discarded with the connection */
-    size_t need = mqtt_encode_publish(NULL, 0, (const uint8_t *)message_topic(m), m->topic_len,
-                                      message_payload(m), m->payload_len, qos, retain, dup,
-                                      packet_id);
-    if (need == 0 || c->out_len + need > b->limits.max_output) return false;
-    uint8_t *p = out_reserve(c, need);
-    if (p == NULL) return false;
-    mqtt_encode_publish(p, need, (const uint8_t *)message_topic(m), m->topic_len,
-                        message_payload(m), m->payload_len, qos, retain, dup, packet_id);
+    const uint8_t *topic = (const uint8_t *)message_topic(m);
+    size_t props_len = 0;
+    uint8_t *owned = NULL;
+    const uint8_t *props = NULL;
+    if (c->version == 5) {
+        props = publish_props(b, m, &props_len, &owned);
+        if (props == NULL) return false;
+    }
+    size_t need = c->version == 5
+                      ? mqtt_encode_publish_v5(NULL, 0, topic, m->topic_len, message_payload(m),
+                                               m->payload_len, qos, retain, dup, packet_id,
+                                               props, props_len)
+                      : mqtt_encode_publish(NULL, 0, topic, m->topic_len, message_payload(m),
+                                            m->payload_len, qos, retain, dup, packet_id);
+    if (c->max_packet_out != 0 && need > c->max_packet_out) {
+        free(owned);
+        return true;
+    }
+    uint8_t *p = need == 0 || c->out_len + need > b->limits.max_output ? NULL
+                                                                       : out_reserve(c, need);
+    if (p == NULL) {
+        free(owned);
+        return false;
+    }
+    if (c->version == 5)
+        mqtt_encode_publish_v5(p, need, topic, m->topic_len, message_payload(m), m->payload_len,
+                               qos, retain, dup, packet_id, props, props_len);
+    else
+        mqtt_encode_publish(p, need, topic, m->topic_len, message_payload(m), m->payload_len, qos,
+                            retain, dup, packet_id);
+    free(owned);
     c->out_len += need;
     b->stats.messages_out++;
     return true;
@@ -115,17 +158,71 @@ bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos
 
 
 
-static void route(broker *b, message *m) {
+/* Shared subscriptions (MQTT 5.0 §4.8.2): each (group, filter) that matches
+ * gets the message once, at the next of its sessions in turn. */
+static void route_shared(broker *b, message *m) {
+    typedef struct { session *s; const subscription *sub; bool done; } candidate;
+    candidate stack[32], *all = stack;
+    uint32_t count = 0, cap = 32;
     for (uint32_t i = 0; i < b->session_count; i++) {
         session *s = b->sessions[i];
-        int granted = session_match(s, message_topic(m), m->topic_len);
-        if (granted < 0) continue;
-        uint8_t qos = m->qos < granted ? m->qos : (uint8_t)granted; /* §3.8.4 */
-        session_deliver(b, s, m, qos, false);                        /* [MQTT-3.3.1-9] */
+        for (uint32_t k = 0; k < s->sub_count; k++) {
+            const subscription *sub = &s->subs[k];
+            if (sub->group == NULL ||
+                !mqtt_topic_matches(sub->filter, sub->len, message_topic(m), m->topic_len))
+                continue;
+            if (count == cap) {
+                candidate *grown = malloc(2 * cap * sizeof *grown);
+                if (grown == NULL) break;
+                memcpy(grown, all, count * sizeof *grown);
+                if (all != stack) free(all);
+                all = grown;
+                cap *= 2;
+            }
+            all[count++] = (candidate){s, sub, false};
+        }
     }
+    for (uint32_t i = 0; i < count; i++) {
+        if (all[i].done) continue;
+        const subscription *first = all[i].sub;
+        uint32_t members = 0;
+        for (uint32_t k = i; k < count; k++) {
+            const subscription *o = all[k].sub;
+            if (!all[k].done && o->group_len == first->group_len && o->len == first->len &&
+                memcmp(o->group, first->group, o->group_len) == 0 &&
+                memcmp(o->filter, first->filter, o->len) == 0)
+                members++;
+        }
+        uint32_t pick = b->shared_turn++ % members, seen = 0;
+        for (uint32_t k = i; k < count; k++) {
+            const subscription *o = all[k].sub;
+            if (all[k].done || o->group_len != first->group_len || o->len != first->len ||
+                memcmp(o->group, first->group, o->group_len) != 0 ||
+                memcmp(o->filter, first->filter, o->len) != 0)
+                continue;
+            all[k].done = true;
+            if (seen++ != pick) continue;
+            uint8_t qos = m->qos < o->qos ? m->qos : o->qos;
+            session_deliver(b, all[k].s, m, qos, false);
+        }
+    }
+    if (all != stack) free(all);
 }
 
-static void publish(broker *b, message *m, bool retain, bool from_client) {
+static void route(broker *b, message *m, bool retain, const session *from) {
+    for (uint32_t i = 0; i < b->session_count; i++) {
+        session *s = b->sessions[i];
+        bool keep_retain = false;
+        int granted = session_match(s, message_topic(m), m->topic_len, s == from, &keep_retain);
+        if (granted < 0) continue;
+        uint8_t qos = m->qos < granted ? m->qos : (uint8_t)granted; /* §3.8.4 */
+        /* RETAIN is cleared [MQTT-3.3.1-9] unless Retain As Published (MQTT 5.0). */
+        session_deliver(b, s, m, qos, retain && keep_retain);
+    }
+    route_shared(b, m);
+}
+
+bool broker_publish(broker *b, message *m, bool retain, bool from_client, const session *from) {
     if (retain) {
         if (retained_put(&b->retained, m) == RETAINED_FULL) {
             if (b->stats.retained_rejected++ % 100 == 0)
@@ -133,230 +230,11 @@ static void publish(broker *b, message *m, bool retain, bool from_client) {
                          b->retained.count, (int)m->topic_len, message_topic(m));
         }
     }
-    route(b, m);
+    route(b, m, retain, from);
     if (from_client && b->hooks.on_publish)
-        b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len, message_payload(m),
-                            m->payload_len, m->qos, retain);
-}
-
-/* ---- packets ----------------------------------------------------------- */
-
-static void handle_connect(broker *b, connection *c, const uint8_t *body, size_t len,
-                           uint64_t now_ms) {
-    uint8_t ack[4];
-    mqtt_connect ck;
-    mqtt_status st = mqtt_decode_connect(body, len, &ck);
-    if (st == MQTT_ERR_BAD_PROTOCOL) {
-        broker_log(b, 2, "conn %d: unsupported protocol level %u", conn_index(b, c),
-                 ck.protocol_level);
-        send_control(b, c, ack, mqtt_encode_connack(ack, sizeof ack, false,
-                                                    MQTT_CONNACK_BAD_PROTOCOL_LEVEL));
-        close_later(c, now_ms);
-        return;
-    }
-    if (st != MQTT_OK) return protocol_error(b, c, "malformed CONNECT");
-    if (ck.will_flag && !mqtt_topic_name_is_valid((const char *)ck.will_topic.data,
-                                                  ck.will_topic.len))
-        return protocol_error(b, c, "invalid will topic");
-
-    char auto_id[32];
-    mqtt_bytes id = ck.client_id;
-    if (id.len == 0) {
-        if (!ck.clean_session) { /* [MQTT-3.1.3-8] */
-            send_control(b, c, ack, mqtt_encode_connack(ack, sizeof ack, false,
-                                                        MQTT_CONNACK_IDENTIFIER_REJECTED));
-            close_later(c, now_ms);
-            return;
-        }
-        /* A server-assigned id [MQTT-3.1.3-6]. A client could send the same
-         * bytes; that would only mean a takeover, as for any shared id. */
-        int n = snprintf(auto_id, sizeof auto_id, "\x01" "auto-%llu",
-                         (unsigned long long)++b->auto_ids);
-        id.data = (const uint8_t *)auto_id;
-        id.len = (size_t)n;
-    }
-
-    session *s = session_find(b, id.data, id.len);
-    if (s != NULL && s->conn >= 0) { /* takeover [MQTT-3.1.4-2] */
-        connection *old = &b->conns[s->conn];
-        broker_log(b, 1, "client '%.*s' reconnected: closing its old connection %d",
-                 (int)id.len, (const char *)id.data, s->conn);
-        old->session = NULL;
-        old->close = BROKER_CLOSE_NOW;
-        s->conn = -1;
-    }
-    if (s != NULL && (ck.clean_session || s->clean)) { /* [MQTT-3.1.2-6] */
-        session_destroy(b, s);
-        s = NULL;
-    }
-    bool session_present = s != NULL;
-    if (s == NULL) s = session_create(b, id.data, id.len);
-    if (s == NULL) {
-        send_control(b, c, ack, mqtt_encode_connack(ack, sizeof ack, false,
-                                                    MQTT_CONNACK_SERVER_UNAVAILABLE));
-        close_later(c, now_ms);
-        return;
-    }
-    if (ck.will_flag) {
-        c->will = message_new((const char *)ck.will_topic.data, ck.will_topic.len,
-                              ck.will_message.data, ck.will_message.len,
-                              ck.will_qos > 1 ? 1 : ck.will_qos);
-        c->will_retain = ck.will_retain;
-    }
-    s->clean = ck.clean_session;
-    s->conn = conn_index(b, c);
-    c->session = s;
-    c->keep_alive = ck.keep_alive;
-    c->phase = CONN_CONNECTED;
-    send_control(b, c, ack, mqtt_encode_connack(ack, sizeof ack, session_present,
-                                                MQTT_CONNACK_ACCEPTED));
-    if (session_present) { /* resend unacknowledged messages [MQTT-4.4.0-1] */
-        for (uint32_t i = 0; i < s->inflight; i++)
-            broker_send_publish(b, c, s->out[i].msg, 1, s->out[i].retain, true, s->out[i].packet_id);
-        session_pump(b, s);
-    }
-    sessions_evict(b);
-}
-
-static void handle_publish(broker *b, connection *c, uint8_t flags, const uint8_t *body,
-                           size_t len) {
-    mqtt_publish pub;
-    if (mqtt_decode_publish(flags, body, len, &pub) != MQTT_OK)
-        return protocol_error(b, c, "malformed PUBLISH");
-    if (!mqtt_topic_name_is_valid((const char *)pub.topic.data, pub.topic.len))
-        return protocol_error(b, c, "invalid topic name in PUBLISH");
-    b->stats.publishes_in++;
-    session *s = c->session;
-    uint8_t ack[4];
-    if (pub.qos == 2) {
-        for (uint32_t i = 0; i < s->qos2_count; i++) {
-            if (s->qos2_pending[i] == pub.packet_id) { /* duplicate: already delivered */
-                send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_PUBREC,
-                                                        pub.packet_id));
-                return;
-            }
-        }
-        if (s->qos2_count == MAX_QOS2_PENDING)
-            return protocol_error(b, c, "too many QoS 2 messages awaiting PUBREL");
-        s->qos2_pending[s->qos2_count++] = pub.packet_id;
-    }
-    message *m = message_new((const char *)pub.topic.data, pub.topic.len, pub.payload.data,
-                             pub.payload.len, pub.qos > 1 ? 1 : pub.qos);
-    if (m == NULL) return protocol_error(b, c, "out of memory");
-    publish(b, m, pub.retain, true);
-    message_unref(m);
-    if (pub.qos == 1)
-        send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_PUBACK, pub.packet_id));
-    else if (pub.qos == 2)
-        send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_PUBREC, pub.packet_id));
-}
-
-static void handle_subscribe(broker *b, connection *c, uint8_t flags, const uint8_t *body,
-                             size_t len) {
-    mqtt_topic_list list;
-    if (mqtt_decode_subscribe(flags, body, len, &list) != MQTT_OK)
-        return protocol_error(b, c, "malformed SUBSCRIBE");
-    session *s = c->session;
-    uint8_t *codes = malloc(list.count);
-    if (codes == NULL) return protocol_error(b, c, "out of memory");
-    mqtt_topic_list again = list;
-    mqtt_bytes filter;
-    uint8_t qos;
-    for (uint32_t i = 0; mqtt_topic_list_next(&list, &filter, &qos); i++) {
-        uint8_t granted = qos > 1 ? 1 : qos;
-        bool ok = mqtt_topic_filter_is_valid((const char *)filter.data, filter.len) &&
-                  session_subscribe(s, filter.data, filter.len, granted,
-                                   b->limits.max_subscriptions);
-        codes[i] = ok ? granted : MQTT_SUBACK_FAILURE;
-    }
-    size_t need = mqtt_encode_suback(NULL, 0, list.packet_id, codes, list.count);
-    uint8_t *packet = malloc(need);
-    if (packet == NULL) {
-        free(codes);
-        return protocol_error(b, c, "out of memory");
-    }
-    mqtt_encode_suback(packet, need, list.packet_id, codes, list.count);
-    send_control(b, c, packet, need);
-    free(packet);
-    /* Retained messages for each new subscription, RETAIN set [MQTT-3.3.1-8]. */
-    for (uint32_t i = 0; mqtt_topic_list_next(&again, &filter, &qos); i++) {
-        if (codes[i] == MQTT_SUBACK_FAILURE) continue;
-        for (uint32_t r = 0; r < b->retained.count; r++) {
-            message *m = b->retained.items[r];
-            if (!mqtt_topic_matches((const char *)filter.data, filter.len, message_topic(m),
-                                    m->topic_len))
-                continue;
-            session_deliver(b, s, m, m->qos < codes[i] ? m->qos : codes[i], true);
-        }
-    }
-    free(codes);
-}
-
-static void handle_unsubscribe(broker *b, connection *c, uint8_t flags, const uint8_t *body,
-                               size_t len) {
-    mqtt_topic_list list;
-    if (mqtt_decode_unsubscribe(flags, body, len, &list) != MQTT_OK)
-        return protocol_error(b, c, "malformed UNSUBSCRIBE");
-    session *s = c->session;
-    mqtt_bytes filter;
-    while (mqtt_topic_list_next(&list, &filter, NULL))
-        session_unsubscribe(s, filter.data, filter.len);
-    uint8_t ack[4];
-    send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_UNSUBACK, list.packet_id));
-}
-
-static void handle_packet(broker *b, connection *c, const mqtt_fixed_header *h,
-                          const uint8_t *body, uint64_t now_ms) {
-    b->stats.packets_in++;
-    size_t len = h->remaining_length;
-    if (c->phase == CONN_AWAIT_CONNECT) {
-        if (h->type != MQTT_CONNECT) return protocol_error(b, c, "first packet is not CONNECT");
-        return handle_connect(b, c, body, len, now_ms);
-    }
-    uint16_t id;
-    uint8_t ack[4];
-    switch (h->type) {
-    case MQTT_CONNECT:
-        return protocol_error(b, c, "second CONNECT"); /* [MQTT-3.1.0-2] */
-    case MQTT_PUBLISH:
-        return handle_publish(b, c, h->flags, body, len);
-    case MQTT_PUBACK:
-        if (mqtt_decode_packet_id(body, len, &id) != MQTT_OK)
-            return protocol_error(b, c, "malformed PUBACK");
-        return session_acked(b, c->session, id);
-    case MQTT_PUBREL: {
-        if (mqtt_decode_packet_id(body, len, &id) != MQTT_OK)
-            return protocol_error(b, c, "malformed PUBREL");
-        session *s = c->session;
-        for (uint32_t i = 0; i < s->qos2_count; i++) {
-            if (s->qos2_pending[i] == id) {
-                s->qos2_pending[i] = s->qos2_pending[--s->qos2_count];
-                break;
-            }
-        }
-        return send_control(b, c, ack, mqtt_encode_ack(ack, sizeof ack, MQTT_PUBCOMP, id));
-    }
-    case MQTT_PUBREC:
-    case MQTT_PUBCOMP: /* the broker never sends QoS 2; ignore stray acks */
-        if (mqtt_decode_packet_id(body, len, &id) != MQTT_OK)
-            return protocol_error(b, c, "malformed acknowledgement");
-        return;
-    case MQTT_SUBSCRIBE:
-        return handle_subscribe(b, c, h->flags, body, len);
-    case MQTT_UNSUBSCRIBE:
-        return handle_unsubscribe(b, c, h->flags, body, len);
-    case MQTT_PINGREQ:
-        if (len != 0) return protocol_error(b, c, "malformed PINGREQ");
-        return send_control(b, c, ack, mqtt_encode_pingresp(ack, sizeof ack));
-    case MQTT_DISCONNECT:
-        if (len != 0) return protocol_error(b, c, "malformed DISCONNECT");
-        message_unref(c->will); /* discard the will [MQTT-3.14.4-3] */
-        c->will = NULL;
-        c->close = BROKER_CLOSE_NOW;
-        return;
-    default: /* CONNACK, SUBACK, UNSUBACK, PINGRESP: server-to-client only */
-        return protocol_error(b, c, "unexpected packet type from client");
-    }
+        return b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len,
+                                   message_payload(m), m->payload_len, m->qos, retain);
+    return true;
 }
 
 /* ---- public API -------------------------------------------------------- */
@@ -386,6 +264,7 @@ void broker_destroy(broker *b) {
         free(c->in);
         free(c->out);
         message_unref(c->will);
+        for (int k = 0; k <= TOPIC_ALIAS_MAX; k++) free(c->alias[k]);
     }
     while (b->session_count) session_destroy(b, b->sessions[0]);
     free(b->sessions);
@@ -412,11 +291,12 @@ void broker_input(broker *b, int conn, const uint8_t *data, size_t len, uint64_t
     connection *c = conn_get(b, conn);
     if (c == NULL || c->close != BROKER_OPEN || len == 0) return;
     c->last_input_ms = now_ms;
+    b->now_ms = now_ms;
     if (c->in_len + len > c->in_cap) {
         size_t cap = c->in_cap ? c->in_cap : 512;
         while (cap < c->in_len + len) cap *= 2;
         uint8_t *p = realloc(c->in, cap);
-        if (p == NULL) return protocol_error(b, c, "out of memory");
+        if (p == NULL) return broker_protocol_error(b, c, "out of memory");
         c->in = p;
         c->in_cap = cap;
     }
@@ -430,14 +310,14 @@ void broker_input(broker *b, int conn, const uint8_t *data, size_t len, uint64_t
                                                 b->limits.max_packet, &h);
         if (st == MQTT_NEED_MORE) break;
         if (st == MQTT_ERR_TOO_LARGE) {
-            protocol_error(b, c, "packet larger than max_packet");
+            broker_protocol_error(b, c, "packet larger than max_packet");
             break;
         }
         if (st != MQTT_OK) {
-            protocol_error(b, c, "malformed fixed header");
+            broker_protocol_error(b, c, "malformed fixed header");
             break;
         }
-        handle_packet(b, c, &h, c->in + off + h.header_length, now_ms);
+        broker_handle_packet(b, c, &h, c->in + off + h.header_length, now_ms);
         off += h.header_length + h.remaining_length;
     }
     if (c->close != BROKER_OPEN) {
@@ -489,28 +369,62 @@ broker_close_state broker_close_state_of(broker *b, int conn) {
 void broker_close(broker *b, int conn, uint64_t now_ms) {
     connection *c = conn_get(b, conn);
     if (c == NULL) return;
+    b->now_ms = now_ms;
     message *will = c->will;
+    bool will_retain = c->will_retain;
     c->will = NULL;
     session *s = c->session;
     if (s != NULL) {
         s->conn = -1;
         s->offline_since_ms = now_ms;
+        /* An MQTT 5 Will Delay: the will waits with the session, sent when the
+         * delay or the session ends, unless the client comes back first. */
+        if (will != NULL && c->will_delay_s > 0 && s->expiry_s > 0) {
+            uint32_t delay = c->will_delay_s < s->expiry_s ? c->will_delay_s : s->expiry_s;
+            s->will = will;
+            s->will_retain = will_retain;
+            s->will_due_ms = now_ms + (uint64_t)delay * 1000;
+            will = NULL;
+        }
         /* Unsent QoS 1 messages stay queued; sent ones are resent on reconnect. */
-        if (s->clean) session_destroy(b, s);
+        if (s->expiry_s == 0) session_destroy(b, s);
     }
     free(c->in);
     free(c->out);
+    for (int i = 0; i <= TOPIC_ALIAS_MAX; i++) free(c->alias[i]);
     memset(c, 0, sizeof *c); /* phase = CONN_FREE */
     if (will != NULL) {
         /* Published after the slot is free, so it reaches no half-closed
          * connection. The will is not sent after DISCONNECT [MQTT-3.1.2-10]. */
-        publish(b, will, false, true);
+        broker_publish(b, will, will_retain, true, NULL);
         message_unref(will);
     }
     sessions_evict(b);
 }
 
+/* Offline sessions: delayed wills that are due, sessions that expired (MQTT 5). */
+static void expire_sessions(broker *b, uint64_t now_ms) {
+    for (uint32_t i = 0; i < b->session_count;) {
+        session *s = b->sessions[i];
+        bool expired = s->conn < 0 && s->expiry_s != SESSION_NEVER_EXPIRES &&
+                       now_ms >= s->offline_since_ms + (uint64_t)s->expiry_s * 1000;
+        if (s->will != NULL && (expired || now_ms >= s->will_due_ms)) {
+            message *will = s->will;
+            s->will = NULL;
+            broker_publish(b, will, s->will_retain, true, NULL);
+            message_unref(will);
+        }
+        if (expired) {
+            session_destroy(b, s); /* moves the last session into slot i */
+            continue;
+        }
+        i++;
+    }
+}
+
 uint64_t broker_tick(broker *b, uint64_t now_ms) {
+    b->now_ms = now_ms;
+    expire_sessions(b, now_ms);
     uint64_t next = 60000;
     for (uint32_t i = 0; i < b->limits.max_connections; i++) {
         connection *c = &b->conns[i];
@@ -555,7 +469,7 @@ void broker_publish_from_bus(broker *b, const char *topic, size_t topic_len,
         return;
     }
     b->stats.publishes_bus++;
-    publish(b, m, retain, false);
+    broker_publish(b, m, retain, false, NULL);
     message_unref(m);
 }
 

@@ -38,8 +38,12 @@ broker_limits broker_default_limits(void);
 /* Callbacks from the broker to its host. Any may be NULL. */
 typedef struct broker_hooks {
     void *ctx;
-    /* A message published by an MQTT client (or a will): forward it to the bus. */
-    void (*on_publish)(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+    /* A message published by an MQTT client (or a will): forward it to the bus.
+     * False when the host could not take it (it could not be stored for later
+     * delivery): a QoS 1 publisher then gets no PUBACK (3.1.1: the connection
+     * is closed, the client sends it again; MQTT 5: PUBACK with reason 0x80).
+     * QoS 2 publishes are acknowledged as before. */
+    bool (*on_publish)(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                        size_t payload_len, uint8_t qos, bool retain);
     /* A log line; level as edge_log (0 debug .. 3 error). */
     void (*on_log)(void *ctx, uint32_t level, const char *line);

@@ -12,6 +12,8 @@
  *                      whose WASI filetype is SOCKET_STREAM)
  *   max_clients        simultaneous MQTT connections (default 64)
  *   max_packet         largest accepted packet in bytes (default 262144)
+ *   max_inflight       unacknowledged QoS 1 messages per session (default 32)
+ *   max_queued         further QoS 1 messages queued per session (default 256)
  *   bridge_filter      bus filter forwarded to MQTT clients (default "#")
  *   stats_interval_ms  period of the stats log line, 0 = off (default 60000)
  */
@@ -28,13 +30,15 @@
 #include "edge_support.h"
 #include "inbox.h"
 
-#define MAX_CLIENTS_LIMIT 1024
+#define MAX_CLIENTS_LIMIT 4096
 #define READ_CHUNK 16384
 #define ACCEPTS_PER_ROUND 16
 #define FD_SCAN_LIMIT 64
 
 static inbox bus_inbox;
 static uint64_t bus_dropped;
+/* A QoS 1 message went to the bus since the last host.sync: PUBACKs wait for it. */
+static bool unsynced;
 
 void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len, uint32_t flags) {
     inbox_message m = {block, topic_len, payload_len, flags};
@@ -44,13 +48,17 @@ void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len
     }
 }
 
-static void hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+static bool hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
+    if (qos > 0) unsynced = true;
     wasmc_edge_host_publish_error_t err;
-    if (!edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err))
-        edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err,
-                  (int)topic_len, topic);
+    if (edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err)) return true;
+    edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err, (int)topic_len,
+              topic);
+    /* bus-full: the host could not keep it (e.g. its queue for later delivery is on a full
+     * disk), so the broker must not acknowledge it. */
+    return err != WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL;
 }
 
 static void hook_log(void *ctx, uint32_t level, const char *line) {
@@ -173,6 +181,8 @@ int main(void) {
     limits.max_connections = sv.max_clients;
     limits.max_packet = (uint32_t)edge_config_uint("max_packet", limits.max_packet, 64,
                                                    16u * 1024 * 1024);
+    limits.max_inflight = (uint32_t)edge_config_uint("max_inflight", limits.max_inflight, 1, 65535);
+    limits.max_queued = (uint32_t)edge_config_uint("max_queued", limits.max_queued, 1, 1000000);
     uint64_t stats_interval = edge_config_uint("stats_interval_ms", 60000, 0, UINT32_MAX);
     char filter[256] = "#";
     edge_config_string("bridge_filter", filter, sizeof filter);
@@ -210,6 +220,12 @@ int main(void) {
         uint64_t now = edge_monotonic_ms();
         drain_bus(&sv);
         broker_tick(sv.broker, now);
+        /* The PUBACKs about to be written promise that their messages are durable: one
+         * host.sync covers every QoS 1 message read since the last one (group commit). */
+        if (unsynced) {
+            unsynced = false;
+            if (!wasmc_edge_host_sync()) edge_logf(EDGE_LOG_WARN, "host.sync failed: acknowledged messages may not be durable");
+        }
         /* Write what is pending, close what should close, build the poll set. */
         nfds_t n = 0;
         sv.pfds[n] = (struct pollfd){.fd = sv.listener, .events = POLLIN};

@@ -4,7 +4,9 @@
  * Pure: no I/O, no allocation, no global state. Decoders return views
  * (pointer + length) into the caller's buffer; encoders write into a caller
  * buffer and, like snprintf, return the length they need, writing nothing
- * when it does not fit. Section numbers refer to the OASIS MQTT 3.1.1 spec.
+ * when it does not fit. Section numbers refer to the OASIS MQTT 3.1.1 spec;
+ * the MQTT 5.0 forms (functions and fields marked v5) add property lists,
+ * decoded by mqtt_props.h, and reason codes.
  */
 #ifndef MQTT_CODEC_H
 #define MQTT_CODEC_H
@@ -43,6 +45,28 @@ enum mqtt_connack_code {
 
 /* SUBACK return code for a refused filter (§3.9.3). */
 #define MQTT_SUBACK_FAILURE 0x80
+
+/* MQTT 5.0 reason codes the broker sends (MQTT 5.0 §2.4). */
+enum mqtt5_reason {
+    MQTT5_SUCCESS = 0x00,
+    MQTT5_DISCONNECT_WITH_WILL = 0x04,
+    MQTT5_NO_SUBSCRIPTION_EXISTED = 0x11,
+    MQTT5_UNSPECIFIED_ERROR = 0x80,
+    MQTT5_MALFORMED_PACKET = 0x81,
+    MQTT5_PROTOCOL_ERROR = 0x82,
+    MQTT5_UNSUPPORTED_PROTOCOL_VERSION = 0x84,
+    MQTT5_CLIENT_ID_NOT_VALID = 0x85,
+    MQTT5_SERVER_UNAVAILABLE = 0x88,
+    MQTT5_BAD_AUTHENTICATION_METHOD = 0x8C,
+    MQTT5_KEEP_ALIVE_TIMEOUT = 0x8D,
+    MQTT5_SESSION_TAKEN_OVER = 0x8E,
+    MQTT5_TOPIC_FILTER_INVALID = 0x8F,
+    MQTT5_TOPIC_NAME_INVALID = 0x90,
+    MQTT5_PACKET_TOO_LARGE = 0x95,
+    MQTT5_QUOTA_EXCEEDED = 0x97,
+    MQTT5_TOPIC_ALIAS_INVALID = 0x94,
+    MQTT5_SUBSCRIPTION_IDS_NOT_SUPPORTED = 0xA1,
+};
 
 /* Largest Remaining Length a 4-byte varint can carry (§2.2.3). */
 #define MQTT_MAX_REMAINING_LENGTH 268435455u
@@ -96,12 +120,15 @@ typedef struct mqtt_connect {
     mqtt_bytes will_message;
     mqtt_bytes username;
     mqtt_bytes password;
+    mqtt_bytes properties;      /* v5 (level 5): the CONNECT property list */
+    mqtt_bytes will_properties; /* v5: the will's property list */
 } mqtt_connect;
 
 /*
  * Decode a CONNECT body (the remaining_length bytes after the fixed header).
- * MQTT_ERR_BAD_PROTOCOL: protocol name/level other than "MQTT"/4, or
- * "MQIsdp"/3; the server answers CONNACK 1 and closes (§3.1.2.2).
+ * Levels 4 (3.1.1) and 5 (5.0, with its property lists; clean_session is then
+ * Clean Start). MQTT_ERR_BAD_PROTOCOL: any other level, or "MQIsdp"/3; the
+ * server answers CONNACK 1 and closes (§3.1.2.2).
  * out->protocol_level is set in that case.
  */
 mqtt_status mqtt_decode_connect(const uint8_t *body, size_t len, mqtt_connect *out);
@@ -114,11 +141,26 @@ typedef struct mqtt_publish {
     uint16_t packet_id;       /* 0 for QoS 0 */
     mqtt_bytes topic;
     mqtt_bytes payload;
+    mqtt_bytes properties;    /* v5 */
 } mqtt_publish;
 
 /* Decode a PUBLISH given its fixed-header flags and body. */
 mqtt_status mqtt_decode_publish(uint8_t flags, const uint8_t *body, size_t len,
                                 mqtt_publish *out);
+
+/* v5: the same with a property list after the packet id; the topic may be
+ * empty (a topic alias stands for it). */
+mqtt_status mqtt_decode_publish_v5(uint8_t flags, const uint8_t *body, size_t len,
+                                   mqtt_publish *out);
+
+/* v5 PUBACK, PUBREC, PUBREL, PUBCOMP: a packet id, then optionally a reason
+ * code and a property list (*reason is 0 when absent). */
+mqtt_status mqtt_decode_ack_v5(const uint8_t *body, size_t len, uint16_t *packet_id,
+                               uint8_t *reason);
+
+/* v5 DISCONNECT: optionally a reason code and a property list. */
+mqtt_status mqtt_decode_disconnect_v5(const uint8_t *body, size_t len, uint8_t *reason,
+                                      mqtt_bytes *properties);
 
 /*
  * Decode the body of PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: exactly a
@@ -138,6 +180,8 @@ typedef struct mqtt_topic_list {
     uint16_t packet_id;
     uint32_t count;
     bool with_qos;            /* SUBSCRIBE entries carry a requested QoS byte */
+    bool v5;                  /* v5: that byte is the subscription options */
+    mqtt_bytes properties;    /* v5 */
     const uint8_t *next;
     const uint8_t *end;
 } mqtt_topic_list;
@@ -147,7 +191,15 @@ mqtt_status mqtt_decode_subscribe(uint8_t flags, const uint8_t *body, size_t len
 mqtt_status mqtt_decode_unsubscribe(uint8_t flags, const uint8_t *body, size_t len,
                                     mqtt_topic_list *out);
 
-/* Next entry; false at the end. *qos is set for SUBSCRIBE lists only. */
+/* v5: a property list after the packet id; SUBSCRIBE options (§3.8.3.1):
+ * bits 0-1 QoS, 2 No Local, 3 Retain As Published, 4-5 Retain Handling. */
+mqtt_status mqtt_decode_subscribe_v5(uint8_t flags, const uint8_t *body, size_t len,
+                                     mqtt_topic_list *out);
+mqtt_status mqtt_decode_unsubscribe_v5(uint8_t flags, const uint8_t *body, size_t len,
+                                       mqtt_topic_list *out);
+
+/* Next entry; false at the end. *qos is set for SUBSCRIBE lists only (the
+ * whole options byte for v5). */
 bool mqtt_topic_list_next(mqtt_topic_list *list, mqtt_bytes *filter, uint8_t *qos);
 
 /*
@@ -172,6 +224,45 @@ size_t mqtt_encode_suback(uint8_t *out, size_t cap, uint16_t packet_id, const ui
                           size_t count);
 
 size_t mqtt_encode_pingresp(uint8_t *out, size_t cap);
+
+/* ---- v5 encoders (props: an encoded property list, without its length) -- */
+
+size_t mqtt_encode_connack_v5(uint8_t *out, size_t cap, bool session_present, uint8_t reason,
+                              const uint8_t *props, size_t props_len);
+size_t mqtt_encode_publish_v5(uint8_t *out, size_t cap, const uint8_t *topic, size_t topic_len,
+                              const uint8_t *payload, size_t payload_len, uint8_t qos,
+                              bool retain, bool dup, uint16_t packet_id, const uint8_t *props,
+                              size_t props_len);
+/* SUBACK or UNSUBACK (type) with no properties and one reason code per entry. */
+size_t mqtt_encode_suback_v5(uint8_t *out, size_t cap, uint8_t type, uint16_t packet_id,
+                             const uint8_t *codes, size_t count);
+size_t mqtt_encode_disconnect_v5(uint8_t *out, size_t cap, uint8_t reason);
+
+/* ---- the client side (the host's upstream bridge uses these) ---------- */
+
+/*
+ * CONNECT from the fields of `c`: protocol name "MQTT", level
+ * c->protocol_level (4, or 0x84 for mosquitto's bridge extension, which asks
+ * the server not to echo the bridge's own publishes back to it), the flags,
+ * keep-alive, client id, will, username and password as set.
+ */
+size_t mqtt_encode_connect(uint8_t *out, size_t cap, const mqtt_connect *c);
+
+/* CONNACK body (§3.2): exactly 2 bytes, reserved flag bits zero. */
+mqtt_status mqtt_decode_connack(const uint8_t *body, size_t len, bool *session_present,
+                                uint8_t *code);
+
+/* SUBSCRIBE with one filter at the requested QoS. */
+size_t mqtt_encode_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *filter,
+                             size_t filter_len, uint8_t qos);
+
+/* SUBACK body (§3.9): packet id and at least one return code, each 0..2 or
+ * 0x80. *codes points into body. */
+mqtt_status mqtt_decode_suback(const uint8_t *body, size_t len, uint16_t *packet_id,
+                               mqtt_bytes *codes);
+
+/* A packet without a body: PINGREQ, PINGRESP or DISCONNECT. */
+size_t mqtt_encode_empty(uint8_t *out, size_t cap, uint8_t type);
 
 /* Bytes needed to encode remaining_length as a varint (1..4); 0 if too big. */
 size_t mqtt_varint_size(uint32_t value);

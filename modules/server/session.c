@@ -7,7 +7,11 @@
 #include "mqtt_topic.h"
 
 void session_destroy(broker *b, session *s) {
-    for (uint32_t i = 0; i < s->sub_count; i++) free(s->subs[i].filter);
+    for (uint32_t i = 0; i < s->sub_count; i++) {
+        free(s->subs[i].filter);
+        free(s->subs[i].group);
+    }
+    message_unref(s->will);
     for (uint32_t i = 0; i < s->out_count; i++) message_unref(s->out[i].msg);
     free(s->subs);
     free(s->out);
@@ -88,8 +92,16 @@ static uint16_t session_next_packet_id(session *s) {
 void session_pump(broker *b, session *s) {
     if (s->conn < 0) return;
     connection *c = &b->conns[s->conn];
-    while (s->inflight < s->out_count && s->inflight < b->limits.max_inflight) {
+    uint32_t window = b->limits.max_inflight;
+    if (s->receive_max > 0 && s->receive_max < window) window = s->receive_max;
+    while (s->inflight < s->out_count && s->inflight < window) {
         outgoing *o = &s->out[s->inflight];
+        if (message_expired(o->msg, b->now_ms)) { /* MQTT 5 Message Expiry: never sent */
+            message_unref(o->msg);
+            memmove(o, o + 1, (s->out_count - s->inflight - 1) * sizeof *o);
+            s->out_count--;
+            continue;
+        }
         uint16_t id = session_next_packet_id(s);
         if (!broker_send_publish(b, c, o->msg, 1, o->retain, false, id)) return; /* output full */
         o->packet_id = id;
@@ -98,6 +110,7 @@ void session_pump(broker *b, session *s) {
 }
 
 void session_deliver(broker *b, session *s, message *m, uint8_t qos, bool retain) {
+    if (message_expired(m, b->now_ms)) return;
     if (qos == 0) {
         if (s->conn < 0) return; /* QoS 0 is not stored for offline sessions */
         if (!broker_send_publish(b, &b->conns[s->conn], m, 0, retain, false, 0)) {
@@ -143,47 +156,87 @@ void session_acked(broker *b, session *s, uint16_t packet_id) {
 }
 
 
-/* Highest granted QoS among s's subscriptions matching topic, or -1. */
-int session_match(const session *s, const char *topic, size_t len) {
+int session_match(const session *s, const char *topic, size_t len, bool from_self,
+                  bool *retain_as_published) {
     int best = -1;
     for (uint32_t i = 0; i < s->sub_count; i++) {
         const subscription *sub = &s->subs[i];
-        if (sub->qos > best && mqtt_topic_matches(sub->filter, sub->len, topic, len))
-            best = sub->qos;
+        if (sub->group != NULL || (from_self && (sub->options & SUB_NO_LOCAL))) continue;
+        if (!mqtt_topic_matches(sub->filter, sub->len, topic, len)) continue;
+        if (sub->qos > best) best = sub->qos;
+        if (sub->options & SUB_RETAIN_AS_PUBLISHED) *retain_as_published = true;
     }
     return best;
 }
 
-bool session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos,
-                             uint32_t max) {
-    for (uint32_t i = 0; i < s->sub_count; i++) { /* same filter: replace [MQTT-3.8.4-3] */
-        if (s->subs[i].len == len && memcmp(s->subs[i].filter, filter, len) == 0) {
-            s->subs[i].qos = qos;
-            return true;
-        }
-    }
-    if (s->sub_count >= max) return false;
-    if (s->sub_count == s->sub_cap) {
-        uint32_t cap = s->sub_cap ? s->sub_cap * 2 : 4;
-        subscription *p = realloc(s->subs, (size_t)cap * sizeof *p);
-        if (p == NULL) return false;
-        s->subs = p;
-        s->sub_cap = cap;
-    }
-    char *copy = malloc(len);
-    if (copy == NULL) return false;
-    memcpy(copy, filter, len);
-    s->subs[s->sub_count++] = (subscription){copy, (uint16_t)len, qos};
+bool shared_filter_split(const uint8_t *filter, size_t len, mqtt_bytes *group,
+                         mqtt_bytes *rest) {
+    static const char prefix[] = "$share/";
+    size_t n = sizeof prefix - 1;
+    if (len <= n || memcmp(filter, prefix, n) != 0) return false;
+    const uint8_t *slash = memchr(filter + n, '/', len - n);
+    if (slash == NULL) return false;
+    group->data = filter + n;
+    group->len = (size_t)(slash - group->data);
+    rest->data = slash + 1;
+    rest->len = len - n - group->len - 1;
     return true;
 }
 
+/* Same subscription: the same whole filter, "$share/GROUP/" included [MQTT-3.8.4-3]. */
+static bool same_filter(const subscription *sub, const uint8_t *filter, size_t len) {
+    mqtt_bytes group, rest;
+    if (shared_filter_split(filter, len, &group, &rest))
+        return sub->group != NULL && sub->group_len == group.len &&
+               memcmp(sub->group, group.data, group.len) == 0 && sub->len == rest.len &&
+               memcmp(sub->filter, rest.data, rest.len) == 0;
+    return sub->group == NULL && sub->len == len && memcmp(sub->filter, filter, len) == 0;
+}
 
-void session_unsubscribe(session *s, const uint8_t *filter, size_t len) {
+int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos,
+                      uint8_t options, uint32_t max) {
     for (uint32_t i = 0; i < s->sub_count; i++) {
-        if (s->subs[i].len == len && memcmp(s->subs[i].filter, filter, len) == 0) {
-            free(s->subs[i].filter);
-            s->subs[i] = s->subs[--s->sub_count];
-            return;
+        if (same_filter(&s->subs[i], filter, len)) {
+            s->subs[i].qos = qos;
+            s->subs[i].options = options;
+            return 0;
         }
     }
+    if (s->sub_count >= max) return -1;
+    if (s->sub_count == s->sub_cap) {
+        uint32_t cap = s->sub_cap ? s->sub_cap * 2 : 4;
+        subscription *p = realloc(s->subs, (size_t)cap * sizeof *p);
+        if (p == NULL) return -1;
+        s->subs = p;
+        s->sub_cap = cap;
+    }
+    subscription sub = {.qos = qos, .options = options};
+    mqtt_bytes group = {0}, rest = {filter, len};
+    if (shared_filter_split(filter, len, &group, &rest)) {
+        sub.group = malloc(group.len ? group.len : 1);
+        if (sub.group == NULL) return -1;
+        memcpy(sub.group, group.data, group.len);
+        sub.group_len = (uint16_t)group.len;
+    }
+    sub.filter = malloc(rest.len ? rest.len : 1);
+    if (sub.filter == NULL) {
+        free(sub.group);
+        return -1;
+    }
+    memcpy(sub.filter, rest.data, rest.len);
+    sub.len = (uint16_t)rest.len;
+    s->subs[s->sub_count++] = sub;
+    return 1;
+}
+
+bool session_unsubscribe(session *s, const uint8_t *filter, size_t len) {
+    for (uint32_t i = 0; i < s->sub_count; i++) {
+        if (same_filter(&s->subs[i], filter, len)) {
+            free(s->subs[i].filter);
+            free(s->subs[i].group);
+            s->subs[i] = s->subs[--s->sub_count];
+            return true;
+        }
+    }
+    return false;
 }

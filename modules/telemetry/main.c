@@ -7,7 +7,7 @@
  *   clock    realtime, unix_ms,   WASI clock_time_get(REALTIME), formatted
  *            monotonic_ns         as RFC 3339 UTC
  *   counter  published, failed    this module's own counters
- *            bus_published,       host metrics via edge_metric_get
+ *            bus_published,       host metrics via host.metric-get
  *            bus_delivered,       ("bus.published", …; null if the host
  *            bus_dropped          does not provide them)
  *   load     load1, rss_bytes     host metrics "host.load1_milli",

@@ -301,6 +301,10 @@ class GuestModule:
             "log": ([I32] * 3, [], log),
             "config-get": ([I32] * 3, [], config_get),
             "metric-get": ([I32] * 3, [], metric_get),
+            # result (no payloads) is one i32 returned directly: 0 ok, 1 err. This host keeps
+            # nothing for later (sync is a no-op) and has no at-least-once inbox (message-done errs).
+            "sync": ([], [I32], lambda caller: 0),
+            "message-done": ([], [I32], lambda caller: 1),
         }
         for name, (params, results, fn) in defs.items():
             linker.define_func(HOST_INTERFACE, name, wasmtime.FuncType(params, results), fn,

@@ -27,7 +27,8 @@ static size_t discard(char *data, size_t size, size_t count, void *user) {
 
 int wasmc_edge_http_post(const char *url, const char *content_type,
                          const void *body, size_t body_length,
-                         uint32_t timeout_ms, char *error, size_t error_size) {
+                         uint32_t timeout_ms, const char *idempotency_key,
+                         char *error, size_t error_size) {
   error[0] = '\0';
   CURL *curl = curl_easy_init();
   if (curl == NULL) {
@@ -38,6 +39,11 @@ int wasmc_edge_http_post(const char *url, const char *content_type,
   snprintf(content_header, sizeof content_header, "Content-Type: %s", content_type);
   struct curl_slist *headers = curl_slist_append(NULL, content_header);
   headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
+  if (idempotency_key != NULL) {
+    char key_header[256];
+    snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", idempotency_key);
+    headers = curl_slist_append(headers, key_header);
+  }
   char curl_error[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(curl, CURLOPT_URL, url);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -31,14 +31,16 @@ extern "C" {
 bool wasmc_edge_http_init(const char *ca_bundle);
 
 /*
- * POST `body` to `url` with `Content-Type: content_type`, taking at most
+ * POST `body` to `url` with `Content-Type: content_type` (and
+ * `Idempotency-Key: idempotency_key` unless it is NULL), taking at most
  * timeout_ms for the whole exchange. Redirects are not followed (the host's
  * allow-list applies to the URL given). Returns the HTTP status or a
  * negative WASMC_EDGE_HTTP_* with `error` set.
  */
 int wasmc_edge_http_post(const char *url, const char *content_type,
                          const void *body, size_t body_length,
-                         uint32_t timeout_ms, char *error, size_t error_size);
+                         uint32_t timeout_ms, const char *idempotency_key,
+                         char *error, size_t error_size);
 
 /*
  * The "host:port" a URL connects to, lowercased, with the scheme's default

@@ -137,6 +137,7 @@ static wasi_errno wasi_fd_place(wasmc_wasi *wasi, uint32_t slot,
   if (copy == NULL)
     return WASI_ENOMEM;
   *copy = *entry;
+  copy->registration = NULL;
   wasi->fds[slot] = copy;
   return WASI_ESUCCESS;
 }
@@ -168,6 +169,7 @@ void wasip1_fd_remove(wasmc_wasi *wasi, uint32_t fd) {
   if (entry == NULL)
     return;
   wasi->fds[fd] = NULL;
+  wasip1_poll_forget(wasi, entry);
   wasi_fd_release(entry);
 }
 
@@ -565,6 +567,7 @@ void wasmc_wasi_destroy(wasmc_wasi *wasi) {
   for (uint32_t fd = 0; fd < wasi->fd_capacity; fd++)
     wasip1_fd_remove(wasi, fd);
   free(wasi->fds);
+  free(wasi->registrations);
   free(wasi->args);
   free(wasi->environ);
   /* Every handle is closed by the call that opened it; drain callbacks. */

@@ -224,6 +224,8 @@ typedef struct wasi_fd {
   char *preopen_name;   /* guest path of a pre-opened directory, else NULL */
   DIR *dir_stream;      /* fd_readdir state, lazily opened */
   wasi_dir_position dir_positions[2];
+  /* Sockets: the libuv registration poll_oneoff keeps between calls. */
+  struct wasi_registration *registration;
 } wasi_fd;
 
 #define WASI_FUNC_COUNT 46
@@ -248,6 +250,11 @@ struct wasmc_wasi {
   uv_async_t wakeup;
   bool woken; /* set on the loop thread by the wake-up's callback */
   bool use_openat2; /* cleared when the kernel lacks it */
+  /* Socket registrations started by poll_oneoff (wasi_poll.c), and the call
+     that last used them: one not used by the latest call is stopped. */
+  struct wasi_registration **registrations;
+  uint32_t registration_count, registration_capacity;
+  uint32_t poll_generation;
   wasmc_func funcs[WASI_FUNC_COUNT];
 };
 
@@ -375,6 +382,9 @@ static inline int wasi_poll_fd(const wasi_fd *entry) {
 }
 /* Block on the context's loop until `host_fd` is ready for `uv_events`. */
 wasi_errno wasip1_wait_fd(wasmc_wasi *wasi, int host_fd, int uv_events);
+/* The entry is going away: stop and free its poll registration (before its
+   host descriptor is closed). */
+void wasip1_poll_forget(wasmc_wasi *wasi, wasi_fd *entry);
 /* readv/writev honoring blocking mode, EINTR and (writes) SIGPIPE. */
 wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
                               struct iovec *iov, int iov_count, int msg_flags,

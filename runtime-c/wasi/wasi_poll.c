@@ -8,6 +8,15 @@
  * directory or a descriptor polled the wrong way (reading stdout) fails the
  * whole call with EBADF; only realtime and monotonic clocks can be waited on.
  * Regular files are always ready.
+ *
+ * Sockets keep their libuv registration between calls (a server polling
+ * thousands of connections would otherwise add and remove every one with
+ * epoll_ctl on each call): a wasi_registration stays started while each call
+ * asks for it, changes its events only when the call asks for others, and is
+ * stopped when a call does not ask for it, before a blocking wait, and when
+ * the descriptor is closed. Host sockets are O_NONBLOCK already, so a
+ * registration changes no descriptor flags. Other descriptors are registered
+ * for the one call.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +31,18 @@
 /* More subscriptions than descriptors a context can have is an error. */
 #define WASI_MAX_SUBSCRIPTIONS (2 * WASI_MAX_FDS)
 
-/* One uv_poll handle per host descriptor polled in a call. */
+/* A socket's registration, kept between calls (see above). */
+typedef struct wasi_registration {
+  uv_poll_t handle;
+  int events;           /* what the handle is started for, 0 when stopped */
+  int ready;            /* events seen since the current call began */
+  int status;           /* a libuv error, or 0 */
+  uint32_t generation;  /* the last call that used it */
+  int call_index;       /* its watch in that call */
+  uint32_t slot;        /* index in wasi->registrations while started */
+} wasi_registration;
+
+/* One uv_poll handle per host descriptor polled in a call (or its registration). */
 typedef struct wasi_watch {
   uv_poll_t handle;
   int fd;
@@ -31,7 +51,89 @@ typedef struct wasi_watch {
   int status;      /* a libuv error for this descriptor, or 0 */
   int saved_flags; /* host status flags before uv_poll_init set O_NONBLOCK */
   bool started;
+  wasi_fd *entry;  /* a socket: its registration is used instead of handle */
 } wasi_watch;
+
+static void wasi_registration_cb(uv_poll_t *handle, int status, int events) {
+  wasi_registration *r = handle->data;
+  if (status == UV_EBADF)
+    r->ready |= r->events; /* POLLERR: ready, the next I/O reports it */
+  else if (status < 0)
+    r->status = status;
+  else
+    r->ready |= events;
+}
+
+static void wasi_registration_free(uv_handle_t *handle) { free(handle->data); }
+
+static void wasi_registration_stop(wasmc_wasi *wasi, wasi_registration *r) {
+  if (r->events == 0)
+    return;
+  uv_poll_stop(&r->handle);
+  r->events = 0;
+  wasi_registration *last = wasi->registrations[--wasi->registration_count];
+  wasi->registrations[r->slot] = last;
+  last->slot = r->slot;
+}
+
+/* Stop every registration (before a blocking wait, which polls on its own). */
+static void wasi_registrations_stop_all(wasmc_wasi *wasi) {
+  while (wasi->registration_count > 0)
+    wasi_registration_stop(wasi, wasi->registrations[0]);
+}
+
+void wasip1_poll_forget(wasmc_wasi *wasi, wasi_fd *entry) {
+  wasi_registration *r = entry->registration;
+  if (r == NULL)
+    return;
+  wasi_registration_stop(wasi, r); /* out of epoll before the fd is closed */
+  uv_close((uv_handle_t *)&r->handle, wasi_registration_free);
+  entry->registration = NULL;
+}
+
+/* Start (or keep) the entry's registration for `events`. 0 or a libuv error. */
+static int wasi_registration_start(wasmc_wasi *wasi, wasi_fd *entry, int events) {
+  wasi_registration *r = entry->registration;
+  if (r == NULL) {
+    r = calloc(1, sizeof *r);
+    if (r == NULL)
+      return UV_ENOMEM;
+    int result = uv_poll_init(&wasi->loop, &r->handle, wasi_poll_fd(entry));
+    if (result != 0) {
+      free(r);
+      return result;
+    }
+    r->handle.data = r;
+    entry->registration = r;
+  }
+  r->ready = 0;
+  r->status = 0;
+  if (r->events == events)
+    return 0;
+  if (r->events == 0) {
+    if (wasi->registration_count == wasi->registration_capacity) {
+      uint32_t capacity = wasi->registration_capacity ? wasi->registration_capacity * 2 : 64;
+      wasi_registration **grown =
+          realloc(wasi->registrations, capacity * sizeof *grown);
+      if (grown == NULL)
+        return UV_ENOMEM;
+      wasi->registrations = grown;
+      wasi->registration_capacity = capacity;
+    }
+    r->slot = wasi->registration_count;
+    wasi->registrations[wasi->registration_count++] = r;
+  }
+  r->events = events;
+  return uv_poll_start(&r->handle, events, wasi_registration_cb);
+}
+
+/* What a watch has seen, from its registration when it has one. */
+static int wasi_watch_ready(const wasi_watch *w) {
+  return w->entry != NULL ? w->entry->registration->ready : w->ready;
+}
+static int wasi_watch_status(const wasi_watch *w) {
+  return w->entry != NULL ? w->entry->registration->status : w->status;
+}
 
 static void wasi_watch_cb(uv_poll_t *handle, int status, int events) {
   wasi_watch *watch = handle->data;
@@ -67,7 +169,9 @@ static void wasi_watches_close(uv_loop_t *loop, wasi_watch *watches,
       uv_close((uv_handle_t *)&watches[i].handle, NULL);
   if (timer != NULL)
     uv_close((uv_handle_t *)timer, NULL);
-  uv_run(loop, UV_RUN_DEFAULT); /* only closing handles remain */
+  /* One turn runs the close callbacks (socket registrations stay active, so
+     the loop would never run dry). */
+  uv_run(loop, UV_RUN_NOWAIT);
   for (uint32_t i = 0; i < count; i++)
     if (watches[i].started && watches[i].saved_flags >= 0)
       fcntl(watches[i].fd, F_SETFL, watches[i].saved_flags);
@@ -80,6 +184,7 @@ static uint64_t wasi_now(clockid_t clock) {
 }
 
 wasi_errno wasip1_wait_fd(wasmc_wasi *wasi, int host_fd, int uv_events) {
+  wasi_registrations_stop_all(wasi); /* one handle per descriptor, and no stray wake-ups */
   wasi_watch watch = {.fd = host_fd, .wanted = uv_events};
   int result = wasi_watch_start(&wasi->loop, &watch);
   wasi_errno error = WASI_ESUCCESS;
@@ -128,9 +233,24 @@ static wasi_errno wasi_decode_clock(const uint8_t *sub, uint64_t now,
   return WASI_ESUCCESS;
 }
 
-/* The watch for `fd` wanting `event`, added to the list if new. */
-static int wasi_watch_for(wasi_watch *watches, uint32_t *count, int fd,
-                          int event) {
+/* The watch for `fd` wanting `event`, added to the list if new. A socket's
+ * is found through its registration; others by a scan (they are few). */
+static int wasi_watch_for(wasmc_wasi *wasi, wasi_watch *watches, uint32_t *count,
+                          wasi_fd *entry, int fd, int event) {
+  bool socket = entry->kind == WASI_FD_SOCKET || entry->kind == WASI_FD_LISTENER;
+  wasi_registration *r = socket ? entry->registration : NULL;
+  if (r != NULL && r->generation == wasi->poll_generation) {
+    watches[r->call_index].wanted |= event;
+    return r->call_index;
+  }
+  if (socket) {
+    watches[*count] = (wasi_watch){.fd = fd, .wanted = event, .entry = entry};
+    if (r != NULL) {
+      r->generation = wasi->poll_generation;
+      r->call_index = (int)*count;
+    }
+    return (int)(*count)++;
+  }
   for (uint32_t i = 0; i < *count; i++) {
     if (watches[i].fd == fd) {
       watches[i].wanted |= event;
@@ -159,7 +279,7 @@ static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub,
   out->entry = entry;
   out->watch = -1;
   if (entry->filetype != WASI_FILETYPE_REGULAR_FILE)
-    out->watch = wasi_watch_for(watches, watch_count, wasi_poll_fd(entry),
+    out->watch = wasi_watch_for(wasi, watches, watch_count, entry, wasi_poll_fd(entry),
                                 read ? UV_READABLE | UV_DISCONNECT
                                      : UV_WRITABLE);
   return WASI_ESUCCESS;
@@ -171,8 +291,8 @@ static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
   uint64_t nbytes = 1;
   uint16_t flags = 0;
   int host = sub->entry->host;
-  if (watch != NULL && watch->status < 0) {
-    wasi_store16(event + 8, wasip1_errno(-watch->status));
+  if (watch != NULL && wasi_watch_status(watch) < 0) {
+    wasi_store16(event + 8, wasip1_errno(-wasi_watch_status(watch)));
     return;
   }
   if (sub->type == WASI_EVENTTYPE_FD_READ) {
@@ -188,7 +308,7 @@ static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
                ioctl(host, FIONREAD, &available) == 0) {
       nbytes = (uint64_t)available;
     }
-    if (watch != NULL && (watch->ready & UV_DISCONNECT))
+    if (watch != NULL && (wasi_watch_ready(watch) & UV_DISCONNECT))
       flags |= WASI_EVENT_FD_READWRITE_HANGUP;
   }
   wasi_store64(event + 16, nbytes);
@@ -204,7 +324,7 @@ static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches,
   const wasi_watch *watch = &watches[sub->watch];
   int want = sub->type == WASI_EVENTTYPE_FD_READ ? UV_READABLE | UV_DISCONNECT
                                                  : UV_WRITABLE;
-  return watch->status < 0 || (watch->ready & want) != 0;
+  return wasi_watch_status(watch) < 0 || (wasi_watch_ready(watch) & want) != 0;
 }
 
 /* A one-shot timer only has to wake the loop up. */
@@ -262,6 +382,8 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
   wasi_errno error = WASI_ESUCCESS;
   uint32_t watch_count = 0;
   uint64_t now = wasi_now(CLOCK_MONOTONIC), earliest = UINT64_MAX;
+  if (++wasi->poll_generation == 0)
+    wasi->poll_generation = 1; /* 0 marks a registration no call has used */
   bool immediate = false;
   for (uint32_t i = 0; i < nsubscriptions && !error; i++) {
     const uint8_t *sub = in_mem + (uint64_t)i * WASI_SUBSCRIPTION_SIZE;
@@ -295,7 +417,20 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     uv_timer_t timer;
     uv_timer_init(&wasi->loop, &timer);
     for (uint32_t i = 0; i < watch_count; i++) {
-      int result = wasi_watch_start(&wasi->loop, &watches[i]);
+      int result;
+      if (watches[i].entry != NULL) {
+        result = wasi_registration_start(wasi, watches[i].entry, watches[i].wanted);
+        if (result != 0 && watches[i].entry->registration == NULL)
+          watches[i].entry = NULL; /* could not even create it: report below */
+        else if (result != 0) {
+          watches[i].entry->registration->status = result;
+          continue;
+        } else {
+          watches[i].entry->registration->generation = wasi->poll_generation;
+          continue;
+        }
+      }
+      result = wasi_watch_start(&wasi->loop, &watches[i]);
       if (result == UV_EPERM) {
         watches[i].ready = watches[i].wanted; /* not pollable: always ready */
       } else if (result != 0) {
@@ -306,6 +441,14 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
       uv_run(&wasi->loop, UV_RUN_NOWAIT); /* collect whatever else is ready */
     else
       hook = wasi_poll_wait(wasi, subs, nsubscriptions, watches, earliest, &timer);
+    /* Registrations this call did not ask for stop now; the others stay. */
+    for (uint32_t i = 0; i < wasi->registration_count;) {
+      wasi_registration *r = wasi->registrations[i];
+      if (r->generation != wasi->poll_generation)
+        wasi_registration_stop(wasi, r); /* moves the last one into slot i */
+      else
+        i++;
+    }
     wasi_watches_close(&wasi->loop, watches, watch_count, &timer);
   }
 

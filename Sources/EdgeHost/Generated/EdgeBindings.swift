@@ -72,9 +72,18 @@ protocol EdgeHostImports: AnyObject {
     func httpPost(url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> WitResult<UInt16, EdgeWorld.HttpError>
     /// Writes one log line, tagged by the host with the module's name (no trailing newline).
     func log(level: EdgeWorld.LogLevel, message: String)
+    /// At-least-once delivery: the oldest message delivered to this module that it has not
+    /// finished yet is now finished (forwarded, or dropped on purpose). A module that imports
+    /// this function gets every message again, in order, until it says so: the host keeps
+    /// them (on disk with `--state-dir`), delivers them anew after the module traps or the
+    /// host restarts, keeps the module's subscriptions across restarts, and has at most 64
+    /// unfinished messages delivered at a time. May be called inside `guest.on-message`.
+    /// An error when no message was pending.
+    func messageDone() -> WitResult<Void, Void>
     /// A host metric, if the host knows the name: "bus.published", "bus.delivered",
     /// "bus.dropped", "http.requests" (cumulative since the host started),
-    /// "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges).
+    /// "host.load1_milli" (1-minute load average × 1000), "host.rss_bytes" (gauges), and
+    /// with `--upstream` the bridge's "uplink.*" figures.
     func metricGet(name: String) -> UInt64?
     /// Publishes a message on the bus: every other module subscribed to a matching filter
     /// gets it (the server module subscribes to "#" and forwards to MQTT clients).
@@ -82,6 +91,13 @@ protocol EdgeHostImports: AnyObject {
     /// Subscribes this module to a topic filter; matching messages arrive through
     /// `guest.on-message`. Subscribing twice to a filter has no further effect.
     func subscribe(filter: String) -> WitResult<Void, EdgeWorld.SubscribeError>
+    /// A durability point: makes every message this module has published so far durable
+    /// wherever the host keeps messages for later delivery (the upstream queue and the
+    /// at-least-once inboxes under `--state-dir`). One call covers all earlier publishes, so
+    /// a module that acknowledges messages (the broker's PUBACK) publishes a batch, calls
+    /// `sync` once, then acknowledges the batch: a group commit. Ok when they are durable
+    /// (or the host keeps nothing); an error when the host could not make them so.
+    func sync() -> WitResult<Void, Void>
 }
 
 /// Imports of the world edge: lifting, lowering and the table the host resolves imports from.
@@ -98,9 +114,11 @@ enum EdgeWorldImports {
         Entry(module: "wasmc:edge/host@0.1.0", name: "config-get", signature: "iii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_config_get, to: wasmc_code.self)),
         Entry(module: "wasmc:edge/host@0.1.0", name: "http-post", signature: "iiiiiiii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_http_post, to: wasmc_code.self)),
         Entry(module: "wasmc:edge/host@0.1.0", name: "log", signature: "iii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_log, to: wasmc_code.self)),
+        Entry(module: "wasmc:edge/host@0.1.0", name: "message-done", signature: ">i", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_message_done, to: wasmc_code.self)),
         Entry(module: "wasmc:edge/host@0.1.0", name: "metric-get", signature: "iii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_metric_get, to: wasmc_code.self)),
         Entry(module: "wasmc:edge/host@0.1.0", name: "publish", signature: "iiiiiiiii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_publish, to: wasmc_code.self)),
         Entry(module: "wasmc:edge/host@0.1.0", name: "subscribe", signature: "iii>", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_subscribe, to: wasmc_code.self)),
+        Entry(module: "wasmc:edge/host@0.1.0", name: "sync", signature: ">i", code: unsafeBitCast(import_wasmc_edge_host_0_1_0_sync, to: wasmc_code.self)),
     ]
 
     /// The import modules this world's host provides.
@@ -159,6 +177,22 @@ enum EdgeWorldImports {
         }
     }
 
+    /// wasmc:edge/host@0.1.0#message-done: func() -> result
+    static let import_wasmc_edge_host_0_1_0_message_done: @convention(c) (UnsafeMutableRawPointer?) -> UInt32 = { env in
+        let host = canonicalHost(env, as: (any EdgeHostImports & CanonicalGuest).self, function: "wasmc:edge/host@0.1.0#message-done")
+        let memory = GuestMemory(guest: host)
+        do {
+            var flat = FlatReader([])
+            _ = flat
+            let result = host.messageDone()
+            var out: [UInt64] = []
+            try canonicalResult { () throws(CanonicalABIError) in try lower_edge_result_void_void(result, &out, memory) }
+            return UInt32(truncatingIfNeeded: out[0])
+        } catch {
+            canonicalTrap("wasmc:edge/host@0.1.0#message-done: \(error)")
+        }
+    }
+
     /// wasmc:edge/host@0.1.0#metric-get: func(name: string) -> option<u64>
     static let import_wasmc_edge_host_0_1_0_metric_get: @convention(c) (UnsafeMutableRawPointer?, UInt32, UInt32, UInt32) -> Void = { env, p0, p1, p2 in
         let host = canonicalHost(env, as: (any EdgeHostImports & CanonicalGuest).self, function: "wasmc:edge/host@0.1.0#metric-get")
@@ -201,6 +235,22 @@ enum EdgeWorldImports {
             try canonicalResult { () throws(CanonicalABIError) in try store_edge_result_void_subscribe_error(result, memory, p2) }
         } catch {
             canonicalTrap("wasmc:edge/host@0.1.0#subscribe: \(error)")
+        }
+    }
+
+    /// wasmc:edge/host@0.1.0#sync: func() -> result
+    static let import_wasmc_edge_host_0_1_0_sync: @convention(c) (UnsafeMutableRawPointer?) -> UInt32 = { env in
+        let host = canonicalHost(env, as: (any EdgeHostImports & CanonicalGuest).self, function: "wasmc:edge/host@0.1.0#sync")
+        let memory = GuestMemory(guest: host)
+        do {
+            var flat = FlatReader([])
+            _ = flat
+            let result = host.sync()
+            var out: [UInt64] = []
+            try canonicalResult { () throws(CanonicalABIError) in try lower_edge_result_void_void(result, &out, memory) }
+            return UInt32(truncatingIfNeeded: out[0])
+        } catch {
+            canonicalTrap("wasmc:edge/host@0.1.0#sync: \(error)")
         }
     }
 
@@ -490,6 +540,52 @@ private func load_wasmc_edge_host_log_level(_ memory: GuestMemory, _ address: UI
 
 private func store_wasmc_edge_host_log_level(_ value: EdgeWorld.LogLevel, _ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) {
     try memory.store(UInt8(value.rawValue), at: address)
+}
+
+private func lift_edge_result_void_void(_ flat: inout FlatReader, _ memory: GuestMemory) throws(CanonicalABIError) -> WitResult<Void, Void> {
+    let tag = UInt32(truncatingIfNeeded: flat.next())
+    _ = flat.take(0)
+    switch tag {
+    case 0:
+        return .ok(())
+    case 1:
+        return .err(())
+    default:
+        throw .invalid("\(tag) is not a case of result")
+    }
+}
+
+private func lower_edge_result_void_void(_ value: WitResult<Void, Void>, _ out: inout [UInt64], _ memory: GuestMemory) throws(CanonicalABIError) {
+    switch value {
+    case .ok:
+        out.append(0)
+        out += [UInt64](repeating: 0, count: 0)
+    case .err:
+        out.append(1)
+        out += [UInt64](repeating: 0, count: 0)
+    }
+}
+
+private func load_edge_result_void_void(_ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) -> WitResult<Void, Void> {
+    // 1 bytes, aligned to 1
+    let tag = UInt32(try memory.load(address, as: UInt8.self))
+    switch tag {
+    case 0:
+        return .ok(())
+    case 1:
+        return .err(())
+    default:
+        throw .invalid("\(tag) is not a case of result")
+    }
+}
+
+private func store_edge_result_void_void(_ value: WitResult<Void, Void>, _ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) {
+    switch value {
+    case .ok:
+        try memory.store(UInt8(0), at: address)
+    case .err:
+        try memory.store(UInt8(1), at: address)
+    }
 }
 
 private func lift_u64(_ flat: inout FlatReader, _ memory: GuestMemory) throws(CanonicalABIError) -> UInt64 {

@@ -34,8 +34,37 @@ public struct RuntimeLibrary: Sendable {
         case wasi
         /// The `main` of executables built by `wasmc compile`.
         case host
-        /// C services of the Swift edge host (HTTP on libcurl).
+        /// C services of the Swift edge host (HTTP on libcurl, the durable queue, the upstream
+        /// bridge).
         case edge
+    }
+
+    /// Guest sources the edge services compile natively too: the broker module's MQTT codec,
+    /// so the upstream bridge speaks MQTT with the very code the broker does. Paths are
+    /// relative to the package root; their folders are added to the include path.
+    static let sharedModuleSources: [Component: [String]] = [
+        .edge: [
+            "modules/server/mqtt_codec.c", "modules/server/mqtt_props.c", "modules/server/mqtt_topic.c",
+            "modules/common/utf8.c",
+        ],
+    ]
+
+    /// The sources of a component: its folder under `runtime-c`, then the shared guest sources.
+    func sources(of component: Component) -> [String] {
+        Self.cFiles(in: "\(root)/\(component.rawValue)")
+            + (Self.sharedModuleSources[component] ?? []).map { packageRoot + "/" + $0 }
+    }
+
+    /// Include folders for the shared guest sources of `components`.
+    func sharedIncludeDirectories(for components: [Component]) -> [String] {
+        var folders: [String] = []
+        for component in components {
+            for source in Self.sharedModuleSources[component] ?? [] {
+                let folder = URL(fileURLWithPath: packageRoot + "/" + source).deletingLastPathComponent().path
+                if !folders.contains(folder) { folders.append(folder) }
+            }
+        }
+        return folders
     }
 
     static func cFiles(in directory: String) -> [String] {
@@ -47,7 +76,7 @@ public struct RuntimeLibrary: Sendable {
     public static func linkFlags(for components: [Component]) -> [String] {
         var flags = ["-lm", "-lpthread"]
         if components.contains(.wasi) { flags.append("-luv") }
-        if components.contains(.edge) { flags.append("-lcurl") }
+        if components.contains(.edge) { flags += ["-lcurl", "-lssl", "-lcrypto"] }
         return flags
     }
 
@@ -71,7 +100,12 @@ public struct RuntimeLibrary: Sendable {
             for header in Self.files(in: folder, suffix: ".h").sorted() {
                 hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
             }
-            for source in Self.cFiles(in: folder) {
+            for shared in sharedIncludeDirectories(for: [component]) {
+                for header in Self.files(in: shared, suffix: ".h").sorted() {
+                    hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
+                }
+            }
+            for source in self.sources(of: component) {
                 hash.add(Array(source.utf8))
                 hash.add([UInt8](FileManager.default.contents(atPath: source) ?? Data()))
                 sources.append((component, source))
@@ -94,7 +128,7 @@ public struct RuntimeLibrary: Sendable {
         }
         do {
             try clang.compileAll(
-                units, includeDirectories: [includeDirectory], defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
+                units, includeDirectories: [includeDirectory] + sharedIncludeDirectories(for: components), defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
                 optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
         } catch {
             for unit in units { unlink(unit.object) }

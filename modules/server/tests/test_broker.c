@@ -19,6 +19,7 @@ static void put16(buf *b, uint16_t v) {
     put8(b, (uint8_t)v);
 }
 static void putraw(buf *b, const void *p, size_t n) {
+    if (n == 0) return;
     memcpy(b->d + b->n, p, n);
     b->n += n;
 }
@@ -93,9 +94,10 @@ typedef struct bus_capture {
     char payload[256];
     uint8_t qos;
     bool retain;
+    bool refuse; /* the host cannot store messages (say, a full disk) */
 } bus_capture;
 
-static void on_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
+static bool on_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                        size_t payload_len, uint8_t qos, bool retain) {
     bus_capture *c = ctx;
     c->count++;
@@ -103,6 +105,7 @@ static void on_publish(void *ctx, const char *topic, size_t topic_len, const uin
     snprintf(c->payload, sizeof c->payload, "%.*s", (int)payload_len, (const char *)payload);
     c->qos = qos;
     c->retain = retain;
+    return !c->refuse;
 }
 
 static bool verbose_log;
@@ -599,6 +602,127 @@ static void test_fuzz(void) {
     broker_destroy(b);
 }
 
+/* ---- MQTT 5 ------------------------------------------------------------ */
+
+/* A v5 CONNECT with the given property list (already encoded). */
+static buf connect5_pkt(const char *id, const uint8_t *props, size_t props_len) {
+    buf b = {.n = 0};
+    putstr(&b, "MQTT");
+    put8(&b, 5);
+    put8(&b, 0x02);
+    put16(&b, 0);
+    put8(&b, (uint8_t)props_len);
+    putraw(&b, props, props_len);
+    putstr(&b, id);
+    return packet(0x10, &b);
+}
+
+static buf publish5_pkt(const char *topic, const char *payload, uint8_t qos, uint16_t pid,
+                        const uint8_t *props, size_t props_len) {
+    buf b = {.n = 0};
+    putstr(&b, topic);
+    if (qos) put16(&b, pid);
+    put8(&b, (uint8_t)props_len);
+    putraw(&b, props, props_len);
+    putraw(&b, payload, strlen(payload));
+    return packet((uint8_t)(0x30 | (qos << 1)), &b);
+}
+
+static void test_mqtt5_flow_control(void) {
+    broker *b = new_broker(NULL);
+    /* Receive Maximum 2: at most two unacknowledged QoS 1 messages in flight. */
+    static const uint8_t receive_max_2[] = {0x21, 0, 2};
+    int sub = broker_open(b, 0);
+    feed(b, sub, connect5_pkt("rm", receive_max_2, sizeof receive_max_2), 0);
+    buf out = output(b, sub);
+    CHECK(out.n > 4 && out.d[0] == 0x20 && out.d[3] == 0); /* CONNACK v5, reason 0 */
+    buf body = {.n = 0};
+    put16(&body, 1);
+    put8(&body, 0);          /* no properties */
+    putstr(&body, "fc/#");
+    put8(&body, 1);          /* options: QoS 1 */
+    feed(b, sub, packet(0x82, &body), 0);
+    out = output(b, sub);
+    CHECK(out.n == 6 && out.d[0] == 0x90 && out.d[4] == 0 && out.d[5] == 1); /* SUBACK v5 */
+    int pub = connect_client(b, "pub", true, false);
+    for (int i = 0; i < 5; i++) feed(b, pub, publish_pkt("fc/x", "m", 1, false, (uint16_t)(i + 1)), 0);
+    output(b, pub);
+    out = output(b, sub);
+    CHECK_EQ(count_packets(&out), 2);
+    /* Each PUBACK lets one more out. */
+    uint8_t ack[4];
+    mqtt_fixed_header h;
+    const uint8_t *pkt;
+    CHECK(nth_packet(&out, 0, &h, &pkt));
+    uint16_t first_id = (uint16_t)((pkt[2 + 4] << 8) | pkt[2 + 4 + 1]); /* after "fc/x" */
+    mqtt_encode_ack(ack, sizeof ack, MQTT_PUBACK, first_id);
+    feed(b, sub, raw(ack, 4), 0);
+    out = output(b, sub);
+    CHECK_EQ(count_packets(&out), 1);
+
+    /* Maximum Packet Size 20: a larger message is not sent to that client. */
+    static const uint8_t max_packet_20[] = {0x27, 0, 0, 0, 20};
+    int small = broker_open(b, 0);
+    feed(b, small, connect5_pkt("small", max_packet_20, sizeof max_packet_20), 0);
+    output(b, small);
+    body.n = 0;
+    put16(&body, 1);
+    put8(&body, 0);
+    putstr(&body, "mp/#");
+    put8(&body, 0);
+    feed(b, small, packet(0x82, &body), 0);
+    output(b, small);
+    feed(b, pub, publish_pkt("mp/a", "short", 0, false, 0), 0);
+    feed(b, pub, publish_pkt("mp/b", "a payload far longer than twenty bytes", 0, false, 0), 0);
+    out = output(b, small);
+    CHECK_EQ(count_packets(&out), 1);
+
+    /* A topic alias above the maximum, or unknown, closes the connection. */
+    static const uint8_t alias_99[] = {0x23, 0, 99};
+    static const uint8_t alias_5[] = {0x23, 0, 5};
+    int bad = broker_open(b, 0);
+    feed(b, bad, connect5_pkt("alias", NULL, 0), 0);
+    output(b, bad);
+    feed(b, bad, publish5_pkt("t", "x", 0, 0, alias_99, sizeof alias_99), 0);
+    CHECK_EQ(broker_close_state_of(b, bad), BROKER_CLOSE_NOW);
+    broker_close(b, bad, 0);
+    bad = broker_open(b, 0);
+    feed(b, bad, connect5_pkt("alias2", NULL, 0), 0);
+    output(b, bad);
+    feed(b, bad, publish5_pkt("", "x", 0, 0, alias_5, sizeof alias_5), 0);
+    CHECK_EQ(broker_close_state_of(b, bad), BROKER_CLOSE_NOW);
+    /* The other clients are unaffected. */
+    CHECK_EQ(broker_close_state_of(b, sub), BROKER_OPEN);
+    broker_destroy(b);
+}
+
+/* When the host cannot store a QoS 1 message, no PUBACK promises it is kept. */
+static void test_store_failure_withholds_puback(void) {
+    broker *b = new_broker(NULL);
+    int c311 = connect_client(b, "old", true, false);
+    int c5 = broker_open(b, 0);
+    feed(b, c5, connect5_pkt("new", NULL, 0), 0);
+    output(b, c5);
+    captured.refuse = true;
+    feed(b, c311, publish_pkt("s/t", "x", 1, false, 7), 0);
+    buf out = output(b, c311);
+    CHECK_EQ(out.n, 0);                                        /* no PUBACK... */
+    CHECK_EQ(broker_close_state_of(b, c311), BROKER_CLOSE_NOW); /* ...the client resends */
+    feed(b, c5, publish5_pkt("s/t", "x", 1, 8, NULL, 0), 0);
+    out = output(b, c5);
+    CHECK_EQ(out.n, 5);
+    CHECK_BYTES(out.d, 5, "\x40\x03\x00\x08\x80"); /* PUBACK, reason 0x80 */
+    CHECK_EQ(broker_close_state_of(b, c5), BROKER_OPEN);
+    /* QoS 0 is not acknowledged anyway; the connection stays. */
+    feed(b, c5, publish5_pkt("s/t", "y", 0, 0, NULL, 0), 0);
+    CHECK_EQ(broker_close_state_of(b, c5), BROKER_OPEN);
+    captured.refuse = false;
+    feed(b, c5, publish5_pkt("s/t", "z", 1, 9, NULL, 0), 0);
+    out = output(b, c5);
+    CHECK_BYTES(out.d, 4, "\x40\x02\x00\x09");
+    broker_destroy(b);
+}
+
 void test_broker(void) {
     verbose_log = getenv("BROKER_LOG") != NULL;
     test_connect_rules();
@@ -612,4 +736,6 @@ void test_broker(void) {
     test_persistent_session();
     test_limits();
     test_fuzz();
+    test_mqtt5_flow_control();
+    test_store_failure_withholds_puback();
 }

@@ -1,6 +1,7 @@
 /* test_codec.c — MQTT 3.1.1 packet decoding/encoding (mqtt_codec.h). */
 #include "check.h"
 #include "mqtt_codec.h"
+#include "mqtt_props.h"
 #include "utf8.h"
 
 #define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
@@ -79,11 +80,42 @@ static void test_connect(void) {
 
     /* Unsupported protocol levels answer CONNACK 1 (§3.1.2.2). */
     static const uint8_t lvl3[] = {0, 4, 'M', 'Q', 'T', 'T', 3, 0x02, 0, 60, 0, 0};
-    static const uint8_t lvl5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0};
+    static const uint8_t lvl6[] = {0, 4, 'M', 'Q', 'T', 'T', 6, 0x02, 0, 60, 0};
     static const uint8_t v31[] = {0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, 0x02, 0, 60, 0, 1, 'x'};
     CHECK_EQ(mqtt_decode_connect(lvl3, sizeof lvl3, &c), MQTT_ERR_BAD_PROTOCOL);
     CHECK_EQ(c.protocol_level, 3);
-    CHECK_EQ(mqtt_decode_connect(lvl5, sizeof lvl5, &c), MQTT_ERR_BAD_PROTOCOL);
+    CHECK_EQ(mqtt_decode_connect(lvl6, sizeof lvl6, &c), MQTT_ERR_BAD_PROTOCOL);
+    /* MQTT 5: a property list after the keep-alive (here Session Expiry 60). */
+    static const uint8_t v5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60,
+                                 5, 0x11, 0, 0, 0, 60, 0, 1, 'x'};
+    CHECK_EQ(mqtt_decode_connect(v5, sizeof v5, &c), MQTT_OK);
+    CHECK(c.protocol_level == 5 && c.properties.len == 5 && c.client_id.len == 1);
+    mqtt_props props;
+    CHECK_EQ(mqtt_props_decode(c.properties.data, c.properties.len, MQTT_PROPS_CONNECT, &props,
+                               NULL), MQTT_OK);
+    CHECK(props.has_session_expiry && props.session_expiry == 60);
+    /* Properties out of place, repeated, or out of range are malformed. */
+    static const uint8_t alias_in_connect[] = {0x23, 0, 1};
+    static const uint8_t twice[] = {0x11, 0, 0, 0, 1, 0x11, 0, 0, 0, 2};
+    static const uint8_t zero_receive_max[] = {0x21, 0, 0};
+    static const uint8_t cut_pair[] = {0x26, 0, 3, 'a'};
+    CHECK_EQ(mqtt_props_decode(alias_in_connect, 3, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(twice, sizeof twice, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(zero_receive_max, 3, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(cut_pair, sizeof cut_pair, MQTT_PROPS_PUBLISH, &props, NULL),
+             MQTT_ERR_MALFORMED);
+    /* A PUBLISH's user property and content type are forwarded, its alias is not. */
+    static const uint8_t publish_props[] = {0x23, 0, 2, 0x26, 0, 1, 'k', 0, 1, 'v',
+                                            0x03, 0, 1, 't'};
+    uint8_t forward[sizeof publish_props];
+    CHECK_EQ(mqtt_props_decode(publish_props, sizeof publish_props, MQTT_PROPS_PUBLISH, &props,
+                               forward), MQTT_OK);
+    CHECK(props.has_topic_alias && props.topic_alias == 2);
+    CHECK_EQ(props.forward_len, 11);
+    CHECK_BYTES(forward, props.forward_len, "\x26\x00\x01k\x00\x01v\x03\x00\x01t");
     CHECK_EQ(mqtt_decode_connect(v31, sizeof v31, &c), MQTT_ERR_BAD_PROTOCOL);
     /* Not MQTT at all. */
     static const uint8_t http[] = {0, 4, 'H', 'T', 'T', 'P', 4, 0x02, 0, 60, 0, 0};
@@ -227,6 +259,67 @@ static void test_encoders(void) {
     CHECK_EQ(mqtt_varint_size(268435456), 0);
 }
 
+/* The client side the host's upstream bridge uses: what it encodes, the
+ * broker's own decoder must read back. */
+static void test_client_side(void) {
+    uint8_t buf[256];
+    mqtt_connect c = {.protocol_level = 0x84, .clean_session = false, .keep_alive = 30,
+                      .will_flag = true, .will_qos = 1, .will_retain = true,
+                      .has_username = true, .has_password = true};
+    c.client_id = (mqtt_bytes){(const uint8_t *)"edge-1", 6};
+    c.will_topic = (mqtt_bytes){(const uint8_t *)"$SYS/s", 6};
+    c.will_message = (mqtt_bytes){(const uint8_t *)"0", 1};
+    c.username = (mqtt_bytes){(const uint8_t *)"u", 1};
+    c.password = (mqtt_bytes){(const uint8_t *)"pw", 2};
+    size_t n = mqtt_encode_connect(buf, sizeof buf, &c);
+    CHECK_EQ(n, 2 + 10 + 8 + 8 + 3 + 3 + 4);
+    CHECK_EQ(buf[0], 0x10);
+    CHECK_EQ(buf[8], 0x84);
+    CHECK_EQ(buf[9], 0x80 | 0x40 | 0x20 | 0x08 | 0x04);
+    /* At level 4 the broker's decoder accepts it with every field intact. */
+    c.protocol_level = 4;
+    n = mqtt_encode_connect(buf, sizeof buf, &c);
+    mqtt_fixed_header h;
+    mqtt_connect d;
+    CHECK_EQ(mqtt_read_fixed_header(buf, n, 1000, &h), MQTT_OK);
+    CHECK_EQ(mqtt_decode_connect(buf + h.header_length, h.remaining_length, &d), MQTT_OK);
+    CHECK(!d.clean_session && d.will_flag && d.will_qos == 1 && d.will_retain && d.keep_alive == 30);
+    CHECK_BYTES(d.client_id.data, d.client_id.len, "edge-1");
+    CHECK_BYTES(d.will_topic.data, d.will_topic.len, "$SYS/s");
+    CHECK_BYTES(d.password.data, d.password.len, "pw");
+    /* Too small a buffer: nothing written. */
+    memset(buf, 0xEE, sizeof buf);
+    CHECK_EQ(mqtt_encode_connect(buf, 4, &c), n);
+    CHECK_EQ(buf[0], 0xEE);
+
+    bool present;
+    uint8_t code;
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x01\x00", 2, &present, &code), MQTT_OK);
+    CHECK(present && code == 0);
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x02\x00", 2, &present, &code), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_decode_connack((const uint8_t *)"\x00", 1, &present, &code), MQTT_ERR_MALFORMED);
+
+    n = mqtt_encode_subscribe(buf, sizeof buf, 9, LIT("a/#"), 1);
+    CHECK_EQ(n, 10);
+    CHECK_BYTES(buf, 10, "\x82\x08\x00\x09\x00\x03" "a/#\x01");
+    mqtt_topic_list list;
+    CHECK_EQ(mqtt_read_fixed_header(buf, n, 1000, &h), MQTT_OK);
+    CHECK_EQ(mqtt_decode_subscribe(h.flags, buf + h.header_length, h.remaining_length, &list), MQTT_OK);
+    CHECK_EQ(list.count, 1);
+
+    uint16_t id;
+    mqtt_bytes codes;
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09\x01\x80", 4, &id, &codes), MQTT_OK);
+    CHECK(id == 9 && codes.len == 2 && codes.data[1] == 0x80);
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09\x05", 3, &id, &codes), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_decode_suback((const uint8_t *)"\x00\x09", 2, &id, &codes), MQTT_ERR_MALFORMED);
+
+    CHECK_EQ(mqtt_encode_empty(buf, sizeof buf, MQTT_PINGREQ), 2);
+    CHECK_BYTES(buf, 2, "\xC0\x00");
+    CHECK_EQ(mqtt_encode_empty(buf, sizeof buf, MQTT_DISCONNECT), 2);
+    CHECK_BYTES(buf, 2, "\xE0\x00");
+}
+
 static void test_utf8(void) {
     CHECK(utf8_is_valid(LIT("plain ascii")));
     CHECK(utf8_is_valid(LIT("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80")));
@@ -248,5 +341,6 @@ void test_codec(void) {
     test_publish();
     test_subscribe_lists();
     test_encoders();
+    test_client_side();
     test_utf8();
 }
