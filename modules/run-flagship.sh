@@ -13,7 +13,9 @@ http_port=${HTTP_PORT:-8088}
 
 missing=()
 for package in libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto-clients; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  # A package installed for several architectures answers only to its qualified name.
+  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+    missing+=("$package")
 done
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then

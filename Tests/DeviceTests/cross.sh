@@ -36,7 +36,9 @@ packages=(qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gn
   libuv1-dev:arm64 libuv1-dev:armhf)
 missing=()
 for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  # A package installed for several architectures answers only to its qualified name.
+  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+    missing+=("$package")
 done
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then

@@ -33,7 +33,9 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 missing=()
 for package in mosquitto-clients openssl; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  # A package installed for several architectures answers only to its qualified name.
+  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+    missing+=("$package")
 done
 if ((${#missing[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -34,7 +34,9 @@ say() { echo "build-static-libcurl: $*" >&2; }
 packages=(libssl-dev libc-ares-dev dpkg-dev make gcc)
 missing=()
 for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  # A package installed for several architectures answers only to its qualified name.
+  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+    missing+=("$package")
 done
 source_list=/etc/apt/sources.list.d/wasmc-deb-src.sources
 has_deb_src() { grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; }
