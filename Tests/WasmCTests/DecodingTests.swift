@@ -55,6 +55,20 @@ import WAT
         #expect(throws: DecodingError.self) { _ = try ModuleDecoder().decode(module(segment: [0x2b, 0x00, 0x00])) }
     }
 
+    /// Found by the crash fuzzer: WasmParser reads the element kind of flags 1 to 3 as a
+    /// LEB128, so a padded 0x80 0x00 passed for funcref.
+    @Test func elementKindMustBeTheByteZero() throws {
+        let bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                              0x09, 0x05, 0x01, 0x01, 0x80, 0x00, 0x00]  // passive, kind 0x80 0x00, no elements
+        #expect {
+            _ = try ModuleDecoder().decode(bytes)
+        } throws: { error in
+            let error = error as! DecodingError
+            return error.section == "element" && error.offset == 12 && "\(error)".contains("invalid element kind")
+        }
+        _ = try ModuleDecoder().decode([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x09, 0x04, 0x01, 0x01, 0x00, 0x00])
+    }
+
     @Test func decodesNamesFromTheNameSection() throws {
         var wat = try parseWAT("(module (func $answer (result i32) i32.const 42))")
         let bytes = try wat.encode(options: EncodeOptions(nameSection: true))

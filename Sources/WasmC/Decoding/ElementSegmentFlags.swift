@@ -23,7 +23,14 @@ enum ElementSegmentFlags {
                     message: "invalid flags \(flags) of an element segment (they range from 0 to 7)")
             }
             // Past this segment, to the next one's flags; stop quietly on anything unexpected.
-            guard reader.skip(segmentWith: flags) else { return }
+            guard reader.skip(segmentWith: flags) else {
+                if let (offset, kind) = reader.invalidElementKind {
+                    throw DecodingError(
+                        section: "element", offset: offset,
+                        message: "invalid element kind 0x\(String(kind, radix: 16)) (the only kind is 0x00, funcref)")
+                }
+                return
+            }
         }
     }
 
@@ -31,6 +38,8 @@ enum ElementSegmentFlags {
         let bytes: [UInt8]
         var position: Int
         var end: Int
+        /// Offset and byte of an element kind other than 0x00, which WasmParser reads as a LEB128.
+        var invalidElementKind: (Int, UInt8)?
 
         init(bytes: [UInt8], position: Int) {
             self.bytes = bytes
@@ -87,7 +96,15 @@ enum ElementSegmentFlags {
                 guard skipConstantExpression() else { return false }  // offset
             }
             // Flags 0 and 4 imply funcref; the others name an element kind or a reference type.
-            if flags != 0 && flags != 4, byte() == nil { return false }
+            if flags != 0 && flags != 4 {
+                let kindOffset = position
+                guard let kind = byte() else { return false }
+                // Flags 1 to 3 name an element kind, a single byte that must be 0x00 (spec 5.5.12).
+                if !usesExpressions && kind != 0x00 {
+                    invalidElementKind = (kindOffset, kind)
+                    return false
+                }
+            }
             guard let count = unsigned() else { return false }
             for _ in 0..<count {
                 if usesExpressions {
