@@ -78,33 +78,19 @@ struct BindgenNames {
 
     /// The part of an anonymous type's name that describes it: `list_u8`, `option_string`, ...
     func structuralName(_ type: WitType) -> String {
-        switch type {
-        case .bool: return "bool"
-        case .s8: return "s8"
-        case .u8: return "u8"
-        case .s16: return "s16"
-        case .u16: return "u16"
-        case .s32: return "s32"
-        case .u32: return "u32"
-        case .s64: return "s64"
-        case .u64: return "u64"
-        case .f32: return "f32"
-        case .f64: return "f64"
-        case .char: return "char"
-        case .string: return "string"
-        case .defined(let index):
-            let definition = world.types[index]
-            if case .alias(let target) = definition.kind { return structuralName(target) }
-            if let name = definition.name { return Self.snake(name) }
-            switch definition.kind {
-            case .list(let element): return "list_\(structuralName(element))"
-            case .option(let some): return "option_\(structuralName(some))"
-            case .result(let ok, let err):
-                return "result_\(ok.map(structuralName) ?? "void")_\(err.map(structuralName) ?? "void")"
-            case .tuple(let elements):
-                return "tuple\(elements.count)_" + elements.map(structuralName).joined(separator: "_")
-            default: return "type\(index)"
-            }
+        // Every type but a defined one is a primitive with a keyword.
+        guard case .defined(let index) = type else { return type.primitiveName ?? "" }
+        let definition = world.types[index]
+        if case .alias(let target) = definition.kind { return structuralName(target) }
+        if let name = definition.name { return Self.snake(name) }
+        switch definition.kind {
+        case .list(let element): return "list_\(structuralName(element))"
+        case .option(let some): return "option_\(structuralName(some))"
+        case .result(let ok, let err):
+            return "result_\(ok.map(structuralName) ?? "void")_\(err.map(structuralName) ?? "void")"
+        case .tuple(let elements):
+            return "tuple\(elements.count)_" + elements.map(structuralName).joined(separator: "_")
+        default: return "type\(index)"
         }
     }
 }

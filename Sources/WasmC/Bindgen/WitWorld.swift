@@ -10,6 +10,26 @@ public indirect enum WitType: Hashable, Sendable {
         "bool": .bool, "s8": .s8, "u8": .u8, "s16": .s16, "u16": .u16, "s32": .s32, "u32": .u32,
         "s64": .s64, "u64": .u64, "f32": .f32, "f64": .f64, "char": .char, "string": .string,
     ]
+
+    /// The WIT keyword of a primitive type (`u8`, `string`, ...); nil for a defined type.
+    var primitiveName: String? {
+        switch self {
+        case .bool: "bool"
+        case .s8: "s8"
+        case .u8: "u8"
+        case .s16: "s16"
+        case .u16: "u16"
+        case .s32: "s32"
+        case .u32: "u32"
+        case .s64: "s64"
+        case .u64: "u64"
+        case .f32: "f32"
+        case .f64: "f64"
+        case .char: "char"
+        case .string: "string"
+        case .defined: nil
+        }
+    }
 }
 
 /// The structure of a defined type (WIT's `type-def-kind`).

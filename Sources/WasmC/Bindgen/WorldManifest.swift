@@ -129,33 +129,19 @@ struct WitPrinter {
     let world: WitWorld
 
     func type(_ type: WitType) -> String {
-        switch type {
-        case .bool: return "bool"
-        case .s8: return "s8"
-        case .u8: return "u8"
-        case .s16: return "s16"
-        case .u16: return "u16"
-        case .s32: return "s32"
-        case .u32: return "u32"
-        case .s64: return "s64"
-        case .u64: return "u64"
-        case .f32: return "f32"
-        case .f64: return "f64"
-        case .char: return "char"
-        case .string: return "string"
-        case .defined(let index):
-            let definition = world.types[index]
-            if let name = definition.name { return name }
-            switch definition.kind {
-            case .list(let element): return "list<\(self.type(element))>"
-            case .option(let some): return "option<\(self.type(some))>"
-            case .result(let ok, let err):
-                if ok == nil && err == nil { return "result" }
-                return "result<\(ok.map(self.type) ?? "_"), \(err.map(self.type) ?? "_")>"
-            case .tuple(let elements): return "tuple<\(elements.map(self.type).joined(separator: ", "))>"
-            case .alias(let target): return self.type(target)
-            default: return "type\(index)"
-            }
+        // Every type but a defined one is a primitive with a keyword.
+        guard case .defined(let index) = type else { return type.primitiveName ?? "" }
+        let definition = world.types[index]
+        if let name = definition.name { return name }
+        switch definition.kind {
+        case .list(let element): return "list<\(self.type(element))>"
+        case .option(let some): return "option<\(self.type(some))>"
+        case .result(let ok, let err):
+            if ok == nil && err == nil { return "result" }
+            return "result<\(ok.map(self.type) ?? "_"), \(err.map(self.type) ?? "_")>"
+        case .tuple(let elements): return "tuple<\(elements.map(self.type).joined(separator: ", "))>"
+        case .alias(let target): return self.type(target)
+        default: return "type\(index)"
         }
     }
 
