@@ -1,4 +1,5 @@
 import ArgumentParser
+import WasmC
 
 @main
 struct WasmcCommand: AsyncParsableCommand {
@@ -8,15 +9,7 @@ struct WasmcCommand: AsyncParsableCommand {
         subcommands: [TranslateCommand.self, CompileCommand.self, BindgenCommand.self, RunCommand.self, SpecTestCommand.self])
 }
 
-/// The memory-sandbox strategy of generated code.
-enum BoundsStrategy: String, ExpressibleByArgument, CaseIterable {
-    /// Guard pages: 8 GiB reserved per memory, faults become traps (64-bit hosts).
-    case guardPages = "guard"
-    /// An explicit bounds check before every access (portable).
-    case explicit
-
-    var usesGuardPages: Bool { self == .guardPages }
-}
+extension BoundsStrategy: ExpressibleByArgument {}
 
 /// An error in the input (a bad module, a missing import, an unwritable file): printed without usage help.
 struct InputError: Error, CustomStringConvertible {
