@@ -1,5 +1,6 @@
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 /// How to build and run the scripts.
 public struct SpecRunOptions: Sendable {
@@ -89,7 +90,7 @@ public struct SpecRunner: Sendable {
         }
         let plan = SpecPlan(
             commands: commands, directory: scriptDirectory, tools: tools,
-            options: EmitOptions(guardPages: options.guardPages, partInstructions: options.partInstructions))
+            options: EmitOptions(bounds: options.guardPages ? .guardPages : .explicit, partInstructions: options.partInstructions))
         var assertions = plan.staticResults
         var setupFailures = plan.setupFailures
 

@@ -1,5 +1,6 @@
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 /// Builds corpus programs with wasmc's library, exactly as `wasmc compile --opt -O2` does,
 /// timing the translation (decode, validate, emit C) and the clang part separately.
@@ -28,7 +29,7 @@ struct WasmcBuilder {
         let translateStart = ChildProcess.now()
         let validated = try Compiler.validate(bytes)
         let translation = ModuleEmitter(
-            module: validated, name: program.name, options: EmitOptions(guardPages: guardPages)
+            module: validated, name: program.name, options: EmitOptions(bounds: guardPages ? .guardPages : .explicit)
         )
         .emit()
         let translateSeconds = ChildProcess.now() - translateStart

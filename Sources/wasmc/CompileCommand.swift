@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCBackEnd
+import WasmCFrontEnd
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -107,7 +109,7 @@ struct CompileCommand: ParsableCommand {
             do {
                 let validated = try Compiler.validate(bytes)
                 let translation = ModuleEmitter(
-                    module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages, partInstructions: partInstructions)
+                    module: validated, name: name, options: EmitOptions(bounds: bounds, partInstructions: partInstructions)
                 ).emit()
                 modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
                 // The world the module declares (its wasmc:world section), or the one given.

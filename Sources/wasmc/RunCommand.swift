@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct RunCommand: ParsableCommand {
             do {
                 let validated = try Compiler.validate(bytes)
                 let translation = ModuleEmitter(
-                    module: validated, name: name, options: EmitOptions(guardPages: bounds.usesGuardPages)
+                    module: validated, name: name, options: EmitOptions(bounds: bounds)
                 ).emit()
                 linked = LinkedModule(name: name, path: input, module: validated, translation: translation)
                 try ExecutableBuilder.checkImports([linked], swiftHost: edgeHost)

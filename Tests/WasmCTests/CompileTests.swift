@@ -2,13 +2,14 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCBackEnd
 
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {
     func linked(_ name: String, _ text: String, guardPages: Bool) throws -> LinkedModule {
         var wat = try parseWAT(text)
         let module = try Compiler.validate(try wat.encode())
-        let translation = ModuleEmitter(module: module, name: name, options: EmitOptions(guardPages: guardPages)).emit()
+        let translation = ModuleEmitter(module: module, name: name, options: EmitOptions(bounds: guardPages ? .guardPages : .explicit)).emit()
         return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
     }
 
@@ -68,7 +69,7 @@ import WAT
         func split(_ name: String, _ text: String) throws -> LinkedModule {
             var wat = try parseWAT(text)
             let module = try Compiler.validate(try wat.encode())
-            let options = EmitOptions(guardPages: guardPages, partInstructions: 3)
+            let options = EmitOptions(bounds: guardPages ? .guardPages : .explicit, partInstructions: 3)
             let translation = ModuleEmitter(module: module, name: name, options: options).emit()
             return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
         }

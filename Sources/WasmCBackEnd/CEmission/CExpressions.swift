@@ -1,3 +1,4 @@
+import WasmCFrontEnd
 import WasmParser
 
 /// C expressions for the numeric operators: one place that fixes their exact semantics.

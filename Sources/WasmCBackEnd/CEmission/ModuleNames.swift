@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// The C names of one module's functions, signatures, data segments and globals.
 ///
 /// A module translated to one C file keeps them `static`. A module split into several files

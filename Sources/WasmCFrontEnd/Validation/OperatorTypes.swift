@@ -2,9 +2,9 @@ import WasmParser
 
 /// Operand and result types of the fixed-type numeric and memory operators
 /// (spec 2.0, "Instructions" validation rules), shared by the validator and the emitter.
-enum OperatorTypes {
+package enum OperatorTypes {
     /// `(operand, result)` of a comparison; `nil` for proposals wasmc does not support.
-    static func comparison(_ op: Instruction.Cmp) -> ValueType {
+    package static func comparison(_ op: Instruction.Cmp) -> ValueType {
         switch op {
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU: .i32
         case .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU: .i64
@@ -14,7 +14,7 @@ enum OperatorTypes {
     }
 
     /// Operand type of a unary operator; its result has the same type.
-    static func unary(_ op: Instruction.Unary) -> ValueType {
+    package static func unary(_ op: Instruction.Unary) -> ValueType {
         switch op {
         case .i32Clz, .i32Ctz, .i32Popcnt, .i32Extend8S, .i32Extend16S: .i32
         case .i64Clz, .i64Ctz, .i64Popcnt, .i64Extend8S, .i64Extend16S, .i64Extend32S: .i64
@@ -24,7 +24,7 @@ enum OperatorTypes {
     }
 
     /// Operand type of a binary operator; its result has the same type.
-    static func binary(_ op: Instruction.Binary) -> ValueType {
+    package static func binary(_ op: Instruction.Binary) -> ValueType {
         switch op {
         case .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And, .i32Or, .i32Xor,
             .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr:
@@ -38,7 +38,7 @@ enum OperatorTypes {
     }
 
     /// `(operand, result)` of a conversion.
-    static func conversion(_ op: Instruction.Conversion) -> (ValueType, ValueType) {
+    package static func conversion(_ op: Instruction.Conversion) -> (ValueType, ValueType) {
         switch op {
         case .i32WrapI64: (.i64, .i32)
         case .i32TruncF32S, .i32TruncF32U, .i32TruncSatF32S, .i32TruncSatF32U, .i32ReinterpretF32: (.f32, .i32)
@@ -56,7 +56,7 @@ enum OperatorTypes {
     }
 
     /// Value type and access width in bytes of a load; `nil` for SIMD and atomic loads.
-    static func load(_ op: Instruction.Load) -> (type: ValueType, bytes: UInt32)? {
+    package static func load(_ op: Instruction.Load) -> (type: ValueType, bytes: UInt32)? {
         switch op {
         case .i32Load: (.i32, 4)
         case .i64Load: (.i64, 8)
@@ -72,7 +72,7 @@ enum OperatorTypes {
     }
 
     /// Value type and access width in bytes of a store; `nil` for SIMD and atomic stores.
-    static func store(_ op: Instruction.Store) -> (type: ValueType, bytes: UInt32)? {
+    package static func store(_ op: Instruction.Store) -> (type: ValueType, bytes: UInt32)? {
         switch op {
         case .i32Store: (.i32, 4)
         case .i64Store: (.i64, 8)

@@ -1,3 +1,4 @@
+import WasmCFrontEnd
 import WasmParser
 
 /// Translates one validated function body to C.
@@ -135,7 +136,7 @@ struct FunctionEmitter {
     /// operations) still check, so host code always starts with the reserve below the
     /// limit and never overflows holding a lock.
     private var needsStackCheck: Bool {
-        if !options.guardPages { return true }
+        if options.bounds != .guardPages { return true }
         return function.body.contains { typed in
             switch typed.instruction {
             case .call(let index): Int(index) < module.importedFunctionCount
