@@ -26,10 +26,7 @@ let package = Package(
         // The C back end: writes the C of a validated module; reads nothing but the validated form.
         .target(
             name: "WasmCBackEnd",
-            dependencies: [
-                "WasmCFrontEnd",
-                .product(name: "WasmParser", package: "WasmKit"),
-            ]
+            dependencies: ["WasmCFrontEnd"]
         ),
         // The driver: the clang toolchain, linking, caching, bindgen; the CLI, the benchmarks and the tests use it.
         .target(

@@ -1,5 +1,4 @@
 import WasmCFrontEnd
-import WasmParser
 
 /// Translates one validated function body to C.
 ///
@@ -138,9 +137,10 @@ struct FunctionEmitter {
     private var needsStackCheck: Bool {
         if options.bounds != .guardPages { return true }
         return function.body.contains { typed in
-            switch typed.instruction {
-            case .call(let index): Int(index) < module.importedFunctionCount
-            case .callIndirect, .memoryGrow, .tableGrow: true
+            switch typed.operation {
+            case .call(let index, _): Int(index) < module.importedFunctionCount
+            case .callIndirect, .tableGrow: true
+            case .plain(let row, _): row.effects.contains(.resizesMemory)
             default: false
             }
         }
@@ -153,7 +153,7 @@ struct FunctionEmitter {
         var open: [Int?] = []  // per open frame: the index of its `if`, nil for other frames
         var result = Set<Int>()
         for (index, typed) in body.enumerated() {
-            switch typed.instruction {
+            switch typed.operation {
             case .block, .loop: open.append(nil)
             case .if: open.append(index)
             case .else: if let last = open.last, let start = last { result.insert(start) }
@@ -199,11 +199,6 @@ struct FunctionEmitter {
         }
     }
 
-    /// The validator resolved every block type; an empty signature is never used for valid input.
-    private func blockSignature(_ typed: TypedInstruction) -> FunctionSignature {
-        typed.blockSignature ?? FunctionSignature(parameters: [], results: [])
-    }
-
     /// Memory 0 as an lvalue: the instance's own memory directly (one load fewer on every
     /// refresh), an imported one through its pointer.
     private var memory0: String {
@@ -221,9 +216,8 @@ struct FunctionEmitter {
 
     private mutating func emitInstruction(_ typed: TypedInstruction, at index: Int) {
         let h = typed.height
-        let instruction = typed.instruction
         if dead {
-            switch instruction {
+            switch typed.operation {
             case .block, .loop, .if:
                 deadNesting += 1
                 return
@@ -239,26 +233,25 @@ struct FunctionEmitter {
             }
         }
 
-        switch instruction {
+        switch typed.operation {
+        case .plain(let row, let immediates):
+            emitPlain(row, immediates, height: h)
         case .unreachable:
             emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__);")
             dead = true
         case .nop:
             break
-        case .block:
-            let signature = blockSignature(typed)
+        case .block(let signature):
             let label = newLabel()
             frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("/* block \(label) */")
             indent += 1
-        case .loop:
-            let signature = blockSignature(typed)
+        case .loop(let signature):
             let label = newLabel()
             frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("\(label):; /* loop */")
             indent += 1
-        case .if:
-            let signature = blockSignature(typed)
+        case .if(let signature):
             let label = newLabel()
             let condition = slot(.i32, h - 1)
             frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))
@@ -294,16 +287,16 @@ struct FunctionEmitter {
             branch(depth, height: h - 1)
             indent -= 1
             emit("}")
-        case .brTable(let targets):
+        case .brTable(let depths, let defaultDepth):
             emit("switch (\(slot(.i32, h - 1))) {")
             var cases: [UInt32: [Int]] = [:]
             var order: [UInt32] = []
-            for (value, depth) in targets.labelIndices.enumerated() where depth != targets.defaultIndex {
+            for (value, depth) in depths.enumerated() where depth != defaultDepth {
                 if cases[depth] == nil { order.append(depth) }
                 cases[depth, default: []].append(value)
             }
             for depth in order {
-                emit(cases[depth]!.map { "case \($0):" }.joined(separator: " ") + " {")
+                emit(cases[depth, default: []].map { "case \($0):" }.joined(separator: " ") + " {")
                 indent += 1
                 branch(depth, height: h - 1)
                 indent -= 1
@@ -311,7 +304,7 @@ struct FunctionEmitter {
             }
             emit("default: {")
             indent += 1
-            branch(targets.defaultIndex, height: h - 1)
+            branch(defaultDepth, height: h - 1)
             indent -= 1
             emit("}")
             emit("}")
@@ -319,112 +312,92 @@ struct FunctionEmitter {
         case .return:
             emit(returnStatement(height: h))
             dead = true
-        case .call(let index):
-            emitCall(index: index, height: h)
-        case .callIndirect(let typeIndex, let tableIndex):
-            emitIndirectCall(typeIndex: typeIndex, tableIndex: tableIndex, height: h)
+        case .call(let index, let signature):
+            emitCall(index: index, signature: signature, height: h)
+        case .callIndirect(let tableIndex, let signature):
+            emitIndirectCall(signature: signature, tableIndex: tableIndex, height: h)
         case .drop:
             break
-        case .select, .typedSelect:
-            let type = typed.operandType ?? .i32
+        case .select(let operandType):
+            let type = operandType ?? .i32
             let result = slot(type, h - 3)
             emit("\(result) = \(slot(.i32, h - 1)) ? \(result) : \(slot(type, h - 2));")
-        case .localGet(let index):
-            emit("\(slot(localType(index), h)) = \(local(index));")
-        case .localSet(let index):
-            emit("\(local(index)) = \(slot(localType(index), h - 1));")
-        case .localTee(let index):
-            emit("\(local(index)) = \(slot(localType(index), h - 1));")
-        case .globalGet(let index):
-            let type = module.globals[Int(index)].valueType
+        case .localGet(let index, let type):
+            emit("\(slot(type, h)) = \(local(index));")
+        case .localSet(let index, let type), .localTee(let index, let type):
+            emit("\(local(index)) = \(slot(type, h - 1));")
+        case .globalGet(let index, let type):
             emit("\(slot(type, h)) = \(names.globalAccess(index, module: module)).\(type.valueField);")
-        case .globalSet(let index):
-            let type = module.globals[Int(index)].valueType
+        case .globalSet(let index, let type):
             emitStateStore("\(names.globalAccess(index, module: module)).\(type.valueField)", slot(type, h - 1))
-        case .load(let op, let memarg):
-            let (type, _) = OperatorTypes.load(op)!
-            // With guard pages the access is the bounds check: see WASMC_MEMORY_ACCESS in wasmc_rt.h.
-            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
-        case .store(let op, let memarg):
-            let (type, _) = OperatorTypes.store(op)!
-            emit("wasmc_\(CExpressions.storeName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
-        case .memorySize(let memory):
-            emit("\(slot(.i32, h)) = (uint32_t)inst->memory\(memory)->pages;")
-        case .memoryGrow(let memory):
-            let operand = slot(.i32, h - 1)
-            emit("\(operand) = wasmc_memory_grow(inst->memory\(memory), \(operand));")
-            refreshMemory()
         case .i32Const(let value):
-            emit("\(slot(.i32, h)) = \(UInt32(bitPattern: value))u;")
+            emit("\(slot(.i32, h)) = \(value)u;")
         case .i64Const(let value):
-            emit("\(slot(.i64, h)) = \(UInt64(bitPattern: value))ull;")
-        case .f32Const(let value):
-            emit("\(slot(.f32, h)) = \(CExpressions.f32Literal(value.bitPattern));")
-        case .f64Const(let value):
-            emit("\(slot(.f64, h)) = \(CExpressions.f64Literal(value.bitPattern));")
-        case .refNull(let heapType):
-            let type: ValueType = heapType == .abstract(.externRef) ? .externref : .funcref
+            emit("\(slot(.i64, h)) = \(value)ull;")
+        case .f32Const(let bits):
+            emit("\(slot(.f32, h)) = \(CLiterals.f32(bits));")
+        case .f64Const(let bits):
+            emit("\(slot(.f64, h)) = \(CLiterals.f64(bits));")
+        case .refNull(let type):
             emit("\(slot(type, h)) = NULL;")
-        case .refIsNull:
-            let type = typed.operandType ?? .funcref
+        case .refIsNull(let operandType):
+            let type = operandType ?? .funcref
             emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
         case .refFunc(let index):
             emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
-        case .i32Eqz:
-            emit("\(slot(.i32, h - 1)) = \(slot(.i32, h - 1)) == 0;")
-        case .i64Eqz:
-            emit("\(slot(.i32, h - 1)) = \(slot(.i64, h - 1)) == 0;")
-        case .cmp(let op):
-            let type = OperatorTypes.comparison(op)
-            let expression = CExpressions.comparison(op, slot(type, h - 2), slot(type, h - 1))
-            emit("\(slot(.i32, h - 2)) = \(expression);")
-        case .unary(let op):
-            let type = OperatorTypes.unary(op)
-            let operand = slot(type, h - 1)
-            emit("\(operand) = \(CExpressions.unary(op, operand));")
-        case .binary(let op):
-            let type = OperatorTypes.binary(op)
-            let left = slot(type, h - 2)
-            emit("\(left) = \(CExpressions.binary(op, left, slot(type, h - 1)));")
-        case .conversion(let op):
-            let (from, to) = OperatorTypes.conversion(op)
-            emit("\(slot(to, h - 1)) = \(CExpressions.conversion(op, slot(from, h - 1)));")
         case .memoryInit(let data, let memory):
             emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .dataDrop(let data):
             emitStateStore("inst->data_size[\(data)]", "0")
-        case .memoryCopy(0, 0):
-            emit("wasmc_memory_copy_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
-        case .memoryCopy(let destination, let source):
-            emit("wasmc_memory_copy(inst->memory\(destination), \(slot(.i32, h - 3)), inst->memory\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .memoryFill(0):
-            emit("wasmc_memory_fill_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
-        case .memoryFill(let memory):
-            emit("wasmc_memory_fill(inst->memory\(memory), \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .tableInit(let element, let table):
             emit("wasmc_table_init_segment(inst->table\(table), \(slot(.i32, h - 3)), inst->elem\(element), inst->elem\(element)_size, \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
         case .elemDrop(let element):
             emitStateStore("inst->elem\(element)_size", "0")
         case .tableCopy(let destination, let source):
             emit("wasmc_table_copy(inst->table\(destination), \(slot(.i32, h - 3)), inst->table\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableFill(let table):
-            let type = module.tables[Int(table)].elementType
+        case .tableFill(let table, let type):
             emit("wasmc_table_fill(inst->table\(table), \(slot(.i32, h - 3)), (void *)(uintptr_t)\(slot(type, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableGet(let table):
-            let type = module.tables[Int(table)].elementType
+        case .tableGet(let table, let type):
             emit("\(slot(type, h - 1)) = (\(type.cType))wasmc_table_get(inst->table\(table), \(slot(.i32, h - 1)), __func__);")
-        case .tableSet(let table):
-            let type = module.tables[Int(table)].elementType
+        case .tableSet(let table, let type):
             emit("wasmc_table_set(inst->table\(table), \(slot(.i32, h - 2)), (void *)(uintptr_t)\(slot(type, h - 1)), __func__);")
-        case .tableGrow(let table):
-            let type = module.tables[Int(table)].elementType
+        case .tableGrow(let table, let type):
             emit("\(slot(.i32, h - 2)) = wasmc_table_grow(inst->table\(table), \(slot(.i32, h - 1)), (void *)(uintptr_t)\(slot(type, h - 2)));")
         case .tableSize(let table):
             emit("\(slot(.i32, h)) = inst->table\(table)->size;")
-        default:
-            // The validator admits nothing else.
-            emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__); /* unsupported: \(instruction) */")
         }
+    }
+
+    /// A row of the instruction table: its C with the operands' slots and the immediates filled
+    /// in, assigned to the result's slot (the first operand's, since operands are popped first).
+    ///
+    /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
+    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_rt.h).
+    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, height h: Int) {
+        let address = ValueType.i32  // the address type of every memory until memory64
+        let base = h - row.operands.count
+        var operands: [String] = []
+        operands.reserveCapacity(row.operands.count)
+        for (k, operand) in row.operands.enumerated() {
+            operands.append(slot(operand.resolved(address: address), base + k))
+        }
+        var expression = ""
+        for piece in row.c.pieces {
+            switch piece {
+            case .text(let text): expression += text
+            case .operand(let k): expression += operands[k]
+            case .memory: expression += "mem\(immediates.memory)_data, mem\(immediates.memory)_size"
+            case .memoryIndex: expression += "\(immediates.memory)"
+            case .offset: expression += "\(immediates.offset)u"
+            case .unknown(let name): expression += "$\(name)"
+            }
+        }
+        if let result = row.results.first {
+            emit("\(slot(result.resolved(address: address), base)) = \(expression);")
+        } else {
+            emit("\(expression);")
+        }
+        if row.effects.contains(.resizesMemory) { refreshMemory() }
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.
@@ -449,9 +422,8 @@ struct FunctionEmitter {
         return signature.parameters.enumerated().map { slot($0.element, top - count + $0.offset) }
     }
 
-    private mutating func emitCall(index: UInt32, height h: Int) {
+    private mutating func emitCall(index: UInt32, signature: FunctionSignature, height h: Int) {
         defer { refreshMemory() }
-        let signature = module.functionSignatures[Int(index)]
         let args = arguments(signature, top: h)
         let base = h - signature.parameters.count
         if Int(index) < module.importedFunctionCount {
@@ -464,9 +436,8 @@ struct FunctionEmitter {
         }
     }
 
-    private mutating func emitIndirectCall(typeIndex: UInt32, tableIndex: UInt32, height h: Int) {
+    private mutating func emitIndirectCall(signature: FunctionSignature, tableIndex: UInt32, height h: Int) {
         defer { refreshMemory() }
-        let signature = module.module.types[Int(typeIndex)]
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count
         let index = slot(.i32, h - 1)

@@ -1,5 +1,4 @@
 import WasmCFrontEnd
-import WasmParser
 
 /// The C translation of one module: its source files and the header the host includes.
 public struct CTranslation: Sendable {
@@ -120,7 +119,7 @@ public struct ModuleEmitter {
             for signature in names.signatures {
                 out.append("extern WASMC_HIDDEN const char \(names.signatureConstant(signature))[];")
             }
-            for (index, segment) in module.module.data.enumerated() {
+            for (index, segment) in module.dataSegments.enumerated() {
                 out.append("extern WASMC_HIDDEN const uint8_t \(names.dataSegment(index))[\(max(segment.bytes.count, 1))];")
             }
             out.append("")
@@ -192,10 +191,10 @@ public struct ModuleEmitter {
             out.append("  wasmc_global global\(index);")
             if index >= module.importedGlobalCount { out.append("  wasmc_value global\(index)_value;") }
         }
-        if !module.module.data.isEmpty {
-            out.append("  uint32_t data_size[\(module.module.data.count)]; /* 0 once dropped */")
+        if !module.dataSegments.isEmpty {
+            out.append("  uint32_t data_size[\(module.dataSegments.count)]; /* 0 once dropped */")
         }
-        for index in module.module.elements.indices {
+        for index in module.elementSegments.indices {
             out.append("  void **elem\(index);")
             out.append("  uint32_t elem\(index)_size; /* 0 once dropped */")
         }
@@ -207,7 +206,7 @@ public struct ModuleEmitter {
 
     private func emitDataSegments() -> [String] {
         var out: [String] = []
-        for (index, segment) in module.module.data.enumerated() {
+        for (index, segment) in module.dataSegments.enumerated() {
             if segment.bytes.isEmpty {
                 out.append("\(names.storage) const uint8_t \(names.dataSegment(index))[1];")
                 continue
@@ -246,7 +245,7 @@ public struct ModuleEmitter {
         out.append("  instance *inst = (instance *)state;")
         out.append("  (void)imports;")
         var counts = [ExternalKind: Int]()
-        for (i, entry) in module.module.imports.enumerated() {
+        for (i, entry) in module.imports.enumerated() {
             let index = counts[entry.kind, default: 0]
             counts[entry.kind] = index + 1
             switch entry.kind {
@@ -274,10 +273,10 @@ public struct ModuleEmitter {
             let type = module.globals[index]
             out.append("  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value};")
         }
-        for (index, segment) in module.module.data.enumerated() {
+        for (index, segment) in module.dataSegments.enumerated() {
             out.append("  inst->data_size[\(index)] = \(segment.bytes.count)u;")
         }
-        for (index, segment) in module.module.elements.enumerated() {
+        for (index, segment) in module.elementSegments.enumerated() {
             out.append("  inst->elem\(index) = calloc(\(max(segment.items.count, 1)), sizeof(void *));")
             out.append("  if (inst->elem\(index) == NULL) return false;")
             out.append("  inst->elem\(index)_size = \(segment.items.count)u;")
@@ -288,36 +287,29 @@ public struct ModuleEmitter {
         return out
     }
 
-    /// A constant expression as a C expression of the given type.
-    private func constant(_ expression: ConstantExpression, type: ValueType) -> String {
-        for instruction in expression.instructions {
-            switch instruction {
-            case .i32Const(let value): return "\(UInt32(bitPattern: value))u"
-            case .i64Const(let value): return "\(UInt64(bitPattern: value))ull"
-            case .f32Const(let value): return CExpressions.f32Literal(value.bitPattern)
-            case .f64Const(let value): return CExpressions.f64Literal(value.bitPattern)
-            case .refNull: return "NULL"
-            case .refFunc(let index): return "&inst->funcs[\(index)]"
-            case .globalGet(let index):
-                return "\(names.globalAccess(index, module: module)).\(type.valueField)"
-            default: continue
-            }
+    /// A constant as a C expression of the given type.
+    private func constant(_ value: ConstantValue, type: ValueType) -> String {
+        switch value {
+        case .i32(let value): "\(value)u"
+        case .i64(let value): "\(value)ull"
+        case .f32(let bits): CLiterals.f32(bits)
+        case .f64(let bits): CLiterals.f64(bits)
+        case .null: "NULL"
+        case .function(let index): "&inst->funcs[\(index)]"
+        case .global(let index): "\(names.globalAccess(index, module: module)).\(type.valueField)"
         }
-        return type.zero
     }
 
     /// The function index of each item (nil for a null reference) when every item is a
     /// `ref.func` or a `ref.null`; nil when some item is anything else (e.g. `global.get`).
-    private func functionIndices(_ items: [ConstantExpression]) -> [UInt32?]? {
+    private func functionIndices(_ items: [ConstantValue]) -> [UInt32?]? {
         guard items.count > 1 else { return nil }
         var result: [UInt32?] = []
         result.reserveCapacity(items.count)
         for item in items {
-            let instructions = item.instructions.filter { if case .end = $0 { false } else { true } }
-            guard instructions.count == 1 else { return nil }
-            switch instructions[0] {
-            case .refFunc(let index): result.append(index)
-            case .refNull: result.append(nil)
+            switch item {
+            case .function(let index): result.append(index)
+            case .null: result.append(nil)
             default: return nil
             }
         }
@@ -329,11 +321,12 @@ public struct ModuleEmitter {
         out.append("static void initialize(void *state) {")
         out.append("  instance *inst = (instance *)state;")
         out.append("  (void)inst;")
-        for (offset, global) in module.module.globals.enumerated() {
+        for (offset, initializer) in module.globalInitializers.enumerated() {
             let index = module.importedGlobalCount + offset
-            out.append("  inst->global\(index)_value.\(global.type.valueType.valueField) = \(constant(global.initializer, type: global.type.valueType));")
+            let type = module.globals[index].valueType
+            out.append("  inst->global\(index)_value.\(type.valueField) = \(constant(initializer, type: type));")
         }
-        for (index, segment) in module.module.elements.enumerated() {
+        for (index, segment) in module.elementSegments.enumerated() {
             if let functions = functionIndices(segment.items) {
                 // Only ref.func and ref.null: a table of function indices and a loop.
                 out.append("  {")
@@ -352,7 +345,7 @@ public struct ModuleEmitter {
                 out.append("  inst->elem\(index)[\(k)] = (void *)(uintptr_t)(\(constant(item, type: segment.elementType)));")
             }
         }
-        for (index, segment) in module.module.elements.enumerated() {
+        for (index, segment) in module.elementSegments.enumerated() {
             switch segment.mode {
             case .passive:
                 break
@@ -363,13 +356,13 @@ public struct ModuleEmitter {
                 out.append("  inst->elem\(index)_size = 0;")
             }
         }
-        for (index, segment) in module.module.data.enumerated() {
+        for (index, segment) in module.dataSegments.enumerated() {
             if case .active(let memory, let offset) = segment.mode {
                 out.append("  wasmc_memory_init_segment(inst->memory\(memory), \(constant(offset, type: .i32)), \(names.dataSegment(index)), inst->data_size[\(index)], 0, \(segment.bytes.count)u);")
                 out.append("  inst->data_size[\(index)] = 0;")
             }
         }
-        if let start = module.module.start {
+        if let start = module.start {
             // Through funcs[] so an imported start function works too.
             out.append("  ((wasmc_sig__)inst->funcs[\(start)].code)(inst->funcs[\(start)].env);")
         }
@@ -388,7 +381,7 @@ public struct ModuleEmitter {
         for index in module.importedTableCount..<module.tables.count {
             out.append("  wasmc_table_free(&inst->own_table\(index));")
         }
-        for index in module.module.elements.indices {
+        for index in module.elementSegments.indices {
             out.append("  free(inst->elem\(index));")
         }
         out.append("}")
@@ -402,7 +395,7 @@ public struct ModuleEmitter {
     private func exportedSignatures() -> [FunctionSignature] {
         var seen = Set<FunctionSignature>()
         var result: [FunctionSignature] = []
-        for export in module.module.exports where export.kind == .function {
+        for export in module.exports where export.kind == .function {
             let signature = module.functionSignatures[Int(export.index)]
             if seen.insert(signature).inserted { result.append(signature) }
         }
@@ -437,7 +430,7 @@ public struct ModuleEmitter {
 
     private func emitDescriptor() -> [String] {
         var out: [String] = []
-        let imports = module.module.imports
+        let imports = module.imports
         if !imports.isEmpty {
             out.append("static const wasmc_import_desc imports[] = {")
             for entry in imports {
@@ -445,7 +438,7 @@ public struct ModuleEmitter {
                 let name = CNames.stringLiteral(entry.name)
                 switch entry.descriptor {
                 case .function(let typeIndex):
-                    let signature = self.module.module.types[Int(typeIndex)]
+                    let signature = self.module.types[Int(typeIndex)]
                     out.append("  {\(module), \(name), WASMC_EXTERN_FUNC, \(names.signatureConstant(signature)), 0, false, 0, 0, false},")
                 case .table(let type):
                     out.append("  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},")
@@ -457,7 +450,7 @@ public struct ModuleEmitter {
             }
             out.append("};")
         }
-        let exports = module.module.exports
+        let exports = module.exports
         if !exports.isEmpty {
             out.append("static const wasmc_export_desc exports[] = {")
             for export in exports {

@@ -22,7 +22,7 @@ struct ModuleNames {
         }
         var signatures: [FunctionSignature] = []
         var signatureIndex: [FunctionSignature: Int] = [:]
-        for signature in module.module.types + module.functionSignatures where signatureIndex[signature] == nil {
+        for signature in module.types + module.functionSignatures where signatureIndex[signature] == nil {
             signatureIndex[signature] = signatures.count
             signatures.append(signature)
         }
