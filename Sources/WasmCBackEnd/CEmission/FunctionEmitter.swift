@@ -71,12 +71,6 @@ struct FunctionEmitter {
 
     private func local(_ index: UInt32) -> String { "l\(index)" }
 
-    private func localType(_ index: UInt32) -> ValueType {
-        let i = Int(index)
-        let parameters = function.signature.parameters
-        return i < parameters.count ? parameters[i] : function.locals[i - parameters.count]
-    }
-
     private mutating func newLabel() -> String {
         labelCounter += 1
         return "L\(labelCounter)"
