@@ -7,15 +7,21 @@ import WAT
 /// The instruction table is the only description of the plain instructions, so each row is
 /// checked to be reachable (WasmParser's instruction finds it), well formed, and compiled from.
 @Suite struct InstructionTableTests {
-    /// A function applying `row`'s instruction to its parameters and returning its result.
+    /// A function applying `row`'s instruction to its parameters and returning its result, in a
+    /// module with a memory, a funcref table and a segment of each kind for its immediates.
     func module(applying row: InstructionRow) -> String {
         let parameters = row.operands.map { $0.resolved().description }
         let results = row.results.map { $0.resolved().description }
         let gets = parameters.indices.map { "local.get \($0)" }.joined(separator: " ")
+        let segment: String
+        switch row.immediates {
+        case .data, .dataToMemory, .element, .elementToTable: segment = " 0"
+        default: segment = ""
+        }
         return """
-            (module (memory 1)
+            (module (memory 1) (table 1 funcref) (data "") (elem func)
               (func (export "f") (param \(parameters.joined(separator: " "))) (result \(results.joined(separator: " ")))
-                \(gets) \(row.name)))
+                \(gets) \(row.name)\(segment)))
             """
     }
 
@@ -30,10 +36,11 @@ import WAT
         let wat = try parseWAT(module(applying: row))
         let validated = try Compiler.validate(try wat.encode())
         let operations = validated.functions[0].body.map(\.operation)
-        #expect(operations.contains { if case .plain(let found, _) = $0 { found == row } else { false } })
+        #expect(operations.contains { if case .plain(let found, _, _) = $0 { found == row } else { false } })
         // One operand fewer, and the row's typing refuses it.
         if !row.operands.isEmpty {
-            let short = InstructionRow(row.name, Array(row.operands.dropFirst()), row.results, row.c.description)
+            let short = InstructionRow(
+                row.name, Array(row.operands.dropFirst()), row.results, row.c.description, immediates: row.immediates)
             #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(applying: short)).encode()) }
         }
     }
@@ -45,8 +52,8 @@ import WAT
             switch piece {
             case .operand(let index): #expect(index < row.operands.count, "\(row.name): $\(index)")
             case .unknown(let name): Issue.record("\(row.name): unknown placeholder $\(name)")
-            case .memory, .memoryIndex, .offset:
-                #expect(row.immediates != .none, "\(row.name): a memory placeholder without a memory immediate")
+            case .memory, .memoryIndex, .offset, .table, .sourceTable, .elementCType, .segment, .dataSegment:
+                #expect(row.immediates != .none, "\(row.name): an immediate's placeholder without immediates")
             case .text: break
             }
         }
@@ -65,6 +72,30 @@ import WAT
         let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .explicit)).source
         #expect(source.contains("wasmc_i64_store16(mem0_data, mem0_size, i0, 6u, j1, __func__);"))
         #expect(source.contains("i0 = (int32_t)i0 < (int32_t)i1;"))
+    }
+
+    @Test func tableAndSegmentRowsFillInTheirIndices() throws {
+        let wat = try parseWAT(
+            """
+            (module (memory 1) (table $t 1 externref) (table $u 2 externref) (data $d "ab") (elem $e externref)
+              (func (param i32 externref)
+                (table.set $u (local.get 0) (local.get 1))
+                (table.copy $t $u (i32.const 0) (i32.const 1) (i32.const 1))
+                (memory.init $d (i32.const 0) (i32.const 0) (i32.const 2)) (data.drop $d)
+                (table.init $u $e (i32.const 0) (i32.const 0) (i32.const 0)) (elem.drop $e)
+                (drop (table.get $u (table.size $t)))))
+            """)
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        #expect(source.contains("wasmc_table_set(inst->table1, i0, (void *)(uintptr_t)e1, __func__);"))
+        #expect(source.contains("wasmc_table_copy(inst->table0, i0, inst->table1, i1, i2);"))
+        #expect(source.contains("wasmc_memory_init_segment(inst->memory0, i0, data_segment_0, inst->data_size[0], i1, i2);"))
+        #expect(source.contains("WASMC_STATE_STORE(inst->data_size[0], 0);"))
+        #expect(source.contains("wasmc_table_init_segment(inst->table1, i0, inst->elem0, inst->elem0_size, i1, i2);"))
+        #expect(source.contains("WASMC_STATE_STORE(inst->elem0_size, 0);"))
+        #expect(source.contains("i0 = inst->table0->size;"))
+        #expect(source.contains("e0 = (void *)wasmc_table_get(inst->table1, i0, __func__);"))
+        // Nothing here enters the runtime to grow: no stack check with guard pages.
+        #expect(!source.contains("WASMC_CHECK_STACK();"))
     }
 
     @Test func memoryGrowReloadsTheMemoryAndChecksTheStack() throws {

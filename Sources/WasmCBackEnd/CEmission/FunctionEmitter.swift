@@ -133,8 +133,8 @@ struct FunctionEmitter {
         return function.body.contains { typed in
             switch typed.operation {
             case .call(let index, _): Int(index) < module.importedFunctionCount
-            case .callIndirect, .tableGrow: true
-            case .plain(let row, _): row.effects.contains(.resizesMemory)
+            case .callIndirect: true
+            case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
         }
@@ -228,8 +228,8 @@ struct FunctionEmitter {
         }
 
         switch typed.operation {
-        case .plain(let row, let immediates):
-            emitPlain(row, immediates, height: h)
+        case .plain(let row, let immediates, let element):
+            emitPlain(row, immediates, element: element, height: h)
         case .unreachable:
             emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__);")
             dead = true
@@ -339,26 +339,6 @@ struct FunctionEmitter {
             emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
         case .refFunc(let index):
             emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
-        case .memoryInit(let data, let memory):
-            emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .dataDrop(let data):
-            emitStateStore("inst->data_size[\(data)]", "0")
-        case .tableInit(let element, let table):
-            emit("wasmc_table_init_segment(inst->table\(table), \(slot(.i32, h - 3)), inst->elem\(element), inst->elem\(element)_size, \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .elemDrop(let element):
-            emitStateStore("inst->elem\(element)_size", "0")
-        case .tableCopy(let destination, let source):
-            emit("wasmc_table_copy(inst->table\(destination), \(slot(.i32, h - 3)), inst->table\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableFill(let table, let type):
-            emit("wasmc_table_fill(inst->table\(table), \(slot(.i32, h - 3)), (void *)(uintptr_t)\(slot(type, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableGet(let table, let type):
-            emit("\(slot(type, h - 1)) = (\(type.cType))wasmc_table_get(inst->table\(table), \(slot(.i32, h - 1)), __func__);")
-        case .tableSet(let table, let type):
-            emit("wasmc_table_set(inst->table\(table), \(slot(.i32, h - 2)), (void *)(uintptr_t)\(slot(type, h - 1)), __func__);")
-        case .tableGrow(let table, let type):
-            emit("\(slot(.i32, h - 2)) = wasmc_table_grow(inst->table\(table), \(slot(.i32, h - 1)), (void *)(uintptr_t)\(slot(type, h - 2)));")
-        case .tableSize(let table):
-            emit("\(slot(.i32, h)) = inst->table\(table)->size;")
         }
     }
 
@@ -367,13 +347,13 @@ struct FunctionEmitter {
     ///
     /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
     /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_rt.h).
-    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, height h: Int) {
+    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int) {
         let address = ValueType.i32  // the address type of every memory until memory64
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(slot(operand.resolved(address: address), base + k))
+            operands.append(slot(operand.resolved(address: address, element: element), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -383,11 +363,16 @@ struct FunctionEmitter {
             case .memory: expression += "mem\(immediates.memory)_data, mem\(immediates.memory)_size"
             case .memoryIndex: expression += "\(immediates.memory)"
             case .offset: expression += "\(immediates.offset)u"
+            case .table: expression += "\(immediates.table)"
+            case .sourceTable: expression += "\(immediates.sourceTable)"
+            case .elementCType: expression += element.cType
+            case .segment: expression += "\(immediates.segment)"
+            case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
             case .unknown(let name): expression += "$\(name)"
             }
         }
         if let result = row.results.first {
-            emit("\(slot(result.resolved(address: address), base)) = \(expression);")
+            emit("\(slot(result.resolved(address: address, element: element), base)) = \(expression);")
         } else {
             emit("\(expression);")
         }

@@ -5,17 +5,21 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     case value(ValueType)
     /// The address type of the instruction's memory: `i32` (an `i64` memory of memory64 would make it `i64`).
     case address
+    /// The element type of the instruction's table (`funcref` or `externref`).
+    case element
 
     public static let i32 = OperandType.value(.i32)
     public static let i64 = OperandType.value(.i64)
     public static let f32 = OperandType.value(.f32)
     public static let f64 = OperandType.value(.f64)
 
-    /// The value type, given the address type of the instruction's memory.
-    public func resolved(address: ValueType = .i32) -> ValueType {
+    /// The value type, given the address type of the instruction's memory and the element
+    /// type of its table.
+    public func resolved(address: ValueType = .i32, element: ValueType = .funcref) -> ValueType {
         switch self {
         case .value(let type): type
         case .address: address
+        case .element: element
         }
     }
 
@@ -23,6 +27,7 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .value(let type): type.description
         case .address: "address"
+        case .element: "element"
         }
     }
 }
@@ -37,6 +42,18 @@ public enum ImmediateKind: Hashable, Sendable {
     /// A `memarg` (memory index, offset, alignment) of an access of `bytes` bytes; the
     /// alignment must not exceed it (spec 3.3.7).
     case memarg(bytes: UInt32)
+    /// A table index (`table.get`, `table.set`, `table.size`, `table.grow`, `table.fill`).
+    case table
+    /// A destination and a source table index, whose element types must agree (`table.copy`).
+    case tablePair
+    /// A data segment index; the module must have a data count section (`data.drop`).
+    case data
+    /// A data segment and a memory index (`memory.init`).
+    case dataToMemory
+    /// An element segment index (`elem.drop`).
+    case element
+    /// An element segment and a table index, whose element types must agree (`table.init`).
+    case elementToTable
 }
 
 /// What an instruction does beyond computing its results from its operands.
@@ -47,12 +64,18 @@ public struct InstructionEffects: OptionSet, Hashable, Sendable {
     /// May move or resize a memory (`memory.grow`): cached base and size are reloaded after it,
     /// and, since it enters the runtime, the function checks the stack on entry.
     public static let resizesMemory = InstructionEffects(rawValue: 1 << 0)
+    /// Runs runtime code that may allocate or take locks (the grow operations): with guard
+    /// pages, the function checks the stack on entry so that code starts with the reserve.
+    public static let entersRuntime = InstructionEffects(rawValue: 1 << 1)
 }
 
 /// The C an instruction becomes: an expression of its operands and immediates, parsed once.
 ///
 /// `$0`, `$1`, … are the operands, bottom of the stack first; `$memory` is the memory's base and
-/// size (`mem0_data, mem0_size`), `$memidx` its index, `$offset` the memarg's offset (`16u`).
+/// size (`mem0_data, mem0_size`), `$memidx` its index, `$offset` the memarg's offset (`16u`);
+/// `$table` and `$srctable` are table indices, `$elemtype` the C type of the table's elements,
+/// `$segment` a data or element segment's index and `$datasegment` the C array of a data
+/// segment's bytes. A name is letters only, so `inst->elem$segment_size` reads as intended.
 /// The expression's value is assigned to the result; a row without a result is a statement.
 public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
     public enum Piece: Hashable, Sendable {
@@ -61,6 +84,11 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
         case memory
         case memoryIndex
         case offset
+        case table
+        case sourceTable
+        case elementCType
+        case segment
+        case dataSegment
         /// A `$name` the back end does not know (the table's tests refuse it).
         case unknown(String)
     }
@@ -80,8 +108,10 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
                 literal.append(character)
                 continue
             }
+            // Digits (an operand) or letters (an immediate).
             var name = ""
-            while index < text.endIndex, text[index].isLetter || text[index].isNumber || text[index] == "_" {
+            let isDigits = index < text.endIndex && text[index].isNumber
+            while index < text.endIndex, isDigits ? text[index].isNumber : text[index].isLetter {
                 name.append(text[index])
                 index = text.index(after: index)
             }
@@ -91,6 +121,11 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
             case "memory": pieces.append(.memory)
             case "memidx": pieces.append(.memoryIndex)
             case "offset": pieces.append(.offset)
+            case "table": pieces.append(.table)
+            case "srctable": pieces.append(.sourceTable)
+            case "elemtype": pieces.append(.elementCType)
+            case "segment": pieces.append(.segment)
+            case "datasegment": pieces.append(.dataSegment)
             default: pieces.append(Int(name).map(Piece.operand) ?? .unknown(name))
             }
         }
@@ -174,12 +209,24 @@ public struct Immediates: Hashable, Sendable {
     public var offset: UInt64 = 0
     /// The memarg's alignment exponent (checked by validation; the C does not need it).
     public var alignment: UInt32 = 0
+    /// The table accessed (the destination of `table.copy` and `table.init`).
+    public var table: UInt32 = 0
+    /// The source table of `table.copy`.
+    public var sourceTable: UInt32 = 0
+    /// The data or element segment.
+    public var segment: UInt32 = 0
 
-    public init(memory: UInt32 = 0, sourceMemory: UInt32 = 0, offset: UInt64 = 0, alignment: UInt32 = 0) {
+    public init(
+        memory: UInt32 = 0, sourceMemory: UInt32 = 0, offset: UInt64 = 0, alignment: UInt32 = 0,
+        table: UInt32 = 0, sourceTable: UInt32 = 0, segment: UInt32 = 0
+    ) {
         self.memory = memory
         self.sourceMemory = sourceMemory
         self.offset = offset
         self.alignment = alignment
+        self.table = table
+        self.sourceTable = sourceTable
+        self.segment = segment
     }
 
     init(_ memarg: MemArg) {
@@ -200,17 +247,11 @@ extension InstructionTable {
     /// decodes into one of these cases needs nothing here.
     package static func row(for instruction: Instruction) -> (InstructionRow, Immediates)? {
         switch instruction {
-        case .i32Eqz, .i64Eqz, .memorySize, .memoryGrow, .memoryFill, .memoryCopy:
-            // Cases with or without an index payload: the case name is the label before any payload.
+        case .i32Eqz, .i64Eqz, .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop,
+            .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
+            // Cases with or without index payloads: the case name is the label before any payload.
             guard let row = named(caseName(of: instruction)) else { return nil }
-            switch instruction {
-            case .memorySize(let memory), .memoryGrow(let memory), .memoryFill(let memory):
-                return (row, Immediates(memory: memory))
-            case .memoryCopy(let destination, let source):
-                return (row, Immediates(memory: destination, sourceMemory: source))
-            default:
-                return (row, Immediates())
-            }
+            return (row, indexImmediates(of: instruction))
         case .cmp(let op): return named(op).map { ($0, Immediates()) }
         case .unary(let op): return named(op).map { ($0, Immediates()) }
         case .binary(let op): return named(op).map { ($0, Immediates()) }
@@ -221,6 +262,31 @@ extension InstructionTable {
             return named(op).map { ($0, Immediates(memarg)) }
         default:
             return nil
+        }
+    }
+
+    /// The indices an instruction of a row with index immediates carries.
+    private static func indexImmediates(of instruction: Instruction) -> Immediates {
+        switch instruction {
+        case .memorySize(let memory), .memoryGrow(let memory), .memoryFill(let memory):
+            Immediates(memory: memory)
+        case .memoryCopy(let destination, let source):
+            Immediates(memory: destination, sourceMemory: source)
+        case .memoryInit(let data, let memory):
+            Immediates(memory: memory, segment: data)
+        case .dataDrop(let data):
+            Immediates(segment: data)
+        case .tableGet(let table), .tableSet(let table), .tableSize(let table), .tableGrow(let table),
+            .tableFill(let table):
+            Immediates(table: table)
+        case .tableCopy(let destination, let source):
+            Immediates(table: destination, sourceTable: source)
+        case .tableInit(let element, let table):
+            Immediates(table: table, segment: element)
+        case .elemDrop(let element):
+            Immediates(segment: element)
+        default:
+            Immediates()
         }
     }
 

@@ -6,8 +6,8 @@
 /// needs one, a helper in the runtime's header for generated code); WasmParser's case for it
 /// is found by name (`i32.add` is `Instruction.Binary.i32Add`). Instructions with structured
 /// control flow or special validation (blocks, branches, calls, variables, `select`,
-/// constants, references, tables, segments) keep dedicated code in `FunctionValidator` and
-/// the back end's `FunctionEmitter`.
+/// constants, references) keep dedicated code in `FunctionValidator` and the back end's
+/// `FunctionEmitter`.
 ///
 /// The C must keep the semantics exact: signed operations cast to the signed type, shifts
 /// mask their count, traps (division, conversion) go through the runtime's helpers with
@@ -42,7 +42,7 @@ public enum InstructionTable {
         InstructionRow("memory.size", [], [.address], "(uint32_t)inst->memory$memidx->pages", immediates: .memory),
         InstructionRow(
             "memory.grow", [.address], [.address], "wasmc_memory_grow(inst->memory$memidx, $0)",
-            immediates: .memory, effects: .resizesMemory),
+            immediates: .memory, effects: [.resizesMemory, .entersRuntime]),
 
         // Numeric (spec 5.4.7): comparisons.
         InstructionRow("i32.eqz", [.i32], [.i32], "$0 == 0"),
@@ -197,13 +197,38 @@ public enum InstructionTable {
         InstructionRow("i64.trunc_sat_f64_s", [.f64], [.i64], "(uint64_t)wasmc_i64_trunc_f64_s_sat($0)"),
         InstructionRow("i64.trunc_sat_f64_u", [.f64], [.i64], "wasmc_i64_trunc_f64_u_sat($0)"),
 
-        // Bulk memory (0xFC 10-11): the whole range is checked before anything is written,
-        // then memmove/memset between WASMC_BULK_BARRIERs (see "Memory sandbox").
+        // Tables (spec 5.4.5): every index is checked by the runtime's table functions; stores
+        // to state a trap leaves behind go through WASMC_STATE_STORE (see "Memory sandbox").
+        InstructionRow("table.get", [.i32], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)", immediates: .table),
+        InstructionRow("table.set", [.i32, .element], [], "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)", immediates: .table),
+
+        // Bulk memory and tables (0xFC 8-17). memory.copy and memory.fill check the whole
+        // range before writing anything, then memmove/memset between WASMC_BULK_BARRIERs.
+        InstructionRow(
+            "memory.init", [.i32, .i32, .i32], [],
+            "wasmc_memory_init_segment(inst->memory$memidx, $0, $datasegment, inst->data_size[$segment], $1, $2)",
+            immediates: .dataToMemory),
+        InstructionRow("data.drop", [], [], "WASMC_STATE_STORE(inst->data_size[$segment], 0)", immediates: .data),
         InstructionRow(
             "memory.copy", [.address, .address, .address], [],
             "wasmc_memory_copy_local($memory, $0, $1, $2, __func__)", immediates: .memoryPair),
         InstructionRow(
             "memory.fill", [.address, .i32, .address], [],
             "wasmc_memory_fill_local($memory, $0, $1, $2, __func__)", immediates: .memory),
+        InstructionRow(
+            "table.init", [.i32, .i32, .i32], [],
+            "wasmc_table_init_segment(inst->table$table, $0, inst->elem$segment, inst->elem$segment_size, $1, $2)",
+            immediates: .elementToTable),
+        InstructionRow("elem.drop", [], [], "WASMC_STATE_STORE(inst->elem$segment_size, 0)", immediates: .element),
+        InstructionRow(
+            "table.copy", [.i32, .i32, .i32], [], "wasmc_table_copy(inst->table$table, $0, inst->table$srctable, $1, $2)",
+            immediates: .tablePair),
+        InstructionRow(
+            "table.grow", [.element, .i32], [.i32], "wasmc_table_grow(inst->table$table, $1, (void *)(uintptr_t)$0)",
+            immediates: .table, effects: .entersRuntime),
+        InstructionRow("table.size", [], [.i32], "inst->table$table->size", immediates: .table),
+        InstructionRow(
+            "table.fill", [.i32, .element, .i32], [], "wasmc_table_fill(inst->table$table, $0, (void *)(uintptr_t)$1, $2)",
+            immediates: .table),
     ]
 }

@@ -175,11 +175,33 @@ struct FunctionValidator {
         return context.elementTypes[Int(index)]
     }
 
-    /// The immediates of a row of the instruction table (spec 3.3.7: memories exist, alignment at most natural).
-    private func checkImmediates(_ row: InstructionRow, _ immediates: Immediates) throws(ValidationError) {
+    /// Checks the immediates of a row of the instruction table (spec 3.3.5-3.3.7: the memories,
+    /// tables and segments exist, alignment is at most natural, element types agree); returns
+    /// the element type of the table, for rows with `element` operands.
+    private func checkImmediates(_ row: InstructionRow, _ immediates: Immediates) throws(ValidationError) -> ValueType {
         switch row.immediates {
         case .none:
             break
+        case .table:
+            return try table(immediates.table).elementType
+        case .tablePair:
+            let destinationTable = try table(immediates.table)
+            let sourceTable = try table(immediates.sourceTable)
+            guard destinationTable.elementType == sourceTable.elementType else {
+                throw error("type mismatch: table.copy between different element types")
+            }
+        case .data:
+            try checkDataSegment(immediates.segment)
+        case .dataToMemory:
+            try checkMemory(immediates.memory)
+            try checkDataSegment(immediates.segment)
+        case .element:
+            _ = try elementType(immediates.segment)
+        case .elementToTable:
+            let table = try table(immediates.table)
+            guard try elementType(immediates.segment) == table.elementType else {
+                throw error("type mismatch: table.init element type")
+            }
         case .memory:
             try checkMemory(immediates.memory)
         case .memoryPair:
@@ -191,6 +213,7 @@ struct FunctionValidator {
                 throw error("alignment must not be larger than natural")
             }
         }
+        return .funcref
     }
 
     /// The address type of memory `index` (always i32 until memory64).
@@ -202,11 +225,11 @@ struct FunctionValidator {
     private mutating func check(_ instruction: Instruction) throws(ValidationError) -> Operation {
         if let (row, immediates) = InstructionTable.row(for: instruction) {
             // A plain instruction: its row says it all.
-            try checkImmediates(row, immediates)
+            let element = try checkImmediates(row, immediates)
             let address = addressType(immediates.memory)
-            for operand in row.operands.reversed() { try pop(operand.resolved(address: address)) }
-            for result in row.results { push(result.resolved(address: address)) }
-            return .plain(row, immediates)
+            for operand in row.operands.reversed() { try pop(operand.resolved(address: address, element: element)) }
+            for result in row.results { push(result.resolved(address: address, element: element)) }
+            return .plain(row, immediates, element: element)
         }
         switch instruction {
         case .unreachable:
@@ -358,52 +381,6 @@ struct FunctionValidator {
             guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
             push(.funcref)
             return .refFunc(index)
-        case .memoryInit(let data, let memory):
-            try checkMemory(memory)
-            try checkDataSegment(data)
-            try pop([.i32, .i32, .i32])
-            return .memoryInit(data: data, memory: memory)
-        case .dataDrop(let data):
-            try checkDataSegment(data)
-            return .dataDrop(data)
-        case .tableInit(let element, let tableIndex):
-            let table = try table(tableIndex)
-            guard try elementType(element) == table.elementType else { throw error("type mismatch: table.init element type") }
-            try pop([.i32, .i32, .i32])
-            return .tableInit(element: element, table: tableIndex)
-        case .elemDrop(let element):
-            _ = try elementType(element)
-            return .elemDrop(element)
-        case .tableCopy(let destination, let source):
-            let destinationTable = try table(destination)
-            let sourceTable = try table(source)
-            guard destinationTable.elementType == sourceTable.elementType else {
-                throw error("type mismatch: table.copy between different element types")
-            }
-            try pop([.i32, .i32, .i32])
-            return .tableCopy(destination: destination, source: source)
-        case .tableFill(let index):
-            let table = try table(index)
-            try pop([.i32, table.elementType, .i32])
-            return .tableFill(index, table.elementType)
-        case .tableGet(let index):
-            let table = try table(index)
-            try pop(.i32)
-            push(table.elementType)
-            return .tableGet(index, table.elementType)
-        case .tableSet(let index):
-            let table = try table(index)
-            try pop([.i32, table.elementType])
-            return .tableSet(index, table.elementType)
-        case .tableGrow(let index):
-            let table = try table(index)
-            try pop([table.elementType, .i32])
-            push(.i32)
-            return .tableGrow(index, table.elementType)
-        case .tableSize(let index):
-            _ = try table(index)
-            push(.i32)
-            return .tableSize(index)
         default:
             throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 without SIMD)")
         }

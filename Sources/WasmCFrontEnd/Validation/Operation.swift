@@ -1,8 +1,9 @@
 /// One instruction of a validated body, with every type and index it refers to resolved, so
 /// the back end needs nothing else: neither the decoded module nor WasmParser's instructions.
 public enum Operation: Hashable, Sendable {
-    /// A row of the instruction table (numeric and memory instructions) with its immediates.
-    case plain(InstructionRow, Immediates)
+    /// A row of the instruction table (numeric, memory, table and segment instructions) with
+    /// its immediates, and the element type of its table (for rows with `element` operands).
+    case plain(InstructionRow, Immediates, element: ValueType)
 
     // Control (spec 3.3.8): block types resolved to signatures.
     case unreachable
@@ -40,18 +41,6 @@ public enum Operation: Hashable, Sendable {
     case refNull(ValueType)
     case refIsNull(ValueType?)
     case refFunc(UInt32)
-
-    // Segments and tables (element types resolved).
-    case memoryInit(data: UInt32, memory: UInt32)
-    case dataDrop(UInt32)
-    case tableInit(element: UInt32, table: UInt32)
-    case elemDrop(UInt32)
-    case tableCopy(destination: UInt32, source: UInt32)
-    case tableGet(UInt32, ValueType)
-    case tableSet(UInt32, ValueType)
-    case tableGrow(UInt32, ValueType)
-    case tableFill(UInt32, ValueType)
-    case tableSize(UInt32)
 }
 
 /// The value of a validated constant expression (spec 3.3.10).
