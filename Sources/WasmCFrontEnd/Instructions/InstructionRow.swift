@@ -240,11 +240,14 @@ extension InstructionTable {
         rows.map { ($0.parserCaseName, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The row of a WasmParser instruction and its immediates; nil for instructions with
-    /// dedicated code (control flow, calls, variables, tables, constants) and for those no
+    /// dedicated code (control flow, calls, variables, constants, references) and for those no
     /// row describes (unsupported proposals).
     ///
-    /// The switch lists payload shapes, not opcodes: a new row whose instruction WasmParser
-    /// decodes into one of these cases needs nothing here.
+    /// WasmParser groups most operators into categories (`cmp`, `unary`, `binary`,
+    /// `conversion`, `load`, `store`; SIMD's `simd`, `simdLane` and `simdMemLane`), whose rows
+    /// are found by name: a new row in a listed category needs nothing here, and a new category
+    /// is one case line. An instruction that is a WasmParser case of its own (`memory.size`,
+    /// `table.get`) is listed once in the first case, and its indices in `indexImmediates`.
     package static func row(for instruction: Instruction) -> (InstructionRow, Immediates)? {
         switch instruction {
         case .i32Eqz, .i64Eqz, .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop,
