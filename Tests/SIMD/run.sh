@@ -73,7 +73,7 @@ if [[ ${SIMD_SKIP_AARCH64:-0} != 1 ]]; then
     fi
     qemu="qemu-aarch64 -L $sysroot"
     configs+=(
-        "aarch64-neon-clang=$clang --target=aarch64-linux-gnu -O2@$qemu"
+        "aarch64-neon-clang=$clang --target=aarch64-linux-gnu -O2 -ffp-contract=fast@$qemu"
         "aarch64-neon-gcc=aarch64-linux-gnu-gcc -O2@$qemu"
         "aarch64-generic-gcc=aarch64-linux-gnu-gcc -O2 -DWASMC_SIMD_GENERIC@$qemu"
     )

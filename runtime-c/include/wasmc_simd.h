@@ -22,7 +22,13 @@
  *     add rounded separately (never fused), relaxed_trunc saturates like
  *     trunc_sat, relaxed_min/max are min/max, relaxed_swizzle is swizzle,
  *     relaxed_laneselect is bitselect, relaxed_q15mulr_s saturates like
- *     q15mulr_sat_s and the relaxed dot products multiply signed by signed.
+ *     q15mulr_sat_s and the relaxed dot products multiply signed by signed
+ *     and add adjacent products with signed saturation.
+ *     wasmtime's deterministic mode (Config.relaxed_simd_deterministic)
+ *     differs in two places: it fuses relaxed_madd/nmadd (one rounding), and
+ *     its dot products do not saturate (-128 * -128 twice). The spec's profile
+ *     is followed here; it is also the fast choice on x86-64-v2, which has no
+ *     FMA instruction.
  *
  * Memory instructions need bounds checks from generated code, so this header
  * gives only their pure parts: a load of a v128 (or of the bytes a load form
@@ -486,6 +492,12 @@ WASMC_SIMD_INLINE uint32_t wasmc_i64x2_all_true(wasmc_v128 a) { return a[0] != 0
 WASMC_SIMD_INLINE uint32_t wasmc_i8x16_bitmask(wasmc_v128 a) {
 #if WASMC_SIMD_SSE2
   return (uint32_t)_mm_movemask_epi8(WASMC_TO_M128I(a));
+#elif WASMC_SIMD_NEON
+  /* Each lane's top bit moved to its bit position within its half, then
+   * each half summed across. */
+  const int8x16_t shifts = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7};
+  uint8x16_t bits = vshlq_u8(vshrq_n_u8((uint8x16_t)a, 7), shifts);
+  return (uint32_t)vaddv_u8(vget_low_u8(bits)) | (uint32_t)vaddv_u8(vget_high_u8(bits)) << 8;
 #else
   wasmc_u8x16 x = (wasmc_u8x16)a;
   uint32_t mask = 0;
@@ -498,6 +510,9 @@ WASMC_SIMD_INLINE uint32_t wasmc_i16x8_bitmask(wasmc_v128 a) {
   /* Signed saturation keeps each lane's sign in its byte. */
   __m128i packed = _mm_packs_epi16(WASMC_TO_M128I(a), _mm_setzero_si128());
   return (uint32_t)_mm_movemask_epi8(packed);
+#elif WASMC_SIMD_NEON
+  const int16x8_t shifts = {0, 1, 2, 3, 4, 5, 6, 7};
+  return vaddvq_u16(vshlq_u16(vshrq_n_u16((uint16x8_t)a, 15), shifts));
 #else
   wasmc_u16x8 x = (wasmc_u16x8)a;
   uint32_t mask = 0;
@@ -508,6 +523,9 @@ WASMC_SIMD_INLINE uint32_t wasmc_i16x8_bitmask(wasmc_v128 a) {
 WASMC_SIMD_INLINE uint32_t wasmc_i32x4_bitmask(wasmc_v128 a) {
 #if WASMC_SIMD_SSE2
   return (uint32_t)_mm_movemask_ps(WASMC_TO_M128(a));
+#elif WASMC_SIMD_NEON
+  const int32x4_t shifts = {0, 1, 2, 3};
+  return vaddvq_u32(vshlq_u32(vshrq_n_u32((uint32x4_t)a, 31), shifts));
 #else
   wasmc_u32x4 x = (wasmc_u32x4)a;
   return (x[0] >> 31) | (x[1] >> 31) << 1 | (x[2] >> 31) << 2 | (x[3] >> 31) << 3;
@@ -1153,7 +1171,18 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f32x4_s(wasmc_v128 a) {
 #endif
 }
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f32x4_u(wasmc_v128 a) {
-#if WASMC_SIMD_NEON
+#if WASMC_SIMD_SSE41
+  /* maxps(x, 0) gives 0 for NaN and negatives. Below 2^31 cvttps2dq is exact;
+   * from 2^31 the lane is converted less 2^31 (exact: such floats are
+   * multiples of 256) and the top bit put back; from 2^32 it saturates. */
+  const __m128 two31 = _mm_set1_ps(2147483648.0f);
+  __m128 x = _mm_max_ps(WASMC_TO_M128(a), _mm_setzero_ps());
+  __m128i low = _mm_cvttps_epi32(x);
+  __m128i high = _mm_xor_si128(_mm_cvttps_epi32(_mm_sub_ps(x, two31)), _mm_set1_epi32((int)0x80000000u));
+  __m128i big = _mm_castps_si128(_mm_cmpge_ps(x, two31));
+  __m128i overflow = _mm_castps_si128(_mm_cmpge_ps(x, _mm_set1_ps(4294967296.0f)));
+  return WASMC_FROM_X86(_mm_or_si128(_mm_blendv_epi8(low, high, big), overflow));
+#elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vcvtq_u32_f32((float32x4_t)a));
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a;
@@ -1163,7 +1192,14 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f32x4_u(wasmc_v128 a) {
 #endif
 }
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f64x2_s_zero(wasmc_v128 a) {
-#if WASMC_SIMD_NEON
+#if WASMC_SIMD_SSE2
+  /* cvttpd2dq zeroes lanes 2 and 3 and gives 0x80000000 for NaN and out of
+   * range: NaN lanes are zeroed and large ones clamped to INT32_MAX first
+   * (too negative ones give INT32_MIN, the right bound). */
+  __m128d x = WASMC_TO_M128D(a);
+  x = _mm_and_pd(x, _mm_cmpord_pd(x, x));
+  return WASMC_FROM_X86(_mm_cvttpd_epi32(_mm_min_pd(x, _mm_set1_pd(2147483647.0))));
+#elif WASMC_SIMD_NEON
   int64x2_t wide = vcvtq_s64_f64((float64x2_t)a);
   return WASMC_FROM_NEON(vcombine_s32(vqmovn_s64(wide), vdup_n_s32(0)));
 #else
@@ -1172,7 +1208,14 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f64x2_s_zero(wasmc_v128 a) {
 #endif
 }
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f64x2_u_zero(wasmc_v128 a) {
-#if WASMC_SIMD_NEON
+#if WASMC_SIMD_SSE41
+  /* Clamp to [0, 2^32 - 1] (maxpd(x, 0) gives 0 for NaN), truncate, and add
+   * 2^52: the integer is then the low 32 bits of each double. */
+  __m128d x = _mm_max_pd(WASMC_TO_M128D(a), _mm_setzero_pd());
+  x = _mm_min_pd(x, _mm_set1_pd(4294967295.0));
+  x = _mm_add_pd(_mm_round_pd(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC), _mm_set1_pd(4503599627370496.0));
+  return WASMC_FROM_X86(_mm_shuffle_ps(_mm_castpd_ps(x), _mm_setzero_ps(), _MM_SHUFFLE(0, 0, 2, 0)));
+#elif WASMC_SIMD_NEON
   uint64x2_t wide = vcvtq_u64_f64((float64x2_t)a);
   return WASMC_FROM_NEON(vcombine_u32(vqmovn_u64(wide), vdup_n_u32(0)));
 #else
@@ -1295,24 +1338,49 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_relaxed_max(wasmc_v128 a, wasmc_v128 b)
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_relaxed_q15mulr_s(wasmc_v128 a, wasmc_v128 b) {
   return wasmc_i16x8_q15mulr_sat_s(a, b);
 }
-/* relaxed_dot_i8x16_i7x16_s: the profile multiplies signed by signed; the
- * pairwise sums wrap to 16 bits (-128 * -128 twice is 32768, which wraps). */
+/* relaxed_dot_i8x16_i7x16_s: the profile multiplies signed by signed and adds
+ * adjacent products with signed saturation ($ivdot_sat_): -128 * -128 twice
+ * is 32768, which saturates to 32767. */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(wasmc_v128 a, wasmc_v128 b) {
+#if WASMC_SIMD_SSE41
+  /* The 16 products fit in 16 bits; phaddsw adds adjacent ones, saturating. */
+  __m128i x = WASMC_TO_M128I(a), y = WASMC_TO_M128I(b);
+  __m128i low = _mm_mullo_epi16(_mm_cvtepi8_epi16(x), _mm_cvtepi8_epi16(y));
+  __m128i high = _mm_mullo_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(x, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(y, 8)));
+  return WASMC_FROM_X86(_mm_hadds_epi16(low, high));
+#elif WASMC_SIMD_NEON
+  int8x16_t x = (int8x16_t)a, y = (int8x16_t)b;
+  int16x8_t low = vmull_s8(vget_low_s8(x), vget_low_s8(y));
+  int16x8_t high = vmull_high_s8(x, y);
+  return WASMC_FROM_NEON(vqaddq_s16(vuzp1q_s16(low, high), vuzp2q_s16(low, high)));
+#else
   wasmc_i8x16 x = (wasmc_i8x16)a, y = (wasmc_i8x16)b;
   wasmc_u16x8 r;
-  for (int i = 0; i < 8; i++)
-    r[i] = (uint16_t)((int32_t)x[2 * i] * y[2 * i] + (int32_t)x[2 * i + 1] * y[2 * i + 1]);
+  for (int i = 0; i < 8; i++) {
+    int32_t sum = (int32_t)x[2 * i] * y[2 * i] + (int32_t)x[2 * i + 1] * y[2 * i + 1];
+    r[i] = (uint16_t)(sum > 32767 ? 32767 : sum); /* the least is -128 * 127 * 2 */
+  }
   return (wasmc_v128)r;
+#endif
 }
-/* relaxed_dot_i8x16_i7x16_add_s: the 16-bit pairwise dot products above,
- * sign-extended and added in pairs to 32 bits, plus c (wrapping). */
+/* relaxed_dot_i8x16_i7x16_add_s: the saturated 16-bit dot products above,
+ * sign-extended and added in pairs to 32 bits (extadd_pairwise_s), plus c
+ * (wrapping), as the spec composes it ($vextternop__ RELAXED_DOT_ADD). */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_relaxed_dot_i8x16_i7x16_add_s(wasmc_v128 a, wasmc_v128 b,
                                                                         wasmc_v128 c) {
-  wasmc_i16x8 dot = (wasmc_i16x8)wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(a, b);
+  wasmc_v128 dot16 = wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(a, b);
+#if WASMC_SIMD_SSE2
+  __m128i sums = _mm_madd_epi16(WASMC_TO_M128I(dot16), _mm_set1_epi16(1));
+  return WASMC_FROM_X86(_mm_add_epi32(sums, WASMC_TO_M128I(c)));
+#elif WASMC_SIMD_NEON
+  return WASMC_FROM_NEON(vpadalq_s16((int32x4_t)c, (int16x8_t)dot16));
+#else
+  wasmc_i16x8 dot = (wasmc_i16x8)dot16;
   wasmc_u32x4 acc = (wasmc_u32x4)c, r;
   for (int i = 0; i < 4; i++)
     r[i] = (uint32_t)((int32_t)dot[2 * i] + (int32_t)dot[2 * i + 1]) + acc[i];
   return (wasmc_v128)r;
+#endif
 }
 
 #endif /* WASMC_SIMD_H */
