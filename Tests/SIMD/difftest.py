@@ -662,6 +662,9 @@ def main():
         for i, v in enumerate(variants):
             mine = result.stdout[i * out_size:(i + 1) * out_size]
             problems = []
+            if mine == reference[i]:
+                records_compared += RECORDS
+                continue
             for k in range(RECORDS):
                 record = inputs[i * in_size + k * RECORD_BYTES:i * in_size + (k + 1) * RECORD_BYTES]
                 m = mine[k * 16:(k + 1) * 16]

@@ -8,8 +8,12 @@
 #   SSE2 only, x86-64 generic (WASMC_SIMD_GENERIC: no intrinsics), and aarch64
 #   with NEON and generic (clang and gcc cross compilers, run under qemu-user).
 #
-# The last line is "N passed, M failed" (a check is one instruction variant in
-# one build); the exit status is non-zero on any failure.
+# Then spectest.py runs the spec suite's SIMD scripts (simd_*.wast and
+# proposals/relaxed-simd) against the header in the same builds, for every
+# exported function that is straight-line SIMD code over its parameters.
+#
+# The last line is "N passed, M failed" (a check is one instruction variant, or
+# one spec assertion, in one build); the exit status is non-zero on any failure.
 #
 #   Tests/SIMD/run.sh                 # everything
 #   Tests/SIMD/run.sh -- min max      # variants whose label contains a word
@@ -79,5 +83,30 @@ if [[ ${SIMD_SKIP_AARCH64:-0} != 1 ]]; then
     )
 fi
 
-exec python3 "$here/difftest.py" --work "$work" --wasm-tools "$wasm_tools" \
-    --header-dir "$root/runtime-c/include" "${only[@]}" "${configs[@]}"
+# 1. Differential: every instruction over edge and random inputs, against wasmtime.
+python3 "$here/difftest.py" --work "$work" --wasm-tools "$wasm_tools" \
+    --header-dir "$root/runtime-c/include" "${only[@]}" "${configs[@]}" | tee "$work/difftest.log"
+difftest_status=${PIPESTATUS[0]}
+
+# 2. The spec suite's SIMD scripts (and relaxed SIMD's), for the functions that are
+#    straight-line SIMD code; skipped when only some variants were asked for.
+spec_configs=()
+for config in "${configs[@]}"; do spec_configs+=(--config "$config"); done
+if ((${#only[@]} == 0)); then
+    testsuite=${WASMC_TESTSUITE:-$root/../shared/testsuite}
+    [[ -d $testsuite ]] || die "the spec test suite is not at $testsuite (set WASMC_TESTSUITE)"
+    python3 "$here/spectest.py" --work "$work/spec" --wasm-tools "$wasm_tools" \
+        --header-dir "$root/runtime-c/include" "${spec_configs[@]}" \
+        "$testsuite"/simd_*.wast "$testsuite"/proposals/relaxed-simd/*.wast | tee "$work/spectest.log"
+    spectest_status=${PIPESTATUS[0]}
+else
+    echo "0 passed, 0 failed" >"$work/spectest.log"
+    spectest_status=0
+fi
+
+totals=$(tail -n 1 -q "$work/difftest.log" "$work/spectest.log" |
+    awk '/passed,.*failed$/ { p += $1; f += $3; n++ } END { if (n == 2) print p, f }')
+[[ -n $totals ]] || die "a test script ended without its summary line"
+read -r passed failed <<<"$totals"
+echo "$passed passed, $failed failed"
+((difftest_status == 0 && spectest_status == 0 && failed == 0))
