@@ -888,7 +888,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_extadd_pairwise_i16x8_s(wasmc_v128 a) {
 #endif
 }
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_extadd_pairwise_i16x8_u(wasmc_v128 a) {
-#if WASMC_SIMD_NEON
+#if WASMC_SIMD_SSE2
+  /* Flipping the top bit makes each lane its value less 32768, signed; pmaddwd
+   * sums the pairs and 65536 puts the two 32768s back. */
+  __m128i flipped = _mm_xor_si128(WASMC_TO_M128I(a), _mm_set1_epi16((short)0x8000));
+  __m128i sums = _mm_madd_epi16(flipped, _mm_set1_epi16(1));
+  return WASMC_FROM_X86(_mm_add_epi32(sums, _mm_set1_epi32(0x10000)));
+#elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vpaddlq_u16((uint16x8_t)a));
 #else
   return wasmc_i32x4_extadd_pairwise_i16x8_u_generic(a);
