@@ -137,3 +137,10 @@ import WAT
         #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("0000000000000000"), "\(result.standardOutput)")
     }
 }
+
+extension DriverTests {
+    @Test func aProcessCanRunInAnotherDirectory() throws {
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "pwd"], directory: "/tmp")
+        #expect(result.standardOutput == "/tmp\n")
+    }
+}

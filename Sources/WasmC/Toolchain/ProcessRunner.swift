@@ -44,11 +44,12 @@ public enum ProcessRunner {
     /// Runs `executable` (a path, or a name looked up on `PATH`) with `arguments`.
     /// - Parameters:
     ///   - environment: the child's whole environment; nil passes this process's.
+    ///   - directory: the child's working directory; nil keeps this process's.
     ///   - ownProcessGroup: the child leads a new process group, so a timeout kills what it
     ///     started too; it then no longer gets the terminal's Ctrl-C.
     public static func run(
         _ executable: String, _ arguments: [String], timeout: TimeInterval? = nil,
-        environment: [String: String]? = nil, ownProcessGroup: Bool = false,
+        environment: [String: String]? = nil, directory: String? = nil, ownProcessGroup: Bool = false,
         capture: OutputCapture = .pipes
     ) throws(ToolchainError) -> ProcessResult {
         var actions = posix_spawn_file_actions_t()
@@ -58,6 +59,12 @@ public enum ProcessRunner {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
+        if let directory {
+            guard let addChdir = spawnChdirAction else {
+                throw ToolchainError("cannot run \(executable) in \(directory): this C library cannot spawn in a directory")
+            }
+            _ = addChdir(&actions, directory)
+        }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         // Pipes are made and spawned under one lock, close-on-exec, so no child spawned by
         // another thread meanwhile holds a write end open (its reader would wait for that
@@ -188,6 +195,13 @@ public enum ProcessRunner {
 
 /// Held while a child is spawned (see `ProcessRunner.run`).
 private let spawnLock = NSLock()
+
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc
+/// module does not declare (it is a GNU extension): looked up by name.
+private let spawnChdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? =
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }
 
 final class DataBox: @unchecked Sendable {
     var data = Data()
