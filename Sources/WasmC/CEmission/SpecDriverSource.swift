@@ -10,7 +10,8 @@ package enum SpecArgument: Sendable, Equatable {
     /// A host reference the spectest host makes from a number (`SPEC_EXTERN`).
     case externref(UInt64)
 
-    var c: String {
+    /// The C initialiser the driver writes.
+    package var c: String {
         switch self {
         case .i32(let value), .f32(bits: let value): "{.i32 = \(value)u}"
         case .i64(let value), .f64(bits: let value): "{.i64 = \(value)ull}"
@@ -37,7 +38,8 @@ package enum SpecExpectation: Sendable, Equatable {
     case nonNullReference
     case externref(UInt64)
 
-    var c: String {
+    /// The C initialiser the driver writes.
+    package var c: String {
         switch self {
         case .i32(let value): "{SPEC_I32, \(value)u}"
         case .f32(bits: let value): "{SPEC_F32, \(value)u}"
