@@ -72,8 +72,7 @@ struct EnginePreparation {
         let directory = layout.engineDirectory(engine)
         switch engine {
         case .wasmcGuard, .wasmcExplicit:
-            return WasmcBuilder(
-                engine: engine, clang: tools.clang, runtime: try RuntimeLibrary.locate(), directory: directory)
+            return try WasmcBuilder(engine: engine, directory: directory)
         case .wasm2cGuard, .wasm2cExplicit:
             guard let wasm2c = tools.wasm2c else { throw BenchError("wasm2c not found") }
             return Wasm2cBuilder(

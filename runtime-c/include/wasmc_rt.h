@@ -27,6 +27,7 @@
  */
 #ifndef WASMC_RT_H
 #define WASMC_RT_H
+#define WASMC_RT_ABI_VERSION 1
 
 #include <setjmp.h>
 #include <stdbool.h>

@@ -110,6 +110,7 @@ public struct ModuleEmitter {
         out.append("#include \"wasmc_rt.h\"")
         out.append("#include \"\(prefix).h\"")
         out.append("#include <stdlib.h>")
+        out += RuntimeABI.check
         out.append("")
         out += emitSignatureTypes()
         out += emitInstanceStruct()

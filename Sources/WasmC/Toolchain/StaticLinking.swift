@@ -2,13 +2,13 @@ import Foundation
 
 /// Fully static programs (`--static`, and every cross-compiled one): no shared library,
 /// no dynamic loader, so the binary runs alone on a device, in an otherwise empty root.
-extension ExecutableBuilder {
+extension Session {
     /// Cross-compiled programs are always static: the device has no libuv to load.
     var linksStatically: Bool { staticRuntime || !clang.target.isHost }
 
     /// Refuses what the target cannot run before anything is built.
     func checkTarget() throws(ToolchainError) {
-        try clang.target.check(guardPages: guardPages)
+        try clang.target.check(bounds: bounds)
     }
 
     static func edgeHostCrossCompileError(_ target: Target) -> ToolchainError {
