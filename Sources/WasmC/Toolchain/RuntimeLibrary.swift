@@ -94,6 +94,7 @@ public struct RuntimeLibrary: Sendable {
         var sources: [(component: Component, path: String)] = []
         var hash = StableHash()
         hash.add(Array("\(guardPages) \(optimization) \(clang.executable) \(clang.target)".utf8))
+        hash.add(Array(Self.compileFlags.joined(separator: " ").utf8))
         for header in headers { hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data())) }
         for component in components {
             let folder = "\(root)/\(component.rawValue)"
@@ -129,7 +130,7 @@ public struct RuntimeLibrary: Sendable {
         do {
             try clang.compileAll(
                 units, includeDirectories: [includeDirectory] + sharedIncludeDirectories(for: components), defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
-                optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
+                optimization: optimization, extraFlags: Self.compileFlags)
         } catch {
             for unit in units { unlink(unit.object) }
             throw error
@@ -137,6 +138,11 @@ public struct RuntimeLibrary: Sendable {
         for (temporary, object) in published { try WorkDirectory.publish(temporary, as: object) }
         return objects
     }
+
+    /// Flags of every runtime object besides those of generated code. Symbols are hidden unless
+    /// declared `WASMC_API` (the embedding API of wasmc_rt.h and wasmc_wasi.h), so a program
+    /// exports nothing of the runtime but that API.
+    static let compileFlags = ["-D_GNU_SOURCE", "-fvisibility=hidden"]
 
     static func files(in directory: String, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
