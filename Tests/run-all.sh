@@ -180,6 +180,8 @@ run_suite bindgen Tests/BindgenTests/run.sh
 run_suite uplink Tests/UplinkTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
+# The C runtime exports nothing but its embedding API (WASMC_API in wasmc_rt.h, wasmc_wasi.h).
+run_suite runtime Tests/RuntimeTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh

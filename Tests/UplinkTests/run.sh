@@ -36,7 +36,7 @@ LD=()
 [ -x "$(dirname "$CC")/ld.lld" ] && LD=(-fuse-ld=lld)
 echo "== queue unit tests"
 if "$CC" -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-    -fno-sanitize-recover=all "${LD[@]}" -Iruntime-c/include "$here/test_queue.c" runtime-c/edge/edge_queue.c \
+    -fno-sanitize-recover=all "${LD[@]}" -Iruntime-c/include -ITests/Support "$here/test_queue.c" runtime-c/edge/edge_queue.c \
     -o "$build/test_queue" -lpthread; then
   rm -rf "$build/queue-files"
   out=$("$build/test_queue" "$build/queue-files" 2>&1)

@@ -133,7 +133,7 @@ public struct RuntimeLibrary: Sendable {
         do {
             try clang.compileAll(
                 units, includeDirectories: [includeDirectory] + sharedIncludeDirectories(for: components),
-                optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
+                optimization: optimization, extraFlags: Self.compileFlags)
         } catch {
             for unit in units { unlink(unit.object) }
             throw error
@@ -152,6 +152,7 @@ public struct RuntimeLibrary: Sendable {
         var hash = StableHash()
         hash.add(Array("\(bounds.cDefines) \(optimization) \(clang.executable) \(clang.target)".utf8))
         hash.add(Array("runtime ABI \(abiVersion)".utf8))
+        hash.add(Array(Self.compileFlags.joined(separator: " ").utf8))
         for header in Self.files(in: includeDirectory, suffix: ".h").sorted() {
             hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
         }
@@ -172,6 +173,11 @@ public struct RuntimeLibrary: Sendable {
         }
         return hash.hexDigest
     }
+
+    /// Flags of every runtime object besides those of generated code. Symbols are hidden unless
+    /// declared `WASMC_API` (the embedding API of wasmc_rt.h and wasmc_wasi.h), so a program
+    /// exports nothing of the runtime but that API.
+    static let compileFlags = ["-D_GNU_SOURCE", "-fvisibility=hidden"]
 
     static func files(in directory: String, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
