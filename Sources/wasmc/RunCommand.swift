@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
         let executable = "\(directory)/\(ModuleFile.stem(input))"
         if !FileManager.default.isExecutableFile(atPath: executable) {
             let name = ModuleFile.stem(input)
-            let edgeHost = SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
+            let edgeHost = try? SwiftHost.edgeHost(in: Installation.locate())
             let linked: LinkedModule
             do {
                 let validated = try Compiler.validate(bytes)

@@ -49,6 +49,17 @@ public struct SwiftCompiler: Sendable {
         return object
     }
 
+    /// Link arguments for a prebuilt host library: every member, so `main` and every protocol
+    /// conformance the Swift runtime looks up by metadata are kept, not only what is referenced.
+    public static func wholeArchive(_ library: String, of host: String) throws(ToolchainError) -> [String] {
+        guard FileManager.default.fileExists(atPath: library) else {
+            throw ToolchainError(
+                "\(host) is not built: \(library) is missing (run `swift build` in the checkout, or reinstall "
+                    + "with scripts/install.sh)")
+        }
+        return ["-Xlinker", "--whole-archive", library, "-Xlinker", "--no-whole-archive"]
+    }
+
     /// Links with swiftc, which knows where the Swift runtime libraries are.
     public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
         try run(objects + ["-o", output] + flags, what: "linking \(output)")
