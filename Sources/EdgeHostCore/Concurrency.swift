@@ -1,7 +1,8 @@
 import Glibc
 
-// The edge host links without Foundation, so `wasmc compile --static` can link the
-// Swift runtime statically: these are the few threading primitives it needs.
+// The few threading primitives the edge host needs, on pthreads directly (not Foundation
+// or Dispatch), so the static edge host carries no more of the Swift libraries than its
+// command line (swift-argument-parser, on FoundationEssentials) brings.
 
 /// A mutual-exclusion lock (pthread mutex at a stable address).
 public final class Lock: @unchecked Sendable {

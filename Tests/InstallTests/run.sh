@@ -140,4 +140,14 @@ status=$?
 mv "$work/libEdgeHost.a.away" "$prefix/lib/wasmc/edge-host/libEdgeHost.a"
 [[ $status -ne 0 && $answer == *"$prefix/lib/wasmc/edge-host/libEdgeHost.a is missing"* ]] && ok=1 || ok=0
 check "it looks for the edge host under PREFIX (a missing library is a clear error)" $ok "exit $status: $answer"
+
+# An edge host built by another Swift toolchain is refused by name, not linked into a broken program.
+version_file=$prefix/lib/wasmc/edge-host/swift-version
+cp "$version_file" "$work/swift-version.kept"
+echo "Swift version 0.0 (elsewhere)" >"$version_file"
+answer=$(outside "$prefix/bin/wasmc" compile server.wasm gateway.wasm telemetry.wasm -o edge3 2>&1)
+status=$?
+cp "$work/swift-version.kept" "$version_file"
+[[ $status -ne 0 && $answer == *"was built with Swift version 0.0 (elsewhere)"* ]] && ok=1 || ok=0
+check "an edge host built by another Swift toolchain is refused" $ok "exit $status: $answer"
 finish

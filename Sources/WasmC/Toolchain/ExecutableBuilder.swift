@@ -161,6 +161,7 @@ public struct ExecutableBuilder {
         let swift = try SwiftCompiler.find(near: clang)
         let hostObjects: [String]
         if let library = host.prebuiltLibrary {
+            try swift.checkVersion(host.builtWith, of: host.name)
             hostObjects = try SwiftCompiler.wholeArchive(library, of: host.name)
         } else {
             hostObjects = [

@@ -21,6 +21,15 @@ public struct Installation: Sendable, Equatable {
 
     public var runtimeDirectory: String { root + "/runtime-c" }
 
+    /// The first line of `swiftc --version` of the toolchain that built the installed edge
+    /// host (written by scripts/install.sh); nil in a checkout, built by the toolchain at hand.
+    public var edgeHostSwiftVersion: String? {
+        guard isInstalled, let text = try? String(contentsOfFile: root + "/edge-host/swift-version", encoding: .utf8)
+        else { return nil }
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        return line.isEmpty ? nil : line
+    }
+
     /// The installation of the running wasmc (or of `executable`).
     public static func locate(executable: String? = nil) throws(ToolchainError) -> Installation {
         let path = executable ?? currentExecutable()

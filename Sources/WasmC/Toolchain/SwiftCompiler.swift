@@ -60,6 +60,19 @@ public struct SwiftCompiler: Sendable {
         return ["-Xlinker", "--whole-archive", library, "-Xlinker", "--no-whole-archive"]
     }
 
+    /// Refuses a prebuilt host compiled by another Swift toolchain than this swiftc: its
+    /// objects need the very runtime they were built against.
+    public func checkVersion(_ builtWith: String?, of host: String) throws(ToolchainError) {
+        guard let builtWith else { return }
+        let result = try? ProcessRunner.run(executable, ["--version"])
+        let version = result?.standardOutput.split(separator: "\n").first.map(String.init) ?? "unknown"
+        guard version == builtWith else {
+            throw ToolchainError(
+                "\(host) was built with \(builtWith), but \(executable) is \(version): build wasmc with this "
+                    + "toolchain and install it again (scripts/install.sh)")
+        }
+    }
+
     /// Links with swiftc, which knows where the Swift runtime libraries are.
     public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
         try run(objects + ["-o", output] + flags, what: "linking \(output)")

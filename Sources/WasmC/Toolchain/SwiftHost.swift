@@ -12,6 +12,8 @@ public struct SwiftHost: Sendable {
     public var sources: [String]
     /// The host already compiled: a static library linked whole (the edge host).
     public var prebuiltLibrary: String?
+    /// The `swiftc --version` line of the toolchain that compiled `prebuiltLibrary`, when known.
+    public var builtWith: String?
     /// The worlds whose imports it implements.
     public var worlds: [WorldManifest]
 
@@ -30,7 +32,9 @@ public struct SwiftHost: Sendable {
         guard !worlds.isEmpty else {
             throw ToolchainError("the edge host's world is missing: no .world file in \(installation.edgeHostWorlds)")
         }
-        return SwiftHost(name: "the edge host", sources: [], prebuiltLibrary: installation.edgeHostLibrary, worlds: worlds)
+        return SwiftHost(
+            name: "the edge host", sources: [], prebuiltLibrary: installation.edgeHostLibrary,
+            builtWith: installation.edgeHostSwiftVersion, worlds: worlds)
     }
 
     static func loadWorlds(in directories: [String]) throws(ToolchainError) -> [WorldManifest] {
