@@ -1,5 +1,6 @@
 import Glibc
 
+/// How severe a log line is (`--log-level` keeps this one and the more severe).
 public enum LogLevel: Int, Comparable, Sendable {
     case debug, info, warn, error
 
