@@ -12,6 +12,8 @@
 #     through wasmc translate (Tests/Fuzz/run.sh)
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
+#   - an installed wasmc (scripts/install.sh, release build) building the flagship outside
+#     the checkout
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
 #     the spec suite and the WASI guests cross-compiled for aarch64 and armv7 under qemu
 #   - wasmc bindgen: the committed edge bindings are what modules/edge.wit generates, and
@@ -185,6 +187,8 @@ run_suite runtime Tests/RuntimeTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
+# An installed copy (scripts/install.sh) compiles and runs the flagship with the checkout hidden.
+run_suite install Tests/InstallTests/run.sh
 run_suite device-arm Tests/DeviceTests/cross.sh
 # Differential fuzzing against wasmtime and crash fuzzing of translate, fixed seeds (~2 minutes).
 run_suite fuzz Tests/Fuzz/run.sh

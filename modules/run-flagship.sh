@@ -29,6 +29,7 @@ fi
 
 echo "== building wasmc and the edge host"
 swift build -c release --product wasmc 2>&1 | tail -1
+swift build -c release --product EdgeHost 2>&1 | tail -1  # libEdgeHost.a, linked into the program
 .build/release/wasmc compile modules/*.wasm -o build/edge-host
 
 cleanup() {

@@ -11,7 +11,7 @@ struct CompileCommand: ParsableCommand {
             ("wasi_snapshot_preview1"), from C host functions given with --host-c, or from the exports of \
             an earlier module, named by its file name without ".wasm". Each module's "_start" then runs on \
             a thread of its own. Modules importing the edge world (modules/edge.wit) are linked with the \
-            Swift edge host (Sources/EdgeHost) instead, or with the host of --host-swift. An import nothing \
+            Swift edge host (Sources/EdgeHost, prebuilt by swift build) instead, or with the host of --host-swift. An import nothing \
             provides is an error naming it and its type; a module is checked against the WIT world it \
             declares (or --wit), naming each mismatched function with both signatures. \
             The program takes --dir, --dir-ro, --env and --listen, then -- and the guest's arguments.

@@ -61,12 +61,15 @@ class Receiver:
 
 
 class EdgeHost:
-    def __init__(self, binary, mqtt_port, endpoint, allowed, extra=()):
+    def __init__(self, binary, mqtt_port, endpoint, allowed, extra=(), grants=None):
+        """The flagship's flags, or `grants`: the per-module capability flags instead."""
         self.log_path = f"/tmp/edge-host-e2e-{os.getpid()}-{mqtt_port}.log"
         self.log = open(self.log_path, "w")
+        if grants is None:
+            grants = ["--server-socket-address", f"{HOST}:{mqtt_port}", "--gateway-endpoint", endpoint,
+                      "--gateway-allowed-host", allowed]
         self.process = subprocess.Popen(
-            [binary, "--server-socket-address", f"{HOST}:{mqtt_port}", "--gateway-endpoint", endpoint,
-             "--gateway-allowed-host", allowed, "--set", "telemetry.interval_ms=200",
+            [binary, *grants, "--set", "telemetry.interval_ms=200",
              # The burst below is 400 messages: room for all of them, so a slow (loaded) machine
              # delays them instead of dropping the oldest (queue overflow has its own test).
              "--set", "gateway.queue_max=1024", *extra],
@@ -212,6 +215,42 @@ def main():
               "is not an allowed host" in log2 and not other.payloads("e2e/denied"), log2[-400:])
     finally:
         host2.stop()
+
+    # 8. The same grants by module name: --listen, --http-endpoint, --allow-http.
+    port3 = free_port()
+    endpoint3 = f"http://{HOST}:{receiver.port}/events"
+    host3 = EdgeHost(binary, port3, None, None, grants=[
+        "--listen", f"server={HOST}:{port3}", "--http-endpoint", f"gateway={endpoint3}",
+        "--allow-http", f"gateway={HOST}:{receiver.port}"])
+    try:
+        subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port3), "-t", "e2e/granted", "-m", "g", "-q", "1"], check=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not receiver.payloads("e2e/granted"):
+            time.sleep(0.05)
+        check("--listen, --http-endpoint and --allow-http grant what the flagship's flags do",
+              [e["payload"] for _, e in receiver.payloads("e2e/granted")] == ["g"], host3.text()[-400:])
+    finally:
+        host3.stop()
+
+    # 9. HTTP granted to another module is no grant to the gateway.
+    port4 = free_port()
+    host4 = EdgeHost(binary, port4, None, None, grants=[
+        "--listen", f"server={HOST}:{port4}", "--http-endpoint", f"gateway={endpoint3}",
+        "--allow-http", f"telemetry={HOST}:{receiver.port}"])
+    try:
+        subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port4), "-t", "e2e/elsewhere", "-m", "x"], check=True)
+        time.sleep(1.0)
+        log4 = host4.text()
+        check("a destination granted to another module is refused to the gateway",
+              "module=gateway http: refused" in log4 and not receiver.payloads("e2e/elsewhere"), log4[-400:])
+    finally:
+        host4.stop()
+
+    # 10. A grant to a module the program does not contain stops the host before it starts.
+    wrong = subprocess.run([binary, "--listen", f"sever={HOST}:{free_port()}"], capture_output=True, text=True, timeout=10)
+    check("a grant to a module the program lacks is an error naming it",
+          wrong.returncode == 2 and '"sever"' in wrong.stderr and "its modules: server" in wrong.stderr,
+          f"exit {wrong.returncode}: {wrong.stderr[-300:]}")
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")

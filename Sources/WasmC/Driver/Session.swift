@@ -55,7 +55,7 @@ public struct Session: Sendable {
         self.partInstructions = partInstructions
         self.clang = clang
         self.runtime = runtime
-        self.swiftHost = SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
+        self.swiftHost = try? SwiftHost.edgeHost(in: Installation.locate())
         self.workDirectory = workDirectory
         self.runtimeCache = workDirectory + "/runtime"
     }

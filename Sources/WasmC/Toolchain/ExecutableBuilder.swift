@@ -142,12 +142,20 @@ extension Session {
             components, bounds: bounds, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         let swift = try SwiftCompiler.find(near: clang)
-        let hostObject = try swift.compileHost(
-            sources: host.sources, includeDirectory: runtime.includeDirectory,
-            into: runtimeCache ?? "\(workDirectory)/runtime")
+        let hostObjects: [String]
+        if let library = host.prebuiltLibrary {
+            try swift.checkVersion(host.builtWith, of: host.name)
+            hostObjects = try SwiftCompiler.wholeArchive(library, of: host.name)
+        } else {
+            hostObjects = [
+                try swift.compileHost(
+                    sources: host.sources, includeDirectory: runtime.includeDirectory,
+                    into: runtimeCache ?? "\(workDirectory)/runtime")
+            ]
+        }
         var flags = RuntimeLibrary.linkFlags(for: components)
         if staticRuntime { flags = try staticEdgeHostFlags(flags) }
-        try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)
+        try swift.link(objects + runtimeObjects + hostObjects, output: output, flags: flags)
     }
 
     /// libuv linked statically (its archive by full path, which every link driver keeps in place).

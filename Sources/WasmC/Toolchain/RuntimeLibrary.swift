@@ -5,20 +5,12 @@ public struct RuntimeLibrary: Sendable {
     /// The `runtime-c` directory.
     public var root: String
 
-    /// Finds `runtime-c`: `$WASMC_RUNTIME_DIR`, else next to this package's sources.
+    /// Finds `runtime-c`: `$WASMC_RUNTIME_DIR`, else the one of wasmc's `Installation`.
     public static func locate() throws(ToolchainError) -> RuntimeLibrary {
         if let directory = ProcessInfo.processInfo.environment["WASMC_RUNTIME_DIR"], !directory.isEmpty {
             return RuntimeLibrary(root: directory)
         }
-        // Sources/WasmC/Toolchain/RuntimeLibrary.swift → package root.
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let candidate = packageRoot.appendingPathComponent("runtime-c").path
-        guard FileManager.default.fileExists(atPath: candidate + "/include/wasmc_rt.h") else {
-            throw ToolchainError("runtime-c not found at \(candidate); set WASMC_RUNTIME_DIR")
-        }
-        return RuntimeLibrary(root: candidate)
+        return RuntimeLibrary(root: try Installation.locate().runtimeDirectory)
     }
 
     public var includeDirectory: String { root + "/include" }
@@ -45,7 +37,7 @@ public struct RuntimeLibrary: Sendable {
                 + "come from different versions (set WASMC_RUNTIME_DIR to the runtime-c of this wasmc)")
     }
 
-    /// The package root (parent of `runtime-c`).
+    /// The package root (parent of `runtime-c`), or `PREFIX/lib/wasmc` when installed.
     public var packageRoot: String { URL(fileURLWithPath: root).deletingLastPathComponent().path }
 
     /// Parts of the runtime, each a folder of C sources under `runtime-c`.

@@ -28,9 +28,12 @@ extension Session {
             archives.append(try clang.findLibrary(library))
         }
         let withoutCurl = flags.flatMap { $0 == "-lcurl" ? archives : [$0] }
-        // static-pie, as for C programs (swiftc alone links plain -static).
+        // static-pie, as for C programs (swiftc alone links plain -static). The command line
+        // (swift-argument-parser) uses FoundationEssentials, whose static archive does not
+        // name the libraries it needs: they follow it here.
         return ["-static-executable", "-use-ld=bfd", "-Xclang-linker", "-static-pie"]
-            + (try staticLibuv(withoutCurl)) + ["-lpthread", "-ldl"]
+            + (try staticLibuv(withoutCurl))
+            + ["-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization", "-lpthread", "-ldl"]
     }
 
     /// The install prefix of the static libcurl, building it the first time.
