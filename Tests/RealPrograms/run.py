@@ -41,7 +41,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data")
-RUN_WASMTIME = os.path.join(ROOT, "Tests", "WASIGuests", "run_wasmtime.py")
+RUN_WASMTIME = os.path.join(ROOT, "Tests", "Support", "run_wasmtime.py")
 LANGUAGES = {"c": ".c", "cpp": ".cpp", "rust": ".rs"}
 RUN_TIMEOUT = 60
 COMPILE_TIMEOUT = 600
