@@ -58,7 +58,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import socket_client  # noqa: E402
-from testlib import free_port  # noqa: E402
+from testlib import free_port, summary  # noqa: E402
 
 
 # --------------------------------------------------------------------------
@@ -551,7 +551,7 @@ def main():
                     else:
                         compare_runs(report, case, runner, run, references[case.name], program_known)
     builder.pool.shutdown()
-    print(f"{report.passed} passed, {report.failed} failed")
+    print(summary(report.passed, report.failed))
     return 1 if report.failed else 0
 
 

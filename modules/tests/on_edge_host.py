@@ -33,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
 
 from testlib import (HOST, EdgeHost, RawClient, Receiver, connect_packet, flagship_command,  # noqa: E402
-                     free_port, mqtt_packet, mqtt_string, publish_packet, wait_for)
+                     free_port, mqtt_packet, mqtt_string, publish_packet, summary, wait_for)
 
 BINARY = None
 WORK = tempfile.mkdtemp(prefix="module-tests-")
@@ -495,7 +495,7 @@ def main():
             failed += 1
             print(f"FAIL {name}", flush=True)
             traceback.print_exc()
-    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    print(summary(passed, failed) + (f", {skipped} skipped" if skipped else ""))
     if not failed:
         shutil.rmtree(WORK, ignore_errors=True)
     return 1 if failed else 0
