@@ -68,6 +68,11 @@ class System:
 
     def __enter__(self):
         assert self.host.started, f"the edge host did not start: {self.host.text()[-800:]}"
+        # Ready when every module has started and the gateway has subscribed (or said it
+        # will not): a message published earlier would reach no gateway.
+        ready = lambda: (self.logged("server", "MQTT broker listening") and self.logged("telemetry", "started")
+                         and (self.logged("gateway", "forwarding") or self.logged("gateway", "no endpoint")))
+        assert wait_for(ready, 10), f"the modules did not start: {self.host.text()[-800:]}"
         return self
 
     def __exit__(self, kind, *rest):
