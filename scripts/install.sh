@@ -38,6 +38,9 @@ for folder in server common; do
   mkdir -p "$lib/modules/$folder"
   cp "$root/modules/$folder"/*.[ch] "$lib/modules/$folder/"
 done
+# What runtime-c/edge/build-static-libcurl.sh sources (wasmc compile --static).
+mkdir -p "$lib/scripts/lib"
+cp "$root/scripts/lib/packages.sh" "$lib/scripts/lib/"
 install -m 644 "$build/libEdgeHost.a" "$lib/edge-host/libEdgeHost.a"
 cp "$root/Sources/EdgeHost/Generated"/*.world "$lib/edge-host/"
 swiftc="${SWIFTC:-$(command -v swiftc || echo swiftc)}"

@@ -56,7 +56,7 @@ struct EnginePreparation {
         for program in programs {
             let wasm = Corpus.wasmPath(program, in: layout.corpus)
             if engines.contains(.wasmtime), let python = tools.wasmtimePython {
-                let script = layout.packageRoot + "/Benchmarks/corpus/run_wasmtime.py"
+                let script = layout.packageRoot + "/Tests/Support/run_wasmtime.py"
                 prepared.contenders[program.name, default: []].append(
                     Contender(engine: .wasmtime, executable: python, leadingArguments: [script, wasm]))
             }

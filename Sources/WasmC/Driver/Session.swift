@@ -138,7 +138,15 @@ public struct Session: Sendable {
     /// run built it, else built now and published there whole (`wasmc run`). Two runs at once
     /// never share files, and a build cut short is never reused.
     public func cachedProgram(_ bytes: [UInt8], name: String, path: String, cache: CompileCache) throws -> String {
-        let key = cache.key(module: bytes, options: [bounds.rawValue, optimization], runtime: runtime)
+        // The prebuilt edge host a program may link is part of the key: a rebuilt host library
+        // never leaves a stale program in the cache.
+        var options = [bounds.rawValue, optimization]
+        if let library = swiftHost?.prebuiltLibrary,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: library)
+        {
+            options.append("\(library) \(attributes[.size] ?? 0) \(attributes[.modificationDate] ?? 0)")
+        }
+        let key = cache.key(module: bytes, options: options, runtime: runtime)
         let directory = "\(cache.directory)/\(key)"
         let executable = "\(directory)/\(name)"
         if FileManager.default.isExecutableFile(atPath: executable) { return executable }
