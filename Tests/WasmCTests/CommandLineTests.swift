@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 /// The `wasmc` executable as a user (or a makefile) runs it.
 @Suite struct CommandLineTests {

@@ -3,6 +3,7 @@ import Testing
 import WAT
 @testable import WasmC
 @testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {

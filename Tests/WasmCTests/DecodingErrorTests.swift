@@ -1,5 +1,7 @@
 import Testing
 @testable import WasmC
+@testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 /// Malformed input is reported in plain words with the section and offset: never Swift debug
 /// text such as `Message(text: ...)` or byte arrays.

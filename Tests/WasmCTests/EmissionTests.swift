@@ -2,6 +2,7 @@ import Testing
 import WAT
 @testable import WasmC
 @testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 @Suite struct EmissionTests {
     func translate(_ text: String, guardPages: Bool = false) throws -> CTranslation {

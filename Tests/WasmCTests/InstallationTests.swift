@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import WasmC
+@testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 /// wasmc finds its runtime and the edge host from its own executable's path.
 @Suite("Installation lookup")

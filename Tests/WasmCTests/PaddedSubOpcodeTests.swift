@@ -1,5 +1,6 @@
 import Testing
 @testable import WasmC
+@testable import WasmCBackEnd
 @testable import WasmCFrontEnd
 import WasmParser
 

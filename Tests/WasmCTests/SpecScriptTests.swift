@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WasmC
+@testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 @testable import WasmCSpecTest
 
 /// The spec runner reads scripts as `wasm-tools json-from-wast` writes them.

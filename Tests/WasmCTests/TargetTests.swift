@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WasmC
+@testable import WasmCBackEnd
+@testable import WasmCFrontEnd
 
 /// `--target`: triples, what each target allows, and how its programs are linked and run.
 struct TargetTests {
