@@ -15,7 +15,8 @@ import WAT
         let gets = parameters.indices.map { "local.get \($0)" }.joined(separator: " ")
         let segment: String
         switch row.immediates {
-        case .data, .dataToMemory, .element, .elementToTable: segment = " 0"
+        case .data, .dataToMemory, .element, .elementToTable, .lane, .memargLane: segment = " 0"
+        case .shuffle: segment = " " + (0..<16).map { String($0 * 2) }.joined(separator: " ")
         default: segment = ""
         }
         return """
@@ -52,7 +53,8 @@ import WAT
             switch piece {
             case .operand(let index): #expect(index < row.operands.count, "\(row.name): $\(index)")
             case .unknown(let name): Issue.record("\(row.name): unknown placeholder $\(name)")
-            case .memory, .memoryIndex, .offset, .table, .sourceTable, .elementCType, .segment, .dataSegment:
+            case .memory, .memoryIndex, .offset, .table, .sourceTable, .elementCType, .segment, .dataSegment, .lane,
+                .shuffle:
                 #expect(row.immediates != .none, "\(row.name): an immediate's placeholder without immediates")
             case .text: break
             }
@@ -61,6 +63,58 @@ import WAT
         for index in row.operands.indices {
             #expect(row.c.pieces.filter { $0 == .operand(index) }.count == 1, "\(row.name): $\(index)")
         }
+    }
+
+    /// Lane immediates are validated against the shape's lane count, with the spec's wording
+    /// (simd_lane.wast, simd_load*_lane.wast); the last valid lane is accepted.
+    @Test(arguments: [
+        ("i8x16.extract_lane_s", "(v128.const i64x2 0 0)", 16), ("i16x8.extract_lane_u", "(v128.const i64x2 0 0)", 8),
+        ("i32x4.extract_lane", "(v128.const i64x2 0 0)", 4), ("f64x2.extract_lane", "(v128.const i64x2 0 0)", 2),
+        ("v128.load8_lane", "(i32.const 0) (v128.const i64x2 0 0)", 16),
+        ("v128.store64_lane", "(i32.const 0) (v128.const i64x2 0 0)", 2),
+    ])
+    func laneIndicesAreBelowTheLaneCount(_ instruction: String, _ operands: String, _ lanes: Int) throws {
+        func module(lane: Int) -> String {
+            "(module (memory 1) (func \(operands) \(instruction) \(lane) \(instruction.contains("store") ? "" : "drop")))"
+        }
+        _ = try Compiler.validate(try parseWAT(module(lane: lanes - 1)).encode())
+        let error = #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(lane: lanes)).encode()) }
+        #expect(error?.message == "invalid lane index")
+    }
+
+    @Test func shuffleLanesAreBelow32() throws {
+        func module(last: Int) -> String {
+            let lanes = (0..<15).map(String.init).joined(separator: " ")
+            return "(module (func (result v128) (i8x16.shuffle \(lanes) \(last) (v128.const i64x2 0 0) (v128.const i64x2 0 0))))"
+        }
+        let source = try Compiler.translate(try parseWAT(module(last: 31)).encode(), name: "t", options: EmitOptions(bounds: .explicit)).source
+        #expect(source.contains("wasmc_i8x16_shuffle(v0, v1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 31)"))
+        #expect(source.contains("#define WASMC_SIMD 1"))
+        let error = #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(last: 32)).encode()) }
+        #expect(error?.message == "invalid lane index")
+    }
+
+    @Test func aModuleWithoutV128DoesNotIncludeTheSIMDHeader() throws {
+        let source = try Compiler.translate(
+            try parseWAT("(module (func (result i32) (i32.const 1)))").encode(), name: "t", options: EmitOptions(bounds: .explicit)
+        ).source
+        #expect(!source.contains("WASMC_SIMD"))
+    }
+
+    /// v128 memory forms go through the bounds-checked `wasmc_mem_` functions, lane forms with
+    /// their lane; no SIMD access reaches memory any other way.
+    @Test func simdMemoryFormsAreCheckedAccesses() throws {
+        let wat = try parseWAT(
+            """
+            (module (memory 1)
+              (func (param i32) (result v128)
+                (v128.store offset=3 (local.get 0) (v128.load32_zero (local.get 0)))
+                (v128.load16_lane offset=5 7 (local.get 0) (v128.load (local.get 0)))))
+            """)
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        #expect(source.contains("wasmc_mem_v128_load32_zero(mem0_data, mem0_size, i1, 0u, __func__)"))
+        #expect(source.contains("wasmc_mem_v128_store(mem0_data, mem0_size, i0, 3u, v1, __func__)"))
+        #expect(source.contains("wasmc_mem_v128_load16_lane(mem0_data, mem0_size, i0, 5u, v1, 7, __func__)"))
     }
 
     @Test func theCOfARowFillsInSlotsAndImmediates() throws {

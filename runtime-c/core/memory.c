@@ -16,8 +16,10 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-/* Every 33-bit effective address (u32 + u32 offset) lands inside this. */
-#define GUARD_RESERVATION (8ull << 30)
+/* Every access at a 33-bit effective address (u32 + u32 offset) lands inside
+ * this: 8 GiB, and one 64 KiB page more for the bytes after the last such
+ * address that an access of up to 16 bytes (v128) reads or writes. */
+#define GUARD_RESERVATION ((8ull << 30) + 65536)
 #define GUARD_SLOTS 16384
 
 typedef struct guard_slot {

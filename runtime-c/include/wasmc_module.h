@@ -26,6 +26,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef WASMC_SIMD
+#include "wasmc_simd.h" /* SIMD's operators; its loads and stores are below */
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -497,6 +500,82 @@ WASMC_DEFINE_TRUNC(i64_trunc_f32_s, float, int64_t, WASMC_I64_LO_F32, WASMC_I64_
 WASMC_DEFINE_TRUNC(i64_trunc_f32_u, float, uint64_t, WASMC_U64_LO, WASMC_U64_HI)
 WASMC_DEFINE_TRUNC(i64_trunc_f64_s, double, int64_t, WASMC_I64_LO, WASMC_I64_HI)
 WASMC_DEFINE_TRUNC(i64_trunc_f64_u, double, uint64_t, WASMC_U64_LO, WASMC_U64_HI)
+
+/* ------------------------------------------------------------------------ */
+/* SIMD: v128 loads and stores (the operators are in wasmc_simd.h)          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Generated code that uses v128 defines WASMC_SIMD before including this
+ * header (modules without it skip wasmc_simd.h and its intrinsic headers).
+ * Every SIMD access checks and touches exactly the bytes the instruction reads
+ * or writes, through WASMC_MEMORY_CHECK and WASMC_MEMORY_ACCESS like the scalar
+ * ones: one access of the full width (16 bytes for v128.load/store, 8 for
+ * load8x8_s and the other extending loads, the lane's width for the splat,
+ * zero and lane forms), so an access that crosses the end of memory traps
+ * as a whole in both bounds modes and a lane access at the very end does not.
+ * The pure part of each form (extending, splatting, placing a lane) is
+ * wasmc_simd.h's function of the same instruction.
+ */
+#ifdef WASMC_SIMD
+typedef wasmc_v128 wasmc_raw128 __attribute__((aligned(1), may_alias));
+
+#define WASMC_DEFINE_V128_LOAD(name, bits)                                    \
+  static inline wasmc_v128 wasmc_mem_##name(const uint8_t *data,             \
+                                            uint64_t size, uint64_t addr,    \
+                                            uint64_t off, const char *fn) {  \
+    (void)size;                                                               \
+    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
+    wasmc_raw##bits raw =                                                     \
+        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
+    return wasmc_##name(&raw);                                                \
+  }
+WASMC_DEFINE_V128_LOAD(v128_load, 128)
+WASMC_DEFINE_V128_LOAD(v128_load8x8_s, 64)
+WASMC_DEFINE_V128_LOAD(v128_load8x8_u, 64)
+WASMC_DEFINE_V128_LOAD(v128_load16x4_s, 64)
+WASMC_DEFINE_V128_LOAD(v128_load16x4_u, 64)
+WASMC_DEFINE_V128_LOAD(v128_load32x2_s, 64)
+WASMC_DEFINE_V128_LOAD(v128_load32x2_u, 64)
+WASMC_DEFINE_V128_LOAD(v128_load8_splat, 8)
+WASMC_DEFINE_V128_LOAD(v128_load16_splat, 16)
+WASMC_DEFINE_V128_LOAD(v128_load32_splat, 32)
+WASMC_DEFINE_V128_LOAD(v128_load64_splat, 64)
+WASMC_DEFINE_V128_LOAD(v128_load32_zero, 32)
+WASMC_DEFINE_V128_LOAD(v128_load64_zero, 64)
+
+static inline void wasmc_mem_v128_store(uint8_t *data, uint64_t size,
+                                        uint64_t addr, uint64_t off,
+                                        wasmc_v128 value, const char *fn) {
+  (void)size;
+  WASMC_MEMORY_CHECK(size, addr, off, 16, fn);
+  *(WASMC_MEMORY_ACCESS wasmc_raw128 *)(data + addr + off) = value;
+}
+
+/* v128.loadN_lane: the lane's N bits from memory into lane `lane` of v. */
+#define WASMC_DEFINE_V128_LANE(bits)                                          \
+  static inline wasmc_v128 wasmc_mem_v128_load##bits##_lane(                 \
+      const uint8_t *data, uint64_t size, uint64_t addr, uint64_t off,       \
+      wasmc_v128 v, int lane, const char *fn) {                              \
+    (void)size;                                                               \
+    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
+    uint##bits##_t raw =                                                      \
+        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
+    return wasmc_v128_load##bits##_lane(v, raw, lane);                        \
+  }                                                                           \
+  static inline void wasmc_mem_v128_store##bits##_lane(                      \
+      uint8_t *data, uint64_t size, uint64_t addr, uint64_t off,             \
+      wasmc_v128 v, int lane, const char *fn) {                              \
+    (void)size;                                                               \
+    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) =            \
+        wasmc_v128_store##bits##_lane(v, lane);                               \
+  }
+WASMC_DEFINE_V128_LANE(8)
+WASMC_DEFINE_V128_LANE(16)
+WASMC_DEFINE_V128_LANE(32)
+WASMC_DEFINE_V128_LANE(64)
+#endif /* WASMC_SIMD */
 
 #ifdef __cplusplus
 }

@@ -27,7 +27,7 @@
  */
 #ifndef WASMC_RT_H
 #define WASMC_RT_H
-#define WASMC_RT_ABI_VERSION 1
+#define WASMC_RT_ABI_VERSION 2
 
 #include <setjmp.h>
 #include <stdbool.h>
@@ -155,7 +155,15 @@ typedef enum wasmc_valtype {
   WASMC_F64 = 'd',
   WASMC_FUNCREF = 'r',
   WASMC_EXTERNREF = 'e',
+  WASMC_V128 = 'v',
 } wasmc_valtype;
+
+/* A v128 value: 16 bytes, lane 0 at the lowest address (a GCC/clang vector;
+ * wasmc_simd.h holds the operations on it). */
+#ifndef WASMC_V128_TYPE
+#define WASMC_V128_TYPE 1
+typedef uint64_t wasmc_v128 __attribute__((vector_size(16)));
+#endif
 
 /* A value of any type, for generic calls and globals. */
 typedef union wasmc_value {
@@ -163,6 +171,7 @@ typedef union wasmc_value {
   uint64_t i64;
   float f32;
   double f64;
+  wasmc_v128 v128;
   const wasmc_func *funcref;
   void *externref;
 } wasmc_value;

@@ -82,7 +82,10 @@
 /* ------------------------------------------------------------------------ */
 
 /* A v128 value: 16 bytes, lane 0 first. Every lane view below is a bitcast. */
+#ifndef WASMC_V128_TYPE /* also defined by wasmc_rt.h, for wasmc_value */
+#define WASMC_V128_TYPE 1
 typedef uint64_t wasmc_v128 __attribute__((vector_size(16)));
+#endif
 
 typedef int8_t wasmc_i8x16 __attribute__((vector_size(16)));
 typedef uint8_t wasmc_u8x16 __attribute__((vector_size(16)));

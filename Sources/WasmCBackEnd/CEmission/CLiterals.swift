@@ -1,4 +1,4 @@
-/// C literals for float constants: exact for every bit pattern, NaN payloads included.
+/// C literals for float and vector constants: exact for every bit pattern, NaN payloads included.
 ///
 /// What each instruction becomes is in `InstructionTable` (front end); constants keep their own
 /// code because their C depends on the value, not only on the opcode.
@@ -16,5 +16,10 @@ enum CLiterals {
         let value = Double(bitPattern: bits)
         let function = value == 0 || value.magnitude == 1 ? "wasmc_f64_opaque" : "wasmc_f64_from_bits"
         return "\(function)(0x\(String(bits, radix: 16))ull) /* \(value) */"
+    }
+
+    /// A `v128` constant by its low and high 64 bits (lane 0 in the lowest byte).
+    static func v128(low: UInt64, high: UInt64) -> String {
+        "wasmc_v128_const(0x\(String(low, radix: 16))ull, 0x\(String(high, radix: 16))ull)"
     }
 }

@@ -75,6 +75,7 @@ extension ValueType {
         case .i64: "uint64_t"
         case .f32: "float"
         case .f64: "double"
+        case .v128: "wasmc_v128"
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
         }
@@ -87,6 +88,7 @@ extension ValueType {
         case .i64: "i64"
         case .f32: "f32"
         case .f64: "f64"
+        case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
         }
@@ -99,6 +101,7 @@ extension ValueType {
         case .i64: "WASMC_I64"
         case .f32: "WASMC_F32"
         case .f64: "WASMC_F64"
+        case .v128: "WASMC_V128"
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
         }
@@ -111,6 +114,7 @@ extension ValueType {
         case .i64: "0ull"
         case .f32: "0.0f"
         case .f64: "0.0"
+        case .v128: "(wasmc_v128){0, 0}"
         case .funcref, .externref: "NULL"
         }
     }

@@ -100,6 +100,7 @@ struct FunctionEmitter {
         // Declare stack slots grouped by type, in a stable order.
         let letters: [(Character, String, Bool)] = [
             ("i", "uint32_t", false), ("j", "uint64_t", false), ("f", "float", false), ("d", "double", false),
+            ("v", "wasmc_v128", false),
             ("r", "const wasmc_func", true), ("e", "void", true),
         ]
         for (letter, base, isPointer) in letters {
@@ -332,6 +333,8 @@ struct FunctionEmitter {
             emit("\(slot(.f32, h)) = \(CLiterals.f32(bits));")
         case .f64Const(let bits):
             emit("\(slot(.f64, h)) = \(CLiterals.f64(bits));")
+        case .v128Const(let low, let high):
+            emit("\(slot(.v128, h)) = \(CLiterals.v128(low: low, high: high));")
         case .refNull(let type):
             emit("\(slot(type, h)) = NULL;")
         case .refIsNull(let operandType):
@@ -368,6 +371,8 @@ struct FunctionEmitter {
             case .elementCType: expression += element.cType
             case .segment: expression += "\(immediates.segment)"
             case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
+            case .lane: expression += "\(immediates.lane)"
+            case .shuffle: expression += immediates.shuffle.map(String.init).joined(separator: ", ")
             case .unknown(let name): expression += "$\(name)"
             }
         }

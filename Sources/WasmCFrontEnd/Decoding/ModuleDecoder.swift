@@ -21,11 +21,11 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
 
 /// Decodes a binary module with WasmKit's `WasmParser` into a `WasmModule`.
 ///
-/// Only WebAssembly 2.0 without SIMD is accepted; anything from a later proposal is
+/// WebAssembly 2.0 (with fixed-width SIMD) and relaxed SIMD are accepted; anything from another proposal is
 /// reported as malformed here or as unsupported by the validator.
 public struct ModuleDecoder {
     /// The proposals WasmParser is asked to read (the rest of WebAssembly 2.0 needs no flag).
-    static let features: WasmFeatureSet = [.referenceTypes]
+    static let features: WasmFeatureSet = [.referenceTypes, .simd]
 
     public init() {}
 
@@ -175,7 +175,7 @@ public struct ModuleDecoder {
         case .i64: return .i64
         case .f32: return .f32
         case .f64: return .f64
-        case .v128: throw UnsupportedFeature("SIMD (v128)")
+        case .v128: return .v128
         case .ref(let reference): return try referenceType(reference)
         }
     }

@@ -1,8 +1,8 @@
 import WasmParser
 
-/// A WebAssembly 2.0 value type, as wasmc compiles it.
+/// A WebAssembly 2.0 value type, as wasmc compiles it (`v128` is fixed-width SIMD).
 public enum ValueType: Hashable, Sendable, CustomStringConvertible {
-    case i32, i64, f32, f64, funcref, externref
+    case i32, i64, f32, f64, v128, funcref, externref
 
     public var isReference: Bool { self == .funcref || self == .externref }
 
@@ -13,6 +13,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .i64: "j"
         case .f32: "f"
         case .f64: "d"
+        case .v128: "v"
         case .funcref: "r"
         case .externref: "e"
         }
@@ -24,6 +25,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .i64: "i64"
         case .f32: "f32"
         case .f64: "f64"
+        case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
         }

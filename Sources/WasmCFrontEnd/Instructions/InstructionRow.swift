@@ -12,6 +12,7 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     public static let i64 = OperandType.value(.i64)
     public static let f32 = OperandType.value(.f32)
     public static let f64 = OperandType.value(.f64)
+    public static let v128 = OperandType.value(.v128)
 
     /// The value type, given the address type of the instruction's memory and the element
     /// type of its table.
@@ -54,6 +55,12 @@ public enum ImmediateKind: Hashable, Sendable {
     case element
     /// An element segment and a table index, whose element types must agree (`table.init`).
     case elementToTable
+    /// A lane index, which must be below the vector's lane count (`i8x16.extract_lane_s`).
+    case lane(count: UInt8)
+    /// A `memarg` of an access of `bytes` bytes and a lane index below `lanes` (`v128.load8_lane`).
+    case memargLane(bytes: UInt32, lanes: UInt8)
+    /// The 16 lane indices of `i8x16.shuffle`, each below 32.
+    case shuffle
 }
 
 /// What an instruction does beyond computing its results from its operands.
@@ -75,7 +82,8 @@ public struct InstructionEffects: OptionSet, Hashable, Sendable {
 /// size (`mem0_data, mem0_size`), `$memidx` its index, `$offset` the memarg's offset (`16u`);
 /// `$table` and `$srctable` are table indices, `$elemtype` the C type of the table's elements,
 /// `$segment` a data or element segment's index and `$datasegment` the C array of a data
-/// segment's bytes. A name is letters only, so `inst->elem$segment_size` reads as intended.
+/// segment's bytes, `$lane` a lane index and `$shuffle` the 16 lane indices of a shuffle,
+/// separated by commas. A name is letters only, so `inst->elem$segment_size` reads as intended.
 /// The expression's value is assigned to the result; a row without a result is a statement.
 public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
     public enum Piece: Hashable, Sendable {
@@ -89,6 +97,8 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
         case elementCType
         case segment
         case dataSegment
+        case lane
+        case shuffle
         /// A `$name` the back end does not know (the table's tests refuse it).
         case unknown(String)
     }
@@ -126,6 +136,8 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
             case "elemtype": pieces.append(.elementCType)
             case "segment": pieces.append(.segment)
             case "datasegment": pieces.append(.dataSegment)
+            case "lane": pieces.append(.lane)
+            case "shuffle": pieces.append(.shuffle)
             default: pieces.append(Int(name).map(Piece.operand) ?? .unknown(name))
             }
         }
@@ -179,17 +191,24 @@ public struct InstructionRow: Hashable, Sendable, CustomStringConvertible {
         String(name.map { $0 == "." ? "_" : $0 })
     }
 
-    /// The name WasmParser gives the instruction's case: `i32.trunc_sat_f32_s` → `i32TruncSatF32S`.
+    /// The name WasmParser gives the instruction's case: `i32.trunc_sat_f32_s` → `i32TruncSatF32S`;
+    /// after the `.`, a letter after a digit starts a word too (`i16x8.extmul_low_i8x16_s` →
+    /// `i16x8ExtmulLowI8X16S`, `i16x8.q15mulr_sat_s` → `i16x8Q15MulrSatS`).
     public var parserCaseName: String {
         var result = ""
         var capitalizeNext = false
+        var afterDot = false
+        var previous: Character = "."
         for character in name {
             if character == "." || character == "_" {
                 capitalizeNext = true
+                if character == "." { afterDot = true }
             } else {
-                result += capitalizeNext ? character.uppercased() : String(character)
+                let startsWord = capitalizeNext || (afterDot && character.isLetter && previous.isNumber)
+                result += startsWord ? character.uppercased() : String(character)
                 capitalizeNext = false
             }
+            previous = character
         }
         return result
     }
@@ -215,6 +234,10 @@ public struct Immediates: Hashable, Sendable {
     public var sourceTable: UInt32 = 0
     /// The data or element segment.
     public var segment: UInt32 = 0
+    /// A SIMD lane index.
+    public var lane: UInt8 = 0
+    /// The 16 lane indices of `i8x16.shuffle` (empty for every other instruction).
+    public var shuffle: [UInt8] = []
 
     public init(
         memory: UInt32 = 0, sourceMemory: UInt32 = 0, offset: UInt64 = 0, alignment: UInt32 = 0,
@@ -263,6 +286,19 @@ extension InstructionTable {
             return named(op).map { ($0, Immediates(memarg)) }
         case .store(let op, let memarg):
             return named(op).map { ($0, Immediates(memarg)) }
+        case .simd(let op): return named(op).map { ($0, Immediates()) }
+        case .simdLane(let op, let lane):
+            var immediates = Immediates()
+            immediates.lane = lane
+            return named(op).map { ($0, immediates) }
+        case .simdMemLane(let op, let memarg, let lane):
+            var immediates = Immediates(memarg)
+            immediates.lane = lane
+            return named(op).map { ($0, immediates) }
+        case .i8x16Shuffle(let mask):
+            var immediates = Immediates()
+            immediates.shuffle = mask.lanes
+            return named("i8x16Shuffle").map { ($0, immediates) }
         default:
             return nil
         }

@@ -14,7 +14,9 @@
 /// `__func__`, and every memory access through its `wasmc_<name>` function (see "Memory
 /// sandbox" in README.md). Rows are in opcode order (spec 5.4).
 public enum InstructionTable {
-    public static let rows: [InstructionRow] = [
+    public static let rows: [InstructionRow] = coreRows + simdRows
+
+    static let coreRows: [InstructionRow] = [
         // Memory (spec 5.4.6): loads [address] -> [t], stores [address t] -> [].
         .load("i32.load", .i32, bytes: 4),
         .load("i64.load", .i64, bytes: 8),

@@ -212,6 +212,16 @@ struct FunctionValidator {
             guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
                 throw error("alignment must not be larger than natural")
             }
+        case .memargLane(let bytes, let lanes):
+            try checkMemory(immediates.memory)
+            guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
+                throw error("alignment must not be larger than natural")
+            }
+            guard immediates.lane < lanes else { throw error("invalid lane index") }
+        case .lane(let count):
+            guard immediates.lane < count else { throw error("invalid lane index") }
+        case .shuffle:
+            guard immediates.shuffle.allSatisfy({ $0 < 32 }) else { throw error("invalid lane index") }
         }
         return .funcref
     }
@@ -362,6 +372,10 @@ struct FunctionValidator {
         case .f64Const(let value):
             push(.f64)
             return .f64Const(bits: value.bitPattern)
+        case .v128Const(let value):
+            push(.v128)
+            let (low, high) = v128Halves(value.bytes)
+            return .v128Const(low: low, high: high)
         case .refNull(let heapType):
             let type: ValueType
             switch heapType {
@@ -382,7 +396,7 @@ struct FunctionValidator {
             push(.funcref)
             return .refFunc(index)
         default:
-            throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 without SIMD)")
+            throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 or relaxed SIMD)")
         }
     }
 }

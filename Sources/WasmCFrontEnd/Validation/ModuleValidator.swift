@@ -190,6 +190,9 @@ struct ConstantContext {
             case .i64Const(let value): stack.append((.i64, .i64(UInt64(bitPattern: value))))
             case .f32Const(let value): stack.append((.f32, .f32(bits: value.bitPattern)))
             case .f64Const(let value): stack.append((.f64, .f64(bits: value.bitPattern)))
+            case .v128Const(let value):
+                let (low, high) = v128Halves(value.bytes)
+                stack.append((.v128, .v128(low: low, high: high)))
             case .refNull(.abstract(.funcRef)): stack.append((.funcref, .null(.funcref)))
             case .refNull(.abstract(.externRef)): stack.append((.externref, .null(.externref)))
             case .refFunc(let index):

@@ -36,6 +36,8 @@ public enum Operation: Hashable, Sendable {
     case i64Const(UInt64)
     case f32Const(bits: UInt32)
     case f64Const(bits: UInt64)
+    /// The 16 bytes of a `v128.const`, lane 0 first: the low and high 64 bits.
+    case v128Const(low: UInt64, high: UInt64)
 
     // References: the operand type of `ref.is_null` is nil in unreachable code.
     case refNull(ValueType)
@@ -49,8 +51,19 @@ public enum ConstantValue: Hashable, Sendable {
     case i64(UInt64)
     case f32(bits: UInt32)
     case f64(bits: UInt64)
+    case v128(low: UInt64, high: UInt64)
     case null(ValueType)
     case function(UInt32)
     /// The value of an (immutable, imported) global.
     case global(UInt32)
+}
+
+/// The low and high 64 bits of the 16 bytes of a `v128.const` (lane 0 is the lowest byte, spec 5.2.2).
+func v128Halves(_ bytes: [UInt8]) -> (low: UInt64, high: UInt64) {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    for (index, byte) in bytes.enumerated() {
+        if index < 8 { low |= UInt64(byte) << (8 * index) } else { high |= UInt64(byte) << (8 * (index - 8)) }
+    }
+    return (low, high)
 }
