@@ -3,6 +3,7 @@
 #   - the Swift unit and end-to-end tests (swift test)
 #   - the WebAssembly 2.0 spec suite (top-level non-SIMD scripts of ../shared/testsuite),
 #     once per memory-sandbox strategy, and once with modules split into many C files
+#   - the SIMD spec scripts (simd_*.wast and proposals/relaxed-simd) once per strategy
 #   - wasmc's own scripts (Tests/Scripts/*.wast) in both strategies at -O1 and -O2
 #   - the WASI shim's C tests, and WASI guest programs compiled by wasmc compared with wasmtime
 #   - the real-program corpus (Tests/RealPrograms): C, C++ and Rust programs built for
@@ -92,6 +93,27 @@ else
   failed=$((failed + 1))
 fi
 
+echo "== SIMD spec tests"
+# Fixed-width SIMD (the 57 top-level simd_*.wast) and relaxed SIMD, once per strategy
+# (about 1.5 minutes each on 2 busy cores).
+if [[ -d "$testsuite" ]]; then
+  for bounds in guard explicit; do
+    log="$log_dir/spec-simd-$bounds.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-simd \
+      "$testsuite"/simd_*.wast "$testsuite"/proposals/relaxed-simd/*.wast >"$log" 2>&1
+    grep -E "^(FAIL|  .*failed:)" "$log" | head -20
+    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+    setup=$(grep -E "module or action commands failed" "$log" | grep -oE "^[0-9]+" || echo 0)
+    echo "spec simd ($bounds): ${summary:-no summary}; set-up failures: $setup"
+    if [[ -z "$summary" ]]; then
+      failed=$((failed + 1))
+      continue
+    fi
+    passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
+    failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary") + setup))
+  done
+fi
+
 echo "== wasmc's own spec scripts"
 # Tests/Scripts/*.wast: shapes the spec suite does not cover (out-of-bounds accesses clang
 # could delete or reorder), in both sandbox modes, at the spec runner's -O1 and at -O2,
@@ -148,6 +170,8 @@ fi
 run_suite bindgen Tests/BindgenTests/run.sh
 run_suite uplink Tests/UplinkTests/run.sh
 
+# wasmc_simd.h against wasmtime, per instruction, on x86-64 and aarch64 (about a minute).
+run_suite simd-header Tests/SIMD/run.sh
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 # The C runtime exports nothing but its embedding API (WASMC_API in wasmc_rt.h, wasmc_wasi.h).
 run_suite runtime Tests/RuntimeTests/run.sh

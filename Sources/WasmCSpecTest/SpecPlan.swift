@@ -71,7 +71,7 @@ struct SpecPlan {
     // MARK: Modules
 
     /// Translates the command's module to C; returns its index in `modules`. A module wasmc
-    /// refuses that wasm-tools also refuses with wasmc's features (WebAssembly 2.0 without SIMD)
+    /// refuses that wasm-tools also refuses with wasmc's features (WebAssembly 2.0 and relaxed SIMD)
     /// uses a later proposal: it is recorded as unsupported, with wasm-tools' reason, and so is
     /// a module that imports from an unsupported one.
     private mutating func compile(_ command: WastCommand) -> Int {
@@ -122,7 +122,7 @@ struct SpecPlan {
     static func skipReason(_ feature: String) -> String { "beyond wasmc's features: \(feature)" }
 
     /// Whether an error of wasmc says it refused something it does not compile (a later
-    /// proposal, SIMD) rather than something invalid.
+    /// proposal) rather than something invalid.
     static func isUnsupported(_ error: Error) -> Bool {
         switch error {
         case let error as DecodingError: error.message.hasPrefix("unsupported")

@@ -10,7 +10,7 @@ fixed up, so the mutant gets past the section framing into the decoder and the
 validator. Every mutant is checked:
 
   - wasmc neither crashes (a signal, a Swift fatal error) nor hangs (60 s);
-  - it agrees with `wasm-tools validate --features wasm2,-simd`: a valid module
+  - it agrees with `wasm-tools validate --features wasm2,relaxed-simd`: a valid module
     translates, an invalid or malformed one is refused with an error message;
   - clang accepts the C it writes (-fsyntax-only, with the flags wasmc uses);
   - a sample of the valid ones also goes through `wasmc compile` to a program.

@@ -44,11 +44,31 @@ import Testing
         #expect(try SpecValues.argument(args[0]).c == "{.i32 = 4294967295u}")
         #expect(try SpecValues.argument(args[1]).c == "{.i64 = 9221120237041090560ull}")
         #expect(try SpecValues.argument(args[2]).c == "{.externref = NULL}")
+        // Two i16 lanes are not a v128.
         #expect(throws: UnsupportedValue.self) { try SpecValues.argument(args[3]) }
         let expected = try #require(commands[1].expected)
         #expect(try SpecValues.expectation(expected[0]).c == "{SPEC_F32_CANONICAL_NAN, 0}")
         #expect(try SpecValues.expectation(expected[1]).c == "{SPEC_REF_FUNC, 0}")
         #expect(try SpecValues.expectation(expected[2]).c == "{SPEC_REF_NULL, 0}")
-        #expect(throws: UnsupportedValue.self) { try SpecValues.expectation(expected[3]) }
+        #expect(try SpecValues.expectation(expected[3]).c == "{SPEC_EITHER, .count = 1, .alternatives = (const spec_expect[]){{SPEC_I32, 1u}}}")
+    }
+
+    /// v128 lanes are packed little-endian, lane 0 lowest; a float lane may be a NaN pattern.
+    @Test func mapsV128Lanes() throws {
+        let json = """
+            {"source_filename":"t.wast","commands":[
+              {"type":"assert_return","line":1,"action":{"type":"invoke","field":"f",
+                "args":[{"type":"v128","lane_type":"i16","value":["1","-1","0","0","0","0","0","32768"]}]},
+               "expected":[{"type":"v128","lane_type":"f32","value":["0","nan:canonical","1065353216","nan:arithmetic"]},
+                           {"type":"v128","lane_type":"i8","value":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","-1"]}]}
+            ]}
+            """
+        let command = try WastScript.decode(Data(json.utf8)).commands[0]
+        let argument = try SpecValues.argument(try #require(command.action?.args?.first))
+        #expect(argument == .v128(low: 0xFFFF_0001, high: 0x8000_0000_0000_0000))
+        #expect(argument.c == "{.v128 = {4294901761ull, 9223372036854775808ull}}")
+        let expected = try #require(command.expected)
+        #expect(try SpecValues.expectation(expected[0]).c == "{SPEC_V128, 0ull, 1065353216ull, 32, {0, 'c', 0, 'a'}}")
+        #expect(try SpecValues.expectation(expected[1]) == .v128(low: 0x0807_0605_0403_0201, high: 0xFF0F_0E0D_0C0B_0A09))
     }
 }

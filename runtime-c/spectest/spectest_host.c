@@ -2,6 +2,7 @@
 #include "spectest_host.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #define MAX_INSTANCES 4096
@@ -167,10 +168,57 @@ void spec_invoke(int line, int id, const char *name, const wasmc_value *args, in
     printf("fail %d: trapped: %s %s\n", line, wasmc_trap_message(trap.kind), trap.detail);
 }
 
+/* A v128 result: each lane exact, or a NaN of the class a NaN lane asks for. */
+static bool matches_v128(const spec_expect *e, wasmc_value v, char *why, size_t size) {
+  unsigned char got[16], want[16];
+  memcpy(got, &v.v128, 16);
+  memcpy(want, &e->bits, 8);
+  memcpy(want + 8, &e->high, 8);
+  int lane_bytes = e->lane_bits ? e->lane_bits / 8 : 16;
+  for (int lane = 0; lane < 16 / lane_bytes; lane++) {
+    const unsigned char *g = got + lane * lane_bytes;
+    char nan = e->lane_bits ? e->nan[lane] : 0;
+    bool ok;
+    if (nan == 0) {
+      ok = memcmp(g, want + lane * lane_bytes, lane_bytes) == 0;
+    } else if (lane_bytes == 4) {
+      uint32_t x;
+      memcpy(&x, g, 4);
+      ok = nan == 'c' ? (x & 0x7fffffffu) == 0x7fc00000u : (x & 0x7fc00000u) == 0x7fc00000u;
+    } else {
+      uint64_t x;
+      memcpy(&x, g, 8);
+      ok = nan == 'c' ? (x & 0x7fffffffffffffffull) == 0x7ff8000000000000ull
+                      : (x & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+    }
+    if (!ok) {
+      uint64_t lo, hi;
+      memcpy(&lo, got, 8);
+      memcpy(&hi, got + 8, 8);
+      snprintf(why, size, "got v128 0x%016llx%016llx, lane %d differs from 0x%016llx%016llx%s",
+               (unsigned long long)hi, (unsigned long long)lo, lane, (unsigned long long)e->high,
+               (unsigned long long)e->bits, nan ? " (a NaN lane)" : "");
+      return false;
+    }
+  }
+  return true;
+}
+
 static bool matches(const spec_expect *e, wasmc_value v, char *why, size_t size) {
   uint32_t b32 = v.i32;
   uint64_t b64 = v.i64;
   switch (e->kind) {
+  case SPEC_V128:
+    return matches_v128(e, v, why, size);
+  case SPEC_EITHER:
+  {
+    char last[128] = "";
+    for (int i = 0; i < e->count; i++) {
+      if (matches(&e->alternatives[i], v, last, sizeof last)) return true;
+    }
+    snprintf(why, size, "matches none of %d alternatives (last: %s)", e->count, last);
+    return false;
+  }
   case SPEC_I32:
   case SPEC_F32:
     if (b32 == (uint32_t)e->bits) return true;

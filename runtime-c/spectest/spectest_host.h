@@ -14,11 +14,18 @@ typedef enum spec_expect_kind {
   SPEC_F32_CANONICAL_NAN, SPEC_F32_ARITHMETIC_NAN,
   SPEC_F64_CANONICAL_NAN, SPEC_F64_ARITHMETIC_NAN,
   SPEC_REF_NULL, SPEC_REF_FUNC, SPEC_REF_EXTERN,
+  SPEC_V128,   /* bits and high: the 128 bits, but for the NaN lanes in nan */
+  SPEC_EITHER, /* any one of alternatives[0..count) */
 } spec_expect_kind;
 
 typedef struct spec_expect {
   spec_expect_kind kind;
   uint64_t bits; /* value bits, or the extern id for SPEC_REF_EXTERN */
+  uint64_t high; /* SPEC_V128: the high 64 bits (lanes 8-15 of i8x16) */
+  int lane_bits; /* SPEC_V128 with NaN lanes: 32 (f32x4) or 64 (f64x2) */
+  char nan[4];   /* per lane: 0 exact, 'c' canonical NaN, 'a' arithmetic NaN */
+  int count;
+  const struct spec_expect *alternatives;
 } spec_expect;
 
 /* ref.extern N as a host reference: never NULL, distinct per N. */

@@ -9,10 +9,13 @@ package enum SpecArgument: Sendable, Equatable {
     case nullExternref
     /// A host reference the spectest host makes from a number (`SPEC_EXTERN`).
     case externref(UInt64)
+    /// The low and high 64 bits of a v128 (lane 0 in the lowest byte).
+    case v128(low: UInt64, high: UInt64)
 
     /// The C initialiser the driver writes.
     package var c: String {
         switch self {
+        case .v128(let low, let high): "{.v128 = {\(low)ull, \(high)ull}}"
         case .i32(let value), .f32(bits: let value): "{.i32 = \(value)u}"
         case .i64(let value), .f64(bits: let value): "{.i64 = \(value)ull}"
         case .nullFuncref: "{.funcref = NULL}"
@@ -37,10 +40,39 @@ package enum SpecExpectation: Sendable, Equatable {
     /// Any reference but null (`(ref.func)`, `(ref.extern)` without an index).
     case nonNullReference
     case externref(UInt64)
+    /// A v128: its 128 bits (`low`, `high`) must match exactly, except for lanes of `nans`
+    /// (lanes of `laneBits` bits, 32 or 64), where the lane must be a NaN of that class.
+    case v128(low: UInt64, high: UInt64, laneBits: Int = 0, nans: [V128LaneNaN] = [])
+    /// Any one of these (`either`: the results relaxed SIMD allows).
+    indirect case either([SpecExpectation])
+
+    /// What a float lane of a v128 result must be, when it is a NaN pattern.
+    package enum V128LaneNaN: Sendable, Equatable {
+        case exact, canonical, arithmetic
+
+        var c: String {
+            switch self {
+            case .exact: "0"
+            case .canonical: "'c'"
+            case .arithmetic: "'a'"
+            }
+        }
+    }
+
+    /// Whether the initialiser holds a compound literal (`either`), so it is not a constant.
+    var hasAlternatives: Bool {
+        if case .either = self { true } else { false }
+    }
 
     /// The C initialiser the driver writes.
     package var c: String {
         switch self {
+        case .v128(let low, let high, let laneBits, let nans):
+            nans.isEmpty
+                ? "{SPEC_V128, \(low)ull, \(high)ull}"
+                : "{SPEC_V128, \(low)ull, \(high)ull, \(laneBits), {\(nans.map(\.c).joined(separator: ", "))}}"
+        case .either(let alternatives):
+            "{SPEC_EITHER, .count = \(alternatives.count), .alternatives = (const spec_expect[]){\(alternatives.map(\.c).joined(separator: ", "))}}"
         case .i32(let value): "{SPEC_I32, \(value)u}"
         case .f32(bits: let value): "{SPEC_F32, \(value)u}"
         case .i64(let value): "{SPEC_I64, \(value)ull}"
@@ -96,10 +128,12 @@ package enum SpecDriverSource {
         for header in headers { out.append("#include \"\(header).h\"") }
         out.append("")
         var parts = 0
-        func array(_ type: String, _ values: [String], _ name: String) -> String {
+        // Arrays are static, but for expectations with alternatives: their compound literals
+        // (`SpecExpectation.either`) are not constants, so those arrays live on the stack.
+        func array(_ type: String, _ values: [String], _ name: String, isStatic: Bool = true) -> String {
             values.isEmpty
                 ? "const \(type) *\(name) = NULL;"
-                : "static const \(type) \(name)[] = {\(values.joined(separator: ", "))};"
+                : "\(isStatic ? "static " : "")const \(type) \(name)[] = {\(values.joined(separator: ", "))};"
         }
         func arguments(_ values: [SpecArgument]) -> String { array("wasmc_value", values.map(\.c), "a") }
         func literal(_ string: String) -> String { CNames.stringLiteral(string) }
@@ -121,7 +155,7 @@ package enum SpecDriverSource {
             case .assertReturn(let line, let instance, let export, let values, let expected):
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
-                    "  { \(arguments(values)) \(array("spec_expect", expected.map(\.c), "e")) spec_assert_return(\(line), \(instance), \(literal(export)), a, \(values.count), e, \(expected.count)); }"
+                    "  { \(arguments(values)) \(array("spec_expect", expected.map(\.c), "e", isStatic: !expected.contains(where: \.hasAlternatives))) spec_assert_return(\(line), \(instance), \(literal(export)), a, \(values.count), e, \(expected.count)); }"
                 )
             case .assertGet(let line, let instance, let global, let expected):
                 out.append(
