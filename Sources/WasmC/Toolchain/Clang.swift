@@ -36,6 +36,7 @@ public struct Clang: Sendable {
         optimization: String = "-O2", extraFlags: [String] = []
     ) throws(ToolchainError) {
         var arguments = target.clangFlags + ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
+        arguments += target.baselineFlags
         arguments += Self.generatedCodeFlags
         arguments += includeDirectories.map { "-I\($0)" }
         arguments += defines.map { "-D\($0)" }

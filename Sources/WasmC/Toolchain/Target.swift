@@ -111,6 +111,13 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The instruction set compiled code may use, so a program runs on every machine of its
+    /// architecture and SIMD compiles to good vector code: x86-64-v2 (SSE4.2, POPCNT) on x86-64;
+    /// on aarch64 the default ARMv8-A already has NEON, and armv7's flags are in `clangFlags`.
+    public var baselineFlags: [String] {
+        architecture == .x86_64 ? ["-march=x86-64-v2"] : []
+    }
+
     /// How a fully static executable is linked. static-pie keeps address-space randomisation;
     /// Debian's armhf C library has no static-pie start file (rcrt1.o), so armv7 is plain
     /// -static. GNU ld is named because gold cannot link static-pie.
