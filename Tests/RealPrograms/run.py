@@ -45,7 +45,8 @@ RUN_WASMTIME = os.path.join(ROOT, "Tests", "Support", "run_wasmtime.py")
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from testlib import summary  # noqa: E402
-LANGUAGES = {"c": ".c", "cpp": ".cpp", "rust": ".rs"}
+# Folder -> the suffixes of its programs (simd/ holds C and Rust built with 128-bit SIMD).
+LANGUAGES = {"c": (".c",), "cpp": (".cpp",), "rust": (".rs",), "simd": (".c", ".rs")}
 RUN_TIMEOUT = 60
 COMPILE_TIMEOUT = 600
 
@@ -83,10 +84,10 @@ class Program:
 
 def discover(names):
     programs = []
-    for language, suffix in LANGUAGES.items():
+    for language, suffixes in LANGUAGES.items():
         folder = os.path.join(HERE, language)
         for entry in sorted(os.listdir(folder)):
-            if entry.endswith(suffix):
+            if entry.endswith(suffixes):
                 program = Program(language, os.path.join(folder, entry))
                 if not names or any(n in program.name for n in names):
                     programs.append(program)

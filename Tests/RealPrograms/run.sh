@@ -57,20 +57,23 @@ rust_flags=(--target wasm32-wasi --edition 2021 -C opt-level=2 -C strip=debuginf
     -C link-arg=-zstack-size=1048576)
 toolchain_id=$("$CLANG" --version | head -1; "$RUSTC" --version; echo "$WASM32_BUILTINS")
 
-# Sets `command` to the command that builds $1 (a source file) into $2.
+# Sets `command` to the command that builds $1 (a source file, relative to the corpus
+# directory) into $2. A `// flags:` header line adds the program's own flags after the
+# corpus's (simd/: -msimd128 and its optimisation level).
 build_command() {
-    local source=$1 output=$2
+    local source=$1 output=$2 own=()
+    read -r -a own <<<"$(sed -n 's|^// flags: ||p' "$here/$source" | head -1)"
     case $source in
-    *.c) command=("$CLANG" "${c_flags[@]}" "$source" -o "$output" "${WASM32_LINK[@]}" -lm) ;;
-    *.cpp) command=("$CLANG" "${cxx_flags[@]}" "$source" -o "$output" "${WASM32_CXX_LINK[@]}" -lm) ;;
-    *.rs) command=("$RUSTC" "${rust_flags[@]}" "$source" -o "$output") ;;
+    *.c) command=("$CLANG" "${c_flags[@]}" "${own[@]}" "$source" -o "$output" "${WASM32_LINK[@]}" -lm) ;;
+    *.cpp) command=("$CLANG" "${cxx_flags[@]}" "${own[@]}" "$source" -o "$output" "${WASM32_CXX_LINK[@]}" -lm) ;;
+    *.rs) command=("$RUSTC" "${rust_flags[@]}" "${own[@]}" "$source" -o "$output") ;;
     esac
 }
 
 failed_builds=()
 built=0
 reused=0
-for source in "$here"/c/*.c "$here"/cpp/*.cpp "$here"/rust/*.rs; do
+for source in "$here"/c/*.c "$here"/cpp/*.cpp "$here"/rust/*.rs "$here"/simd/*.c "$here"/simd/*.rs; do
     name=$(basename "${source%.*}")
     if (($#)); then
         wanted=0
