@@ -557,9 +557,14 @@ static void test_across_functions(void) {
   CALL(o, r = func2_catcher(&a1, 0));
   CHECK(o.returned);
   CHECK_EQ(r, 8);
-  CALL(o, r = func2_catcher(&a1, 5));
+  volatile size_t live_inside = 99;
+  CALL(o, {
+    r = func2_catcher(&a1, 5);
+    live_inside = wasmc_exception_live_count();
+  });
   CHECK(o.returned);
   CHECK_EQ(r, 1010);
+  CHECK_EQ(live_inside, 0); /* freed by the catch itself, not only when the scope ended */
   CHECK_EQ(side_effects, 1); /* only the call that did not throw went on after $thrower */
   CHECK_EQ(wasmc_exception_live_count(), 0);
 }
