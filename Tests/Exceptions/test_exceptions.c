@@ -754,6 +754,7 @@ static void lifetimes_in_scope(void) {
   uint32_t sum = func14_many_refs(&a1, 100000);
   CHECK_EQ(sum, 100000u * 99999u / 2);
   CHECK(most_live <= 4 * 64 + 8); /* collections kept up with 100000 exnrefs */
+  printf("lifetimes: 100000 exnrefs caught, at most %zu exceptions live at once\n", most_live);
   wasmc_exception_collect();
   CHECK_EQ(WASMC_EXCEPTION_GET(a1.global0, 0, uint32_t), 31337);
   wasmc_exception *outer = chain;
