@@ -8,6 +8,9 @@
 #define _GNU_SOURCE
 #endif
 #include "wasmc_exceptions.h"
+#if __has_include("wasmc_module.h")
+#include "wasmc_module.h" /* wasmc_trap, once wasmc_rt.h is the embedding API only */
+#endif
 
 #include <pthread.h>
 #include <stdio.h>
@@ -154,8 +157,8 @@ void wasmc_throw_ref(wasmc_exception *exception, const char *function) {
 void wasmc_throw_pending(void) {
   wasmc_exception *exception = wasmc_exception_pending;
   wasmc_exception_pending = NULL;
-  /* Inside a scope (wasm code is running), so unpinning frees nothing. */
-  wasmc_exnref_unpin(exception);
+  /* Drop the pending slot's pin without freeing: the exception is about to be thrown. */
+  __atomic_fetch_sub(&exception->pins, 1, __ATOMIC_ACQ_REL);
   wasmc_throw_to(exception, wasmc_handlers);
 }
 
