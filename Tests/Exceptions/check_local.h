@@ -26,19 +26,19 @@ static inline void check_record(bool ok, const char *file, int line, const char 
   fflush(stdout);
 }
 #define CHECK(cond) check_record((cond) ? true : false, __FILE__, __LINE__, #cond)
-#define CHECK_EQ(a, b)                                                                              \
-  do {                                                                                              \
-    unsigned long long check_a_ = (unsigned long long)(a), check_b_ = (unsigned long long)(b);      \
-    if (check_a_ != check_b_)                                                                       \
-      printf("  %s = %llu, %s = %llu\n", #a, check_a_, #b, check_b_);                               \
-    check_record(check_a_ == check_b_, __FILE__, __LINE__, #a " == " #b);                           \
+#define CHECK_EQ(a, b)                                                                         \
+  do {                                                                                         \
+    unsigned long long check_a_ = (unsigned long long)(a), check_b_ = (unsigned long long)(b); \
+    if (check_a_ != check_b_)                                                                  \
+      printf("  %s = %llu, %s = %llu\n", #a, check_a_, #b, check_b_);                          \
+    check_record(check_a_ == check_b_, __FILE__, __LINE__, #a " == " #b);                      \
   } while (0)
-#define CHECK_STR(a, b)                                                                             \
-  do {                                                                                              \
-    const char *check_a_ = (a), *check_b_ = (b);                                                    \
-    if (strcmp(check_a_, check_b_) != 0)                                                            \
-      printf("  \"%s\" vs \"%s\"\n", check_a_, check_b_);                                           \
-    check_record(strcmp(check_a_, check_b_) == 0, __FILE__, __LINE__, #a " == " #b);                \
+#define CHECK_STR(a, b)                                                              \
+  do {                                                                               \
+    const char *check_a_ = (a), *check_b_ = (b);                                     \
+    if (strcmp(check_a_, check_b_) != 0)                                             \
+      printf("  \"%s\" vs \"%s\"\n", check_a_, check_b_);                            \
+    check_record(strcmp(check_a_, check_b_) == 0, __FILE__, __LINE__, #a " == " #b); \
   } while (0)
 
 static inline int check_summary(void) {

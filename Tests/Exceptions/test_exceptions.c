@@ -11,7 +11,7 @@
  */
 #include "wasmc_exceptions.h"
 #if __has_include("wasmc_module.h")
-#include "wasmc_module.h" /* the helpers generated code uses, once wasmc_rt.h is split */
+#include "wasmc_module.h" /* what generated code includes, once wasmc_rt.h is split */
 #endif
 #include "wasmc_tail_calls.h" /* WASMC_MUSTTAIL, where the compiler has it */
 
@@ -34,18 +34,17 @@ CHECK_COUNTERS;
  * reads true: C11 7.13.2.1 leaves a non-volatile local indeterminate there.
  * The design note proposes the same volatile for WASMC_TRY itself.
  */
-#define TRY(frame, call)                                                      \
-  ({                                                                          \
-    volatile bool try_returned_ = false;                                      \
-    wasmc_trap_frame_push(&(frame));                                          \
-    if (sigsetjmp((frame).jump, 0) == 0) {                                    \
-      call;                                                                   \
-      try_returned_ = true;                                                   \
-    }                                                                         \
-    wasmc_trap_frame_pop(&(frame));                                           \
-    (bool)try_returned_;                                                      \
+#define TRY(frame, call)                   \
+  ({                                       \
+    volatile bool try_returned_ = false;   \
+    wasmc_trap_frame_push(&(frame));       \
+    if (sigsetjmp((frame).jump, 0) == 0) { \
+      call;                                \
+      try_returned_ = true;                \
+    }                                      \
+    wasmc_trap_frame_pop(&(frame));        \
+    (bool)try_returned_;                   \
   })
-
 
 typedef struct instance {
   wasmc_tag tag_storage[3]; /* the tags this instance defines */
@@ -539,15 +538,15 @@ typedef struct outcome {
 } outcome;
 
 /* What an export invoker does: a scope and a trap frame around the call. */
-#define CALL(out, call)                                                       \
-  do {                                                                        \
-    wasmc_exception_scope scope_;                                             \
-    wasmc_trap_frame frame_;                                                  \
-    wasmc_exception_scope_enter(&scope_);                                     \
-    (out).returned = TRY(frame_, call);                                       \
-    wasmc_exception_scope_leave(&scope_);                                     \
-    (out).trap = frame_.info;                                                 \
-    (out).uncaught = scope_.uncaught;                                         \
+#define CALL(out, call)                   \
+  do {                                    \
+    wasmc_exception_scope scope_;         \
+    wasmc_trap_frame frame_;              \
+    wasmc_exception_scope_enter(&scope_); \
+    (out).returned = TRY(frame_, call);   \
+    wasmc_exception_scope_leave(&scope_); \
+    (out).trap = frame_.info;             \
+    (out).uncaught = scope_.uncaught;     \
   } while (0)
 
 static void test_across_functions(void) {
@@ -564,14 +563,14 @@ static void test_across_functions(void) {
   });
   CHECK(o.returned);
   CHECK_EQ(r, 1010);
-  CHECK_EQ(live_inside, 0); /* freed by the catch itself, not only when the scope ended */
+  CHECK_EQ(live_inside, 0);  /* freed by the catch itself, not only when the scope ended */
   CHECK_EQ(side_effects, 1); /* only the call that did not throw went on after $thrower */
   CHECK_EQ(wasmc_exception_live_count(), 0);
 }
 
 static void test_nested(void) {
   outcome o;
-  volatile uint32_t r = 0; /* assigned inside TRY: C11 7.13.2.1 */
+  volatile uint32_t r = 0;           /* assigned inside TRY: C11 7.13.2.1 */
   CALL(o, r = func3_nested(&a1, 1)); /* inner catches $t1, throws $e (40+60) to the outer */
   CHECK(o.returned);
   CHECK_EQ(r, 100 + 40);
@@ -585,7 +584,10 @@ static void test_catch_ref_throw_ref(void) {
   outcome o;
   wasmc_exception *volatile r = NULL;
   caught_by_ref = NULL;
-  CALL(o, { r = func4_catch_ref(&a1); wasmc_exnref_pin(r); }); /* the invoker pins an exnref result */
+  CALL(o, {
+    r = func4_catch_ref(&a1);
+    wasmc_exnref_pin(r);
+  }); /* the invoker pins an exnref result */
   CHECK(o.returned);
   CHECK(r != NULL && r == caught_by_ref); /* throw_ref rethrows the same exception */
   CHECK(r != NULL && r->tag == a1.tags[0]);
@@ -614,7 +616,10 @@ static void test_legacy(void) {
   outcome o;
   wasmc_exception *volatile r = NULL;
   side_effects = 0;
-  CALL(o, { r = func6_legacy_rethrow(&a1); wasmc_exnref_pin(r); });
+  CALL(o, {
+    r = func6_legacy_rethrow(&a1);
+    wasmc_exnref_pin(r);
+  });
   CHECK(o.returned);
   CHECK_EQ(side_effects, 1);
   CHECK(r != NULL && r == last_thrown); /* rethrow keeps the exception's identity */
@@ -656,8 +661,8 @@ static void test_host_boundary(void) {
   CHECK_EQ(r, 7);
   CALL(o, r = func9_via_host(&a1, 4));
   CHECK(o.returned);
-  CHECK_EQ(r, 504);             /* caught in wasm after the host function returned */
-  CHECK_EQ(host_returns, 2);    /* the host function returned both times ... */
+  CHECK_EQ(r, 504);              /* caught in wasm after the host function returned */
+  CHECK_EQ(host_returns, 2);     /* the host function returned both times ... */
   CHECK_EQ(host_frames_live, 0); /* ... and no longjmp skipped its frame */
   CHECK_EQ(host_saw_exception, 1);
   CHECK(wasmc_exception_pending == NULL);

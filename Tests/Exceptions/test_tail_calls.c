@@ -33,20 +33,20 @@ CHECK_COUNTERS;
 #ifdef WASMC_BOUNDS_GUARD
 #define BODY_STACK_CHECK() ((void)0)
 #else
-#define BODY_STACK_CHECK()                                                    \
-  do {                                                                        \
-    if (__builtin_expect(wasmc_stack_pointer() < wasmc_stack_limit, 0))       \
-      wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, __func__);                  \
+#define BODY_STACK_CHECK()                                              \
+  do {                                                                  \
+    if (__builtin_expect(wasmc_stack_pointer() < wasmc_stack_limit, 0)) \
+      wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, __func__);            \
   } while (0)
 #endif
 
 /* The lowest stack pointer any body saw: a growing chain would lower it. */
 static uintptr_t lowest_sp = UINTPTR_MAX;
-#define RECORD_DEPTH()                                                        \
-  do {                                                                        \
-    uintptr_t sp_ = wasmc_stack_pointer();                                    \
-    if (sp_ < lowest_sp)                                                      \
-      lowest_sp = sp_;                                                        \
+#define RECORD_DEPTH()                     \
+  do {                                     \
+    uintptr_t sp_ = wasmc_stack_pointer(); \
+    if (sp_ < lowest_sp)                   \
+      lowest_sp = sp_;                     \
   } while (0)
 
 #ifndef CALLS
@@ -101,7 +101,8 @@ static uint64_t func2_f(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64
     return wasmc_tail_from_f64(l1);
   }
   WASMC_TAIL_SPILL_PUT(5, uint32_t, 1); /* the sixth parameter of $g */
-  WASMC_MUSTTAIL return func3_g(env, (uint64_t)(l0 - 1), wasmc_tail_from_f32(l2), 3, 4, wasmc_tail_from_f64(l1));
+  WASMC_MUSTTAIL return func3_g(env, (uint64_t)(l0 - 1), wasmc_tail_from_f32(l2), 3, 4,
+                                wasmc_tail_from_f64(l1));
 }
 
 /* (func $g (param i64 f32 i32 i64 f64 i32) (result f64)
@@ -118,7 +119,8 @@ static uint64_t func3_g(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64
   double l4 = wasmc_tail_to_f64(a4);
   uint32_t l5 = WASMC_TAIL_SPILL_GET(5, uint32_t);
   double sum = l4 + (double)(l5 + l2 + (uint32_t)l3); /* + 8 per round */
-  WASMC_MUSTTAIL return func2_f(env, (uint64_t)(uint32_t)l0, wasmc_tail_from_f64(sum), wasmc_tail_from_f32(l1), 0, 0);
+  WASMC_MUSTTAIL return func2_f(env, (uint64_t)(uint32_t)l0, wasmc_tail_from_f64(sum),
+                                wasmc_tail_from_f32(l1), 0, 0);
 }
 
 /* The entry of $f seen from outside (an export): its own wasm signature. */
@@ -203,16 +205,16 @@ static __attribute__((noinline)) uint64_t func6_plain_even(void *env, uint64_t a
 }
 #endif
 
-#define TRY(frame, call)                                                      \
-  ({                                                                          \
-    volatile bool try_returned_ = false;                                      \
-    wasmc_trap_frame_push(&(frame));                                          \
-    if (sigsetjmp((frame).jump, 0) == 0) {                                    \
-      call;                                                                   \
-      try_returned_ = true;                                                   \
-    }                                                                         \
-    wasmc_trap_frame_pop(&(frame));                                           \
-    (bool)try_returned_;                                                      \
+#define TRY(frame, call)                   \
+  ({                                       \
+    volatile bool try_returned_ = false;   \
+    wasmc_trap_frame_push(&(frame));       \
+    if (sigsetjmp((frame).jump, 0) == 0) { \
+      call;                                \
+      try_returned_ = true;                \
+    }                                      \
+    wasmc_trap_frame_pop(&(frame));        \
+    (bool)try_returned_;                   \
   })
 
 int main(void) {

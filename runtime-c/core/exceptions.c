@@ -91,9 +91,7 @@ wasmc_exception *wasmc_exception_new(const wasmc_tag *tag) {
   return exception;
 }
 
-static bool owned_here(const wasmc_exception *exception) {
-  return exception->owner == &thread_identity;
-}
+static bool owned_here(const wasmc_exception *exception) { return exception->owner == &thread_identity; }
 
 void wasmc_exception_caught(wasmc_exception *exception) {
   if (!exception->exposed && __atomic_load_n(&exception->pins, __ATOMIC_ACQUIRE) == 0 &&
@@ -140,13 +138,9 @@ void wasmc_throw_to(wasmc_exception *exception, wasmc_handler *handler) {
   siglongjmp(handler->jump, 1);
 }
 
-void wasmc_throw(wasmc_exception *exception) {
-  wasmc_throw_to(exception, wasmc_handlers);
-}
+void wasmc_throw(wasmc_exception *exception) { wasmc_throw_to(exception, wasmc_handlers); }
 
-void wasmc_rethrow(wasmc_exception *exception) {
-  wasmc_throw_to(exception, wasmc_handlers);
-}
+void wasmc_rethrow(wasmc_exception *exception) { wasmc_throw_to(exception, wasmc_handlers); }
 
 void wasmc_throw_ref(wasmc_exception *exception, const char *function) {
   if (exception == NULL)

@@ -52,6 +52,10 @@
 extern "C" {
 #endif
 
+/*
+ * Host-facing functions (scopes, pins, reports) are WASMC_API; the rest is
+ * for generated code only and hidden with the rest of the runtime.
+ */
 #ifndef WASMC_API
 #define WASMC_API __attribute__((visibility("default")))
 #endif
@@ -75,7 +79,7 @@ typedef struct wasmc_tag {
 } wasmc_tag;
 
 /* Sets a tag's fields. `type` and `name` must outlive the tag. */
-WASMC_API void wasmc_tag_init(wasmc_tag *tag, const char *type, const char *name);
+void wasmc_tag_init(wasmc_tag *tag, const char *type, const char *name);
 
 /*
  * The payload layout, in one place: value i of the tag's type lies at
@@ -110,29 +114,27 @@ typedef struct wasmc_exception {
   struct wasmc_exception *prev_live;
   const void *owner; /* the thread whose list holds it */
   uint32_t pins;     /* references the stack scan cannot see: globals, tables, hosts */
-  uint8_t exposed; /* ever an exnref value (catch_ref, catch_all_ref) */
-  uint8_t marked;  /* collection */
+  uint8_t exposed;   /* ever an exnref value (catch_ref, catch_all_ref) */
+  uint8_t marked;    /* collection */
   _Alignas(16) unsigned char payload[];
 } wasmc_exception;
 
 /* A new exception of `tag`, payload zeroed; the caller fills the payload. */
-WASMC_API wasmc_exception *wasmc_exception_new(const wasmc_tag *tag);
+wasmc_exception *wasmc_exception_new(const wasmc_tag *tag);
 
-static inline void *wasmc_exception_payload(wasmc_exception *exception) {
-  return exception->payload;
-}
+static inline void *wasmc_exception_payload(wasmc_exception *exception) { return exception->payload; }
 
 /* Payload access by byte offset (from wasmc_tag_offset), exact for floats. */
-#define WASMC_EXCEPTION_PUT(exception, offset, type, value)                   \
-  do {                                                                        \
-    type wasmc_put_ = (value);                                                \
-    memcpy((exception)->payload + (offset), &wasmc_put_, sizeof wasmc_put_);  \
+#define WASMC_EXCEPTION_PUT(exception, offset, type, value)                  \
+  do {                                                                       \
+    type wasmc_put_ = (value);                                               \
+    memcpy((exception)->payload + (offset), &wasmc_put_, sizeof wasmc_put_); \
   } while (0)
-#define WASMC_EXCEPTION_GET(exception, offset, type)                          \
-  ({                                                                          \
-    type wasmc_get_;                                                          \
-    memcpy(&wasmc_get_, (exception)->payload + (offset), sizeof wasmc_get_);  \
-    wasmc_get_;                                                               \
+#define WASMC_EXCEPTION_GET(exception, offset, type)                         \
+  ({                                                                         \
+    type wasmc_get_;                                                         \
+    memcpy(&wasmc_get_, (exception)->payload + (offset), sizeof wasmc_get_); \
+    wasmc_get_;                                                              \
   })
 
 /* ------------------------------------------------------------------------ */
@@ -173,23 +175,21 @@ static inline void wasmc_handler_push(wasmc_handler *handler) {
   handler->exception = NULL;
   wasmc_handlers = handler;
 }
-static inline void wasmc_handler_pop(wasmc_handler *handler) {
-  wasmc_handlers = handler->previous;
-}
+static inline void wasmc_handler_pop(wasmc_handler *handler) { wasmc_handlers = handler->previous; }
 #define WASMC_HANDLER_LANDED(handler) (sigsetjmp((handler).jump, 0) != 0)
 
 /* throw: delivers `exception` to the innermost handler (or ends the scope). */
-WASMC_API WASMC_NORETURN void wasmc_throw(wasmc_exception *exception);
+WASMC_NORETURN void wasmc_throw(wasmc_exception *exception);
 /* throw_ref: the same; a null reference traps. */
-WASMC_API WASMC_NORETURN void wasmc_throw_ref(wasmc_exception *exception, const char *function);
+WASMC_NORETURN void wasmc_throw_ref(wasmc_exception *exception, const char *function);
 /* A handler none of whose clauses matched, and legacy rethrow: throw again. */
-WASMC_API WASMC_NORETURN void wasmc_rethrow(wasmc_exception *exception);
+WASMC_NORETURN void wasmc_rethrow(wasmc_exception *exception);
 /*
  * Legacy delegate: deliver to `handler` (the try that the delegate's label
  * names, or the innermost one enclosing it), or to the handlers the function
  * was entered with when `handler` is the head saved at function entry.
  */
-WASMC_API WASMC_NORETURN void wasmc_throw_to(wasmc_exception *exception, wasmc_handler *handler);
+WASMC_NORETURN void wasmc_throw_to(wasmc_exception *exception, wasmc_handler *handler);
 
 /* Whether an exception carries `tag` (the catch test: tags compare by address). */
 static inline bool wasmc_exception_is(const wasmc_exception *exception, const wasmc_tag *tag) {
@@ -201,11 +201,9 @@ static inline bool wasmc_exception_is(const wasmc_exception *exception, const wa
  * block at its end) is done with the exception: freed at once unless it is
  * also an exnref somewhere.
  */
-WASMC_API void wasmc_exception_caught(wasmc_exception *exception);
+void wasmc_exception_caught(wasmc_exception *exception);
 /* catch_ref, catch_all_ref: the exception becomes an exnref value. */
-static inline void wasmc_exception_expose(wasmc_exception *exception) {
-  exception->exposed = 1;
-}
+static inline void wasmc_exception_expose(wasmc_exception *exception) { exception->exposed = 1; }
 
 /* ------------------------------------------------------------------------ */
 /* References the stack scan cannot see                                     */
@@ -279,17 +277,17 @@ WASMC_API void wasmc_exception_set_pending(wasmc_exception_scope *scope);
 
 /* Set while a host function returns with an exception to rethrow. */
 extern _Thread_local wasmc_exception *wasmc_exception_pending __attribute__((tls_model("local-exec")));
-WASMC_API WASMC_NORETURN void wasmc_throw_pending(void);
+WASMC_NORETURN void wasmc_throw_pending(void);
 
 /*
  * Generated code, after every call that can reach a host function (a call to
  * an imported function, call_indirect, call_ref): one thread-local load and a
  * branch that is never taken unless an exception crosses the host.
  */
-#define WASMC_EXCEPTION_CHECK()                                               \
-  do {                                                                        \
-    if (__builtin_expect(wasmc_exception_pending != NULL, 0))                 \
-      wasmc_throw_pending();                                                  \
+#define WASMC_EXCEPTION_CHECK()                               \
+  do {                                                        \
+    if (__builtin_expect(wasmc_exception_pending != NULL, 0)) \
+      wasmc_throw_pending();                                  \
   } while (0)
 
 /* "uncaught exception: tag NAME", for reports. */
@@ -305,9 +303,9 @@ WASMC_API void wasmc_exception_describe(const wasmc_exception *exception, char *
  * refers to. Runs by itself when the live exceptions double; exposed for
  * tests. Returns how many remain.
  */
-WASMC_API size_t wasmc_exception_collect(void);
+size_t wasmc_exception_collect(void);
 /* Live exceptions of this thread (tests). */
-WASMC_API size_t wasmc_exception_live_count(void);
+size_t wasmc_exception_live_count(void);
 
 #ifdef __cplusplus
 }

@@ -56,11 +56,15 @@ extern "C" {
  * calls would then exhaust the stack where the spec says it must not, so it
  * does not compile (wasmc builds with clang; gcc 15 has the attribute).
  */
+/* _Pragma takes one string literal, which must not be split. */
+/* clang-format off */
 #define WASMC_MUSTTAIL _Pragma("GCC error \"wasmc: this module uses tail calls (return_call), which need a C compiler with the musttail attribute (clang, or gcc 15 or later)\"")
+/* clang-format on */
 #endif
 
 /* The uniform prototype of function bodies in modules with tail calls. */
-typedef uint64_t (*wasmc_tail_code)(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+typedef uint64_t (*wasmc_tail_code)(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                    uint64_t a4);
 
 /* Parameters beyond the fifth and results beyond the first, by index. */
 #define WASMC_TAIL_REGISTER_PARAMS 5
@@ -94,16 +98,16 @@ static inline double wasmc_tail_to_f64(uint64_t bits) {
 }
 
 /* Spill slot access, exact for floats and v128. */
-#define WASMC_TAIL_SPILL_PUT(index, type, value)                              \
-  do {                                                                        \
-    type wasmc_spill_ = (value);                                              \
+#define WASMC_TAIL_SPILL_PUT(index, type, value)                               \
+  do {                                                                         \
+    type wasmc_spill_ = (value);                                               \
     memcpy(wasmc_tail_spill[index].bytes, &wasmc_spill_, sizeof wasmc_spill_); \
   } while (0)
-#define WASMC_TAIL_SPILL_GET(index, type)                                     \
-  ({                                                                          \
-    type wasmc_spill_;                                                        \
+#define WASMC_TAIL_SPILL_GET(index, type)                                      \
+  ({                                                                           \
+    type wasmc_spill_;                                                         \
     memcpy(&wasmc_spill_, wasmc_tail_spill[index].bytes, sizeof wasmc_spill_); \
-    wasmc_spill_;                                                             \
+    wasmc_spill_;                                                              \
   })
 
 #ifdef __cplusplus
