@@ -19,11 +19,7 @@
 #include "wasmc_module.h"
 #endif
 
-#if __has_include("../Support/check.h")
 #include "../Support/check.h"
-#else
-#include "check_local.h"
-#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,17 +201,7 @@ static __attribute__((noinline)) uint64_t func6_plain_even(void *env, uint64_t a
 }
 #endif
 
-#define TRY(frame, call)                   \
-  ({                                       \
-    volatile bool try_returned_ = false;   \
-    wasmc_trap_frame_push(&(frame));       \
-    if (sigsetjmp((frame).jump, 0) == 0) { \
-      call;                                \
-      try_returned_ = true;                \
-    }                                      \
-    wasmc_trap_frame_pop(&(frame));        \
-    (bool)try_returned_;                   \
-  })
+#define TRY(frame, call) WASMC_TRY(frame, call)
 
 int main(void) {
   wasmc_thread_init();

@@ -8,9 +8,7 @@
 #define _GNU_SOURCE
 #endif
 #include "wasmc_exceptions.h"
-#if __has_include("wasmc_module.h")
-#include "wasmc_module.h" /* wasmc_trap, once wasmc_rt.h is the embedding API only */
-#endif
+#include "wasmc_module.h" /* wasmc_trap */
 
 #include <pthread.h>
 #include <stdio.h>
