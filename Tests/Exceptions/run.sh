@@ -47,18 +47,11 @@ aarch64=1
 if [[ ${EH_SKIP_AARCH64:-0} == 1 ]]; then
     aarch64=0
 else
-    sysroot=/usr/aarch64-linux-gnu
-    if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-aarch64 >/dev/null ||
-        [[ ! -f $sysroot/lib/libc.so.6 ]]; then
-        if [[ $(id -u) -eq 0 ]]; then
-            echo "installing: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
-            { apt-get update -qq &&
-                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; } \
-                >/dev/null || fail "apt-get install of the aarch64 tools failed"
-        else
-            fail "missing aarch64 tools: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user (install them, run as root, or set EH_SKIP_AARCH64=1)"
-            aarch64=0
-        fi
+    # shellcheck source=../../scripts/lib/packages.sh
+    source "$root/scripts/lib/packages.sh"
+    if ! ensure_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; then
+        fail "$packages_error (or set EH_SKIP_AARCH64=1)"
+        aarch64=0
     fi
 fi
 qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
