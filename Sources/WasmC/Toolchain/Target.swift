@@ -1,4 +1,5 @@
 import Foundation
+import WasmCBackEnd
 
 /// The Linux machine a program is built for: this machine, or a device clang cross-compiles
 /// for with Debian's cross toolchains (`gcc-<triple>` supplies the C library and the linker).
@@ -54,9 +55,12 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     /// Guard pages reserve 8 GiB per memory: only 64-bit address spaces have room.
     public var supportsGuardPages: Bool { architecture != .armv7 }
 
+    /// The strategy used when none is given: guard pages where the address space has room.
+    public var defaultBounds: BoundsStrategy { supportsGuardPages ? .guardPages : .explicit }
+
     /// Refuses guard pages where they cannot work, saying what to use instead.
-    public func check(guardPages: Bool) throws(ToolchainError) {
-        if guardPages && !supportsGuardPages {
+    public func check(bounds: BoundsStrategy) throws(ToolchainError) {
+        if bounds == .guardPages && !supportsGuardPages {
             throw ToolchainError(
                 "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
                     + "\(triple) has 4 GiB in all: use --bounds explicit")
