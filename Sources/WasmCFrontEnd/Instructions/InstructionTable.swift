@@ -3,7 +3,7 @@
 ///
 /// In the spirit of WasmKit's `Instructions.json` and wasm2c's one macro per operator, this
 /// is the only place that knows these instructions. Adding one is adding its row (and, if its C
-/// needs one, a helper in the runtime's header for generated code); WasmParser's case for it
+/// needs one, a helper in runtime-c/include/wasmc_module.h); WasmParser's case for it
 /// is found by name (`i32.add` is `Instruction.Binary.i32Add`). Instructions with structured
 /// control flow or special validation (blocks, branches, calls, variables, `select`,
 /// constants, references) keep dedicated code in `FunctionValidator` and the back end's
