@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "wasmc", targets: ["wasmc"]),
-        .library(name: "WasmC", targets: ["WasmC"]),
+        .library(name: "WasmC", targets: ["WasmC", "WasmCFrontEnd", "WasmCBackEnd"]),
         // The edge host as prebuilt objects: `wasmc compile` links programs with this archive
         // (found beside the wasmc executable, or under an installed PREFIX/lib/wasmc).
         .library(name: "EdgeHost", type: .static, targets: ["EdgeHost"]),
@@ -18,11 +18,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        // The compiler: decoding, validation, C emission and the clang toolchain driver.
+        // The front end: decodes and validates a module, one function at a time, into a
+        // self-contained validated form; the instruction table lives here.
+        .target(
+            name: "WasmCFrontEnd",
+            dependencies: [
+                .product(name: "WasmParser", package: "WasmKit"),
+            ]
+        ),
+        // The C back end: writes the C of a validated module; reads nothing but the validated form.
+        .target(
+            name: "WasmCBackEnd",
+            dependencies: ["WasmCFrontEnd"]
+        ),
+        // The driver: the clang toolchain, linking, caching, bindgen; the CLI, the benchmarks and the tests use it.
         .target(
             name: "WasmC",
             dependencies: [
-                .product(name: "WasmParser", package: "WasmKit"),
+                "WasmCFrontEnd",
+                "WasmCBackEnd",
             ]
         ),
         // The runtime's C API (runtime-c/include) as a Swift module, for the edge host.
@@ -48,13 +62,15 @@ let package = Package(
         // Runs WebAssembly spec scripts (.wast) against wasmc's own output.
         .target(
             name: "WasmCSpecTest",
-            dependencies: ["WasmC"]
+            dependencies: ["WasmC", "WasmCFrontEnd", "WasmCBackEnd"]
         ),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(
             name: "wasmc",
             dependencies: [
                 "WasmC",
+                "WasmCFrontEnd",
+                "WasmCBackEnd",
                 "WasmCSpecTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -72,6 +88,8 @@ let package = Package(
             name: "wasmc-bench",
             dependencies: [
                 "WasmC",
+                "WasmCFrontEnd",
+                "WasmCBackEnd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +101,8 @@ let package = Package(
             name: "WasmCTests",
             dependencies: [
                 "WasmC",
+                "WasmCFrontEnd",
+                "WasmCBackEnd",
                 "WasmCSpecTest",
                 .product(name: "WAT", package: "WasmKit"),
             ]

@@ -1,3 +1,6 @@
+import WasmCBackEnd
+import WasmCFrontEnd
+
 /// The front door of the compiler: bytes → decoded → validated → C.
 public enum Compiler {
     /// Decodes and validates a binary module.

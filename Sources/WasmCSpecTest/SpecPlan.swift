@@ -1,5 +1,7 @@
 import Foundation
 import WasmC
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// The outcome of one assertion of a script.
 public enum SpecOutcome: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 /// The result of one script.
 public struct SpecFileResult: Sendable {

@@ -1,4 +1,5 @@
 import WasmC
+import WasmCBackEnd
 
 /// A value of a script that the C driver cannot express; the assertion is skipped with this reason.
 struct UnsupportedValue: Error {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCFrontEnd
 
 /// The benchmark command: `swift run -c release wasmc-bench [options]` from the package root.
 @main

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCFrontEnd
 
 struct BindgenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCBackEnd
+import WasmCFrontEnd
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct TranslateCommand: ParsableCommand {
         let translation: CTranslation
         do {
             translation = try Compiler.translate(
-                bytes, name: name ?? ModuleFile.stem(input), options: EmitOptions(guardPages: bounds.usesGuardPages))
+                bytes, name: name ?? ModuleFile.stem(input), options: EmitOptions(bounds: bounds))
         } catch {
             throw InputError("\(input): \(error)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WasmC
+import WasmCBackEnd
 
 @main
 struct WasmcCommand: AsyncParsableCommand {

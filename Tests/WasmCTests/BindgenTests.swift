@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCFrontEnd
 
 /// The canonical ABI's layout and flattening rules, checked against the examples of the
 /// component model's own test suite (design/mvp/canonical-abi/run_tests.py), and the

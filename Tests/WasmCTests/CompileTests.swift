@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCBackEnd
 
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {

@@ -1,6 +1,7 @@
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCFrontEnd
 
 /// Malformed input must be reported with the section and offset, never crash.
 @Suite struct DecodingTests {

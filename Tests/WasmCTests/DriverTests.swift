@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCBackEnd
 
 /// The driver's pieces between the CLI and the back end: versions, cache keys, the process runner.
 @Suite struct DriverTests {

@@ -1,11 +1,12 @@
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCBackEnd
 
 @Suite struct EmissionTests {
     func translate(_ text: String, guardPages: Bool = false) throws -> CTranslation {
         var wat = try parseWAT(text)
-        return try Compiler.translate(try wat.encode(options: EncodeOptions(nameSection: true)), name: "t", options: EmitOptions(guardPages: guardPages))
+        return try Compiler.translate(try wat.encode(options: EncodeOptions(nameSection: true)), name: "t", options: EmitOptions(bounds: guardPages ? .guardPages : .explicit))
     }
 
     static let sample = """

@@ -1,6 +1,7 @@
 import Testing
-import WasmParser
 @testable import WasmC
+@testable import WasmCFrontEnd
+import WasmParser
 
 /// The sub-opcode after 0xFC is a u32 LEB128 that may be padded (binary-leb128.wast:969);
 /// WasmParser reads it as one byte, so decoding re-encodes it and keeps the original offsets.

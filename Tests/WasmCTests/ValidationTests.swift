@@ -1,6 +1,7 @@
 import Testing
 import WAT
 @testable import WasmC
+@testable import WasmCFrontEnd
 
 @Suite struct ValidationTests {
     func validate(_ text: String) throws -> ValidatedModule {

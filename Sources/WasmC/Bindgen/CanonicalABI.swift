@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// The component model's canonical ABI for core wasm32: how each WIT type is laid out in
 /// linear memory and flattened into core parameters and results.
 ///

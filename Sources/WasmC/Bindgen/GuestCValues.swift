@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// How the guest C glue moves values: freeing what they own, and lowering them to (and
 /// lifting them from) flat core values. Flat values are kept as raw 64-bit slots, each
 /// core value's bits zero-extended, so the `join` of variant payloads needs no conversion.

@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// Writes the Swift bindings of a host (`<World>Bindings.swift`):
 /// - Swift types for the world's types, in a namespace named after the world
 ///   (`EdgeWorld.Message`): structs, enums with payloads, `OptionSet`s, `Optional`, `WitResult`;

@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// What `wasmc compile` needs to know about a world, in a form it can read without
 /// wasm-tools: every core import and export with its core signature and WIT signature.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// The driver: the settings of one compilation and the steps from `.wasm` bytes to a native
 /// program, written once for every client (`wasmc compile`, `run` and `translate`, the spec
@@ -62,7 +64,7 @@ public struct Session: Sendable {
 
     /// How the back end writes C for these settings.
     public var emitOptions: EmitOptions {
-        EmitOptions(guardPages: bounds.usesGuardPages, partInstructions: partInstructions)
+        EmitOptions(bounds: bounds, partInstructions: partInstructions)
     }
 
     // MARK: Translate

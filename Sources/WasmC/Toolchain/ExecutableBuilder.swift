@@ -1,4 +1,6 @@
 import Foundation
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// A module given to `compile`: its file and its translation.
 public struct LinkedModule: Sendable {

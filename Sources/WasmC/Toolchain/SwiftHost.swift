@@ -1,4 +1,5 @@
 import Foundation
+import WasmCFrontEnd
 
 /// A host written in Swift that programs are linked with instead of the generic C main:
 /// the edge host (Sources/EdgeHost, prebuilt by `swift build`) by default, or the sources

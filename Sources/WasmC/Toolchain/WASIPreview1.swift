@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// The functions of WASI preview1 (`wasi_snapshot_preview1`) and their signatures, as the
 /// runtime's shim in runtime-c/wasi provides them (a test checks the two agree).
 public enum WASIPreview1 {

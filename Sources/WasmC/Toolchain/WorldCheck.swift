@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// Checks a module against the WIT world it declares: every import from one of the
 /// world's interfaces must be a function the world declares, with the core signature the
 /// canonical ABI gives it, and every function the world exports must be exported with its

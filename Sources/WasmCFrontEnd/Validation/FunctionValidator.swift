@@ -39,8 +39,6 @@ struct FunctionValidator {
     private var frames: [ControlFrame] = []
     private var offset = 0
     private var output: [TypedInstruction] = []
-    /// Set by `block`, `loop` and `if`, recorded with the instruction for the emitter.
-    private var lastBlockSignature: FunctionSignature?
 
     init(context: ValidationContext, signature: FunctionSignature, locals: [ValueType], location: String) {
         self.context = context
@@ -51,6 +49,11 @@ struct FunctionValidator {
 
     private func error(_ message: String) -> ValidationError {
         ValidationError(location: location, offset: offset, message: message)
+    }
+
+    /// The body breaks the binary format (spec 5), not a validation rule.
+    private func malformed(_ message: String) -> ValidationError {
+        ValidationError(location: location, offset: offset, message: message, isMalformed: true)
     }
 
     mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
@@ -64,18 +67,15 @@ struct FunctionValidator {
             throw failure
         }
         frames = [ControlFrame(kind: .function, parameters: [], results: signature.results, height: 0)]
+        output.reserveCapacity(instructions.count)
         for (instruction, instructionOffset) in instructions {
             offset = instructionOffset
-            guard !frames.isEmpty else { throw error("malformed: instructions after the end of the function") }
+            guard !frames.isEmpty else { throw malformed("instructions after the end of the function") }
             let height = operands.count
-            let operandType = try check(instruction)
-            output.append(
-                TypedInstruction(
-                    instruction: instruction, height: height, operandType: operandType,
-                    blockSignature: lastBlockSignature, offset: instructionOffset))
-            lastBlockSignature = nil
+            let operation = try check(instruction)
+            output.append(TypedInstruction(operation: operation, height: height, offset: instructionOffset))
         }
-        guard frames.isEmpty else { throw error("malformed: END opcode expected") }
+        guard frames.isEmpty else { throw malformed("END opcode expected") }
         return output
     }
 
@@ -131,12 +131,6 @@ struct FunctionValidator {
 
     // MARK: Index spaces
 
-    private mutating func blockSignature(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
-        let signature = try resolve(type)
-        lastBlockSignature = signature
-        return signature
-    }
-
     private func resolve(_ type: BlockType) throws(ValidationError) -> FunctionSignature {
         switch type {
         case .empty: return FunctionSignature(parameters: [], results: [])
@@ -172,7 +166,7 @@ struct FunctionValidator {
     }
 
     private func checkDataSegment(_ index: UInt32) throws(ValidationError) {
-        guard let count = context.dataCount else { throw error("malformed: data count section required") }
+        guard let count = context.dataCount else { throw malformed("data count section required") }
         guard index < count else { throw error("unknown data segment \(index)") }
     }
 
@@ -181,53 +175,106 @@ struct FunctionValidator {
         return context.elementTypes[Int(index)]
     }
 
-    private func checkAlignment(_ memarg: MemArg, bytes: UInt32) throws(ValidationError) {
-        try checkMemory(memarg.memory)
-        guard memarg.align < 32, (1 << memarg.align) <= bytes else {
-            throw error("alignment must not be larger than natural")
+    /// Checks the immediates of a row of the instruction table (spec 3.3.5-3.3.7: the memories,
+    /// tables and segments exist, alignment is at most natural, element types agree); returns
+    /// the element type of the table, for rows with `element` operands.
+    private func checkImmediates(_ row: InstructionRow, _ immediates: Immediates) throws(ValidationError) -> ValueType {
+        switch row.immediates {
+        case .none:
+            break
+        case .table:
+            return try table(immediates.table).elementType
+        case .tablePair:
+            let destinationTable = try table(immediates.table)
+            let sourceTable = try table(immediates.sourceTable)
+            guard destinationTable.elementType == sourceTable.elementType else {
+                throw error("type mismatch: table.copy between different element types")
+            }
+        case .data:
+            try checkDataSegment(immediates.segment)
+        case .dataToMemory:
+            try checkMemory(immediates.memory)
+            try checkDataSegment(immediates.segment)
+        case .element:
+            _ = try elementType(immediates.segment)
+        case .elementToTable:
+            let table = try table(immediates.table)
+            guard try elementType(immediates.segment) == table.elementType else {
+                throw error("type mismatch: table.init element type")
+            }
+        case .memory:
+            try checkMemory(immediates.memory)
+        case .memoryPair:
+            try checkMemory(immediates.memory)
+            try checkMemory(immediates.sourceMemory)
+        case .memarg(let bytes):
+            try checkMemory(immediates.memory)
+            guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
+                throw error("alignment must not be larger than natural")
+            }
         }
+        return .funcref
     }
+
+    /// The address type of memory `index` (always i32 until memory64).
+    private func addressType(_ index: UInt32) -> ValueType { .i32 }
 
     // MARK: Instructions
 
-    /// Checks one instruction and applies its effect; returns the operand type to record.
-    private mutating func check(_ instruction: Instruction) throws(ValidationError) -> ValueType? {
+    /// Checks one instruction, applies its effect, and returns it with everything resolved.
+    private mutating func check(_ instruction: Instruction) throws(ValidationError) -> Operation {
+        if let (row, immediates) = InstructionTable.row(for: instruction) {
+            // A plain instruction: its row says it all.
+            let element = try checkImmediates(row, immediates)
+            let address = addressType(immediates.memory)
+            for operand in row.operands.reversed() { try pop(operand.resolved(address: address, element: element)) }
+            for result in row.results { push(result.resolved(address: address, element: element)) }
+            return .plain(row, immediates, element: element)
+        }
         switch instruction {
         case .unreachable:
             markUnreachable()
+            return .unreachable
         case .nop:
-            break
-        case .block(let type), .loop(let type):
-            let blockType = try blockSignature(type)
+            return .nop
+        case .block(let type):
+            let blockType = try resolve(type)
             try pop(blockType.parameters)
-            if case .loop = instruction {
-                pushFrame(.loop, blockType.parameters, blockType.results)
-            } else {
-                pushFrame(.block, blockType.parameters, blockType.results)
-            }
+            pushFrame(.block, blockType.parameters, blockType.results)
+            return .block(blockType)
+        case .loop(let type):
+            let blockType = try resolve(type)
+            try pop(blockType.parameters)
+            pushFrame(.loop, blockType.parameters, blockType.results)
+            return .loop(blockType)
         case .if(let type):
-            let blockType = try blockSignature(type)
+            let blockType = try resolve(type)
             try pop(.i32)
             try pop(blockType.parameters)
             pushFrame(.if, blockType.parameters, blockType.results)
+            return .if(blockType)
         case .else:
             guard let last = frames.last, last.kind == .if else { throw error("else without a matching if") }
             let frame = try popFrame()
             pushFrame(.else, frame.parameters, frame.results)
+            return .else
         case .end:
             let frame = try popFrame()
             if frame.kind == .if, frame.parameters != frame.results {
                 throw error("type mismatch: if without else must leave its parameters unchanged")
             }
             push(frame.results)
+            return .end
         case .br(let depth):
             try pop(try label(depth).labelTypes)
             markUnreachable()
+            return .br(depth: depth)
         case .brIf(let depth):
             try pop(.i32)
             let types = try label(depth).labelTypes
             try pop(types)
             push(types)
+            return .brIf(depth: depth)
         case .brTable(let targets):
             try pop(.i32)
             let defaultTypes = try label(targets.defaultIndex).labelTypes
@@ -240,14 +287,17 @@ struct FunctionValidator {
             }
             try pop(defaultTypes)
             markUnreachable()
+            return .brTable(depths: Array(targets.labelIndices), defaultDepth: targets.defaultIndex)
         case .return:
             try pop(signature.results)
             markUnreachable()
+            return .return
         case .call(let index):
             guard index < context.functions.count else { throw error("unknown function \(index)") }
             let callee = context.functions[Int(index)]
             try pop(callee.parameters)
             push(callee.results)
+            return .call(function: index, callee)
         case .callIndirect(let typeIndex, let tableIndex):
             let table = try table(tableIndex)
             guard table.elementType == .funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -256,8 +306,10 @@ struct FunctionValidator {
             try pop(.i32)
             try pop(callee.parameters)
             push(callee.results)
+            return .callIndirect(table: tableIndex, callee)
         case .drop:
-            return try pop()
+            _ = try pop()
+            return .drop
         case .select:
             try pop(.i32)
             let first = try pop()
@@ -267,7 +319,7 @@ struct FunctionValidator {
             if let first, let second, first != second { throw error("type mismatch: select operands differ") }
             let type = first ?? second
             push(type)
-            return type
+            return .select(type)
         case .typedSelect(let wasmType):
             let type: ValueType
             do { type = try ModuleDecoder.valueType(wasmType) } catch { throw self.error("unsupported type in select") }
@@ -275,127 +327,62 @@ struct FunctionValidator {
             try pop(type)
             try pop(type)
             push(type)
-            return type
+            return .select(type)
         case .localGet(let index):
-            push(try local(index))
+            let type = try local(index)
+            push(type)
+            return .localGet(index, type)
         case .localSet(let index):
-            try pop(try local(index))
+            let type = try local(index)
+            try pop(type)
+            return .localSet(index, type)
         case .localTee(let index):
             let type = try local(index)
             try pop(type)
             push(type)
+            return .localTee(index, type)
         case .globalGet(let index):
-            push(try global(index).valueType)
+            let type = try global(index).valueType
+            push(type)
+            return .globalGet(index, type)
         case .globalSet(let index):
             let global = try global(index)
             guard global.isMutable else { throw error("global is immutable") }
             try pop(global.valueType)
-        case .load(let op, let memarg):
-            guard let (type, bytes) = OperatorTypes.load(op) else { throw error("unsupported instruction \(instruction)") }
-            try checkAlignment(memarg, bytes: bytes)
-            try pop(.i32)
-            push(type)
-        case .store(let op, let memarg):
-            guard let (type, bytes) = OperatorTypes.store(op) else { throw error("unsupported instruction \(instruction)") }
-            try checkAlignment(memarg, bytes: bytes)
-            try pop(type)
-            try pop(.i32)
-        case .memorySize(let memory):
-            try checkMemory(memory)
+            return .globalSet(index, global.valueType)
+        case .i32Const(let value):
             push(.i32)
-        case .memoryGrow(let memory):
-            try checkMemory(memory)
-            try pop(.i32)
-            push(.i32)
-        case .i32Const: push(.i32)
-        case .i64Const: push(.i64)
-        case .f32Const: push(.f32)
-        case .f64Const: push(.f64)
+            return .i32Const(UInt32(bitPattern: value))
+        case .i64Const(let value):
+            push(.i64)
+            return .i64Const(UInt64(bitPattern: value))
+        case .f32Const(let value):
+            push(.f32)
+            return .f32Const(bits: value.bitPattern)
+        case .f64Const(let value):
+            push(.f64)
+            return .f64Const(bits: value.bitPattern)
         case .refNull(let heapType):
+            let type: ValueType
             switch heapType {
-            case .abstract(.funcRef): push(.funcref)
-            case .abstract(.externRef): push(.externref)
+            case .abstract(.funcRef): type = .funcref
+            case .abstract(.externRef): type = .externref
             default: throw error("unsupported reference type \(heapType)")
             }
+            push(type)
+            return .refNull(type)
         case .refIsNull:
             let type = try pop()
             if let type, !type.isReference { throw error("type mismatch: ref.is_null needs a reference") }
             push(.i32)
-            return type
+            return .refIsNull(type)
         case .refFunc(let index):
             guard index < context.functions.count else { throw error("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
             push(.funcref)
-        case .i32Eqz:
-            try pop(.i32)
-            push(.i32)
-        case .i64Eqz:
-            try pop(.i64)
-            push(.i32)
-        case .cmp(let op):
-            let type = OperatorTypes.comparison(op)
-            try pop(type)
-            try pop(type)
-            push(.i32)
-        case .unary(let op):
-            let type = OperatorTypes.unary(op)
-            try pop(type)
-            push(type)
-        case .binary(let op):
-            let type = OperatorTypes.binary(op)
-            try pop(type)
-            try pop(type)
-            push(type)
-        case .conversion(let op):
-            let (from, to) = OperatorTypes.conversion(op)
-            try pop(from)
-            push(to)
-        case .memoryInit(let data, let memory):
-            try checkMemory(memory)
-            try checkDataSegment(data)
-            try pop([.i32, .i32, .i32])
-        case .dataDrop(let data):
-            try checkDataSegment(data)
-        case .memoryCopy(let destination, let source):
-            try checkMemory(destination)
-            try checkMemory(source)
-            try pop([.i32, .i32, .i32])
-        case .memoryFill(let memory):
-            try checkMemory(memory)
-            try pop([.i32, .i32, .i32])
-        case .tableInit(let element, let tableIndex):
-            let table = try table(tableIndex)
-            guard try elementType(element) == table.elementType else { throw error("type mismatch: table.init element type") }
-            try pop([.i32, .i32, .i32])
-        case .elemDrop(let element):
-            _ = try elementType(element)
-        case .tableCopy(let destination, let source):
-            let destinationTable = try table(destination)
-            let sourceTable = try table(source)
-            guard destinationTable.elementType == sourceTable.elementType else {
-                throw error("type mismatch: table.copy between different element types")
-            }
-            try pop([.i32, .i32, .i32])
-        case .tableFill(let index):
-            let table = try table(index)
-            try pop([.i32, table.elementType, .i32])
-        case .tableGet(let index):
-            let table = try table(index)
-            try pop(.i32)
-            push(table.elementType)
-        case .tableSet(let index):
-            let table = try table(index)
-            try pop([.i32, table.elementType])
-        case .tableGrow(let index):
-            let table = try table(index)
-            try pop([table.elementType, .i32])
-            push(.i32)
-        case .tableSize(let index):
-            _ = try table(index)
-            push(.i32)
+            return .refFunc(index)
         default:
             throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 without SIMD)")
         }
-        return nil
     }
 }

@@ -63,30 +63,45 @@ public struct ModuleValidator {
 
         // Constant expressions see only imported globals in WebAssembly 2.0.
         let constantContext = ConstantContext(functionCount: functions.count, globals: importedGlobals)
+        var globalInitializers: [ConstantValue] = []
         for (i, global) in module.globals.enumerated() {
             let location = "global \(importedGlobalCount + i)"
-            try constantContext.check(global.initializer, type: global.type.valueType, location: location)
+            globalInitializers.append(
+                try constantContext.check(global.initializer, type: global.type.valueType, location: location))
             globals.append(global.type)
         }
 
+        var elementSegments: [ValidatedElementSegment] = []
         for (i, segment) in module.elements.enumerated() {
             let location = "elem segment \(i)"
+            var items: [ConstantValue] = []
+            items.reserveCapacity(segment.items.count)
             for item in segment.items {
-                try constantContext.check(item, type: segment.elementType, location: location)
+                items.append(try constantContext.check(item, type: segment.elementType, location: location))
             }
-            if case .active(let tableIndex, let offset) = segment.mode {
+            let mode: ValidatedElementSegment.Mode
+            switch segment.mode {
+            case .passive: mode = .passive
+            case .declarative: mode = .declarative
+            case .active(let tableIndex, let offset):
                 guard tableIndex < tables.count else { throw fail(location, "unknown table \(tableIndex)", offset: offset.offset) }
                 guard tables[Int(tableIndex)].elementType == segment.elementType else {
                     throw fail(location, "type mismatch: element type differs from the table's", offset: offset.offset)
                 }
-                try constantContext.check(offset, type: .i32, location: location)
+                mode = .active(table: tableIndex, offset: try constantContext.check(offset, type: .i32, location: location))
             }
+            elementSegments.append(ValidatedElementSegment(elementType: segment.elementType, items: items, mode: mode))
         }
+        var dataSegments: [ValidatedDataSegment] = []
         for (i, segment) in module.data.enumerated() {
-            if case .active(let memoryIndex, let offset) = segment.mode {
+            switch segment.mode {
+            case .passive:
+                dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .passive))
+            case .active(let memoryIndex, let offset):
                 let location = "data segment \(i)"
                 guard memoryIndex < memories.count else { throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset) }
-                try constantContext.check(offset, type: .i32, location: location)
+                let value = try constantContext.check(offset, type: .i32, location: location)
+                dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .active(memory: memoryIndex, offset: value)))
             }
         }
 
@@ -130,10 +145,12 @@ public struct ModuleValidator {
         }
 
         return ValidatedModule(
-            module: module, functionSignatures: functions, tables: tables, memories: memories, globals: globals,
+            module: module, types: module.types, imports: module.imports, exports: module.exports, start: module.start,
+            functionSignatures: functions, tables: tables, memories: memories, globals: globals,
+            globalInitializers: globalInitializers, dataSegments: dataSegments, elementSegments: elementSegments,
             importedFunctionCount: importedFunctionCount, importedTableCount: importedTableCount,
             importedMemoryCount: importedMemoryCount, importedGlobalCount: importedGlobalCount,
-            functions: validated)
+            functions: validated, functionNames: module.functionNames)
     }
 
     static func checkTableLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
@@ -159,33 +176,35 @@ struct ConstantContext {
     var functionCount: Int
     var globals: [GlobalType]
 
-    func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError) {
+    /// The expression's value, once it is known to be one constant of type `type`.
+    func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError) -> ConstantValue {
         func fail(_ message: String) -> ValidationError {
             ValidationError(location: location, offset: expression.offset, message: message)
         }
         var instructions = expression.instructions
         if case .end = instructions.last { instructions.removeLast() }
-        var stack: [ValueType] = []
+        var stack: [(type: ValueType, value: ConstantValue)] = []
         for instruction in instructions {
             switch instruction {
-            case .i32Const: stack.append(.i32)
-            case .i64Const: stack.append(.i64)
-            case .f32Const: stack.append(.f32)
-            case .f64Const: stack.append(.f64)
-            case .refNull(.abstract(.funcRef)): stack.append(.funcref)
-            case .refNull(.abstract(.externRef)): stack.append(.externref)
+            case .i32Const(let value): stack.append((.i32, .i32(UInt32(bitPattern: value))))
+            case .i64Const(let value): stack.append((.i64, .i64(UInt64(bitPattern: value))))
+            case .f32Const(let value): stack.append((.f32, .f32(bits: value.bitPattern)))
+            case .f64Const(let value): stack.append((.f64, .f64(bits: value.bitPattern)))
+            case .refNull(.abstract(.funcRef)): stack.append((.funcref, .null(.funcref)))
+            case .refNull(.abstract(.externRef)): stack.append((.externref, .null(.externref)))
             case .refFunc(let index):
                 guard index < functionCount else { throw fail("unknown function \(index)") }
-                stack.append(.funcref)
+                stack.append((.funcref, .function(index)))
             case .globalGet(let index):
                 guard index < globals.count else { throw fail("unknown global \(index)") }
                 guard !globals[Int(index)].isMutable else { throw fail("constant expression required") }
-                stack.append(globals[Int(index)].valueType)
+                stack.append((globals[Int(index)].valueType, .global(index)))
             default:
                 throw fail("constant expression required")
             }
         }
         guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
-        guard stack[0] == type else { throw fail("type mismatch: expected \(type), got \(stack[0])") }
+        guard stack[0].type == type else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
+        return stack[0].value
     }
 }

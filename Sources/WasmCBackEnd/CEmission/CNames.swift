@@ -1,7 +1,9 @@
+import WasmCFrontEnd
+
 /// Naming rules for generated C: deterministic, readable, collision-free.
-enum CNames {
+package enum CNames {
     /// Turns any string into a C identifier fragment: ASCII letters, digits and `_`, at most 48 characters.
-    static func sanitize(_ name: String) -> String {
+    package static func sanitize(_ name: String) -> String {
         var result = ""
         var lastWasUnderscore = false
         for scalar in name.unicodeScalars {
@@ -19,7 +21,7 @@ enum CNames {
     }
 
     /// A function's C name: its wasm index makes it unique, its name makes it readable (`func3_fac`).
-    static func function(_ index: UInt32, name: String?) -> String {
+    package static func function(_ index: UInt32, name: String?) -> String {
         // "func" keeps clear of the stack slots (i3, f0, ...) and locals (l2).
         guard let name else { return "func\(index)" }
         let fragment = sanitize(name)
@@ -27,10 +29,10 @@ enum CNames {
     }
 
     /// The module descriptor symbol for a module prefix: `wasmc_module_<prefix>`.
-    static func moduleSymbol(_ prefix: String) -> String { "wasmc_module_\(prefix)" }
+    package static func moduleSymbol(_ prefix: String) -> String { "wasmc_module_\(prefix)" }
 
     /// A valid module prefix from a file or module name.
-    static func modulePrefix(_ name: String) -> String {
+    package static func modulePrefix(_ name: String) -> String {
         var fragment = sanitize(name)
         if fragment.isEmpty { fragment = "module" }
         if let first = fragment.unicodeScalars.first, ("0"..."9").contains(first) { fragment = "m" + fragment }
@@ -38,9 +40,9 @@ enum CNames {
     }
 
     /// A C string literal for arbitrary bytes (names of imports and exports may hold anything).
-    static func stringLiteral(_ string: String) -> String { bytesLiteral(Array(string.utf8)) }
+    package static func stringLiteral(_ string: String) -> String { bytesLiteral(Array(string.utf8)) }
 
-    static func bytesLiteral(_ bytes: [UInt8]) -> String {
+    package static func bytesLiteral(_ bytes: [UInt8]) -> String {
         var out = "\""
         var previousWasOctal = false
         for byte in bytes {

@@ -17,15 +17,11 @@ public struct ValidationError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One instruction of a validated body, with what the emitter needs to know about the operand stack.
-public struct TypedInstruction: Sendable {
-    public var instruction: Instruction
+public struct TypedInstruction: Hashable, Sendable {
+    public var operation: Operation
     /// Operand stack height (within the function) before the instruction executes.
     public var height: Int
-    /// The type of the operand for instructions whose type is not implied by the opcode
-    /// (`drop`, untyped `select`, `ref.is_null`); `nil` in unreachable code.
-    public var operandType: ValueType?
-    /// The resolved type of `block`, `loop` and `if`.
-    public var blockSignature: FunctionSignature?
+    /// Byte offset of the instruction in the module.
     public var offset: Int
 }
 
@@ -38,22 +34,57 @@ public struct ValidatedFunction: Sendable {
     public var body: [TypedInstruction]
 }
 
-/// A module that passed validation, with every index space resolved to types.
+/// A data segment with its offset evaluated to a constant.
+public struct ValidatedDataSegment: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case active(memory: UInt32, offset: ConstantValue)
+    }
+    public var bytes: [UInt8]
+    public var mode: Mode
+}
+
+/// An element segment with its items and offset evaluated to constants.
+public struct ValidatedElementSegment: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case declarative
+        case active(table: UInt32, offset: ConstantValue)
+    }
+    public var elementType: ValueType
+    public var items: [ConstantValue]
+    public var mode: Mode
+}
+
+/// A module that passed validation, with every index space resolved to types: everything
+/// the back end needs, so it never reads the decoded module.
 public struct ValidatedModule: Sendable {
+    /// The decoded module, for the driver (linking imports and exports); the back end does not read it.
     public var module: WasmModule
+    /// The type section.
+    public var types: [FunctionSignature]
+    public var imports: [ModuleImport]
+    public var exports: [ModuleExport]
+    public var start: UInt32?
     public var functionSignatures: [FunctionSignature]
     public var tables: [TableType]
     public var memories: [Limits]
     public var globals: [GlobalType]
+    /// The initial value of each defined (non-imported) global.
+    public var globalInitializers: [ConstantValue]
+    public var dataSegments: [ValidatedDataSegment]
+    public var elementSegments: [ValidatedElementSegment]
     public var importedFunctionCount: Int
     public var importedTableCount: Int
     public var importedMemoryCount: Int
     public var importedGlobalCount: Int
     public var functions: [ValidatedFunction]
+    /// Function names from the `name` custom section, by function index.
+    public var functionNames: [UInt32: String]
 
     /// A readable name for function `index`: the export or name-section name, if any.
     public func functionName(_ index: UInt32) -> String? {
-        if let name = module.functionNames[index] { return name }
-        return module.exports.first { $0.kind == .function && $0.index == index }?.name
+        if let name = functionNames[index] { return name }
+        return exports.first { $0.kind == .function && $0.index == index }?.name
     }
 }

@@ -1,3 +1,5 @@
+import WasmCFrontEnd
+
 /// The C names of one module's functions, signatures, data segments and globals.
 ///
 /// A module translated to one C file keeps them `static`. A module split into several files
@@ -20,7 +22,7 @@ struct ModuleNames {
         }
         var signatures: [FunctionSignature] = []
         var signatureIndex: [FunctionSignature: Int] = [:]
-        for signature in module.module.types + module.functionSignatures where signatureIndex[signature] == nil {
+        for signature in module.types + module.functionSignatures where signatureIndex[signature] == nil {
             signatureIndex[signature] = signatures.count
             signatures.append(signature)
         }

@@ -1,4 +1,4 @@
-import WasmParser
+import WasmCFrontEnd
 
 /// Translates one validated function body to C.
 ///
@@ -54,7 +54,7 @@ struct FunctionEmitter {
 
     /// A write to wasm state outside linear memory that a trap leaves behind (a global, a
     /// dropped segment): through `WASMC_STATE_STORE`, which keeps it in order with the memory
-    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_rt.h).
+    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_module.h).
     private mutating func emitStateStore(_ lvalue: String, _ value: String) {
         emit("WASMC_STATE_STORE(\(lvalue), \(value));")
     }
@@ -70,12 +70,6 @@ struct FunctionEmitter {
     }
 
     private func local(_ index: UInt32) -> String { "l\(index)" }
-
-    private func localType(_ index: UInt32) -> ValueType {
-        let i = Int(index)
-        let parameters = function.signature.parameters
-        return i < parameters.count ? parameters[i] : function.locals[i - parameters.count]
-    }
 
     private mutating func newLabel() -> String {
         labelCounter += 1
@@ -135,11 +129,12 @@ struct FunctionEmitter {
     /// operations) still check, so host code always starts with the reserve below the
     /// limit and never overflows holding a lock.
     private var needsStackCheck: Bool {
-        if !options.guardPages { return true }
+        if options.bounds != .guardPages { return true }
         return function.body.contains { typed in
-            switch typed.instruction {
-            case .call(let index): Int(index) < module.importedFunctionCount
-            case .callIndirect, .memoryGrow, .tableGrow: true
+            switch typed.operation {
+            case .call(let index, _): Int(index) < module.importedFunctionCount
+            case .callIndirect: true
+            case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
         }
@@ -152,7 +147,7 @@ struct FunctionEmitter {
         var open: [Int?] = []  // per open frame: the index of its `if`, nil for other frames
         var result = Set<Int>()
         for (index, typed) in body.enumerated() {
-            switch typed.instruction {
+            switch typed.operation {
             case .block, .loop: open.append(nil)
             case .if: open.append(index)
             case .else: if let last = open.last, let start = last { result.insert(start) }
@@ -198,11 +193,6 @@ struct FunctionEmitter {
         }
     }
 
-    /// The validator resolved every block type; an empty signature is never used for valid input.
-    private func blockSignature(_ typed: TypedInstruction) -> FunctionSignature {
-        typed.blockSignature ?? FunctionSignature(parameters: [], results: [])
-    }
-
     /// Memory 0 as an lvalue: the instance's own memory directly (one load fewer on every
     /// refresh), an imported one through its pointer.
     private var memory0: String {
@@ -220,9 +210,8 @@ struct FunctionEmitter {
 
     private mutating func emitInstruction(_ typed: TypedInstruction, at index: Int) {
         let h = typed.height
-        let instruction = typed.instruction
         if dead {
-            switch instruction {
+            switch typed.operation {
             case .block, .loop, .if:
                 deadNesting += 1
                 return
@@ -238,26 +227,25 @@ struct FunctionEmitter {
             }
         }
 
-        switch instruction {
+        switch typed.operation {
+        case .plain(let row, let immediates, let element):
+            emitPlain(row, immediates, element: element, height: h)
         case .unreachable:
             emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__);")
             dead = true
         case .nop:
             break
-        case .block:
-            let signature = blockSignature(typed)
+        case .block(let signature):
             let label = newLabel()
             frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("/* block \(label) */")
             indent += 1
-        case .loop:
-            let signature = blockSignature(typed)
+        case .loop(let signature):
             let label = newLabel()
             frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
             emit("\(label):; /* loop */")
             indent += 1
-        case .if:
-            let signature = blockSignature(typed)
+        case .if(let signature):
             let label = newLabel()
             let condition = slot(.i32, h - 1)
             frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))
@@ -293,16 +281,16 @@ struct FunctionEmitter {
             branch(depth, height: h - 1)
             indent -= 1
             emit("}")
-        case .brTable(let targets):
+        case .brTable(let depths, let defaultDepth):
             emit("switch (\(slot(.i32, h - 1))) {")
             var cases: [UInt32: [Int]] = [:]
             var order: [UInt32] = []
-            for (value, depth) in targets.labelIndices.enumerated() where depth != targets.defaultIndex {
+            for (value, depth) in depths.enumerated() where depth != defaultDepth {
                 if cases[depth] == nil { order.append(depth) }
                 cases[depth, default: []].append(value)
             }
             for depth in order {
-                emit(cases[depth]!.map { "case \($0):" }.joined(separator: " ") + " {")
+                emit(cases[depth, default: []].map { "case \($0):" }.joined(separator: " ") + " {")
                 indent += 1
                 branch(depth, height: h - 1)
                 indent -= 1
@@ -310,7 +298,7 @@ struct FunctionEmitter {
             }
             emit("default: {")
             indent += 1
-            branch(targets.defaultIndex, height: h - 1)
+            branch(defaultDepth, height: h - 1)
             indent -= 1
             emit("}")
             emit("}")
@@ -318,112 +306,77 @@ struct FunctionEmitter {
         case .return:
             emit(returnStatement(height: h))
             dead = true
-        case .call(let index):
-            emitCall(index: index, height: h)
-        case .callIndirect(let typeIndex, let tableIndex):
-            emitIndirectCall(typeIndex: typeIndex, tableIndex: tableIndex, height: h)
+        case .call(let index, let signature):
+            emitCall(index: index, signature: signature, height: h)
+        case .callIndirect(let tableIndex, let signature):
+            emitIndirectCall(signature: signature, tableIndex: tableIndex, height: h)
         case .drop:
             break
-        case .select, .typedSelect:
-            let type = typed.operandType ?? .i32
+        case .select(let operandType):
+            let type = operandType ?? .i32
             let result = slot(type, h - 3)
             emit("\(result) = \(slot(.i32, h - 1)) ? \(result) : \(slot(type, h - 2));")
-        case .localGet(let index):
-            emit("\(slot(localType(index), h)) = \(local(index));")
-        case .localSet(let index):
-            emit("\(local(index)) = \(slot(localType(index), h - 1));")
-        case .localTee(let index):
-            emit("\(local(index)) = \(slot(localType(index), h - 1));")
-        case .globalGet(let index):
-            let type = module.globals[Int(index)].valueType
+        case .localGet(let index, let type):
+            emit("\(slot(type, h)) = \(local(index));")
+        case .localSet(let index, let type), .localTee(let index, let type):
+            emit("\(local(index)) = \(slot(type, h - 1));")
+        case .globalGet(let index, let type):
             emit("\(slot(type, h)) = \(names.globalAccess(index, module: module)).\(type.valueField);")
-        case .globalSet(let index):
-            let type = module.globals[Int(index)].valueType
+        case .globalSet(let index, let type):
             emitStateStore("\(names.globalAccess(index, module: module)).\(type.valueField)", slot(type, h - 1))
-        case .load(let op, let memarg):
-            let (type, _) = OperatorTypes.load(op)!
-            // With guard pages the access is the bounds check: see WASMC_MEMORY_ACCESS in wasmc_rt.h.
-            emit("\(slot(type, h - 1)) = wasmc_\(CExpressions.loadName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 1)), \(memarg.offset)u, __func__);")
-        case .store(let op, let memarg):
-            let (type, _) = OperatorTypes.store(op)!
-            emit("wasmc_\(CExpressions.storeName(op))(mem\(memarg.memory)_data, mem\(memarg.memory)_size, \(slot(.i32, h - 2)), \(memarg.offset)u, \(slot(type, h - 1)), __func__);")
-        case .memorySize(let memory):
-            emit("\(slot(.i32, h)) = (uint32_t)inst->memory\(memory)->pages;")
-        case .memoryGrow(let memory):
-            let operand = slot(.i32, h - 1)
-            emit("\(operand) = wasmc_memory_grow(inst->memory\(memory), \(operand));")
-            refreshMemory()
         case .i32Const(let value):
-            emit("\(slot(.i32, h)) = \(UInt32(bitPattern: value))u;")
+            emit("\(slot(.i32, h)) = \(value)u;")
         case .i64Const(let value):
-            emit("\(slot(.i64, h)) = \(UInt64(bitPattern: value))ull;")
-        case .f32Const(let value):
-            emit("\(slot(.f32, h)) = \(CExpressions.f32Literal(value.bitPattern));")
-        case .f64Const(let value):
-            emit("\(slot(.f64, h)) = \(CExpressions.f64Literal(value.bitPattern));")
-        case .refNull(let heapType):
-            let type: ValueType = heapType == .abstract(.externRef) ? .externref : .funcref
+            emit("\(slot(.i64, h)) = \(value)ull;")
+        case .f32Const(let bits):
+            emit("\(slot(.f32, h)) = \(CLiterals.f32(bits));")
+        case .f64Const(let bits):
+            emit("\(slot(.f64, h)) = \(CLiterals.f64(bits));")
+        case .refNull(let type):
             emit("\(slot(type, h)) = NULL;")
-        case .refIsNull:
-            let type = typed.operandType ?? .funcref
+        case .refIsNull(let operandType):
+            let type = operandType ?? .funcref
             emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
         case .refFunc(let index):
             emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
-        case .i32Eqz:
-            emit("\(slot(.i32, h - 1)) = \(slot(.i32, h - 1)) == 0;")
-        case .i64Eqz:
-            emit("\(slot(.i32, h - 1)) = \(slot(.i64, h - 1)) == 0;")
-        case .cmp(let op):
-            let type = OperatorTypes.comparison(op)
-            let expression = CExpressions.comparison(op, slot(type, h - 2), slot(type, h - 1))
-            emit("\(slot(.i32, h - 2)) = \(expression);")
-        case .unary(let op):
-            let type = OperatorTypes.unary(op)
-            let operand = slot(type, h - 1)
-            emit("\(operand) = \(CExpressions.unary(op, operand));")
-        case .binary(let op):
-            let type = OperatorTypes.binary(op)
-            let left = slot(type, h - 2)
-            emit("\(left) = \(CExpressions.binary(op, left, slot(type, h - 1)));")
-        case .conversion(let op):
-            let (from, to) = OperatorTypes.conversion(op)
-            emit("\(slot(to, h - 1)) = \(CExpressions.conversion(op, slot(from, h - 1)));")
-        case .memoryInit(let data, let memory):
-            emit("wasmc_memory_init_segment(inst->memory\(memory), \(slot(.i32, h - 3)), \(names.dataSegment(Int(data))), inst->data_size[\(data)], \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .dataDrop(let data):
-            emitStateStore("inst->data_size[\(data)]", "0")
-        case .memoryCopy(0, 0):
-            emit("wasmc_memory_copy_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
-        case .memoryCopy(let destination, let source):
-            emit("wasmc_memory_copy(inst->memory\(destination), \(slot(.i32, h - 3)), inst->memory\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .memoryFill(0):
-            emit("wasmc_memory_fill_local(mem0_data, mem0_size, \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)), __func__);")
-        case .memoryFill(let memory):
-            emit("wasmc_memory_fill(inst->memory\(memory), \(slot(.i32, h - 3)), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableInit(let element, let table):
-            emit("wasmc_table_init_segment(inst->table\(table), \(slot(.i32, h - 3)), inst->elem\(element), inst->elem\(element)_size, \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .elemDrop(let element):
-            emitStateStore("inst->elem\(element)_size", "0")
-        case .tableCopy(let destination, let source):
-            emit("wasmc_table_copy(inst->table\(destination), \(slot(.i32, h - 3)), inst->table\(source), \(slot(.i32, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableFill(let table):
-            let type = module.tables[Int(table)].elementType
-            emit("wasmc_table_fill(inst->table\(table), \(slot(.i32, h - 3)), (void *)(uintptr_t)\(slot(type, h - 2)), \(slot(.i32, h - 1)));")
-        case .tableGet(let table):
-            let type = module.tables[Int(table)].elementType
-            emit("\(slot(type, h - 1)) = (\(type.cType))wasmc_table_get(inst->table\(table), \(slot(.i32, h - 1)), __func__);")
-        case .tableSet(let table):
-            let type = module.tables[Int(table)].elementType
-            emit("wasmc_table_set(inst->table\(table), \(slot(.i32, h - 2)), (void *)(uintptr_t)\(slot(type, h - 1)), __func__);")
-        case .tableGrow(let table):
-            let type = module.tables[Int(table)].elementType
-            emit("\(slot(.i32, h - 2)) = wasmc_table_grow(inst->table\(table), \(slot(.i32, h - 1)), (void *)(uintptr_t)\(slot(type, h - 2)));")
-        case .tableSize(let table):
-            emit("\(slot(.i32, h)) = inst->table\(table)->size;")
-        default:
-            // The validator admits nothing else.
-            emit("wasmc_trap(WASMC_TRAP_UNREACHABLE, __func__); /* unsupported: \(instruction) */")
         }
+    }
+
+    /// A row of the instruction table: its C with the operands' slots and the immediates filled
+    /// in, assigned to the result's slot (the first operand's, since operands are popped first).
+    ///
+    /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
+    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_module.h).
+    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int) {
+        let address = ValueType.i32  // the address type of every memory until memory64
+        let base = h - row.operands.count
+        var operands: [String] = []
+        operands.reserveCapacity(row.operands.count)
+        for (k, operand) in row.operands.enumerated() {
+            operands.append(slot(operand.resolved(address: address, element: element), base + k))
+        }
+        var expression = ""
+        for piece in row.c.pieces {
+            switch piece {
+            case .text(let text): expression += text
+            case .operand(let k): expression += operands[k]
+            case .memory: expression += "mem\(immediates.memory)_data, mem\(immediates.memory)_size"
+            case .memoryIndex: expression += "\(immediates.memory)"
+            case .offset: expression += "\(immediates.offset)u"
+            case .table: expression += "\(immediates.table)"
+            case .sourceTable: expression += "\(immediates.sourceTable)"
+            case .elementCType: expression += element.cType
+            case .segment: expression += "\(immediates.segment)"
+            case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
+            case .unknown(let name): expression += "$\(name)"
+            }
+        }
+        if let result = row.results.first {
+            emit("\(slot(result.resolved(address: address, element: element), base)) = \(expression);")
+        } else {
+            emit("\(expression);")
+        }
+        if row.effects.contains(.resizesMemory) { refreshMemory() }
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.
@@ -448,9 +401,8 @@ struct FunctionEmitter {
         return signature.parameters.enumerated().map { slot($0.element, top - count + $0.offset) }
     }
 
-    private mutating func emitCall(index: UInt32, height h: Int) {
+    private mutating func emitCall(index: UInt32, signature: FunctionSignature, height h: Int) {
         defer { refreshMemory() }
-        let signature = module.functionSignatures[Int(index)]
         let args = arguments(signature, top: h)
         let base = h - signature.parameters.count
         if Int(index) < module.importedFunctionCount {
@@ -463,9 +415,8 @@ struct FunctionEmitter {
         }
     }
 
-    private mutating func emitIndirectCall(typeIndex: UInt32, tableIndex: UInt32, height h: Int) {
+    private mutating func emitIndirectCall(signature: FunctionSignature, tableIndex: UInt32, height h: Int) {
         defer { refreshMemory() }
-        let signature = module.module.types[Int(typeIndex)]
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count
         let index = slot(.i32, h - 1)

@@ -1,0 +1,311 @@
+import WasmParser
+
+/// The type of an operand or result in a row of the instruction table.
+public enum OperandType: Hashable, Sendable, CustomStringConvertible {
+    case value(ValueType)
+    /// The address type of the instruction's memory: `i32` (an `i64` memory of memory64 would make it `i64`).
+    case address
+    /// The element type of the instruction's table (`funcref` or `externref`).
+    case element
+
+    public static let i32 = OperandType.value(.i32)
+    public static let i64 = OperandType.value(.i64)
+    public static let f32 = OperandType.value(.f32)
+    public static let f64 = OperandType.value(.f64)
+
+    /// The value type, given the address type of the instruction's memory and the element
+    /// type of its table.
+    public func resolved(address: ValueType = .i32, element: ValueType = .funcref) -> ValueType {
+        switch self {
+        case .value(let type): type
+        case .address: address
+        case .element: element
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .value(let type): type.description
+        case .address: "address"
+        case .element: "element"
+        }
+    }
+}
+
+/// The immediates a row's instruction carries after its opcode, which validation checks.
+public enum ImmediateKind: Hashable, Sendable {
+    case none
+    /// A memory index (`memory.size`, `memory.grow`, `memory.fill`).
+    case memory
+    /// A destination and a source memory index (`memory.copy`).
+    case memoryPair
+    /// A `memarg` (memory index, offset, alignment) of an access of `bytes` bytes; the
+    /// alignment must not exceed it (spec 3.3.7).
+    case memarg(bytes: UInt32)
+    /// A table index (`table.get`, `table.set`, `table.size`, `table.grow`, `table.fill`).
+    case table
+    /// A destination and a source table index, whose element types must agree (`table.copy`).
+    case tablePair
+    /// A data segment index; the module must have a data count section (`data.drop`).
+    case data
+    /// A data segment and a memory index (`memory.init`).
+    case dataToMemory
+    /// An element segment index (`elem.drop`).
+    case element
+    /// An element segment and a table index, whose element types must agree (`table.init`).
+    case elementToTable
+}
+
+/// What an instruction does beyond computing its results from its operands.
+public struct InstructionEffects: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// May move or resize a memory (`memory.grow`): cached base and size are reloaded after it,
+    /// and, since it enters the runtime, the function checks the stack on entry.
+    public static let resizesMemory = InstructionEffects(rawValue: 1 << 0)
+    /// Runs runtime code that may allocate or take locks (the grow operations): with guard
+    /// pages, the function checks the stack on entry so that code starts with the reserve.
+    public static let entersRuntime = InstructionEffects(rawValue: 1 << 1)
+}
+
+/// The C an instruction becomes: an expression of its operands and immediates, parsed once.
+///
+/// `$0`, `$1`, … are the operands, bottom of the stack first; `$memory` is the memory's base and
+/// size (`mem0_data, mem0_size`), `$memidx` its index, `$offset` the memarg's offset (`16u`);
+/// `$table` and `$srctable` are table indices, `$elemtype` the C type of the table's elements,
+/// `$segment` a data or element segment's index and `$datasegment` the C array of a data
+/// segment's bytes. A name is letters only, so `inst->elem$segment_size` reads as intended.
+/// The expression's value is assigned to the result; a row without a result is a statement.
+public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
+    public enum Piece: Hashable, Sendable {
+        case text(String)
+        case operand(Int)
+        case memory
+        case memoryIndex
+        case offset
+        case table
+        case sourceTable
+        case elementCType
+        case segment
+        case dataSegment
+        /// A `$name` the back end does not know (the table's tests refuse it).
+        case unknown(String)
+    }
+
+    public let pieces: [Piece]
+    public let description: String
+
+    public init(_ text: String) {
+        description = text
+        var pieces: [Piece] = []
+        var literal = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            index = text.index(after: index)
+            guard character == "$" else {
+                literal.append(character)
+                continue
+            }
+            // Digits (an operand) or letters (an immediate).
+            var name = ""
+            let isDigits = index < text.endIndex && text[index].isNumber
+            while index < text.endIndex, isDigits ? text[index].isNumber : text[index].isLetter {
+                name.append(text[index])
+                index = text.index(after: index)
+            }
+            if !literal.isEmpty { pieces.append(.text(literal)) }
+            literal = ""
+            switch name {
+            case "memory": pieces.append(.memory)
+            case "memidx": pieces.append(.memoryIndex)
+            case "offset": pieces.append(.offset)
+            case "table": pieces.append(.table)
+            case "srctable": pieces.append(.sourceTable)
+            case "elemtype": pieces.append(.elementCType)
+            case "segment": pieces.append(.segment)
+            case "datasegment": pieces.append(.dataSegment)
+            default: pieces.append(Int(name).map(Piece.operand) ?? .unknown(name))
+            }
+        }
+        if !literal.isEmpty { pieces.append(.text(literal)) }
+        self.pieces = pieces
+    }
+}
+
+/// One row of the instruction table: everything wasmc knows about a plain instruction.
+///
+/// Validation pops `operands` (checking their types) and pushes `results`; the stack effect is
+/// their counts; the back end assigns `c` to the result slot. See `InstructionTable.rows`.
+public struct InstructionRow: Hashable, Sendable, CustomStringConvertible {
+    /// The name in the text format, e.g. `i32.add`.
+    public let name: String
+    public let operands: [OperandType]
+    public let results: [OperandType]
+    public let immediates: ImmediateKind
+    public let effects: InstructionEffects
+    public let c: CTemplate
+
+    public init(
+        _ name: String, _ operands: [OperandType], _ results: [OperandType], _ c: String,
+        immediates: ImmediateKind = .none, effects: InstructionEffects = []
+    ) {
+        self.name = name
+        self.operands = operands
+        self.results = results
+        self.immediates = immediates
+        self.effects = effects
+        self.c = CTemplate(c)
+    }
+
+    /// A load of `bytes` bytes from memory into a `type`: `[address] -> [type]`, through the
+    /// runtime's `wasmc_<name>` access function (which does the bounds check of either strategy).
+    public static func load(_ name: String, _ type: OperandType, bytes: UInt32) -> InstructionRow {
+        InstructionRow(
+            name, [.address], [type], "wasmc_\(Self.cName(name))($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: bytes))
+    }
+
+    /// A store of the low `bytes` bytes of a `type`: `[address, type] -> []`.
+    public static func store(_ name: String, _ type: OperandType, bytes: UInt32) -> InstructionRow {
+        InstructionRow(
+            name, [.address, type], [], "wasmc_\(Self.cName(name))($memory, $0, $offset, $1, __func__)",
+            immediates: .memarg(bytes: bytes))
+    }
+
+    /// `i32.load8_s` → `i32_load8_s`, the runtime's name for an instruction's helper.
+    public static func cName(_ name: String) -> String {
+        String(name.map { $0 == "." ? "_" : $0 })
+    }
+
+    /// The name WasmParser gives the instruction's case: `i32.trunc_sat_f32_s` → `i32TruncSatF32S`.
+    public var parserCaseName: String {
+        var result = ""
+        var capitalizeNext = false
+        for character in name {
+            if character == "." || character == "_" {
+                capitalizeNext = true
+            } else {
+                result += capitalizeNext ? character.uppercased() : String(character)
+                capitalizeNext = false
+            }
+        }
+        return result
+    }
+
+    public var description: String {
+        let operands = operands.map(\.description).joined(separator: " ")
+        let results = results.map(\.description).joined(separator: " ")
+        return "\(name) [\(operands)] -> [\(results)]"
+    }
+}
+
+/// The immediates of one occurrence of a row's instruction.
+public struct Immediates: Hashable, Sendable {
+    /// The memory accessed (the destination of `memory.copy`).
+    public var memory: UInt32 = 0
+    /// The source memory of `memory.copy`.
+    public var sourceMemory: UInt32 = 0
+    /// The memarg's offset.
+    public var offset: UInt64 = 0
+    /// The memarg's alignment exponent (checked by validation; the C does not need it).
+    public var alignment: UInt32 = 0
+    /// The table accessed (the destination of `table.copy` and `table.init`).
+    public var table: UInt32 = 0
+    /// The source table of `table.copy`.
+    public var sourceTable: UInt32 = 0
+    /// The data or element segment.
+    public var segment: UInt32 = 0
+
+    public init(
+        memory: UInt32 = 0, sourceMemory: UInt32 = 0, offset: UInt64 = 0, alignment: UInt32 = 0,
+        table: UInt32 = 0, sourceTable: UInt32 = 0, segment: UInt32 = 0
+    ) {
+        self.memory = memory
+        self.sourceMemory = sourceMemory
+        self.offset = offset
+        self.alignment = alignment
+        self.table = table
+        self.sourceTable = sourceTable
+        self.segment = segment
+    }
+
+    init(_ memarg: MemArg) {
+        self.init(memory: memarg.memory, offset: memarg.offset, alignment: memarg.align)
+    }
+}
+
+extension InstructionTable {
+    /// Rows by WasmParser's case name, built once.
+    static let rowsByParserName: [String: InstructionRow] = Dictionary(
+        rows.map { ($0.parserCaseName, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The row of a WasmParser instruction and its immediates; nil for instructions with
+    /// dedicated code (control flow, calls, variables, constants, references) and for those no
+    /// row describes (unsupported proposals).
+    ///
+    /// WasmParser groups most operators into categories (`cmp`, `unary`, `binary`,
+    /// `conversion`, `load`, `store`; SIMD's `simd`, `simdLane` and `simdMemLane`), whose rows
+    /// are found by name: a new row in a listed category needs nothing here, and a new category
+    /// is one case line. An instruction that is a WasmParser case of its own (`memory.size`,
+    /// `table.get`) is listed once in the first case, and its indices in `indexImmediates`.
+    package static func row(for instruction: Instruction) -> (InstructionRow, Immediates)? {
+        switch instruction {
+        case .i32Eqz, .i64Eqz, .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop,
+            .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
+            // Cases with or without index payloads: the case name is the label before any payload.
+            guard let row = named(caseName(of: instruction)) else { return nil }
+            return (row, indexImmediates(of: instruction))
+        case .cmp(let op): return named(op).map { ($0, Immediates()) }
+        case .unary(let op): return named(op).map { ($0, Immediates()) }
+        case .binary(let op): return named(op).map { ($0, Immediates()) }
+        case .conversion(let op): return named(op).map { ($0, Immediates()) }
+        case .load(let op, let memarg):
+            return named(op).map { ($0, Immediates(memarg)) }
+        case .store(let op, let memarg):
+            return named(op).map { ($0, Immediates(memarg)) }
+        default:
+            return nil
+        }
+    }
+
+    /// The indices an instruction of a row with index immediates carries.
+    private static func indexImmediates(of instruction: Instruction) -> Immediates {
+        switch instruction {
+        case .memorySize(let memory), .memoryGrow(let memory), .memoryFill(let memory):
+            Immediates(memory: memory)
+        case .memoryCopy(let destination, let source):
+            Immediates(memory: destination, sourceMemory: source)
+        case .memoryInit(let data, let memory):
+            Immediates(memory: memory, segment: data)
+        case .dataDrop(let data):
+            Immediates(segment: data)
+        case .tableGet(let table), .tableSet(let table), .tableSize(let table), .tableGrow(let table),
+            .tableFill(let table):
+            Immediates(table: table)
+        case .tableCopy(let destination, let source):
+            Immediates(table: destination, sourceTable: source)
+        case .tableInit(let element, let table):
+            Immediates(table: table, segment: element)
+        case .elemDrop(let element):
+            Immediates(segment: element)
+        default:
+            Immediates()
+        }
+    }
+
+    private static func named(_ op: Any) -> InstructionRow? {
+        rowsByParserName[String(describing: op)]
+    }
+
+    private static func named(_ name: String) -> InstructionRow? {
+        rowsByParserName[name]
+    }
+
+    /// `memoryGrow(memory: 0)` → `memoryGrow`.
+    private static func caseName(of instruction: Instruction) -> String {
+        let text = String(describing: instruction)
+        return String(text.prefix { $0 != "(" })
+    }
+}

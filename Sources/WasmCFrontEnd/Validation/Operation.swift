@@ -1,0 +1,56 @@
+/// One instruction of a validated body, with every type and index it refers to resolved, so
+/// the back end needs nothing else: neither the decoded module nor WasmParser's instructions.
+public enum Operation: Hashable, Sendable {
+    /// A row of the instruction table (numeric, memory, table and segment instructions) with
+    /// its immediates, and the element type of its table (for rows with `element` operands).
+    case plain(InstructionRow, Immediates, element: ValueType)
+
+    // Control (spec 3.3.8): block types resolved to signatures.
+    case unreachable
+    case nop
+    case block(FunctionSignature)
+    case loop(FunctionSignature)
+    case `if`(FunctionSignature)
+    case `else`
+    case end
+    case br(depth: UInt32)
+    case brIf(depth: UInt32)
+    case brTable(depths: [UInt32], defaultDepth: UInt32)
+    case `return`
+    case call(function: UInt32, FunctionSignature)
+    case callIndirect(table: UInt32, FunctionSignature)
+
+    // Parametric: the type of the operands, nil in unreachable code where it is unknown.
+    case drop
+    case select(ValueType?)
+
+    // Variables.
+    case localGet(UInt32, ValueType)
+    case localSet(UInt32, ValueType)
+    case localTee(UInt32, ValueType)
+    case globalGet(UInt32, ValueType)
+    case globalSet(UInt32, ValueType)
+
+    // Constants, by bit pattern.
+    case i32Const(UInt32)
+    case i64Const(UInt64)
+    case f32Const(bits: UInt32)
+    case f64Const(bits: UInt64)
+
+    // References: the operand type of `ref.is_null` is nil in unreachable code.
+    case refNull(ValueType)
+    case refIsNull(ValueType?)
+    case refFunc(UInt32)
+}
+
+/// The value of a validated constant expression (spec 3.3.10).
+public enum ConstantValue: Hashable, Sendable {
+    case i32(UInt32)
+    case i64(UInt64)
+    case f32(bits: UInt32)
+    case f64(bits: UInt64)
+    case null(ValueType)
+    case function(UInt32)
+    /// The value of an (immutable, imported) global.
+    case global(UInt32)
+}
