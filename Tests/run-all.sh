@@ -17,6 +17,8 @@
 #     the checkout
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
 #     the spec suite and the WASI guests cross-compiled for aarch64 and armv7 under qemu
+#   - the runtime groundwork of SIMD and exceptions/tail calls, in C, against wasmtime and
+#     under ASan and qemu (Tests/SIMD, Tests/Exceptions)
 #   - wasmc bindgen: the committed edge bindings are what modules/edge.wit generates, and
 #     the round trip of every WIT type kind between a C guest and a Swift host
 # Exits non-zero if anything failed.
@@ -170,11 +172,13 @@ fi
 run_suite bindgen Tests/BindgenTests/run.sh
 run_suite uplink Tests/UplinkTests/run.sh
 
-# wasmc_simd.h against wasmtime, per instruction, on x86-64 and aarch64 (about a minute).
-run_suite simd-header Tests/SIMD/run.sh
 run_suite wasi-shim Tests/WASIShimTests/run.sh
 # The C runtime exports nothing but its embedding API (WASMC_API in wasmc_rt.h, wasmc_wasi.h).
 run_suite runtime Tests/RuntimeTests/run.sh
+# The runtime's SIMD semantics (wasmc_simd.h) against wasmtime, natively and for aarch64 under qemu.
+run_suite simd-runtime Tests/SIMD/run.sh
+# The exception and tail-call runtime in hand-written C of generated code's shape (ASan, gcc, aarch64).
+run_suite exceptions-runtime Tests/Exceptions/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh

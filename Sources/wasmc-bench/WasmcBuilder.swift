@@ -1,6 +1,5 @@
 import Foundation
 import WasmC
-import WasmCBackEnd
 
 /// Builds corpus programs with wasmc's driver, exactly as `wasmc compile --opt -O2` does,
 /// timing the translation (decode, validate, emit C) and the clang part separately.

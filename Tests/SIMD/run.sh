@@ -66,15 +66,10 @@ configs=(
 
 if [[ ${SIMD_SKIP_AARCH64:-0} != 1 ]]; then
     sysroot=/usr/aarch64-linux-gnu
-    if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-aarch64 >/dev/null ||
-        [[ ! -f $sysroot/lib/libc.so.6 ]]; then
-        [[ $(id -u) -eq 0 ]] ||
-            die "missing aarch64 tools: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user (install them, run as root, or set SIMD_SKIP_AARCH64=1)"
-        echo "installing: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
-        { apt-get update -qq &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; } \
-            >/dev/null || die "apt-get install of the aarch64 tools failed"
-    fi
+    # shellcheck source=../../scripts/lib/packages.sh
+    source "$root/scripts/lib/packages.sh"
+    ensure_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ||
+        die "$packages_error (or set SIMD_SKIP_AARCH64=1)"
     qemu="qemu-aarch64 -L $sysroot"
     configs+=(
         "aarch64-neon-clang=$clang --target=aarch64-linux-gnu -O2 -ffp-contract=fast@$qemu"

@@ -103,10 +103,12 @@ WASMC_API WASMC_NORETURN void wasmc_trap_exit(int exit_code);
  */
 WASMC_API void wasmc_trap_frame_push(wasmc_trap_frame *frame);
 WASMC_API void wasmc_trap_frame_pop(wasmc_trap_frame *frame);
-/* sigsetjmp stands alone as the controlling expression of an `if`, as C requires. */
+/* sigsetjmp stands alone as the controlling expression of an `if`, as C requires. The flag is
+ * volatile: a local changed between sigsetjmp and siglongjmp is indeterminate after the jump
+ * (C11 7.13.2.1), and gcc -O2 (aarch64) does store `true` before a call it knows ends in a trap. */
 #define WASMC_TRY(frame, call)                                                \
   ({                                                                          \
-    bool wasmc_try_returned_ = false;                                         \
+    volatile bool wasmc_try_returned_ = false;                                \
     wasmc_trap_frame_push(&(frame));                                          \
     if (sigsetjmp((frame).jump, 0) == 0) {                                    \
       call;                                                                   \

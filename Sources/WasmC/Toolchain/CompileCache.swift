@@ -1,5 +1,6 @@
 import WasmCBackEnd
 import Foundation
+import WasmCBackEnd
 
 /// Where `wasmc run` keeps compiled programs, keyed by everything that affects the binary.
 public struct CompileCache: Sendable {

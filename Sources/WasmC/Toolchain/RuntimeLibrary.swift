@@ -1,5 +1,6 @@
 import WasmCBackEnd
 import Foundation
+import WasmCBackEnd
 
 /// Where the C runtime lives and how to build it for a bounds strategy.
 public struct RuntimeLibrary: Sendable {

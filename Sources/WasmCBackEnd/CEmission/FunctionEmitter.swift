@@ -54,7 +54,7 @@ struct FunctionEmitter {
 
     /// A write to wasm state outside linear memory that a trap leaves behind (a global, a
     /// dropped segment): through `WASMC_STATE_STORE`, which keeps it in order with the memory
-    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_rt.h).
+    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_module.h).
     private mutating func emitStateStore(_ lvalue: String, _ value: String) {
         emit("WASMC_STATE_STORE(\(lvalue), \(value));")
     }
@@ -349,7 +349,7 @@ struct FunctionEmitter {
     /// in, assigned to the result's slot (the first operand's, since operands are popped first).
     ///
     /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
-    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_rt.h).
+    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_module.h).
     private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int) {
         let address = ValueType.i32  // the address type of every memory until memory64
         let base = h - row.operands.count
