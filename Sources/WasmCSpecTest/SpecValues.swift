@@ -58,7 +58,9 @@ enum SpecValues {
     /// A v128 of lanes (`lane_type` i8, i16, i32, i64, f32 or f64; each lane a decimal as for
     /// scalars, or a NaN pattern in a float lane): its low and high 64 bits, and for float
     /// shapes with a NaN pattern, the lane width and what each lane must be.
-    private static func v128(_ value: WastValue) throws(UnsupportedValue) -> (UInt64, UInt64, Int, [SpecExpectation.V128LaneNaN]) {
+    private static func v128(_ value: WastValue) throws(UnsupportedValue) -> (
+        UInt64, UInt64, Int, [SpecExpectation.V128LaneNaN]
+    ) {
         guard case .lanes(let lanes) = value.value, let laneType = value.laneType,
             let bits = ["i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64][laneType],
             lanes.count * bits == 128

@@ -1,5 +1,6 @@
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -42,7 +43,9 @@ import WAT
         if !row.operands.isEmpty {
             let short = InstructionRow(
                 row.name, Array(row.operands.dropFirst()), row.results, row.c.description, immediates: row.immediates)
-            #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(applying: short)).encode()) }
+            #expect(throws: ValidationError.self) {
+                _ = try Compiler.validate(try parseWAT(module(applying: short)).encode())
+            }
         }
     }
 
@@ -78,25 +81,33 @@ import WAT
             "(module (memory 1) (func \(operands) \(instruction) \(lane) \(instruction.contains("store") ? "" : "drop")))"
         }
         _ = try Compiler.validate(try parseWAT(module(lane: lanes - 1)).encode())
-        let error = #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(lane: lanes)).encode()) }
+        let error = #expect(throws: ValidationError.self) {
+            _ = try Compiler.validate(try parseWAT(module(lane: lanes)).encode())
+        }
         #expect(error?.message == "invalid lane index")
     }
 
     @Test func shuffleLanesAreBelow32() throws {
         func module(last: Int) -> String {
             let lanes = (0..<15).map(String.init).joined(separator: " ")
-            return "(module (func (result v128) (i8x16.shuffle \(lanes) \(last) (v128.const i64x2 0 0) (v128.const i64x2 0 0))))"
+            return
+                "(module (func (result v128) (i8x16.shuffle \(lanes) \(last) (v128.const i64x2 0 0) (v128.const i64x2 0 0))))"
         }
-        let source = try Compiler.translate(try parseWAT(module(last: 31)).encode(), name: "t", options: EmitOptions(bounds: .explicit)).source
+        let source = try Compiler.translate(
+            try parseWAT(module(last: 31)).encode(), name: "t", options: EmitOptions(bounds: .explicit)
+        ).source
         #expect(source.contains("wasmc_i8x16_shuffle(v0, v1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 31)"))
         #expect(source.contains("#define WASMC_SIMD 1"))
-        let error = #expect(throws: ValidationError.self) { _ = try Compiler.validate(try parseWAT(module(last: 32)).encode()) }
+        let error = #expect(throws: ValidationError.self) {
+            _ = try Compiler.validate(try parseWAT(module(last: 32)).encode())
+        }
         #expect(error?.message == "invalid lane index")
     }
 
     @Test func aModuleWithoutV128DoesNotIncludeTheSIMDHeader() throws {
         let source = try Compiler.translate(
-            try parseWAT("(module (func (result i32) (i32.const 1)))").encode(), name: "t", options: EmitOptions(bounds: .explicit)
+            try parseWAT("(module (func (result i32) (i32.const 1)))").encode(), name: "t",
+            options: EmitOptions(bounds: .explicit)
         ).source
         #expect(!source.contains("WASMC_SIMD"))
     }
@@ -111,7 +122,8 @@ import WAT
                 (v128.store offset=3 (local.get 0) (v128.load32_zero (local.get 0)))
                 (v128.load16_lane offset=5 7 (local.get 0) (v128.load (local.get 0)))))
             """)
-        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages))
+            .source
         #expect(source.contains("wasmc_mem_v128_load32_zero(mem0_data, mem0_size, i1, 0u, __func__)"))
         #expect(source.contains("wasmc_mem_v128_store(mem0_data, mem0_size, i0, 3u, v1, __func__)"))
         #expect(source.contains("wasmc_mem_v128_load16_lane(mem0_data, mem0_size, i0, 5u, v1, 7, __func__)"))
@@ -139,10 +151,13 @@ import WAT
                 (table.init $u $e (i32.const 0) (i32.const 0) (i32.const 0)) (elem.drop $e)
                 (drop (table.get $u (table.size $t)))))
             """)
-        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages))
+            .source
         #expect(source.contains("wasmc_table_set(inst->table1, i0, (void *)(uintptr_t)e1, __func__);"))
         #expect(source.contains("wasmc_table_copy(inst->table0, i0, inst->table1, i1, i2);"))
-        #expect(source.contains("wasmc_memory_init_segment(inst->memory0, i0, data_segment_0, inst->data_size[0], i1, i2);"))
+        #expect(
+            source.contains("wasmc_memory_init_segment(inst->memory0, i0, data_segment_0, inst->data_size[0], i1, i2);")
+        )
         #expect(source.contains("WASMC_STATE_STORE(inst->data_size[0], 0);"))
         #expect(source.contains("wasmc_table_init_segment(inst->table1, i0, inst->elem0, inst->elem0_size, i1, i2);"))
         #expect(source.contains("WASMC_STATE_STORE(inst->elem0_size, 0);"))
@@ -154,7 +169,8 @@ import WAT
 
     @Test func memoryGrowReloadsTheMemoryAndChecksTheStack() throws {
         let wat = try parseWAT("(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))")
-        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages))
+            .source
         #expect(source.contains("i0 = wasmc_memory_grow(inst->memory0, i0);\n  mem0_data = inst->own_memory0.data;"))
         #expect(source.contains("WASMC_CHECK_STACK();"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -50,7 +51,9 @@ import Testing
         #expect(try SpecValues.expectation(expected[0]).c == "{SPEC_F32_CANONICAL_NAN, 0}")
         #expect(try SpecValues.expectation(expected[1]).c == "{SPEC_REF_FUNC, 0}")
         #expect(try SpecValues.expectation(expected[2]).c == "{SPEC_REF_NULL, 0}")
-        #expect(try SpecValues.expectation(expected[3]).c == "{SPEC_EITHER, .count = 1, .alternatives = (const spec_expect[]){{SPEC_I32, 1u}}}")
+        #expect(
+            try SpecValues.expectation(expected[3]).c
+                == "{SPEC_EITHER, .count = 1, .alternatives = (const spec_expect[]){{SPEC_I32, 1u}}}")
     }
 
     /// v128 lanes are packed little-endian, lane 0 lowest; a float lane may be a NaN pattern.
@@ -69,6 +72,7 @@ import Testing
         #expect(argument.c == "{.v128 = {4294901761ull, 9223372036854775808ull}}")
         let expected = try #require(command.expected)
         #expect(try SpecValues.expectation(expected[0]).c == "{SPEC_V128, 0ull, 1065353216ull, 32, {0, 'c', 0, 'a'}}")
-        #expect(try SpecValues.expectation(expected[1]) == .v128(low: 0x0807_0605_0403_0201, high: 0xFF0F_0E0D_0C0B_0A09))
+        #expect(
+            try SpecValues.expectation(expected[1]) == .v128(low: 0x0807_0605_0403_0201, high: 0xFF0F_0E0D_0C0B_0A09))
     }
 }

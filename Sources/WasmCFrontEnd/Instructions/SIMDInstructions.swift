@@ -10,19 +10,44 @@
 /// lane indices of `i8x16.shuffle`. `v128.const` is a constant and has dedicated code.
 extension InstructionTable {
     static let simdRows: [InstructionRow] = [
-        InstructionRow("v128.load", [.address], [.v128], "wasmc_mem_v128_load($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 16)),
-        InstructionRow("v128.load8x8_s", [.address], [.v128], "wasmc_mem_v128_load8x8_s($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load8x8_u", [.address], [.v128], "wasmc_mem_v128_load8x8_u($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load16x4_s", [.address], [.v128], "wasmc_mem_v128_load16x4_s($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load16x4_u", [.address], [.v128], "wasmc_mem_v128_load16x4_u($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load32x2_s", [.address], [.v128], "wasmc_mem_v128_load32x2_s($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load32x2_u", [.address], [.v128], "wasmc_mem_v128_load32x2_u($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.load8_splat", [.address], [.v128], "wasmc_mem_v128_load8_splat($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 1)),
-        InstructionRow("v128.load16_splat", [.address], [.v128], "wasmc_mem_v128_load16_splat($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 2)),
-        InstructionRow("v128.load32_splat", [.address], [.v128], "wasmc_mem_v128_load32_splat($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 4)),
-        InstructionRow("v128.load64_splat", [.address], [.v128], "wasmc_mem_v128_load64_splat($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
-        InstructionRow("v128.store", [.address, .v128], [], "wasmc_mem_v128_store($memory, $0, $offset, $1, __func__)", immediates: .memarg(bytes: 16)),
-        InstructionRow("i8x16.shuffle", [.v128, .v128], [.v128], "wasmc_i8x16_shuffle($0, $1, $shuffle)", immediates: .shuffle),
+        InstructionRow(
+            "v128.load", [.address], [.v128], "wasmc_mem_v128_load($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 16)),
+        InstructionRow(
+            "v128.load8x8_s", [.address], [.v128], "wasmc_mem_v128_load8x8_s($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load8x8_u", [.address], [.v128], "wasmc_mem_v128_load8x8_u($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load16x4_s", [.address], [.v128], "wasmc_mem_v128_load16x4_s($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load16x4_u", [.address], [.v128], "wasmc_mem_v128_load16x4_u($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load32x2_s", [.address], [.v128], "wasmc_mem_v128_load32x2_s($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load32x2_u", [.address], [.v128], "wasmc_mem_v128_load32x2_u($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load8_splat", [.address], [.v128], "wasmc_mem_v128_load8_splat($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 1)),
+        InstructionRow(
+            "v128.load16_splat", [.address], [.v128], "wasmc_mem_v128_load16_splat($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 2)),
+        InstructionRow(
+            "v128.load32_splat", [.address], [.v128], "wasmc_mem_v128_load32_splat($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 4)),
+        InstructionRow(
+            "v128.load64_splat", [.address], [.v128], "wasmc_mem_v128_load64_splat($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.store", [.address, .v128], [], "wasmc_mem_v128_store($memory, $0, $offset, $1, __func__)",
+            immediates: .memarg(bytes: 16)),
+        InstructionRow(
+            "i8x16.shuffle", [.v128, .v128], [.v128], "wasmc_i8x16_shuffle($0, $1, $shuffle)", immediates: .shuffle),
         InstructionRow("i8x16.swizzle", [.v128, .v128], [.v128], "wasmc_i8x16_swizzle($0, $1)"),
         InstructionRow("i8x16.splat", [.i32], [.v128], "wasmc_i8x16_splat($0)"),
         InstructionRow("i16x8.splat", [.i32], [.v128], "wasmc_i16x8_splat($0)"),
@@ -30,20 +55,44 @@ extension InstructionTable {
         InstructionRow("i64x2.splat", [.i64], [.v128], "wasmc_i64x2_splat($0)"),
         InstructionRow("f32x4.splat", [.f32], [.v128], "wasmc_f32x4_splat($0)"),
         InstructionRow("f64x2.splat", [.f64], [.v128], "wasmc_f64x2_splat($0)"),
-        InstructionRow("i8x16.extract_lane_s", [.v128], [.i32], "wasmc_i8x16_extract_lane_s($0, $lane)", immediates: .lane(count: 16)),
-        InstructionRow("i8x16.extract_lane_u", [.v128], [.i32], "wasmc_i8x16_extract_lane_u($0, $lane)", immediates: .lane(count: 16)),
-        InstructionRow("i8x16.replace_lane", [.v128, .i32], [.v128], "wasmc_i8x16_replace_lane($0, $lane, $1)", immediates: .lane(count: 16)),
-        InstructionRow("i16x8.extract_lane_s", [.v128], [.i32], "wasmc_i16x8_extract_lane_s($0, $lane)", immediates: .lane(count: 8)),
-        InstructionRow("i16x8.extract_lane_u", [.v128], [.i32], "wasmc_i16x8_extract_lane_u($0, $lane)", immediates: .lane(count: 8)),
-        InstructionRow("i16x8.replace_lane", [.v128, .i32], [.v128], "wasmc_i16x8_replace_lane($0, $lane, $1)", immediates: .lane(count: 8)),
-        InstructionRow("i32x4.extract_lane", [.v128], [.i32], "wasmc_i32x4_extract_lane($0, $lane)", immediates: .lane(count: 4)),
-        InstructionRow("i32x4.replace_lane", [.v128, .i32], [.v128], "wasmc_i32x4_replace_lane($0, $lane, $1)", immediates: .lane(count: 4)),
-        InstructionRow("i64x2.extract_lane", [.v128], [.i64], "wasmc_i64x2_extract_lane($0, $lane)", immediates: .lane(count: 2)),
-        InstructionRow("i64x2.replace_lane", [.v128, .i64], [.v128], "wasmc_i64x2_replace_lane($0, $lane, $1)", immediates: .lane(count: 2)),
-        InstructionRow("f32x4.extract_lane", [.v128], [.f32], "wasmc_f32x4_extract_lane($0, $lane)", immediates: .lane(count: 4)),
-        InstructionRow("f32x4.replace_lane", [.v128, .f32], [.v128], "wasmc_f32x4_replace_lane($0, $lane, $1)", immediates: .lane(count: 4)),
-        InstructionRow("f64x2.extract_lane", [.v128], [.f64], "wasmc_f64x2_extract_lane($0, $lane)", immediates: .lane(count: 2)),
-        InstructionRow("f64x2.replace_lane", [.v128, .f64], [.v128], "wasmc_f64x2_replace_lane($0, $lane, $1)", immediates: .lane(count: 2)),
+        InstructionRow(
+            "i8x16.extract_lane_s", [.v128], [.i32], "wasmc_i8x16_extract_lane_s($0, $lane)",
+            immediates: .lane(count: 16)),
+        InstructionRow(
+            "i8x16.extract_lane_u", [.v128], [.i32], "wasmc_i8x16_extract_lane_u($0, $lane)",
+            immediates: .lane(count: 16)),
+        InstructionRow(
+            "i8x16.replace_lane", [.v128, .i32], [.v128], "wasmc_i8x16_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 16)),
+        InstructionRow(
+            "i16x8.extract_lane_s", [.v128], [.i32], "wasmc_i16x8_extract_lane_s($0, $lane)",
+            immediates: .lane(count: 8)),
+        InstructionRow(
+            "i16x8.extract_lane_u", [.v128], [.i32], "wasmc_i16x8_extract_lane_u($0, $lane)",
+            immediates: .lane(count: 8)),
+        InstructionRow(
+            "i16x8.replace_lane", [.v128, .i32], [.v128], "wasmc_i16x8_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 8)),
+        InstructionRow(
+            "i32x4.extract_lane", [.v128], [.i32], "wasmc_i32x4_extract_lane($0, $lane)", immediates: .lane(count: 4)),
+        InstructionRow(
+            "i32x4.replace_lane", [.v128, .i32], [.v128], "wasmc_i32x4_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 4)),
+        InstructionRow(
+            "i64x2.extract_lane", [.v128], [.i64], "wasmc_i64x2_extract_lane($0, $lane)", immediates: .lane(count: 2)),
+        InstructionRow(
+            "i64x2.replace_lane", [.v128, .i64], [.v128], "wasmc_i64x2_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 2)),
+        InstructionRow(
+            "f32x4.extract_lane", [.v128], [.f32], "wasmc_f32x4_extract_lane($0, $lane)", immediates: .lane(count: 4)),
+        InstructionRow(
+            "f32x4.replace_lane", [.v128, .f32], [.v128], "wasmc_f32x4_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 4)),
+        InstructionRow(
+            "f64x2.extract_lane", [.v128], [.f64], "wasmc_f64x2_extract_lane($0, $lane)", immediates: .lane(count: 2)),
+        InstructionRow(
+            "f64x2.replace_lane", [.v128, .f64], [.v128], "wasmc_f64x2_replace_lane($0, $lane, $1)",
+            immediates: .lane(count: 2)),
         InstructionRow("i8x16.eq", [.v128, .v128], [.v128], "wasmc_i8x16_eq($0, $1)"),
         InstructionRow("i8x16.ne", [.v128, .v128], [.v128], "wasmc_i8x16_ne($0, $1)"),
         InstructionRow("i8x16.lt_s", [.v128, .v128], [.v128], "wasmc_i8x16_lt_s($0, $1)"),
@@ -93,16 +142,44 @@ extension InstructionTable {
         InstructionRow("v128.xor", [.v128, .v128], [.v128], "wasmc_v128_xor($0, $1)"),
         InstructionRow("v128.bitselect", [.v128, .v128, .v128], [.v128], "wasmc_v128_bitselect($0, $1, $2)"),
         InstructionRow("v128.any_true", [.v128], [.i32], "wasmc_v128_any_true($0)"),
-        InstructionRow("v128.load8_lane", [.address, .v128], [.v128], "wasmc_mem_v128_load8_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 1, lanes: 16)),
-        InstructionRow("v128.load16_lane", [.address, .v128], [.v128], "wasmc_mem_v128_load16_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 2, lanes: 8)),
-        InstructionRow("v128.load32_lane", [.address, .v128], [.v128], "wasmc_mem_v128_load32_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 4, lanes: 4)),
-        InstructionRow("v128.load64_lane", [.address, .v128], [.v128], "wasmc_mem_v128_load64_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 8, lanes: 2)),
-        InstructionRow("v128.store8_lane", [.address, .v128], [], "wasmc_mem_v128_store8_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 1, lanes: 16)),
-        InstructionRow("v128.store16_lane", [.address, .v128], [], "wasmc_mem_v128_store16_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 2, lanes: 8)),
-        InstructionRow("v128.store32_lane", [.address, .v128], [], "wasmc_mem_v128_store32_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 4, lanes: 4)),
-        InstructionRow("v128.store64_lane", [.address, .v128], [], "wasmc_mem_v128_store64_lane($memory, $0, $offset, $1, $lane, __func__)", immediates: .memargLane(bytes: 8, lanes: 2)),
-        InstructionRow("v128.load32_zero", [.address], [.v128], "wasmc_mem_v128_load32_zero($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 4)),
-        InstructionRow("v128.load64_zero", [.address], [.v128], "wasmc_mem_v128_load64_zero($memory, $0, $offset, __func__)", immediates: .memarg(bytes: 8)),
+        InstructionRow(
+            "v128.load8_lane", [.address, .v128], [.v128],
+            "wasmc_mem_v128_load8_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 1, lanes: 16)),
+        InstructionRow(
+            "v128.load16_lane", [.address, .v128], [.v128],
+            "wasmc_mem_v128_load16_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 2, lanes: 8)),
+        InstructionRow(
+            "v128.load32_lane", [.address, .v128], [.v128],
+            "wasmc_mem_v128_load32_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 4, lanes: 4)),
+        InstructionRow(
+            "v128.load64_lane", [.address, .v128], [.v128],
+            "wasmc_mem_v128_load64_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 8, lanes: 2)),
+        InstructionRow(
+            "v128.store8_lane", [.address, .v128], [],
+            "wasmc_mem_v128_store8_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 1, lanes: 16)),
+        InstructionRow(
+            "v128.store16_lane", [.address, .v128], [],
+            "wasmc_mem_v128_store16_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 2, lanes: 8)),
+        InstructionRow(
+            "v128.store32_lane", [.address, .v128], [],
+            "wasmc_mem_v128_store32_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 4, lanes: 4)),
+        InstructionRow(
+            "v128.store64_lane", [.address, .v128], [],
+            "wasmc_mem_v128_store64_lane($memory, $0, $offset, $1, $lane, __func__)",
+            immediates: .memargLane(bytes: 8, lanes: 2)),
+        InstructionRow(
+            "v128.load32_zero", [.address], [.v128], "wasmc_mem_v128_load32_zero($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 4)),
+        InstructionRow(
+            "v128.load64_zero", [.address], [.v128], "wasmc_mem_v128_load64_zero($memory, $0, $offset, __func__)",
+            immediates: .memarg(bytes: 8)),
         InstructionRow("f32x4.demote_f64x2_zero", [.v128], [.v128], "wasmc_f32x4_demote_f64x2_zero($0)"),
         InstructionRow("f64x2.promote_low_f32x4", [.v128], [.v128], "wasmc_f64x2_promote_low_f32x4($0)"),
         InstructionRow("i8x16.abs", [.v128], [.v128], "wasmc_i8x16_abs($0)"),
@@ -165,9 +242,11 @@ extension InstructionTable {
         InstructionRow("i16x8.max_u", [.v128, .v128], [.v128], "wasmc_i16x8_max_u($0, $1)"),
         InstructionRow("i16x8.avgr_u", [.v128, .v128], [.v128], "wasmc_i16x8_avgr_u($0, $1)"),
         InstructionRow("i16x8.extmul_low_i8x16_s", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_low_i8x16_s($0, $1)"),
-        InstructionRow("i16x8.extmul_high_i8x16_s", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_high_i8x16_s($0, $1)"),
+        InstructionRow(
+            "i16x8.extmul_high_i8x16_s", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_high_i8x16_s($0, $1)"),
         InstructionRow("i16x8.extmul_low_i8x16_u", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_low_i8x16_u($0, $1)"),
-        InstructionRow("i16x8.extmul_high_i8x16_u", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_high_i8x16_u($0, $1)"),
+        InstructionRow(
+            "i16x8.extmul_high_i8x16_u", [.v128, .v128], [.v128], "wasmc_i16x8_extmul_high_i8x16_u($0, $1)"),
         InstructionRow("i32x4.abs", [.v128], [.v128], "wasmc_i32x4_abs($0)"),
         InstructionRow("i32x4.neg", [.v128], [.v128], "wasmc_i32x4_neg($0)"),
         InstructionRow("i32x4.all_true", [.v128], [.i32], "wasmc_i32x4_all_true($0)"),
@@ -188,9 +267,11 @@ extension InstructionTable {
         InstructionRow("i32x4.max_u", [.v128, .v128], [.v128], "wasmc_i32x4_max_u($0, $1)"),
         InstructionRow("i32x4.dot_i16x8_s", [.v128, .v128], [.v128], "wasmc_i32x4_dot_i16x8_s($0, $1)"),
         InstructionRow("i32x4.extmul_low_i16x8_s", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_low_i16x8_s($0, $1)"),
-        InstructionRow("i32x4.extmul_high_i16x8_s", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_high_i16x8_s($0, $1)"),
+        InstructionRow(
+            "i32x4.extmul_high_i16x8_s", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_high_i16x8_s($0, $1)"),
         InstructionRow("i32x4.extmul_low_i16x8_u", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_low_i16x8_u($0, $1)"),
-        InstructionRow("i32x4.extmul_high_i16x8_u", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_high_i16x8_u($0, $1)"),
+        InstructionRow(
+            "i32x4.extmul_high_i16x8_u", [.v128, .v128], [.v128], "wasmc_i32x4_extmul_high_i16x8_u($0, $1)"),
         InstructionRow("i64x2.abs", [.v128], [.v128], "wasmc_i64x2_abs($0)"),
         InstructionRow("i64x2.neg", [.v128], [.v128], "wasmc_i64x2_neg($0)"),
         InstructionRow("i64x2.all_true", [.v128], [.i32], "wasmc_i64x2_all_true($0)"),
@@ -212,9 +293,11 @@ extension InstructionTable {
         InstructionRow("i64x2.le_s", [.v128, .v128], [.v128], "wasmc_i64x2_le_s($0, $1)"),
         InstructionRow("i64x2.ge_s", [.v128, .v128], [.v128], "wasmc_i64x2_ge_s($0, $1)"),
         InstructionRow("i64x2.extmul_low_i32x4_s", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_low_i32x4_s($0, $1)"),
-        InstructionRow("i64x2.extmul_high_i32x4_s", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_high_i32x4_s($0, $1)"),
+        InstructionRow(
+            "i64x2.extmul_high_i32x4_s", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_high_i32x4_s($0, $1)"),
         InstructionRow("i64x2.extmul_low_i32x4_u", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_low_i32x4_u($0, $1)"),
-        InstructionRow("i64x2.extmul_high_i32x4_u", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_high_i32x4_u($0, $1)"),
+        InstructionRow(
+            "i64x2.extmul_high_i32x4_u", [.v128, .v128], [.v128], "wasmc_i64x2_extmul_high_i32x4_u($0, $1)"),
         InstructionRow("f32x4.abs", [.v128], [.v128], "wasmc_f32x4_abs($0)"),
         InstructionRow("f32x4.neg", [.v128], [.v128], "wasmc_f32x4_neg($0)"),
         InstructionRow("f32x4.sqrt", [.v128], [.v128], "wasmc_f32x4_sqrt($0)"),
@@ -250,22 +333,31 @@ extension InstructionTable {
         InstructionRow("i8x16.relaxed_swizzle", [.v128, .v128], [.v128], "wasmc_i8x16_relaxed_swizzle($0, $1)"),
         InstructionRow("i32x4.relaxed_trunc_f32x4_s", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f32x4_s($0)"),
         InstructionRow("i32x4.relaxed_trunc_f32x4_u", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f32x4_u($0)"),
-        InstructionRow("i32x4.relaxed_trunc_f64x2_s_zero", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f64x2_s_zero($0)"),
-        InstructionRow("i32x4.relaxed_trunc_f64x2_u_zero", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f64x2_u_zero($0)"),
+        InstructionRow(
+            "i32x4.relaxed_trunc_f64x2_s_zero", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f64x2_s_zero($0)"),
+        InstructionRow(
+            "i32x4.relaxed_trunc_f64x2_u_zero", [.v128], [.v128], "wasmc_i32x4_relaxed_trunc_f64x2_u_zero($0)"),
         InstructionRow("f32x4.relaxed_madd", [.v128, .v128, .v128], [.v128], "wasmc_f32x4_relaxed_madd($0, $1, $2)"),
         InstructionRow("f32x4.relaxed_nmadd", [.v128, .v128, .v128], [.v128], "wasmc_f32x4_relaxed_nmadd($0, $1, $2)"),
         InstructionRow("f64x2.relaxed_madd", [.v128, .v128, .v128], [.v128], "wasmc_f64x2_relaxed_madd($0, $1, $2)"),
         InstructionRow("f64x2.relaxed_nmadd", [.v128, .v128, .v128], [.v128], "wasmc_f64x2_relaxed_nmadd($0, $1, $2)"),
-        InstructionRow("i8x16.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i8x16_relaxed_laneselect($0, $1, $2)"),
-        InstructionRow("i16x8.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i16x8_relaxed_laneselect($0, $1, $2)"),
-        InstructionRow("i32x4.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i32x4_relaxed_laneselect($0, $1, $2)"),
-        InstructionRow("i64x2.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i64x2_relaxed_laneselect($0, $1, $2)"),
+        InstructionRow(
+            "i8x16.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i8x16_relaxed_laneselect($0, $1, $2)"),
+        InstructionRow(
+            "i16x8.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i16x8_relaxed_laneselect($0, $1, $2)"),
+        InstructionRow(
+            "i32x4.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i32x4_relaxed_laneselect($0, $1, $2)"),
+        InstructionRow(
+            "i64x2.relaxed_laneselect", [.v128, .v128, .v128], [.v128], "wasmc_i64x2_relaxed_laneselect($0, $1, $2)"),
         InstructionRow("f32x4.relaxed_min", [.v128, .v128], [.v128], "wasmc_f32x4_relaxed_min($0, $1)"),
         InstructionRow("f32x4.relaxed_max", [.v128, .v128], [.v128], "wasmc_f32x4_relaxed_max($0, $1)"),
         InstructionRow("f64x2.relaxed_min", [.v128, .v128], [.v128], "wasmc_f64x2_relaxed_min($0, $1)"),
         InstructionRow("f64x2.relaxed_max", [.v128, .v128], [.v128], "wasmc_f64x2_relaxed_max($0, $1)"),
         InstructionRow("i16x8.relaxed_q15mulr_s", [.v128, .v128], [.v128], "wasmc_i16x8_relaxed_q15mulr_s($0, $1)"),
-        InstructionRow("i16x8.relaxed_dot_i8x16_i7x16_s", [.v128, .v128], [.v128], "wasmc_i16x8_relaxed_dot_i8x16_i7x16_s($0, $1)"),
-        InstructionRow("i32x4.relaxed_dot_i8x16_i7x16_add_s", [.v128, .v128, .v128], [.v128], "wasmc_i32x4_relaxed_dot_i8x16_i7x16_add_s($0, $1, $2)"),
+        InstructionRow(
+            "i16x8.relaxed_dot_i8x16_i7x16_s", [.v128, .v128], [.v128], "wasmc_i16x8_relaxed_dot_i8x16_i7x16_s($0, $1)"),
+        InstructionRow(
+            "i32x4.relaxed_dot_i8x16_i7x16_add_s", [.v128, .v128, .v128], [.v128],
+            "wasmc_i32x4_relaxed_dot_i8x16_i7x16_add_s($0, $1, $2)"),
     ]
 }
