@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "wasmc", targets: ["wasmc"]),
         .library(name: "WasmC", targets: ["WasmC", "WasmCFrontEnd", "WasmCBackEnd"]),
+        // The edge host as prebuilt objects: `wasmc compile` links programs with this archive
+        // (found beside the wasmc executable, or under an installed PREFIX/lib/wasmc).
+        .library(name: "EdgeHost", type: .static, targets: ["EdgeHost"]),
         .executable(name: "wasmkit-run", targets: ["wasmkit-run"]),
         .executable(name: "wasmc-bench", targets: ["wasmc-bench"]),
     ],
@@ -35,6 +38,26 @@ let package = Package(
                 "WasmCFrontEnd",
                 "WasmCBackEnd",
             ]
+        ),
+        // The runtime's C API (runtime-c/include) as a Swift module, for the edge host.
+        .systemLibrary(
+            name: "WasmcRuntime",
+            path: "runtime-c/include"
+        ),
+        // The edge host's logic that needs no program: the message bus, MQTT topic filters,
+        // the HTTP allow-list, the restart and shutdown policy, the command line.
+        .target(
+            name: "EdgeHostCore",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The edge host: runs a program's modules (their C, linked in by `wasmc compile`) on
+        // the runtime, with the host functions of modules/edge.wit.
+        .target(
+            name: "EdgeHost",
+            dependencies: ["EdgeHostCore", "WasmcRuntime"],
+            exclude: ["Generated/edge.world"]
         ),
         // Runs WebAssembly spec scripts (.wast) against wasmc's own output.
         .target(
@@ -69,6 +92,10 @@ let package = Package(
                 "WasmCBackEnd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .testTarget(
+            name: "EdgeHostUnitTests",
+            dependencies: ["EdgeHostCore"]
         ),
         .testTarget(
             name: "WasmCTests",

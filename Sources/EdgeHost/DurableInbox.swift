@@ -1,3 +1,4 @@
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 
@@ -14,7 +15,7 @@ import WasmcRuntime
 /// Its subscriptions are kept too (in `DIRECTORY/subscriptions`), and the bus has them
 /// from the moment the host starts and while the module restarts: a message published
 /// before the module has (re)subscribed is queued for it, not missed.
-final class DurableInbox: @unchecked Sendable {
+final class DurableInbox: DurableDelivery, @unchecked Sendable {
     static let window = 64
 
     private let queue: OpaquePointer

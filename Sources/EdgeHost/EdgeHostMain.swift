@@ -1,20 +1,32 @@
+import ArgumentParser
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 
 /// The edge host: runs every module of the program at once, each on its own thread,
 /// joined by the message bus and the host-import table, until SIGINT or SIGTERM.
+///
+/// This target is built by `swift build` and linked, prebuilt, into each program by
+/// `wasmc compile`; the program's generated C provides `wasmc_program_modules`.
 @main
 enum EdgeHostMain {
     static func main() {
-        let options: HostOptions
+        let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
+        let logger = Logger(minimum: options.logLevel)
+
+        var count: Int32 = 0
+        let program = wasmc_program_modules(&count)!
+        let entries = (0..<Int(count)).map { (name: String(cString: program[$0].name), module: program[$0].module!) }
+        let capabilities: Capabilities
         do {
-            options = try HostOptions.parse(Array(CommandLine.arguments.dropFirst()))
+            capabilities = try options.capabilities
+            try capabilities.check(modules: entries.map(\.name))
         } catch {
-            writeAll(2, "edge-host: \(error)\n\(HostOptions.usage)\n")
+            writeAll(2, "edge-host: \(error)\n")
             exit(2)
         }
-        let logger = Logger(minimum: options.logLevel)
-        guard wasmc_edge_http_init(options.gatewayCAFile) else {
+
+        guard wasmc_edge_http_init(options.httpCAFile) else {
             logger.log(.error, "host", "cannot initialise libcurl")
             exit(70)
         }
@@ -26,36 +38,35 @@ enum EdgeHostMain {
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-        var serverSockets: [Int32] = []
-        if let address = options.serverSocketAddress {
-            var error = [CChar](repeating: 0, count: 256)
-            let fd = wasmc_wasi_listen_tcp(address, &error, error.count)
-            guard fd >= 0 else {
-                logger.log(.error, "host", "--server-socket-address \(address): \(String(cString: error))")
-                exit(70)
+        var listenSockets: [String: [Int32]] = [:]
+        for entry in entries {
+            for address in capabilities.listen[entry.name] ?? [] {
+                var error = [CChar](repeating: 0, count: 256)
+                let fd = wasmc_wasi_listen_tcp(address, &error, error.count)
+                guard fd >= 0 else {
+                    logger.log(.error, "host", "--listen \(entry.name)=\(address): \(String(cString: error))")
+                    exit(70)
+                }
+                listenSockets[entry.name, default: []].append(fd)
+                logger.log(.info, "host", "listening on \(address) for the \(entry.name) module")
             }
-            serverSockets.append(fd)
-            logger.log(.info, "host", "listening on \(address) for the server module")
         }
 
-        var allowed: [String: [String]] = [:]
-        if !options.gatewayAllowedHosts.isEmpty { allowed["gateway"] = options.gatewayAllowedHosts }
         let bus = MessageBus(logger: logger)
-        let http = HTTPGateway(allowed: allowed, logger: logger)
+        let http = HTTPGateway(allowed: capabilities.http, logger: logger)
+        var uplink: UpstreamBridge?
         if options.upstream.host != nil {
-            guard let uplink = UpstreamBridge.start(options.upstream, bus: bus, logger: logger) else { exit(70) }
-            bus.uplink = uplink
+            guard let bridge = UpstreamBridge.start(options.upstream, bus: bus, logger: logger) else { exit(70) }
+            uplink = bridge
+            bus.uplink = bridge
         }
 
-        var count: Int32 = 0
-        let program = wasmc_program_modules(&count)!
         var modules: [ModuleHost] = []
-        for index in 0..<Int(count) {
-            let entry = program[index]
-            let name = String(cString: entry.name)
+        for entry in entries {
             let module = ModuleHost(
-                name: name, module: entry.module, options: options,
-                listenSockets: name == "server" ? serverSockets : [], bus: bus, http: http, logger: logger)
+                name: entry.name, module: entry.module, capabilities: capabilities,
+                listenSockets: listenSockets[entry.name] ?? [], upstream: options.upstream, bus: bus, http: http,
+                logger: logger)
             bus.join(module)
             modules.append(module)
         }
@@ -67,9 +78,9 @@ enum EdgeHostMain {
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.log(.info, "host", "received \(received == SIGINT ? "SIGINT" : "SIGTERM"): shutting down")
-        shutDown(modules, drainSeconds: options.drainSeconds, logger: logger)
-        bus.uplink?.stop()
-        for fd in serverSockets { close(fd) }
+        Shutdown(drainSeconds: options.drainSeconds, logger: logger).run(modules)
+        uplink?.stop()
+        for fd in listenSockets.values.joined() { close(fd) }
         logger.log(
             .info, "host",
             "stopped: published \(bus.published.value), delivered \(bus.delivered.value), dropped \(bus.dropped.value), http requests \(http.requests.value)"
@@ -77,32 +88,14 @@ enum EdgeHostMain {
         exit(0)
     }
 
-    /// Producers stop first; the gateway gets up to `drainSeconds` to forward what it holds.
-    static func shutDown(_ modules: [ModuleHost], drainSeconds: Double, logger: Logger) {
-        let consumers = modules.filter { $0.name == "gateway" }
-        let producers = modules.filter { $0.name != "gateway" }
-        for module in producers { module.stop() }
-        for module in producers where !module.waitUntilStopped(timeout: 2) {
-            logger.log(.warn, module.name, "did not stop within 2 s")
-        }
-        let deadline = monotonicSeconds() + drainSeconds
-        var quietSince: Double?
-        while monotonicSeconds() < deadline {
-            if consumers.contains(where: \.isDraining) {
-                quietSince = nil
-            } else if let since = quietSince, monotonicSeconds() - since > 0.3 {
-                break
-            } else if quietSince == nil {
-                quietSince = monotonicSeconds()
-            }
-            usleep(20_000)
-        }
-        for module in consumers where module.isDraining {
-            logger.log(.warn, module.name, "still had messages or a request in flight after \(drainSeconds) s")
-        }
-        for module in consumers { module.stop() }
-        for module in consumers where !module.waitUntilStopped(timeout: 2) {
-            logger.log(.warn, module.name, "did not stop within 2 s")
+    /// The command line, or exit: 0 after `--help`, 2 with the error and the usage line.
+    static func parseOptions(_ arguments: [String]) -> HostOptions {
+        do {
+            return try HostOptions.parse(arguments)
+        } catch {
+            if HostOptions.exitCode(for: error) == .success { HostOptions.exit(withError: error) }
+            writeAll(2, "edge-host: \(HostOptions.message(for: error))\n\(HostOptions.usageString())\n")
+            exit(2)
         }
     }
 }

@@ -1,14 +1,15 @@
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 
 /// The host side of `http-post` (modules/edge.wit): the destination policy, then libcurl.
 final class HTTPGateway: @unchecked Sendable {
     /// Modules allowed to make requests, and the host:port each may reach.
-    private let allowed: [String: [String]]
+    private let allowed: HTTPAllowList
     private let logger: Logger
     let requests = Counter()
 
-    init(allowed: [String: [String]], logger: Logger) {
+    init(allowed: HTTPAllowList, logger: Logger) {
         self.allowed = allowed
         self.logger = logger
     }
@@ -20,7 +21,7 @@ final class HTTPGateway: @unchecked Sendable {
             return -1
         }
         let destination = String(cString: authority)
-        guard let hosts = allowed[module.name], hosts.contains(destination) else {
+        guard allowed.permits(module: module.name, authority: destination) else {
             logger.log(.warn, module.name, "http: refused \(url): \(destination) is not an allowed host for this module")
             return -1
         }

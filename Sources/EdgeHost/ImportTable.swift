@@ -1,3 +1,4 @@
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 

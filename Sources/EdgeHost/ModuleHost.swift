@@ -1,9 +1,10 @@
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 
 /// One module of the program and everything the host keeps for it across restarts:
-/// its inbox, settings, and the thread that runs (and re-runs) its `_start`.
-final class ModuleHost: @unchecked Sendable {
+/// its inbox, settings, capabilities, and the thread that runs (and re-runs) its `_start`.
+final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
     let name: String
     let module: UnsafePointer<wasmc_module>
     let bus: MessageBus
@@ -13,9 +14,14 @@ final class ModuleHost: @unchecked Sendable {
     let mailbox = Mailbox(capacity: 4096)
     /// At-least-once delivery instead of the mailbox, for a module importing `host.message-done`.
     let durable: DurableInbox?
+    /// It imports `message-done`: it acknowledges what it has forwarded, so shutdown lets it
+    /// drain after the other modules have stopped.
+    let isConsumer: Bool
     let restarts = Counter()
-    private let options: HostOptions
+    /// Listening sockets granted to it (`--listen`), its WASI pre-opened sockets.
     private let listenSockets: [Int32]
+    /// Directories granted to it (`--dir`, `--module-dir`), its WASI pre-opens.
+    private let directories: [Directory]
     private let lock = Lock()
 
     // The current incarnation; touched only on the module's own thread except `wasi` (wake-ups).
@@ -29,26 +35,36 @@ final class ModuleHost: @unchecked Sendable {
     private var finished = false
     private let stopped = OneShotEvent()
 
-    init(name: String, module: UnsafePointer<wasmc_module>, options: HostOptions, listenSockets: [Int32],
-         bus: MessageBus, http: HTTPGateway, logger: Logger)
+    init(name: String, module: UnsafePointer<wasmc_module>, capabilities: Capabilities, listenSockets: [Int32],
+         upstream: UpstreamOptions, bus: MessageBus, http: HTTPGateway, logger: Logger)
     {
         self.name = name
         self.module = module
-        self.options = options
         self.listenSockets = listenSockets
+        self.directories = capabilities.directories(for: name)
         self.bus = bus
         self.http = http
         self.logger = logger
-        self.settings = options.settings[name] ?? [:]
-        let imports = UnsafeBufferPointer(start: module.pointee.imports, count: Int(module.pointee.import_count))
-        if imports.contains(where: { EdgeWorldImports.modules.contains(String(cString: $0.module)) && String(cString: $0.name) == "message-done" }) {
-            durable = DurableInbox(module: name, stateDirectory: options.upstream.stateDirectory,
-                                   maxBytes: options.upstream.queueMaxBytes, logger: logger)
+        self.settings = capabilities.settings[name] ?? [:]
+        isConsumer = Self.importsMessageDone(module)
+        if isConsumer {
+            durable = DurableInbox(module: name, stateDirectory: upstream.stateDirectory,
+                                   maxBytes: upstream.queueMaxBytes, logger: logger)
             if durable == nil { logger.log(.error, name, "at-least-once delivery unavailable: using the ordinary inbox") }
         } else {
             durable = nil
         }
     }
+
+    /// Whether the module imports `host.message-done` of the edge world.
+    static func importsMessageDone(_ module: UnsafePointer<wasmc_module>) -> Bool {
+        let imports = UnsafeBufferPointer(start: module.pointee.imports, count: Int(module.pointee.import_count))
+        return imports.contains {
+            EdgeWorldImports.modules.contains(String(cString: $0.module)) && String(cString: $0.name) == "message-done"
+        }
+    }
+
+    var durableDelivery: (any DurableDelivery)? { durable }
 
     static func from(_ env: UnsafeMutableRawPointer?) -> ModuleHost {
         Unmanaged<ModuleHost>.fromOpaque(env!).takeUnretainedValue()
@@ -234,21 +250,13 @@ final class ModuleHost: @unchecked Sendable {
         startThread(stackSize: 64 << 20) { [self] in supervise() }
     }
 
-    /// Restart policy: after a trap or an exit, wait 100 ms, doubling up to 10 s, and run
-    /// again; a run that lasted 30 s resets the wait. Inbox messages are kept across restarts.
+    /// Restart policy (`Supervisor`, `RestartBackoff`): after a trap or an exit, wait 100 ms,
+    /// doubling up to 10 s, and run again. Inbox messages are kept across restarts.
     private func supervise() {
         wasmc_thread_init()
-        var backoff = 0.1
-        while !isStopping {
-            let started = monotonicSeconds()
-            let outcome = runOnce()
-            if isStopping { break }
+        Supervisor().supervise(isStopping: { isStopping }, runOnce: runOnce) { outcome, wait, _ in
             restarts.add()
-            if monotonicSeconds() - started > 30 { backoff = 0.1 }
-            logger.log(.error, name, "\(outcome); restarting in \(Int(backoff * 1000)) ms (restart \(restarts.value))")
-            let deadline = monotonicSeconds() + backoff
-            while !isStopping && monotonicSeconds() < deadline { sleepSeconds(0.01) }
-            backoff = min(backoff * 2, 10)
+            logger.log(.error, name, "\(outcome); restarting in \(Int(wait * 1000)) ms (restart \(restarts.value))")
         }
         logger.log(.info, name, "stopped")
         stopped.signal()
@@ -321,7 +329,7 @@ final class ModuleHost: @unchecked Sendable {
         wasmc_wasi_config_init(&config)
         let arguments = [strdup(name)]
         defer { arguments.forEach { free($0) } }
-        let directories = options.directories.map { directory in
+        let directories = self.directories.map { directory in
             wasmc_wasi_preopen(host_path: strdup(directory.host), guest_path: strdup(directory.guest),
                                read_only: directory.readOnly)
         }

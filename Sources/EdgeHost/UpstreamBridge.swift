@@ -1,3 +1,4 @@
+import EdgeHostCore
 import Glibc
 import WasmcRuntime
 
@@ -9,7 +10,7 @@ import WasmcRuntime
 /// an `in` filter are published on the bus as coming from no module, so every module and
 /// every MQTT client of the broker module gets them, and they are never offered back
 /// upstream (loop prevention, with the upstream's own no-echo for bridges).
-final class UpstreamBridge: @unchecked Sendable {
+final class UpstreamBridge: Uplink, @unchecked Sendable {
     private let queue: OpaquePointer
     private var bridge: OpaquePointer?
     private let bus: MessageBus

@@ -17,28 +17,9 @@ public struct SpecAssertion: Sendable {
     public var outcome: SpecOutcome
 }
 
-/// A command the generated driver executes (everything that needs running code).
-enum DriverCommand {
-    case module(line: Int, instance: Int, module: Int)
-    case register(line: Int, name: String, instance: Int)
-    case invoke(line: Int, instance: Int, export: String, arguments: [String])
-    case assertReturn(line: Int, instance: Int, export: String, arguments: [String], expected: [String])
-    case assertGet(line: Int, instance: Int, global: String, expected: String)
-    case assertTrap(line: Int, instance: Int, export: String, arguments: [String], message: String)
-    case assertExhaustion(line: Int, instance: Int, export: String, arguments: [String])
-    case assertUnlinkable(line: Int, module: Int)
-    case assertUninstantiable(line: Int, instance: Int, module: Int, message: String)
-
-    var line: Int {
-        switch self {
-        case .module(let line, _, _), .register(let line, _, _), .invoke(let line, _, _, _),
-            .assertReturn(let line, _, _, _, _), .assertGet(let line, _, _, _), .assertTrap(let line, _, _, _, _),
-            .assertExhaustion(let line, _, _, _), .assertUnlinkable(let line, _),
-            .assertUninstantiable(let line, _, _, _):
-            return line
-        }
-    }
-
+/// The commands of a script that need running code are executed by a generated C driver
+/// (`SpecDriverSource`, in the back end).
+extension SpecDriverCommand {
     /// Assertions are what the totals count; modules, registrations and bare invokes are set-up.
     var assertionKind: String? {
         switch self {
@@ -56,7 +37,7 @@ enum DriverCommand {
 struct SpecPlan {
     var modules: [CTranslation?] = []
     var moduleErrors: [Int: String] = [:]
-    var commands: [DriverCommand] = []
+    var commands: [SpecDriverCommand] = []
     /// assert_invalid / assert_malformed and anything skipped, decided without running code.
     var staticResults: [SpecAssertion] = []
     /// Failures of set-up commands (a module that does not compile, a command that cannot be read).
@@ -279,11 +260,11 @@ struct SpecPlan {
         }
         guard let expected = expectations(command) else { return }
         commands.append(
-            .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? "{SPEC_I32, 0}"))
+            .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? .i32(0)))
     }
 
-    /// The C expectations of an `assert_return`; nil when it is recorded as skipped instead.
-    private mutating func expectations(_ command: WastCommand) -> [String]? {
+    /// The expectations of an `assert_return`; nil when it is recorded as skipped instead.
+    private mutating func expectations(_ command: WastCommand) -> [SpecExpectation]? {
         do {
             return try (command.expected ?? []).map(SpecValues.expectation)
         } catch {
@@ -292,9 +273,9 @@ struct SpecPlan {
         }
     }
 
-    /// The instance, export and C arguments of a command's `invoke`; nil when the command is
+    /// The instance, export and arguments of a command's `invoke`; nil when the command is
     /// recorded as skipped or failed instead.
-    private mutating func invocation(_ command: WastCommand, kind: String) -> (Int, String, [String])? {
+    private mutating func invocation(_ command: WastCommand, kind: String) -> (Int, String, [SpecArgument])? {
         guard let action = command.action else {
             setupFailures.append(SpecAssertion(line: command.line, kind: kind, outcome: .failed("no action")))
             return nil

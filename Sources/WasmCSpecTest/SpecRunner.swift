@@ -1,33 +1,5 @@
 import Foundation
 import WasmC
-import WasmCBackEnd
-
-/// How to build and run the scripts.
-public struct SpecRunOptions: Sendable {
-    public var guardPages: Bool
-    /// Split modules with more instructions than this into several C files (see EmitOptions);
-    /// a small value makes the spec modules exercise the split translation.
-    public var partInstructions: Int?
-    /// Optimisation level for the modules' C (`-O0` … `-O2`).
-    public var optimization: String
-    /// Where generated C, objects and drivers go.
-    public var workDirectory: String
-    /// Seconds a script's driver may run.
-    public var timeout: Double
-    /// The machine the drivers are built for; another than this one runs them under qemu.
-    public var target: Target = .host
-
-    public init(
-        guardPages: Bool, partInstructions: Int? = EmitOptions.defaultPartInstructions, optimization: String,
-        workDirectory: String, timeout: Double = 120
-    ) {
-        self.guardPages = guardPages
-        self.partInstructions = partInstructions
-        self.optimization = optimization
-        self.workDirectory = workDirectory
-        self.timeout = timeout
-    }
-}
 
 /// The result of one script.
 public struct SpecFileResult: Sendable {
@@ -46,25 +18,31 @@ public struct SpecFileResult: Sendable {
 /// into commands and binary modules, every module is translated to C, compiled with clang and
 /// driven by a generated C program that executes the commands in order in its own process.
 public struct SpecRunner: Sendable {
-    let options: SpecRunOptions
-    let clang: Clang
-    let runtime: RuntimeLibrary
+    /// The target, bounds strategy, optimisation level of the modules and split size.
+    let session: Session
+    /// Where generated C, objects and drivers go.
+    let workDirectory: String
+    /// Seconds a script's driver may run.
+    let timeout: Double
     let runtimeObjects: [String]
     let tools: WasmTools
 
-    public init(options: SpecRunOptions) throws {
-        self.options = options
-        var clang = try Clang.find()
-        clang.target = options.target
-        self.clang = clang
+    /// Compiles the runtime's core and the spectest host for the session's settings.
+    public init(session: Session, workDirectory: String, timeout: Double = 120) throws {
+        self.session = session
+        self.workDirectory = workDirectory
+        self.timeout = timeout
         tools = try WasmTools.find()
-        runtime = try RuntimeLibrary.locate()
-        let objectDirectory = options.workDirectory + "/runtime"
-        var objects = try runtime.build([.core], guardPages: options.guardPages, into: objectDirectory, clang: clang)
-        let host = "\(objectDirectory)/spectest_host\(options.guardPages ? "-guard" : "-explicit").o"
-        try clang.compile(
-            runtime.root + "/spectest/spectest_host.c", to: host, includeDirectories: [runtime.includeDirectory],
-            defines: options.guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: "-O1")
+        let objectDirectory = workDirectory + "/runtime"
+        // The runtime at -O2 whatever the modules' level, as before: only the modules' C
+        // is compiled at the spec runner's level.
+        var runtimeSession = session
+        runtimeSession.optimization = "-O2"
+        var objects = try runtimeSession.runtimeObjects([.core], into: objectDirectory)
+        let host = "\(objectDirectory)/spectest_host-\(session.bounds.rawValue).o"
+        try session.compileRuntimeC(
+            session.runtime.root + "/spectest/spectest_host.c", to: host,
+            includeDirectories: [session.runtime.includeDirectory], optimization: "-O1")
         objects.append(host)
         runtimeObjects = objects
     }
@@ -74,7 +52,7 @@ public struct SpecRunner: Sendable {
         // A directory per script path, so scripts of one name in different folders (a proposal's
         // `address.wast` and the core one) never share one.
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.deletingPathExtension().path
-        let directory = "\(options.workDirectory)/scripts\(absolute)"
+        let directory = "\(workDirectory)/scripts\(absolute)"
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
@@ -90,7 +68,7 @@ public struct SpecRunner: Sendable {
         }
         let plan = SpecPlan(
             commands: commands, directory: scriptDirectory, tools: tools,
-            options: EmitOptions(bounds: options.guardPages ? .guardPages : .explicit, partInstructions: options.partInstructions))
+            options: session.emitOptions)
         var assertions = plan.staticResults
         var setupFailures = plan.setupFailures
 
@@ -121,30 +99,32 @@ public struct SpecRunner: Sendable {
     }
 
     private func buildAndRun(_ plan: SpecPlan, directory: String) throws -> (outcomes: [Int: SpecOutcome], failure: String?) {
-        var units: [(source: String, object: String)] = []
+        var units: [CompileUnit] = []
         var headers: [String] = []
         for translation in plan.modules.compactMap({ $0 }) {
             for file in translation.sourceFiles {
                 let source = "\(directory)/\(file.name)"
                 try file.text.write(toFile: source, atomically: false, encoding: .utf8)
-                units.append((source, String(source.dropLast(2)) + ".o"))
+                units.append(CompileUnit(generated: source))
             }
             try translation.header.write(toFile: "\(directory)/\(translation.prefix).h", atomically: false, encoding: .utf8)
             headers.append(translation.prefix)
         }
         let driver = "\(directory)/driver.c"
-        try SpecDriver.source(plan, headers: headers).write(toFile: driver, atomically: false, encoding: .utf8)
+        try SpecDriverSource.source(plan.commands, headers: headers).write(toFile: driver, atomically: false, encoding: .utf8)
+        let runtime = session.runtime
+        let clang = session.clang
         let include = [runtime.includeDirectory, runtime.root + "/spectest", directory]
-        try clang.compileAll(units, includeDirectories: include, optimization: options.optimization)
+        try clang.compileAll(units, includeDirectories: include, optimization: session.optimization)
         try clang.compile(driver, to: "\(directory)/driver.o", includeDirectories: include, optimization: "-O0")
         let executable = "\(directory)/driver"
         // A driver for another machine is static, so qemu needs nothing of the target's.
-        let targetFlags = options.target.isHost ? [] : options.target.staticLinkFlags
+        let targetFlags = session.target.isHost ? [] : session.target.staticLinkFlags
         try clang.link(
             units.map(\.object) + ["\(directory)/driver.o"] + runtimeObjects, output: executable,
             flags: targetFlags + ["-lm", "-lpthread"])
-        let command = options.target.command(running: executable)
-        let result = try ProcessRunner.run(command.executable, command.arguments, timeout: options.timeout)
+        let command = session.target.command(running: executable)
+        let result = try ProcessRunner.run(command.executable, command.arguments, timeout: timeout)
         var outcomes: [Int: SpecOutcome] = [:]
         for line in result.standardOutput.split(separator: "\n") {
             if line.hasPrefix("ok "), let number = Int(line.dropFirst(3)) {
@@ -156,81 +136,10 @@ public struct SpecRunner: Sendable {
         }
         var failure: String?
         if result.timedOut {
-            failure = "driver timed out after \(Int(options.timeout)) s"
+            failure = "driver timed out after \(Int(timeout)) s"
         } else if result.status != 0 {
             failure = "driver exited with status \(result.status): \(result.standardError.prefix(300))"
         }
         return (outcomes, failure)
-    }
-}
-
-/// Generates the C driver for a plan.
-enum SpecDriver {
-    static func source(_ plan: SpecPlan, headers: [String]) -> String {
-        var out = ["/* Generated by wasmc spec-test. */", "#include \"spectest_host.h\""]
-        for header in headers { out.append("#include \"\(header).h\"") }
-        out.append("")
-        // Commands go in functions of at most `commandsPerFunction`: back ends have passes that
-        // grow faster than linearly with a function's size (ARM's constant islands, AArch64's
-        // -O0 instruction selector), and a script's main with thousands of commands took
-        // 5-16 s to compile for ARM against 0.6 s for x86-64.
-        let commandsPerFunction = 200
-        var parts = 0
-        func array(_ type: String, _ values: [String], _ name: String) -> String {
-            values.isEmpty ? "const \(type) *\(name) = NULL;" : "static const \(type) \(name)[] = {\(values.joined(separator: ", "))};"
-        }
-        func literal(_ s: String) -> String { cString(s) }
-        for (index, command) in plan.commands.enumerated() {
-            if index % commandsPerFunction == 0 {
-                if index > 0 { out.append("}") }
-                out.append("static void commands\(parts)(void) {")
-                parts += 1
-            }
-            switch command {
-            case .module(let line, let instance, let module):
-                out.append("  spec_module(\(line), \(instance), &wasmc_module_m\(module));")
-            case .register(let line, let name, let instance):
-                out.append("  spec_register(\(line), \(literal(name)), \(instance));")
-            case .invoke(let line, let instance, let export, let arguments):
-                out.append("  spec_name(\(export.utf8.count));")
-                out.append("  { \(array("wasmc_value", arguments, "a")) spec_invoke(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
-            case .assertReturn(let line, let instance, let export, let arguments, let expected):
-                out.append("  spec_name(\(export.utf8.count));")
-                out.append("  { \(array("wasmc_value", arguments, "a")) \(array("spec_expect", expected, "e")) spec_assert_return(\(line), \(instance), \(literal(export)), a, \(arguments.count), e, \(expected.count)); }")
-            case .assertGet(let line, let instance, let global, let expected):
-                out.append("  { static const spec_expect e = \(expected); spec_assert_get(\(line), \(instance), \(literal(global)), &e); }")
-            case .assertTrap(let line, let instance, let export, let arguments, let message):
-                out.append("  spec_name(\(export.utf8.count));")
-                out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_trap(\(line), \(instance), \(literal(export)), a, \(arguments.count), \(literal(message))); }")
-            case .assertExhaustion(let line, let instance, let export, let arguments):
-                out.append("  spec_name(\(export.utf8.count));")
-                out.append("  { \(array("wasmc_value", arguments, "a")) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(arguments.count)); }")
-            case .assertUnlinkable(let line, let module):
-                out.append("  spec_assert_unlinkable(\(line), &wasmc_module_m\(module));")
-            case .assertUninstantiable(let line, let instance, let module, let message):
-                out.append("  spec_assert_uninstantiable(\(line), \(instance), &wasmc_module_m\(module), \(literal(message)));")
-            }
-        }
-        if parts > 0 { out.append("}") }
-        out.append("")
-        out.append("int main(void) {")
-        out.append("  spec_init();")
-        for part in 0..<parts { out.append("  commands\(part)();") }
-        out.append("  return 0;")
-        out.append("}")
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    static func cString(_ string: String) -> String {
-        var out = "\""
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\""
-            case UInt8(ascii: "\\"): out += "\\\\"
-            case 0x20...0x7e where byte != UInt8(ascii: "?"): out.unicodeScalars.append(UnicodeScalar(byte))
-            default: out += String(format: "\\%03o", byte)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,42 +1,46 @@
+import WasmC
+
 /// A value of a script that the C driver cannot express; the assertion is skipped with this reason.
 struct UnsupportedValue: Error {
     var reason: String
 }
 
-/// Script values as C initialisers of the driver: arguments as `wasmc_value`, expected results
-/// as `spec_expect` (see `runtime-c/spectest/spectest_host.h`).
+/// Script values as the driver's arguments and expected results (the back end writes them as
+/// C: `SpecDriverSource`).
 enum SpecValues {
-    static func argument(_ value: WastValue) throws(UnsupportedValue) -> String {
+    static func argument(_ value: WastValue) throws(UnsupportedValue) -> SpecArgument {
         let scalar = try scalar(of: value)
         switch value.type {
-        case "i32", "f32": return "{.i32 = \(try bits32(scalar, value))u}"
-        case "i64", "f64": return "{.i64 = \(try bits64(scalar, value))ull}"
-        case "externref" where scalar == "null": return "{.externref = NULL}"
-        case "externref": return "{.externref = SPEC_EXTERN(\(try bits64(scalar, value)))}"
-        case "funcref" where scalar == "null": return "{.funcref = NULL}"
+        case "i32": return .i32(try bits32(scalar, value))
+        case "f32": return .f32(bits: try bits32(scalar, value))
+        case "i64": return .i64(try bits64(scalar, value))
+        case "f64": return .f64(bits: try bits64(scalar, value))
+        case "externref" where scalar == "null": return .nullExternref
+        case "externref": return .externref(try bits64(scalar, value))
+        case "funcref" where scalar == "null": return .nullFuncref
         default: throw unsupported(value)
         }
     }
 
-    static func expectation(_ value: WastValue) throws(UnsupportedValue) -> String {
+    static func expectation(_ value: WastValue) throws(UnsupportedValue) -> SpecExpectation {
         switch (value.type, value.value) {
-        case ("refnull", nil): return "{SPEC_REF_NULL, 0}"
+        case ("refnull", nil): return .nullReference
         // `(ref.func)` / `(ref.extern)` without an index: any non-null reference.
-        case ("funcref", nil), ("externref", nil): return "{SPEC_REF_FUNC, 0}"
+        case ("funcref", nil), ("externref", nil): return .nonNullReference
         default: break
         }
         let scalar = try scalar(of: value)
         switch (value.type, scalar) {
-        case ("f32", "nan:canonical"): return "{SPEC_F32_CANONICAL_NAN, 0}"
-        case ("f32", "nan:arithmetic"): return "{SPEC_F32_ARITHMETIC_NAN, 0}"
-        case ("f64", "nan:canonical"): return "{SPEC_F64_CANONICAL_NAN, 0}"
-        case ("f64", "nan:arithmetic"): return "{SPEC_F64_ARITHMETIC_NAN, 0}"
-        case ("i32", _): return "{SPEC_I32, \(try bits32(scalar, value))u}"
-        case ("f32", _): return "{SPEC_F32, \(try bits32(scalar, value))u}"
-        case ("i64", _): return "{SPEC_I64, \(try bits64(scalar, value))ull}"
-        case ("f64", _): return "{SPEC_F64, \(try bits64(scalar, value))ull}"
-        case ("externref", "null"), ("funcref", "null"): return "{SPEC_REF_NULL, 0}"
-        case ("externref", _): return "{SPEC_REF_EXTERN, \(try bits64(scalar, value))}"
+        case ("f32", "nan:canonical"): return .f32CanonicalNaN
+        case ("f32", "nan:arithmetic"): return .f32ArithmeticNaN
+        case ("f64", "nan:canonical"): return .f64CanonicalNaN
+        case ("f64", "nan:arithmetic"): return .f64ArithmeticNaN
+        case ("i32", _): return .i32(try bits32(scalar, value))
+        case ("f32", _): return .f32(bits: try bits32(scalar, value))
+        case ("i64", _): return .i64(try bits64(scalar, value))
+        case ("f64", _): return .f64(bits: try bits64(scalar, value))
+        case ("externref", "null"), ("funcref", "null"): return .nullReference
+        case ("externref", _): return .externref(try bits64(scalar, value))
         default: throw unsupported(value)
         }
     }

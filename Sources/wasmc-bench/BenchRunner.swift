@@ -1,10 +1,11 @@
 import Foundation
+import WasmC
 
 /// Runs contenders on a program: first once each to check the output against native's,
 /// then interleaved (A B C … A B C …) so that drifts in machine load hit every engine alike.
 struct BenchRunner {
     var scratch: String
-    /// The `measure` executable that runs each child (see `ChildProcess`).
+    /// The `measure` executable that runs each child (see `HarnessCommand`).
     var measurer: String
     /// Seconds before a run is killed; the engine is then excluded for that program and phase.
     var timeout: Double
@@ -13,7 +14,7 @@ struct BenchRunner {
     /// itself failed), the contenders whose stdout and exit status match it, and why the others were dropped.
     func verify(
         _ program: Program, phase: Phase, native: Contender, others: [Contender]
-    ) -> (reference: ChildRun?, agreeing: [Contender], exclusions: [Exclusion]) {
+    ) -> (reference: ProcessResult?, agreeing: [Contender], exclusions: [Exclusion]) {
         let arguments = phase.arguments(for: program)
         var exclusions: [Exclusion] = []
         func exclude(_ engine: Engine, _ reason: String) {
@@ -49,7 +50,7 @@ struct BenchRunner {
     /// Times `runs` rounds of every contender in turn. A run whose output stops matching, or
     /// that times out, drops its engine from the remaining rounds and from the results.
     func time(
-        _ program: Program, phase: Phase, contenders: [Contender], runs: Int, reference: ChildRun
+        _ program: Program, phase: Phase, contenders: [Contender], runs: Int, reference: ProcessResult
     ) -> (series: [Series], exclusions: [Exclusion]) {
         let arguments = phase.arguments(for: program)
         var samples: [Engine: [Sample]] = [:]
@@ -83,7 +84,7 @@ struct BenchRunner {
     }
 
     /// Why a run does not count as the same result as native's, or nil if it does.
-    static func disagreement(_ run: ChildRun, reference: ChildRun, timeout: Double) -> String? {
+    static func disagreement(_ run: ProcessResult, reference: ProcessResult, timeout: Double) -> String? {
         if run.timedOut { return "timed out after \(String(format: "%g", timeout)) s" }
         if run.status != reference.status {
             let detail = run.standardError.split(separator: "\n").first.map { ": \($0)" } ?? ""

@@ -6,8 +6,8 @@ struct Contender: Sendable {
     var leadingArguments: [String] = []
 
     /// The timed process, run through `measure` for its own peak RSS and times.
-    func process(arguments: [String], scratch: String, measurer: String) -> ChildProcess {
-        ChildProcess(
+    func process(arguments: [String], scratch: String, measurer: String) -> HarnessCommand {
+        HarnessCommand(
             executable: executable, arguments: leadingArguments + arguments, scratchDirectory: scratch,
             measurer: measurer)
     }

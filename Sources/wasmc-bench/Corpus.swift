@@ -39,7 +39,7 @@ enum Corpus {
     /// Runs `Benchmarks/corpus/build.sh OUT NAME...` (it keeps outputs newer than their sources).
     static func build(_ programs: [Program], layout: Layout) throws {
         let script = layout.packageRoot + "/Benchmarks/corpus/build.sh"
-        let build = ChildProcess(
+        let build = HarnessCommand(
             executable: "/bin/bash", arguments: [script, layout.corpus] + programs.map(\.name),
             scratchDirectory: layout.scratch)
         let result = try build.run(timeout: 3600)

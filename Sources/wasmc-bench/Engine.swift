@@ -1,3 +1,5 @@
+import WasmC
+
 /// A way to run a corpus program: natively, or its wasm build under some engine.
 enum Engine: String, CaseIterable, Codable, Sendable, Comparable {
     /// The same C source built for the host with clang -O2: the baseline.
@@ -20,6 +22,15 @@ enum Engine: String, CaseIterable, Codable, Sendable, Comparable {
 
     /// Engines built ahead of time by the harness, with translate and compile times.
     var isAheadOfTime: Bool { [.wasmcGuard, .wasmcExplicit, .wasm2cGuard, .wasm2cExplicit].contains(self) }
+
+    /// The memory sandbox of a wasmc or wasm2c engine.
+    var bounds: BoundsStrategy? {
+        switch self {
+        case .wasmcGuard, .wasm2cGuard: .guardPages
+        case .wasmcExplicit, .wasm2cExplicit: .explicit
+        default: nil
+        }
+    }
 
     /// wasmc's rival with the same memory sandbox, for the per-program comparison.
     var wasm2cCounterpart: Engine? {

@@ -56,7 +56,7 @@ struct EnginePreparation {
         for program in programs {
             let wasm = Corpus.wasmPath(program, in: layout.corpus)
             if engines.contains(.wasmtime), let python = tools.wasmtimePython {
-                let script = layout.packageRoot + "/Benchmarks/corpus/run_wasmtime.py"
+                let script = layout.packageRoot + "/Tests/Support/run_wasmtime.py"
                 prepared.contenders[program.name, default: []].append(
                     Contender(engine: .wasmtime, executable: python, leadingArguments: [script, wasm]))
             }
@@ -72,8 +72,7 @@ struct EnginePreparation {
         let directory = layout.engineDirectory(engine)
         switch engine {
         case .wasmcGuard, .wasmcExplicit:
-            return WasmcBuilder(
-                engine: engine, clang: tools.clang, runtime: try RuntimeLibrary.locate(), directory: directory)
+            return try WasmcBuilder(engine: engine, directory: directory)
         case .wasm2cGuard, .wasm2cExplicit:
             guard let wasm2c = tools.wasm2c else { throw BenchError("wasm2c not found") }
             return Wasm2cBuilder(

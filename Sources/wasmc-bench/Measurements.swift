@@ -1,3 +1,5 @@
+import WasmC
+
 /// The three kinds of timed run. Each has its own arguments and its own engines.
 enum Phase: String, Codable, CaseIterable, Sendable {
     /// Argument 0: no work, so the time is process start-up plus instantiation.
@@ -32,7 +34,7 @@ struct Sample: Codable, Sendable {
     var systemSeconds: Double
     var peakRSSKiB: Int
 
-    init(_ run: ChildRun) {
+    init(_ run: ProcessResult) {
         wallSeconds = run.wallSeconds
         userSeconds = run.userSeconds
         systemSeconds = run.systemSeconds

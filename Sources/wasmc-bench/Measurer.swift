@@ -2,13 +2,13 @@ import Foundation
 import WasmC
 
 /// Builds Benchmarks/measure/measure.c, the small program that runs each timed child
-/// (see `ChildProcess`), into the output directory.
+/// (see `HarnessCommand`), into the output directory.
 enum Measurer {
     static func build(layout: Layout, clang: Clang) throws -> String {
         let source = layout.packageRoot + "/Benchmarks/measure/measure.c"
         let executable = layout.output + "/measure"
         if RuntimeLibrary.isNewer(executable, than: source) { return executable }
-        let result = try ChildProcess(
+        let result = try HarnessCommand(
             executable: clang.executable, arguments: ["-O2", "-Wall", source, "-o", executable],
             scratchDirectory: layout.scratch
         ).run(timeout: 600)

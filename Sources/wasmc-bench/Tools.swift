@@ -34,7 +34,7 @@ struct Tools: Sendable {
 
     /// The first line a tool prints for `--version`, for the results' record of the machine.
     func version(of executable: String, arguments: [String] = ["--version"], scratch: String) -> String {
-        let run = try? ChildProcess(executable: executable, arguments: arguments, scratchDirectory: scratch).run(
+        let run = try? HarnessCommand(executable: executable, arguments: arguments, scratchDirectory: scratch).run(
             timeout: 30)
         return run?.standardOutput.split(separator: "\n").first.map(String.init) ?? "unknown"
     }
@@ -68,7 +68,7 @@ struct Wasm2cInstallation: Sendable {
 /// Finds the real python3 (resolving pyenv-style shims through `sys.executable`).
 enum Python {
     static func locate(scratch: String) -> String? {
-        let run = try? ChildProcess(
+        let run = try? HarnessCommand(
             executable: "/usr/bin/env", arguments: ["python3", "-c", "import sys; print(sys.executable)"],
             scratchDirectory: scratch
         ).run(timeout: 60)
@@ -82,7 +82,7 @@ enum Python {
 
     /// The lines a script prints, or nil if it fails.
     static func output(of script: String, python: String, scratch: String) -> [String]? {
-        let run = try? ChildProcess(executable: python, arguments: ["-c", script], scratchDirectory: scratch)
+        let run = try? HarnessCommand(executable: python, arguments: ["-c", script], scratchDirectory: scratch)
             .run(timeout: 60)
         guard let run, run.status == 0 else { return nil }
         return run.standardOutput.split(separator: "\n").map(String.init)
@@ -100,7 +100,7 @@ enum WasmKitRun {
         // `swift run wasmc-bench` builds only the harness: build the interpreter too (a no-op when
         // it is up to date). The configuration is the harness's own (the folder name: release/debug).
         let configuration = URL(fileURLWithPath: harness).deletingLastPathComponent().lastPathComponent
-        let build = try? ChildProcess(
+        let build = try? HarnessCommand(
             executable: "/usr/bin/env",
             arguments: [
                 "swift", "build", "--package-path", packageRoot, "-c", configuration == "debug" ? "debug" : "release",

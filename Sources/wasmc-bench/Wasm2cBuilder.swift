@@ -65,7 +65,7 @@ struct Wasm2cBuilder {
     /// Runs a tool to completion; returns its wall time.
     @discardableResult
     private func run(_ executable: String, _ arguments: [String]) throws -> Double {
-        let result = try ChildProcess(executable: executable, arguments: arguments, scratchDirectory: scratch)
+        let result = try HarnessCommand(executable: executable, arguments: arguments, scratchDirectory: scratch)
             .run(timeout: 3600)
         guard result.status == 0 else {
             let log = result.standardError.split(separator: "\n").prefix(20).joined(separator: "\n")

@@ -91,21 +91,21 @@ struct WasmcBench: ParsableCommand {
 
         let runner = BenchRunner(
             scratch: layout.scratch, measurer: try Measurer.build(layout: layout, clang: tools.clang), timeout: timeout)
-        var session = Session(runner: runner, contenders: prepared.contenders, exclusions: prepared.exclusions)
+        var run = BenchmarkRun(runner: runner, contenders: prepared.contenders, exclusions: prepared.exclusions)
         let plan: [(Phase, [Program], Int)] = [
             (.startup, programs, runs),
             (.main, programs, runs),
             (.interpreter, programs.filter { !(quick && $0.name == Corpus.largeModule) }, interpreterRuns),
         ]
         Progress.say("checking outputs against native")
-        for (phase, phasePrograms, _) in plan { session.verify(phase, phasePrograms) }
+        for (phase, phasePrograms, _) in plan { run.verify(phase, phasePrograms) }
         for (phase, phasePrograms, phaseRuns) in plan {
             Progress.say("timing the \(phase.rawValue) phase: \(phaseRuns) interleaved run(s)")
-            session.time(phase, phasePrograms, runs: phaseRuns)
+            run.time(phase, phasePrograms, runs: phaseRuns)
         }
 
         let figures = FigureBuilder.programs(
-            programs, series: session.series, builds: prepared.builds, corpus: layout.corpus)
+            programs, series: run.series, builds: prepared.builds, corpus: layout.corpus)
         let headline = FigureBuilder.headline(figures, engines: engines)
         let settings = Settings(
             date: ISO8601DateFormatter().string(from: Date()), machine: Settings.machineDescription(),
@@ -114,8 +114,8 @@ struct WasmcBench: ParsableCommand {
             skipped: Dictionary(uniqueKeysWithValues: tools.missing.map { ($0.key.rawValue, $0.value) }),
             programs: programs.map(\.name), tools: versions)
         let results = Results(
-            settings: settings, headline: headline, programs: figures, exclusions: session.exclusions,
-            series: session.series)
+            settings: settings, headline: headline, programs: figures, exclusions: run.exclusions,
+            series: run.series)
         try ResultFiles.write(results, layout: layout)
         try writeReport(results, layout)
         Progress.say(
@@ -161,7 +161,7 @@ extension WasmcBench {
     /// The checked-out commit, and whether tracked files differ from it.
     static func describeCommit(root: String, scratch: String) -> String {
         func git(_ arguments: [String]) -> String? {
-            let run = try? ChildProcess(
+            let run = try? HarnessCommand(
                 executable: "/usr/bin/env", arguments: ["git", "-C", root] + arguments, scratchDirectory: scratch
             )
             .run(timeout: 60)

@@ -1,45 +1,41 @@
 import Foundation
 import WasmC
-import WasmCBackEnd
 
-/// Builds corpus programs with wasmc's library, exactly as `wasmc compile --opt -O2` does,
+/// Builds corpus programs with wasmc's driver, exactly as `wasmc compile --opt -O2` does,
 /// timing the translation (decode, validate, emit C) and the clang part separately.
 struct WasmcBuilder {
     var engine: Engine
-    var clang: Clang
-    var runtime: RuntimeLibrary
+    /// The driver, with the engine's bounds strategy and this engine's runtime cache.
+    var session: WasmC.Session
     /// `build/bench/wasmc-guard` or `…/wasmc-explicit`: `work/` (C and objects) and `bin/`.
     var directory: String
 
-    var guardPages: Bool { engine == .wasmcGuard }
+    init(engine: Engine, directory: String) throws {
+        self.engine = engine
+        self.directory = directory
+        session = try WasmC.Session(bounds: engine.bounds, optimization: "-O2")
+        session.runtimeCache = directory + "/work/runtime"
+    }
+
     var workDirectory: String { directory + "/work" }
 
     /// Compiles the runtime once, so no program's clang time includes it.
     func prepareRuntime() throws {
-        _ = try runtime.build(
-            [.core, .wasi, .host], guardPages: guardPages, into: workDirectory + "/runtime", clang: clang,
-            optimization: "-O2")
+        _ = try session.runtimeObjects([.core, .wasi, .host])
     }
 
     func build(_ program: Program, wasm: String) throws -> (Contender, BuildCost) {
         guard let data = FileManager.default.contents(atPath: wasm) else { throw BenchError("cannot read \(wasm)") }
-        let bytes = [UInt8](data)
         let output = "\(directory)/bin/\(program.name)"
 
-        let translateStart = ChildProcess.now()
-        let validated = try Compiler.validate(bytes)
-        let translation = ModuleEmitter(
-            module: validated, name: program.name, options: EmitOptions(bounds: guardPages ? .guardPages : .explicit)
-        )
-        .emit()
-        let translateSeconds = ChildProcess.now() - translateStart
+        let translateStart = ProcessRunner.now()
+        let linked = try session.load([UInt8](data), name: program.name, path: wasm)
+        let translateSeconds = ProcessRunner.now() - translateStart
 
-        let linked = LinkedModule(name: program.name, path: wasm, module: validated, translation: translation)
-        try ExecutableBuilder.checkImports([linked])
-        let builder = ExecutableBuilder(clang: clang, runtime: runtime, guardPages: guardPages, optimization: "-O2")
-        let compileStart = ChildProcess.now()
-        try builder.build([linked], workDirectory: workDirectory, output: output)
-        let compileSeconds = ChildProcess.now() - compileStart
+        try session.checkImports([linked])
+        let compileStart = ProcessRunner.now()
+        try session.build([linked], workDirectory: workDirectory, output: output)
+        let compileSeconds = ProcessRunner.now() - compileStart
 
         let cost = BuildCost(
             program: program.name, engine: engine, translateSeconds: translateSeconds, compileSeconds: compileSeconds,

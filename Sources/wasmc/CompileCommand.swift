@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import WasmC
-import WasmCBackEnd
-import WasmCFrontEnd
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +11,7 @@ struct CompileCommand: ParsableCommand {
             ("wasi_snapshot_preview1"), from C host functions given with --host-c, or from the exports of \
             an earlier module, named by its file name without ".wasm". Each module's "_start" then runs on \
             a thread of its own. Modules importing the edge world (modules/edge.wit) are linked with the \
-            Swift edge host (Sources/EdgeHost) instead, or with the host of --host-swift. An import nothing \
+            Swift edge host (Sources/EdgeHost, prebuilt by swift build) instead, or with the host of --host-swift. An import nothing \
             provides is an error naming it and its type; a module is checked against the WIT world it \
             declares (or --wit), naming each mismatched function with both signatures. \
             The program takes --dir, --dir-ro, --env and --listen, then -- and the guest's arguments.
@@ -74,10 +72,12 @@ struct CompileCommand: ParsableCommand {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
         let machine = try buildTarget()
-        do {
-            try machine.check(guardPages: bounds == .guardPages)
-        } catch {
-            throw ValidationError(error.description)
+        if let bounds {
+            do {
+                try machine.check(bounds: bounds)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
     }
 
@@ -90,10 +90,11 @@ struct CompileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let machine = try buildTarget()
-        let bounds = self.bounds ?? (machine.supportsGuardPages ? .guardPages : .explicit)
-        var modules: [LinkedModule] = []
-        var names = Set<String>()
+        var session = try Session(
+            target: try buildTarget(), bounds: bounds, optimization: opt, staticRuntime: staticRuntime,
+            partInstructions: partInstructions)
+        session.hostC = hostC
+        if let hostSwift { session.swiftHost = try SwiftHost.load(directory: hostSwift) }
         var givenWorld: WorldManifest?
         if let wit {
             do {
@@ -102,50 +103,15 @@ struct CompileCommand: ParsableCommand {
                 throw InputError("--wit \(wit): \(error)")
             }
         }
+        var modules: [LinkedModule] = []
+        var names = Set<String>()
         for path in inputs {
-            let bytes = try ModuleFile.read(path)
             let name = ModuleFile.stem(path)
             guard names.insert(name).inserted else { throw InputError("two modules are named \(name)") }
-            do {
-                let validated = try Compiler.validate(bytes)
-                let translation = ModuleEmitter(
-                    module: validated, name: name, options: EmitOptions(bounds: bounds, partInstructions: partInstructions)
-                ).emit()
-                modules.append(LinkedModule(name: name, path: path, module: validated, translation: translation))
-                // The world the module declares (its wasmc:world section), or the one given.
-                if let world = try givenWorld ?? WorldCheck.declaredWorld(in: bytes) {
-                    try WorldCheck.check(validated, against: world)
-                }
-            } catch {
-                throw InputError("\(path): \(error)")
-            }
+            modules.append(try session.load(try ModuleFile.read(path), name: name, path: path, world: givenWorld))
         }
-        let runtime = try RuntimeLibrary.locate()
-        let swiftHost = try hostSwift.map { directory throws in try SwiftHost.load(directory: directory) }
-            ?? SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
-        do {
-            try ExecutableBuilder.checkImports(modules, hostC: !hostC.isEmpty, swiftHost: swiftHost)
-        } catch {
-            throw InputError("\(error)")
-        }
-        var clang = try Clang.find()
-        clang.target = machine
-        var builder = ExecutableBuilder(
-            clang: clang, runtime: runtime, guardPages: bounds.usesGuardPages,
-            optimization: opt, staticRuntime: staticRuntime)
-        builder.hostC = hostC
-        builder.swiftHost = swiftHost
-        // The generated C and objects go to a directory of this run's own, so runs at once
-        // (make -j) never mix their files, even for outputs of one name in two directories;
-        // the runtime objects are shared (keyed by content, options and target), each
-        // published whole. The directory is removed after a successful build and kept after
-        // a failed one, for its C.
-        builder.runtimeCache = "build/.wasmc/runtime"
-        let targetSuffix = machine.isHost ? "" : "\(machine.architecture)-"
-        let workDirectory = try WorkDirectory.makePrivate(
-            in: "build/.wasmc", prefix: "\(ModuleFile.stem(output))-\(bounds.rawValue)-\(targetSuffix)")
-        try builder.build(modules, workDirectory: workDirectory, output: output)
-        WorkDirectory.remove(workDirectory)
+        try session.checkImports(modules)
+        try session.build(modules, output: output)
         print("wrote \(output)")
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import WasmC
-import WasmCBackEnd
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,38 +25,9 @@ struct RunCommand: ParsableCommand {
     var programArguments: [String] = []
 
     func run() throws {
-        let bytes = try ModuleFile.read(input)
-        let runtime = try RuntimeLibrary.locate()
-        let cache = CompileCache.standard()
-        let key = cache.key(module: bytes, options: [bounds.rawValue, opt], runtime: runtime)
-        let directory = "\(cache.directory)/\(key)"
-        let executable = "\(directory)/\(ModuleFile.stem(input))"
-        if !FileManager.default.isExecutableFile(atPath: executable) {
-            let name = ModuleFile.stem(input)
-            let edgeHost = SwiftHost.edgeHost(packageRoot: runtime.packageRoot)
-            let linked: LinkedModule
-            do {
-                let validated = try Compiler.validate(bytes)
-                let translation = ModuleEmitter(
-                    module: validated, name: name, options: EmitOptions(bounds: bounds)
-                ).emit()
-                linked = LinkedModule(name: name, path: input, module: validated, translation: translation)
-                try ExecutableBuilder.checkImports([linked], swiftHost: edgeHost)
-            } catch {
-                throw InputError("\(input): \(error)")
-            }
-            var builder = ExecutableBuilder(
-                clang: try Clang.find(), runtime: runtime, guardPages: bounds.usesGuardPages, optimization: opt)
-            builder.runtimeCache = cache.directory + "/runtime"
-            builder.swiftHost = edgeHost
-            // Build in a directory of this run's own and rename the program into place, so
-            // two runs at once never share files and a cut-short build is never reused.
-            let work = try WorkDirectory.makePrivate(in: directory, prefix: "work-")
-            let built = "\(work)/\(ModuleFile.stem(input))"
-            try builder.build([linked], workDirectory: work, output: built)
-            try WorkDirectory.publish(built, as: executable)
-            WorkDirectory.remove(work)
-        }
+        let session = try Session(bounds: bounds, optimization: opt)
+        let executable = try session.cachedProgram(
+            try ModuleFile.read(input), name: ModuleFile.stem(input), path: input, cache: CompileCache.standard())
         // Become the program: its exit status and signals are the user's. exec keeps the
         // signal mask and ignored signals, which this process's runtime may have changed.
         var empty = sigset_t()

@@ -44,10 +44,12 @@ struct SpecTestCommand: ParsableCommand {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
         let machine = try buildTarget()
-        do {
-            try machine.check(guardPages: bounds == .guardPages)
-        } catch {
-            throw ValidationError(error.description)
+        if let bounds {
+            do {
+                try machine.check(bounds: bounds)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
     }
 
@@ -61,13 +63,13 @@ struct SpecTestCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let machine = try buildTarget()
-        let bounds = self.bounds ?? (machine.supportsGuardPages ? .guardPages : .explicit)
-        var options = SpecRunOptions(
-            guardPages: bounds.usesGuardPages, partInstructions: partInstructions, optimization: opt,
+        let session = try Session(
+            target: try buildTarget(), bounds: bounds, optimization: opt, partInstructions: partInstructions)
+        let machine = session.target
+        let bounds = session.bounds
+        let runner = try SpecRunner(
+            session: session,
             workDirectory: "\(workDirectory)/\(bounds.rawValue)" + (machine.isHost ? "" : "-\(machine.architecture)"))
-        options.target = machine
-        let runner = try SpecRunner(options: options)
         let results = ResultList(count: files.count)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, jobs)

@@ -7,6 +7,7 @@ struct WasmcCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmc",
         abstract: "Ahead-of-time WebAssembly compiler: .wasm to sandboxed C to one native binary.",
+        version: WasmcVersion.description,
         subcommands: [TranslateCommand.self, CompileCommand.self, BindgenCommand.self, RunCommand.self, SpecTestCommand.self])
 }
 

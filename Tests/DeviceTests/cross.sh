@@ -34,23 +34,12 @@ add_summary() {  # NAME LOG: adds its "N passed, M failed" line (and set-up fail
 # --- packages -----------------------------------------------------------------
 packages=(qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
   libuv1-dev:arm64 libuv1-dev:armhf)
-missing=()
-for package in "${packages[@]}"; do
-  # A package installed for several architectures answers only to its qualified name.
-  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
-    missing+=("$package")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "FAIL missing packages: ${missing[*]} (run as root once, or install them)"
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
-  echo "installing: ${missing[*]}"
-  for architecture in arm64 armhf; do
-    dpkg --print-foreign-architectures | grep -qx "$architecture" || dpkg --add-architecture "$architecture"
-  done
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+# shellcheck source=../../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+if ! ensure_packages "${packages[@]}"; then
+  echo "FAIL $packages_error"
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 # --- spec suite -----------------------------------------------------------------

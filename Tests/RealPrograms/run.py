@@ -41,7 +41,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data")
-RUN_WASMTIME = os.path.join(ROOT, "Tests", "WASIGuests", "run_wasmtime.py")
+RUN_WASMTIME = os.path.join(ROOT, "Tests", "Support", "run_wasmtime.py")
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from testlib import summary  # noqa: E402
 LANGUAGES = {"c": ".c", "cpp": ".cpp", "rust": ".rs"}
 RUN_TIMEOUT = 60
 COMPILE_TIMEOUT = 600
@@ -326,7 +329,7 @@ def main():
               f"[{slowest[1]}] {compile_seconds[slowest]:.0f} s; suite {time.monotonic() - started:.0f} s")
     if known_count:
         print(f"{known_count} known failures (known-failures), not counted")
-    print(f"{passed} passed, {failed} failed")
+    print(summary(passed, failed))
     return 1 if failed else 0
 
 

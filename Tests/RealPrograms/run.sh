@@ -35,16 +35,9 @@ die() {
 # shellcheck source=../../scripts/wasm32-toolchain.sh
 source "$root/scripts/wasm32-toolchain.sh"
 wasm32_require c c++ rust || die "$wasm32_error"
-if [[ ! -f /usr/include/uv.h ]]; then  # wasmc links WASI programs with -luv
-    [[ $(id -u) -eq 0 ]] || die "missing package: libuv1-dev (install it, or run as root)"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libuv1-dev; } >/dev/null ||
-        die "apt-get install libuv1-dev failed"
-fi
-if ! python3 -c "import wasmtime" 2>/dev/null; then
-    [[ $(id -u) -eq 0 ]] || die "the wasmtime Python package is missing (pip install wasmtime, or run as root)"
-    echo "installing: wasmtime 50.0.1 (pip)"
-    python3 -m pip install -q "wasmtime==50.0.1" >/dev/null 2>&1 || die "pip install wasmtime==50.0.1 failed"
-fi
+# wasmc links WASI programs with -luv; wasmtime (PyPI) is the reference runtime.
+ensure_packages libuv1-dev || die "$packages_error"
+ensure_python_packages wasmtime=wasmtime==50.0.1 || die "$packages_error"
 
 wasmc=${WASMC:-$root/.build/debug/wasmc}
 if [[ ! -x $wasmc && -z ${WASMC:-} ]]; then

@@ -6,8 +6,6 @@ mosquitto clients, a local HTTP receiver; everything on 127.0.0.1.
 Usage: bridge_e2e.py EDGE_HOST_BINARY
 Prints one line per check and "N passed, M failed"; exits non-zero on failure.
 """
-import http.server
-import json
 import os
 import shutil
 import signal
@@ -20,104 +18,35 @@ import time
 
 import paho.mqtt.client as mqtt
 
-HOST = "127.0.0.1"
-results = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Support"))
+from testlib import (HOST, EdgeHost, Mosquitto, Receiver, check, finish, free_port, sub_one,  # noqa: E402
+                     wait_for, wait_port)
+
 WORK = tempfile.mkdtemp(prefix="bridge-e2e-")
 
 
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + str(detail) if detail and not ok else ''}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
-class Upstream:
+def upstream_broker():
     """mosquitto as the cluster, with persistence so its sessions survive a restart."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(dir=WORK, prefix="mosquitto-")
-        with open(f"{self.dir}/mosquitto.conf", "w") as f:
-            # `user root`: started as root, mosquitto would otherwise switch to a user that
-            # cannot reach this private directory (ignored when not root).
-            f.write(f"user root\nlistener {self.port} {HOST}\nallow_anonymous true\n"
-                    f"persistence true\npersistence_location {self.dir}/\n"
-                    "max_queued_messages 100000\nmax_inflight_messages 100\n")
-        self.process = None
-        self.start()
-
-    def start(self):
-        self.log = open(f"{self.dir}/mosquitto.log", "a")
-        self.process = subprocess.Popen(["mosquitto", "-c", f"{self.dir}/mosquitto.conf"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        if not wait_port(self.port):
-            raise RuntimeError("mosquitto did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+    directory = tempfile.mkdtemp(dir=WORK, prefix="mosquitto-")
+    return Mosquitto(WORK, f"persistence true\npersistence_location {directory}/\n"
+                           "max_queued_messages 100000\nmax_inflight_messages 100\n", log=True)
 
 
-class EdgeHost:
-    def __init__(self, binary, upstream_port, topics, state_dir=None, extra=(), client_id="edge-test"):
-        self.port = free_port()
-        self.log_path = f"{WORK}/edge-host-{self.port}.log"
-        upstream = upstream_port if isinstance(upstream_port, str) else f"mqtt://{HOST}:{upstream_port}"
-        self.args = [binary, "--server-socket-address", f"{HOST}:{self.port}",
-                     "--upstream", upstream, "--upstream-client-id", client_id,
-                     "--set", "telemetry.interval_ms=3600000", *extra]
-        for topic in topics:
-            self.args += ["--upstream-topic", topic]
-        if state_dir:
-            self.args += ["--state-dir", state_dir]
-        self.start()
-
-    def start(self):
-        self.log = open(self.log_path, "a")
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
-        if not wait_port(self.port):
-            raise RuntimeError("edge host did not start listening")
-
-    def alive(self):
-        return self.process.poll() is None
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.alive():
-            self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
+def bridge_host(binary, upstream_port, topics, state_dir=None, extra=(), client_id="edge-test"):
+    """The edge host bridging `topics` to the upstream (a port, or a URL)."""
+    port = free_port()
+    upstream = upstream_port if isinstance(upstream_port, str) else f"mqtt://{HOST}:{upstream_port}"
+    command = [binary, "--server-socket-address", f"{HOST}:{port}",
+               "--upstream", upstream, "--upstream-client-id", client_id,
+               "--set", "telemetry.interval_ms=3600000", *extra]
+    for topic in topics:
+        command += ["--upstream-topic", topic]
+    if state_dir:
+        command += ["--state-dir", state_dir]
+    edge = EdgeHost(command, port, f"{WORK}/edge-host-{port}.log")
+    if not edge.started:
+        raise RuntimeError("edge host did not start listening")
+    return edge
 
 
 class Collector:
@@ -183,50 +112,11 @@ class Publisher:
             pass
 
 
-class Receiver:
-    """The HTTP endpoint of the gateway module; `failing` makes it answer 503."""
-
-    def __init__(self, port=0):
-        self.events = []
-        self.keys = []
-        self.failing = False
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if receiver.failing:
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                receiver.events.append(json.loads(body))
-                receiver.keys.append(self.headers.get("Idempotency-Key"))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer((HOST, port), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def payloads(self):
-        return [e["payload"] for e in list(self.events)]
-
-
-def sub_one(port, topic, timeout=5):
-    """One retained-or-live message with mosquitto_sub; '' when none arrives."""
-    out = subprocess.run(["mosquitto_sub", "-h", HOST, "-p", str(port), "-t", topic, "-C", "1",
-                          "-W", str(timeout)], capture_output=True, text=True)
-    return out.stdout.strip()
-
-
 def test_both_ways(binary, upstream):
     receiver = Receiver()
-    edge = EdgeHost(binary, upstream.port, ["site/# out 1", "cmd/# in 1", "shared/# both 1"],
-                    extra=["--gateway-endpoint", f"http://{HOST}:{receiver.port}/events",
-                           "--gateway-allowed-host", f"{HOST}:{receiver.port}",
+    edge = bridge_host(binary, upstream.port, ["site/# out 1", "cmd/# in 1", "shared/# both 1"],
+                    extra=["--gateway-endpoint", receiver.url,
+                           "--gateway-allowed-host", receiver.allowed,
                            "--set", "gateway.topic_filter=cmd/#"])
     try:
         check("state topic is retained \"1\" upstream while connected",
@@ -272,12 +162,12 @@ def test_both_ways(binary, upstream):
         edge.stop()
     check("state topic is \"0\" after the host stops",
           sub_one(upstream.port, "$SYS/broker/connection/edge-test/state", 2) == "0")
-    receiver.server.shutdown()
+    receiver.close()
 
 
 def test_outage(binary, upstream):
     state = tempfile.mkdtemp(dir=WORK, prefix="state-")
-    edge = EdgeHost(binary, upstream.port, ["out/# out 1"], state_dir=state, client_id="edge-outage")
+    edge = bridge_host(binary, upstream.port, ["out/# out 1"], state_dir=state, client_id="edge-outage")
     up = Collector(upstream.port, "out/#", client_id="cloud-reader", clean=False)
     try:
         pub = Publisher(edge.port)
@@ -309,7 +199,7 @@ def test_outage(binary, upstream):
 def test_sigkill(binary, upstream):
     state = tempfile.mkdtemp(dir=WORK, prefix="state-")
     up = Collector(upstream.port, "kill/#", client_id="kill-reader", clean=False)
-    edge = EdgeHost(binary, upstream.port, ["kill/# out 1"], state_dir=state, client_id="edge-kill")
+    edge = bridge_host(binary, upstream.port, ["kill/# out 1"], state_dir=state, client_id="edge-kill")
     pub = Publisher(edge.port)
     sent = 0
     deadline = time.monotonic() + 1.5
@@ -342,15 +232,15 @@ def test_gateway_durable(binary, upstream):
     state = tempfile.mkdtemp(dir=WORK, prefix="state-")
     receiver = Receiver()
     receiver.failing = True
-    gateway = ["--gateway-endpoint", f"http://{HOST}:{receiver.port}/events",
-               "--gateway-allowed-host", f"{HOST}:{receiver.port}", "--set", "gateway.topic_filter=dev/#",
+    gateway = ["--gateway-endpoint", receiver.url,
+               "--gateway-allowed-host", receiver.allowed, "--set", "gateway.topic_filter=dev/#",
                "--set", "gateway.retry_initial_ms=50", "--set", "gateway.retry_max_ms=200",
                "--set", "gateway.max_attempts=0"]
-    edge = EdgeHost(binary, upstream.port, ["nothing/# out 1"], state_dir=state, extra=gateway,
+    edge = bridge_host(binary, upstream.port, ["nothing/# out 1"], state_dir=state, extra=gateway,
                     client_id="edge-gateway")
     # The very first start: publish once the gateway has subscribed (later starts restore its
     # subscriptions from the state directory before any module runs).
-    wait_for(lambda: "forwarding dev/#" in edge.log_text(), 10)
+    wait_for(lambda: "forwarding dev/#" in edge.text(), 10)
     pub = Publisher(edge.port)
     for i in range(300):
         pub.publish("dev/reading", f"g-{i}")
@@ -382,7 +272,7 @@ def test_gateway_durable(binary, upstream):
     print(f"figure: gateway, endpoint down then SIGKILL: {len(set(got))} of 301 delivered, "
           f"{len(got) - len(set(got))} delivered again", flush=True)
     edge.stop()
-    receiver.server.shutdown()
+    receiver.close()
 
 
 def make_ca(directory, name):
@@ -415,7 +305,7 @@ def test_tls(binary):
     wait_port(tls)
     up = Collector(plain, "tls/#")
     try:
-        good = EdgeHost(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls",
+        good = bridge_host(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls",
                         extra=["--upstream-ca-file", ca])
         try:
             pub = Publisher(good.port)
@@ -425,14 +315,14 @@ def test_tls(binary):
             pub.close()
         finally:
             good.stop()
-        bad = EdgeHost(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls-bad",
+        bad = bridge_host(binary, f"mqtts://{HOST}:{tls}", ["tls/# out 1"], client_id="edge-tls-bad",
                        extra=["--upstream-ca-file", other_ca])
         try:
             pub = Publisher(bad.port)
             pub.publish("tls/y", "must-not-pass")
             time.sleep(2)
             check("a certificate from another CA is refused", "must-not-pass" not in up.payloads("tls/"))
-            check("and the refusal is logged", "certificate" in bad.log_text(), bad.log_text()[-400:])
+            check("and the refusal is logged", "certificate" in bad.text(), bad.text()[-400:])
             pub.close()
         finally:
             bad.stop()
@@ -491,7 +381,7 @@ def local_round_trip(port, n):
 
 def test_bad_upstream(binary):
     fake = FakeUpstream()
-    edge = EdgeHost(binary, fake.port, ["cmd/# in 1"], client_id="edge-fake")
+    edge = bridge_host(binary, fake.port, ["cmd/# in 1"], client_id="edge-fake")
     try:
         local = Collector(edge.port, "local/#")
         check("local clients work while the upstream misbehaves", local_round_trip(edge.port, 1))
@@ -500,7 +390,7 @@ def test_bad_upstream(binary):
         check("a subscriber connected throughout is still served", local_round_trip(edge.port, 2)
               and "rt-2" in local.payloads())
         check("the host is still running", edge.alive())
-        log = edge.log_text()
+        log = edge.text()
         check("the malformed packet is logged", "malformed packet" in log or "unexpected packet" in log)
         check("the cut-off packet is logged", "closed in the middle of a packet" in log)
         local.close()
@@ -511,7 +401,7 @@ def test_bad_upstream(binary):
 
 def main():
     binary = sys.argv[1]
-    upstream = Upstream()
+    upstream = upstream_broker()
     try:
         test_both_ways(binary, upstream)
         test_outage(binary, upstream)
@@ -521,13 +411,12 @@ def main():
         test_bad_upstream(binary)
     finally:
         upstream.stop()
-        passed = results.count(True)
-        print(f"{passed} passed, {len(results) - passed} failed", flush=True)
-        if all(results):
+        status = finish()
+        if status == 0:
             shutil.rmtree(WORK, ignore_errors=True)
         else:
             print(f"logs kept in {WORK}")
-    sys.exit(0 if all(results) else 1)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ Usage: mqtt5_e2e.py EDGE_HOST_BINARY
 Prints one line per check and "N passed, M failed"; exits non-zero on failure.
 """
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,28 +17,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-HOST = "127.0.0.1"
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + str(detail) if detail and not ok else ''}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Support"))
+from testlib import HOST, EdgeHost, check, finish, flagship_command, free_port, wait_for  # noqa: E402
 
 
 class Client:
@@ -112,28 +90,17 @@ def main():
     binary = sys.argv[1]
     port = free_port()
     log_path = tempfile.mktemp(prefix="mqtt5-e2e-", suffix=".log")
-    host = subprocess.Popen([binary, "--server-socket-address", f"{HOST}:{port}",
-                             "--set", "telemetry.interval_ms=3600000"],
-                            stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    host = EdgeHost(flagship_command(binary, port, settings=["telemetry.interval_ms=3600000"]), port, log_path)
     try:
         run(port)
     finally:
-        host.send_signal(signal.SIGTERM)
-        host.wait(timeout=10)
-        passed = results.count(True)
-        print(f"{passed} passed, {len(results) - passed} failed", flush=True)
-        if all(results):
+        host.stop(timeout=10)
+        status = finish()
+        if status == 0:
             os.unlink(log_path)
         else:
             print(f"host log kept in {log_path}")
-    sys.exit(0 if all(results) else 1)
+    sys.exit(status)
 
 
 def run(port):

@@ -21,22 +21,17 @@ add() {  # the "N passed, M failed" line of a step's output
   failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")))
 }
 
-if ! command -v mosquitto >/dev/null || ! command -v mosquitto_sub >/dev/null; then
-  if [[ $(id -u) -eq 0 ]]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients openssl >/dev/null
-  fi
-fi
-if ! python3 -c "import paho.mqtt" 2>/dev/null; then
-  python3 -m pip install -q paho-mqtt >/dev/null 2>&1 ||
-    python3 -m pip install -q --break-system-packages paho-mqtt >/dev/null 2>&1
-fi
+# shellcheck source=../../scripts/lib/packages.sh
+source scripts/lib/packages.sh
+ensure_packages mosquitto mosquitto-clients openssl || echo "$packages_error" >&2
+ensure_python_packages paho.mqtt=paho-mqtt || echo "$packages_error" >&2
 
 CC="${CC:-$(command -v clang || echo /opt/swift/usr/bin/clang)}"
 LD=()
 [ -x "$(dirname "$CC")/ld.lld" ] && LD=(-fuse-ld=lld)
 echo "== queue unit tests"
 if "$CC" -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-    -fno-sanitize-recover=all "${LD[@]}" -Iruntime-c/include "$here/test_queue.c" runtime-c/edge/edge_queue.c \
+    -fno-sanitize-recover=all "${LD[@]}" -Iruntime-c/include -ITests/Support "$here/test_queue.c" runtime-c/edge/edge_queue.c \
     -o "$build/test_queue" -lpthread; then
   rm -rf "$build/queue-files"
   out=$("$build/test_queue" "$build/queue-files" 2>&1)

@@ -3,7 +3,7 @@
  * order and recovery across close/reopen, acknowledgements, the full policy,
  * and damaged files (truncated, bit-flipped, bad header, bad head file), which
  * must give back the intact prefix, log the damage and never crash.
- * Prints one line per failed check and "N passed, M failed".
+ * Prints one line per failed check and "N passed, M failed" (Tests/Support/check.h).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,17 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "wasmc_edge_uplink.h"
 
-static int passed, failed;
-#define CHECK(cond)                                                                                \
-  do {                                                                                             \
-    if (cond) passed++;                                                                            \
-    else {                                                                                         \
-      failed++;                                                                                    \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                       \
-    }                                                                                              \
-  } while (0)
+CHECK_COUNTERS;
 
 static int logged_warnings;
 static void on_log(void *ctx, uint32_t level, const char *line) {
@@ -301,6 +294,5 @@ int main(int argc, char **argv) {
   test_bit_flips();
   test_bad_head_file();
   test_segments_deleted();
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_summary();
 }

@@ -40,7 +40,6 @@ import re
 import selectors
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -53,9 +52,13 @@ RUN_TIMEOUT = 30
 EMULATORS = {"aarch64-linux-gnu": "qemu-aarch64", "armv7-linux-gnueabihf": "qemu-arm"}
 COMPILE_TIMEOUT = 300
 
+RUN_WASMTIME = os.path.join(ROOT, "Tests", "Support", "run_wasmtime.py")
+
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import socket_client  # noqa: E402
+from testlib import free_port, summary  # noqa: E402
 
 
 # --------------------------------------------------------------------------
@@ -357,12 +360,6 @@ def run_server(command, port, client):
     return run
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def decode(data):
     return (data or b"").decode("utf-8", errors="replace")
 
@@ -531,7 +528,7 @@ def main():
         for case in program_cases:
             if not case.wasmc_only:
                 references[case.name] = run_case(
-                    case, "wasmtime", [sys.executable, os.path.join(HERE, "run_wasmtime.py"), wasm], work_dir)
+                    case, "wasmtime", [sys.executable, RUN_WASMTIME, wasm], work_dir)
                 judge_run(report, case, "wasmtime", references[case.name], program_known)
         for bounds in program_cases[0].bounds:
             label = "wasmc" if bounds == "default" else f"wasmc --bounds {bounds}"
@@ -554,7 +551,7 @@ def main():
                     else:
                         compare_runs(report, case, runner, run, references[case.name], program_known)
     builder.pool.shutdown()
-    print(f"{report.passed} passed, {report.failed} failed")
+    print(summary(report.passed, report.failed))
     return 1 if report.failed else 0
 
 

@@ -24,7 +24,7 @@ if [ "${SANITIZE:-0}" = 1 ]; then
 fi
 
 # shellcheck disable=SC2046
-if ! "$cc" "${flags[@]}" -I"$root/runtime-c/include" -I"$root/runtime-c/wasi" \
+if ! "$cc" "${flags[@]}" -I"$root/runtime-c/include" -I"$root/runtime-c/wasi" -I"$root/Tests/Support" \
     $(pkg-config --cflags libuv) \
     "$root"/runtime-c/core/*.c "$root"/runtime-c/wasi/*.c "$here"/*.c \
     -o "$build/wasi_shim_tests" $(pkg-config --libs libuv); then

@@ -1,7 +1,8 @@
 /*
  * Runner and fixture for the WASI shim tests. Each test runs in a forked
- * child, so a crash fails that test instead of the run. The last line of
- * output is "N passed, M failed".
+ * child (check_run of Tests/Support/check.h), so a crash fails that test
+ * instead of the run. The last line of output is "N passed, M failed",
+ * counting checks.
  *
  * The core runtime (runtime-c/core) is linked in: proc_exit and the poll
  * hook's traps go through its trap frames.
@@ -20,19 +21,8 @@
 
 #include "wasi_test.h"
 
+CHECK_COUNTERS;
 _Thread_local fixture *T;
-static int checks_failed;
-static const char *current_test;
-
-void test_fail(const char *file, int line, const char *format, ...) {
-  checks_failed++;
-  fprintf(stderr, "  FAIL %s (%s:%d): ", current_test, file, line);
-  va_list args;
-  va_start(args, format);
-  vfprintf(stderr, format, args);
-  va_end(args);
-  fputc('\n', stderr);
-}
 
 /* ------------------------------------------------------------------------ */
 /* proc_exit through the core runtime's trap frames                         */
@@ -286,29 +276,10 @@ static const test_case tests[] = {TEST_LIST(TEST_ENTRY)};
 int main(int argc, char **argv) {
   /* Writes to a closed socket or pipe must come back as EPIPE without a
    * process-wide SIG_IGN; the host masks SIGPIPE per call. */
-  int passed = 0, failed = 0;
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (argc > 1 && strstr(tests[i].name, argv[1]) == NULL)
       continue;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-      current_test = tests[i].name;
-      alarm(60);
-      tests[i].fn();
-      fflush(stderr);
-      _exit(checks_failed > 0 ? 1 : 0);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (WIFSIGNALED(status))
-      fprintf(stderr, "  FAIL %s: killed by signal %d\n", tests[i].name,
-              WTERMSIG(status));
-    printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-    ok ? passed++ : failed++;
+    check_run(tests[i].name, tests[i].fn);
   }
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed > 0 ? 1 : 0;
+  return check_summary();
 }

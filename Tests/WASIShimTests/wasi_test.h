@@ -1,9 +1,9 @@
 /*
  * Test harness for the WASI preview1 host (runtime-c/wasi): a fixture with
- * a guest memory, a temp directory tree and a context, assertions, and one
+ * a guest memory, a temp directory tree and a context, and one
  * typed wrapper per preview1 function that calls it exactly as generated
  * code would: through the resolved wasmc_func's code pointer, with guest
- * addresses.
+ * addresses. Checks are those of Tests/Support/check.h.
  */
 #ifndef WASI_TEST_H
 #define WASI_TEST_H
@@ -13,38 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "wasmc_rt.h"
 #include "wasmc_wasi.h"
-
-/* ------------------------------------------------------------------------ */
-/* Assertions                                                               */
-/* ------------------------------------------------------------------------ */
-
-void test_fail(const char *file, int line, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-#define CHECK(cond)                                                           \
-  do {                                                                        \
-    if (!(cond))                                                              \
-      test_fail(__FILE__, __LINE__, "%s", #cond);                             \
-  } while (0)
-
-#define CHECK_EQ(actual, expected)                                            \
-  do {                                                                        \
-    unsigned long long a_ = (unsigned long long)(actual);                     \
-    unsigned long long e_ = (unsigned long long)(expected);                   \
-    if (a_ != e_)                                                             \
-      test_fail(__FILE__, __LINE__, "%s is %llu, expected %s (%llu)",         \
-                #actual, a_, #expected, e_);                                  \
-  } while (0)
-
-#define CHECK_STR(actual, expected)                                           \
-  do {                                                                        \
-    const char *a_ = (actual), *e_ = (expected);                              \
-    if (strcmp(a_, e_) != 0)                                                  \
-      test_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"", #actual, \
-                a_, e_);                                                      \
-  } while (0)
 
 /* ------------------------------------------------------------------------ */
 /* WASI values the tests use                                                */

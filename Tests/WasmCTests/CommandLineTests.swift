@@ -20,19 +20,6 @@ import WAT
         throw ToolchainError("wasmc not found beside \(bundle): run swift build first")
     }
 
-    /// Starts `wasmc ARGS` in `directory`; the caller waits.
-    static func start(_ wasmc: String, _ arguments: [String], in directory: String) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wasmc)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return (process, errors)
-    }
-
     /// A WASI program that exits with `code`, with enough functions that writing and
     /// compiling its C takes a while.
     static func exitingModule(_ code: Int) throws -> [UInt8] {
@@ -68,15 +55,19 @@ import WAT
         }
         // Twice: once while both build the shared runtime objects, once reusing them.
         for round in 0..<2 {
-            let runs = try exitCodes.keys.sorted().map { name in
-                try Self.start(
-                    wasmc, ["compile", "\(name)/benchmark.wasm", "-o", "\(name)/benchmark", "--opt=-O1"],
-                    in: directory)
+            let names = exitCodes.keys.sorted()
+            let compiles = Results(count: names.count)
+            DispatchQueue.concurrentPerform(iterations: names.count) { index in
+                let name = names[index]
+                compiles.set(index, Result {
+                    try ProcessRunner.run(
+                        wasmc, ["compile", "\(name)/benchmark.wasm", "-o", "\(name)/benchmark", "--opt=-O1"],
+                        timeout: 600, directory: directory)
+                })
             }
-            for (process, errors) in runs {
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "round \(round): \(message)")
+            for compile in compiles.all {
+                let result = try compile.get()
+                #expect(result.status == 0, "round \(round): \(result.standardError)")
             }
             for (name, code) in exitCodes {
                 let result = try ProcessRunner.run("\(directory)/\(name)/benchmark", [], timeout: 60)
@@ -86,5 +77,25 @@ import WAT
         // Nothing is left behind but the shared runtime objects.
         let left = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/build/.wasmc")
         #expect(left == ["runtime"])
+    }
+}
+
+/// Results filled in by concurrent workers, read back in order.
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<ProcessResult, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<ProcessResult, any Error>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [Result<ProcessResult, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.compactMap { $0 }
     }
 }

@@ -2,34 +2,40 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
-@testable import WasmCBackEnd
 
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {
-    func linked(_ name: String, _ text: String, guardPages: Bool) throws -> LinkedModule {
-        var wat = try parseWAT(text)
-        let module = try Compiler.validate(try wat.encode())
-        let translation = ModuleEmitter(module: module, name: name, options: EmitOptions(bounds: guardPages ? .guardPages : .explicit)).emit()
-        return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
+    /// A session of the tests' settings: `-O1`, the runtime compiled into each build's own directory.
+    func session(_ bounds: BoundsStrategy, partInstructions: Int? = EmitOptions.defaultPartInstructions) throws -> Session {
+        var session = try Session(bounds: bounds, optimization: "-O1", partInstructions: partInstructions)
+        session.runtimeCache = nil
+        return session
     }
 
-    func build(_ modules: [LinkedModule], guardPages: Bool, hostC: String? = nil) throws -> ProcessResult {
+    func linked(_ name: String, _ text: String, bounds: BoundsStrategy, partInstructions: Int? = EmitOptions.defaultPartInstructions)
+        throws -> LinkedModule
+    {
+        var wat = try parseWAT(text)
+        return try session(bounds, partInstructions: partInstructions).load(try wat.encode(), name: name, path: "\(name).wasm")
+    }
+
+    func build(_ modules: [LinkedModule], bounds: BoundsStrategy, hostC: String? = nil) throws -> ProcessResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-tests-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var builder = ExecutableBuilder(
-            clang: try Clang.find(), runtime: try RuntimeLibrary.locate(), guardPages: guardPages, optimization: "-O1")
+        var building = try session(bounds)
         if let hostC {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try hostC.write(toFile: directory + "/host.c", atomically: true, encoding: .utf8)
-            builder.hostC = [directory + "/host.c"]
+            building.hostC = [directory + "/host.c"]
         }
-        try builder.build(modules, workDirectory: directory, output: directory + "/program")
+        try building.checkImports(modules)
+        try building.build(modules, workDirectory: directory, output: directory + "/program")
         return try ProcessRunner.run(directory + "/program", [], timeout: 60)
     }
 
-    @Test(arguments: [false, true])
-    func modulesLinkAndTrapsAreReported(guardPages: Bool) throws {
-        let library = try linked("lib", #"(module (memory (export "mem") 1) (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#, guardPages: guardPages)
+    @Test(arguments: BoundsStrategy.allCases)
+    func modulesLinkAndTrapsAreReported(bounds: BoundsStrategy) throws {
+        let library = try linked("lib", #"(module (memory (export "mem") 1) (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#, bounds: bounds)
         let app = try linked("app", #"""
             (module
               (import "lib" "add" (func $add (param i32 i32) (result i32)))
@@ -37,8 +43,8 @@ import WAT
               (func (export "_start")
                 (i32.store (i32.const 0) (call $add (i32.const 2) (i32.const 3)))
                 (drop (i32.load (i32.const 65536)))))
-            """#, guardPages: guardPages)
-        let result = try build([library, app], guardPages: guardPages)
+            """#, bounds: bounds)
+        let result = try build([library, app], bounds: bounds)
         #expect(result.status != 0)
         #expect(result.standardError.contains("out of bounds memory access"))
     }
@@ -64,14 +70,10 @@ import WAT
             (call $apply (i32.const 1) (call $apply (i32.const 0) (call $seven) (i32.const 5)) (i32.const 2))))
         """#
 
-    @Test(arguments: [false, true])
-    func splitModulesLinkSideBySide(guardPages: Bool) throws {
+    @Test(arguments: BoundsStrategy.allCases)
+    func splitModulesLinkSideBySide(bounds: BoundsStrategy) throws {
         func split(_ name: String, _ text: String) throws -> LinkedModule {
-            var wat = try parseWAT(text)
-            let module = try Compiler.validate(try wat.encode())
-            let options = EmitOptions(bounds: guardPages ? .guardPages : .explicit, partInstructions: 3)
-            let translation = ModuleEmitter(module: module, name: name, options: options).emit()
-            return LinkedModule(name: name, path: "\(name).wasm", module: module, translation: translation)
+            try linked(name, text, bounds: bounds, partInstructions: 3)
         }
         // Two copies of one module: their shared symbols carry the module prefix, so they do not clash.
         let first = try split("first", Self.splittable)
@@ -84,23 +86,23 @@ import WAT
               (import "second" "compute" (func $second (result i32)))
               (func (export "_start")
                 (if (i32.ne (i32.add (call $first) (call $second)) (i32.const 20)) (then unreachable))))
-            """#, guardPages: guardPages)
-        let result = try build([first, second, app], guardPages: guardPages)
+            """#, bounds: bounds)
+        let result = try build([first, second, app], bounds: bounds)
         #expect(result.status == 0, "\(result.standardError)")
     }
 
-    @Test(arguments: [false, true])
-    func infiniteRecursionTrapsAsExhaustion(guardPages: Bool) throws {
-        let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", guardPages: guardPages)
-        let result = try build([app], guardPages: guardPages)
+    @Test(arguments: BoundsStrategy.allCases)
+    func infiniteRecursionTrapsAsExhaustion(bounds: BoundsStrategy) throws {
+        let app = try linked("deep", "(module (func $f (export \"_start\") (call $f)))", bounds: bounds)
+        let result = try build([app], bounds: bounds)
         #expect(result.standardError.contains("call stack exhausted"), "\(result.standardError)")
     }
 
     /// A recursive function whose frame spans several pages (1,000 values loaded before the
     /// call and stored after it stay live across it): with guard pages, no frame may step
     /// over the stack's guard page.
-    @Test(arguments: [false, true])
-    func recursionWithBigFramesTrapsAsExhaustion(guardPages: Bool) throws {
+    @Test(arguments: BoundsStrategy.allCases)
+    func recursionWithBigFramesTrapsAsExhaustion(bounds: BoundsStrategy) throws {
         let count = 1000
         let loads = (0..<count).map { "(local.set \($0 + 1) (i64.load offset=\(8 * $0) (i32.const 0)))" }
         let stores = (0..<count).map { "(i64.store offset=\(8 * $0) (i32.const 0) (local.get \($0 + 1)))" }
@@ -113,15 +115,15 @@ import WAT
                 \(stores.joined(separator: "\n    ")))
               (func (export "_start") (call $f (i64.const 0))))
             """
-        let app = try linked("wide", text, guardPages: guardPages)
-        let result = try build([app], guardPages: guardPages)
+        let app = try linked("wide", text, bounds: bounds)
+        let result = try build([app], bounds: bounds)
         #expect(result.standardError.contains("call stack exhausted"), "\(result.standardError)")
     }
 
     /// A `switch` of thousands of cases, as clang emits it for wasm: a `br_table` inside as
     /// many nested blocks. The generated C must not nest as deep (clang stops at 2,048).
-    @Test(arguments: [false, true])
-    func thousandsOfNestedBlocksCompile(guardPages: Bool) throws {
+    @Test(arguments: BoundsStrategy.allCases)
+    func thousandsOfNestedBlocksCompile(bounds: BoundsStrategy) throws {
         let depth = 5000
         var body = String(repeating: "block\n", count: depth)
         body += "local.get 0\nbr_table \((0..<depth).map(String.init).joined(separator: " ")) \(depth - 1)\n"
@@ -141,9 +143,9 @@ import WAT
               (func (export "_start")
                 \(checks)))
             """
-        let app = try linked("nested", text, guardPages: guardPages)
+        let app = try linked("nested", text, bounds: bounds)
         #expect(app.translation.source.split(separator: "\n").allSatisfy { $0.count < 200 })
-        let result = try build([app], guardPages: guardPages)
+        let result = try build([app], bounds: bounds)
         #expect(result.status == 0, "\(result.standardError)")
     }
 
@@ -154,9 +156,11 @@ import WAT
         """#
 
     @Test func hostFunctionsWrittenInCAreLinked() throws {
-        let app = try linked("app", Self.addsWithHost, guardPages: true)
-        #expect(throws: MissingImport.self) { try ExecutableBuilder.checkImports([app]) }
-        try ExecutableBuilder.checkImports([app], hostC: true)
+        let app = try linked("app", Self.addsWithHost, bounds: .guardPages)
+        var linking = try session(.guardPages)
+        #expect(throws: MissingImport.self) { try linking.checkImports([app]) }
+        linking.hostC = ["host.c"]
+        try linking.checkImports([app])
         let host = """
             #include "wasmc_rt.h"
             static uint32_t add(void *env, uint32_t a, uint32_t b) { (void)env; return a + b; }
@@ -165,16 +169,17 @@ import WAT
                 {NULL, NULL, {NULL, NULL, NULL}},
             };
             """
-        let result = try build([app], guardPages: true, hostC: host)
+        let result = try build([app], bounds: .guardPages, hostC: host)
         #expect(result.status == 0, "\(result.standardError)")
         let wrong = host.replacingOccurrences(of: "a + b", with: "a - b")
-        #expect(try build([app], guardPages: true, hostC: wrong).standardError.contains("unreachable"))
+        #expect(try build([app], bounds: .guardPages, hostC: wrong).standardError.contains("unreachable"))
     }
 
     @Test func missingImportsAreNamedWithTheirTypes() throws {
-        let app = try linked("app", #"(module (import "env" "f" (func (param i64) (result f32))))"#, guardPages: false)
+        let app = try linked("app", #"(module (import "env" "f" (func (param i64) (result f32))))"#, bounds: .explicit)
+        let linking = try session(.explicit)
         #expect {
-            try ExecutableBuilder.checkImports([app])
+            try linking.checkImports([app])
         } throws: { error in
             "\(error)".contains("\"env\" \"f\": function (i64) -> (f32)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import WasmC
 @testable import WasmCSpecTest
 
 /// The spec runner reads scripts as `wasm-tools json-from-wast` writes them.
@@ -35,14 +36,17 @@ import Testing
         let commands = try WastScript.decode(Data(Self.json.utf8)).commands
         let args = try #require(commands[1].action?.args)
         // Negative integers are two's complement; floats are bit patterns.
-        #expect(try SpecValues.argument(args[0]) == "{.i32 = 4294967295u}")
-        #expect(try SpecValues.argument(args[1]) == "{.i64 = 9221120237041090560ull}")
-        #expect(try SpecValues.argument(args[2]) == "{.externref = NULL}")
+        #expect(try SpecValues.argument(args[0]) == .i32(4_294_967_295))
+        #expect(try SpecValues.argument(args[1]) == .f64(bits: 9_221_120_237_041_090_560))
+        #expect(try SpecValues.argument(args[2]) == .nullExternref)
+        #expect(try SpecValues.argument(args[0]).c == "{.i32 = 4294967295u}")
+        #expect(try SpecValues.argument(args[1]).c == "{.i64 = 9221120237041090560ull}")
+        #expect(try SpecValues.argument(args[2]).c == "{.externref = NULL}")
         #expect(throws: UnsupportedValue.self) { try SpecValues.argument(args[3]) }
         let expected = try #require(commands[1].expected)
-        #expect(try SpecValues.expectation(expected[0]) == "{SPEC_F32_CANONICAL_NAN, 0}")
-        #expect(try SpecValues.expectation(expected[1]) == "{SPEC_REF_FUNC, 0}")
-        #expect(try SpecValues.expectation(expected[2]) == "{SPEC_REF_NULL, 0}")
+        #expect(try SpecValues.expectation(expected[0]).c == "{SPEC_F32_CANONICAL_NAN, 0}")
+        #expect(try SpecValues.expectation(expected[1]).c == "{SPEC_REF_FUNC, 0}")
+        #expect(try SpecValues.expectation(expected[2]).c == "{SPEC_REF_NULL, 0}")
         #expect(throws: UnsupportedValue.self) { try SpecValues.expectation(expected[3]) }
     }
 }

@@ -20,16 +20,14 @@ struct TargetTests {
     }
 
     @Test func guardPagesAreRefusedOn32BitARM() throws {
-        var clang = try Clang.find()
-        clang.target = Target(architecture: .armv7)
-        let builder = ExecutableBuilder(
-            clang: clang, runtime: try RuntimeLibrary.locate(), guardPages: true, optimization: "-O1")
         #expect {
-            try builder.checkTarget()
+            try Session(target: Target(architecture: .armv7), bounds: .guardPages)
         } throws: { error in
             "\(error)".contains("--bounds guard needs a 64-bit target")
         }
+        #expect(try Session(target: Target(architecture: .armv7)).bounds == .explicit)
         #expect(Target(architecture: .aarch64).supportsGuardPages)
+        #expect(try Session(target: Target(architecture: .aarch64)).bounds == .guardPages)
     }
 
     @Test func crossCompiledProgramsAreStaticAndRunUnderQemu() throws {

@@ -4,26 +4,25 @@
 #   2. build.sh             build modules/<name>.wasm
 #   3. server/tests/run.sh  native unit tests: MQTT codec, topics, broker core
 #   4. gateway/tests/run.sh native unit tests: JSON envelope, delivery policy
-#   5. run_with_wasmtime.py the .wasm modules on wasmtime-py with the Python edge host
+#   5. wasmc compile        the three modules into the edge host (build/module-tests/edge-host)
+#   6. on_edge_host.py      the modules' behaviour on that edge host, with real MQTT
+#                           clients and an HTTP receiver
 # and ends with one line "N passed, M failed" summing all of them (each build
 # counts as one check). Exits non-zero if anything failed.
+#   WASMC   the wasmc to build the edge host with (default .build/debug/wasmc)
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MODULES="$(cd "$HERE/.." && pwd)"
+ROOT="$(cd "$MODULES/.." && pwd)"
+WASMC="${WASMC:-$ROOT/.build/debug/wasmc}"
+BUILD="$ROOT/build/module-tests"
 passed=0
 failed=0
 
-# Test tools from Debian/PyPI, installed when missing and we may (root).
-if ! command -v mosquitto_sub >/dev/null && [ "$(id -u)" -eq 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        mosquitto-clients) >/dev/null 2>&1 ||
-        echo "run.sh: could not install mosquitto-clients; those tests will be skipped" >&2
-fi
-if ! python3 -c "import wasmtime" 2>/dev/null; then
-    python3 -m pip install -q wasmtime >/dev/null 2>&1 ||
-        python3 -m pip install -q --break-system-packages wasmtime >/dev/null 2>&1 ||
-        echo "run.sh: could not install wasmtime (pip)" >&2
-fi
+# shellcheck source=../../scripts/lib/packages.sh
+source "$ROOT/scripts/lib/packages.sh"
+ensure_packages mosquitto-clients libuv1-dev libcurl4-openssl-dev ||
+    echo "run.sh: $packages_error; the tests that need them fail or are skipped" >&2
 
 # step NAME COMMAND... — run it, echo its output, add its "N passed, M failed"
 # line (or 1 pass/fail by exit status when it prints none).
@@ -52,11 +51,18 @@ step "reproducible build" "$MODULES/build.sh" --check
 step "build" "$MODULES/build.sh"
 step "server unit tests" "$MODULES/server/tests/run.sh"
 step "gateway unit tests" "$MODULES/gateway/tests/run.sh"
-if python3 -c "import wasmtime" 2>/dev/null; then
-    step "modules on wasmtime" python3 "$HERE/run_with_wasmtime.py"
+mkdir -p "$BUILD"
+rm -f "$BUILD/edge-host"
+cd "$ROOT" # where wasmc finds the runtime and the edge host's sources
+if [ -x "$WASMC" ]; then
+    step "the edge host builds from the modules" "$WASMC" compile "$MODULES/server.wasm" \
+        "$MODULES/telemetry.wasm" "$MODULES/gateway.wasm" -o "$BUILD/edge-host"
 else
-    echo "== modules on wasmtime: wasmtime-py missing (pip install wasmtime)"
+    echo "== the edge host builds from the modules: $WASMC not found (swift build first, or set WASMC)"
     failed=$((failed + 1))
+fi
+if [ -x "$BUILD/edge-host" ]; then
+    step "modules on the edge host" python3 "$HERE/on_edge_host.py" "$BUILD/edge-host"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,5 +1,5 @@
 /* Linking and instantiation: import matching per the spec, export lookup. */
-#include "wasmc_rt.h"
+#include "wasmc_module.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
  * Linear memories. Two strategies, chosen at build time to match the
- * generated code (see WASMC_MEMORY_CHECK in wasmc_rt.h):
+ * generated code (see WASMC_MEMORY_CHECK in wasmc_module.h):
  *   guard pages: 8 GiB of address space reserved up front, pages made
  *     accessible as the memory grows, never moved; faults become traps.
  *   explicit:   an anonymous mapping sized to the memory, grown with mremap
@@ -9,7 +9,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "wasmc_rt.h"
+#include "wasmc_module.h"
 #include "runtime_internal.h"
 
 #include <stdatomic.h>

@@ -1,5 +1,5 @@
 /* Tables of references (funcref or externref), bounds-checked on every use. */
-#include "wasmc_rt.h"
+#include "wasmc_module.h"
 
 #include <stdlib.h>
 

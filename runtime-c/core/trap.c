@@ -5,7 +5,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "wasmc_rt.h"
+#include "wasmc_module.h"
 #include "runtime_internal.h"
 
 #include <pthread.h>

@@ -31,25 +31,22 @@ if installed_prefix; then exit 0; fi
 
 say() { echo "build-static-libcurl: $*" >&2; }
 
-packages=(libssl-dev libc-ares-dev dpkg-dev make gcc)
-missing=()
-for package in "${packages[@]}"; do
-  # A package installed for several architectures answers only to its qualified name.
-  dpkg -s "$package" >/dev/null 2>&1 || dpkg -s "$package:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
-    missing+=("$package")
-done
+# The Debian packages, from the checkout's shared helper (installed beside runtime-c).
+packages_script="$(cd "$(dirname "$0")" && pwd)/../../scripts/lib/packages.sh"
+[[ -f $packages_script ]] || { say "missing $packages_script (install scripts/lib with runtime-c)"; exit 1; }
+# shellcheck source=../../scripts/lib/packages.sh
+source "$packages_script"
 source_list=/etc/apt/sources.list.d/wasmc-deb-src.sources
 has_deb_src() { grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; }
-if ((${#missing[@]})) || ! has_deb_src; then
+if ! has_deb_src; then
   if [[ $(id -u) -ne 0 ]]; then
-    say "needs the Debian packages ${missing[*]:-(none)} and a deb-src entry for 'apt-get source curl'; run as root once"
+    say "needs a deb-src entry for 'apt-get source curl'; run as root once"
     exit 1
   fi
-  if ! has_deb_src; then
-    # The same mirrors as the binary entries, for source packages.
-    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-    say "adding $source_list (deb-src for $codename)"
-    cat >"$source_list" <<EOF
+  # The same mirrors as the binary entries, for source packages.
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  say "adding $source_list (deb-src for $codename); updating package lists"
+  cat >"$source_list" <<EOF
 Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: $codename $codename-updates
@@ -62,11 +59,9 @@ Suites: $codename-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-  fi
-  say "installing ${missing[*]:-nothing}; updating package lists"
   apt-get update -qq
-  ((${#missing[@]})) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+ensure_packages libssl-dev libc-ares-dev dpkg-dev make gcc || { say "$packages_error"; exit 1; }
 
 work=$(mktemp -d "$cache_root/libcurl-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -71,13 +71,13 @@ typedef struct wasmc_wasi_config {
 } wasmc_wasi_config;
 
 /* Fill `config` with defaults: no args, env, preopens or sockets; stdio 0/1/2. */
-void wasmc_wasi_config_init(wasmc_wasi_config *config);
+WASMC_API void wasmc_wasi_config_init(wasmc_wasi_config *config);
 
 /*
  * Create a context. On failure (unreadable pre-open, bad socket, no memory)
  * returns NULL and writes a message into `error`.
  */
-wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
+WASMC_API wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
                               size_t error_size);
 
 /*
@@ -87,23 +87,23 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
  * function value lives inside the context, so it stays valid until
  * wasmc_wasi_destroy.
  */
-bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name,
+WASMC_API bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name,
                         const char *func_type, wasmc_extern *out);
 
 /* The signature string of a preview1 function, or NULL if unknown. */
-const char *wasmc_wasi_func_type(const char *name);
+WASMC_API const char *wasmc_wasi_func_type(const char *name);
 
 /*
  * Give the context the instance's exported "memory" (after instantiation).
  * Until then every call that takes a guest pointer answers EFAULT.
  */
-void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory);
+WASMC_API void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory);
 
 /*
  * Open, bind and listen on a TCP socket: "127.0.0.1:8080", "[::1]:0",
  * "localhost:9000". Returns the host fd, or -1 with `error` set.
  */
-int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
+WASMC_API int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
                           size_t error_size);
 
 /*
@@ -118,14 +118,14 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
  * caught by that call and should be reported by returning <0.
  */
 typedef int (*wasmc_wasi_poll_hook)(void *data);
-void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
+WASMC_API void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
                               void *data);
 
 /* Thread-safe: make a guest waiting in poll_oneoff run the hook soon. */
-void wasmc_wasi_wake(wasmc_wasi *wasi);
+WASMC_API void wasmc_wasi_wake(wasmc_wasi *wasi);
 
 /* Close every descriptor the context owns and free it. */
-void wasmc_wasi_destroy(wasmc_wasi *wasi);
+WASMC_API void wasmc_wasi_destroy(wasmc_wasi *wasi);
 
 #ifdef __cplusplus
 }

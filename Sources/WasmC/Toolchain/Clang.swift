@@ -44,8 +44,8 @@ public struct Clang: Sendable {
 
     /// Compiles several C files, `jobs` at a time. Throws the first failure.
     public func compileAll(
-        _ units: [(source: String, object: String)], includeDirectories: [String], defines: [String] = [],
-        optimization: String = "-O2", extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        _ units: [CompileUnit], includeDirectories: [String], optimization: String = "-O2",
+        extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws(ToolchainError) {
         let failures = ErrorBox()
         let queue = OperationQueue()
@@ -54,7 +54,7 @@ public struct Clang: Sendable {
             queue.addOperation {
                 do {
                     try self.compile(
-                        unit.source, to: unit.object, includeDirectories: includeDirectories, defines: defines,
+                        unit.source, to: unit.object, includeDirectories: includeDirectories, defines: unit.defines,
                         optimization: optimization, extraFlags: extraFlags)
                 } catch {
                     failures.record(error)
@@ -72,12 +72,7 @@ public struct Clang: Sendable {
 
     /// The full path of a library file on clang's search path (`-print-file-name`).
     public func findLibrary(_ file: String) throws(ToolchainError) -> String {
-        let result: ProcessResult
-        do {
-            result = try ProcessRunner.run(executable, target.clangFlags + ["-print-file-name=\(file)"])
-        } catch {
-            throw ToolchainError("cannot run \(executable): \(error)")
-        }
+        let result = try ProcessRunner.run(executable, target.clangFlags + ["-print-file-name=\(file)"])
         let path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
             throw ToolchainError(
@@ -107,6 +102,26 @@ public struct Clang: Sendable {
 
     func run(_ arguments: [String], what: String) throws(ToolchainError) {
         try ProcessRunner.runTool(executable, arguments, what: what)
+    }
+}
+
+/// One C file to compile and the object it becomes.
+public struct CompileUnit: Sendable {
+    public var source: String
+    public var object: String
+    /// Preprocessor definitions for this file alone: `BoundsStrategy.cDefines` for the
+    /// runtime and host C, none for generated C (which carries its own).
+    public var defines: [String]
+
+    public init(source: String, object: String, defines: [String] = []) {
+        self.source = source
+        self.object = object
+        self.defines = defines
+    }
+
+    /// Generated C (`x.c`), compiled to `x.o` beside it.
+    public init(generated source: String) {
+        self.init(source: source, object: String(source.dropLast(2)) + ".o")
     }
 }
 

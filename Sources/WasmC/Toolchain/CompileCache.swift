@@ -15,11 +15,15 @@ public struct CompileCache: Sendable {
         return CompileCache(directory: base + "/wasmc")
     }
 
-    /// A key over the module, the options, the runtime sources and the compiler itself.
-    public func key(module: [UInt8], options: [String], runtime: RuntimeLibrary) -> String {
+    /// A key over the module, the options, the runtime ABI version the C is generated for,
+    /// the runtime sources and the compiler itself.
+    public func key(
+        module: [UInt8], options: [String], runtime: RuntimeLibrary, abiVersion: Int = RuntimeABI.version
+    ) -> String {
         var hash = StableHash()
         hash.add(module)
         for option in options { hash.add(Array(option.utf8)) }
+        hash.add(Array("runtime ABI \(abiVersion)".utf8))
         for component in RuntimeLibrary.Component.allCases {
             let folder = "\(runtime.root)/\(component.rawValue)"
             for file in RuntimeLibrary.files(in: folder, suffix: ".c") + RuntimeLibrary.files(in: folder, suffix: ".h") {

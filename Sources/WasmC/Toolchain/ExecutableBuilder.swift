@@ -31,33 +31,16 @@ public struct MissingImport: Error, CustomStringConvertible, Sendable {
 /// Builds one native executable from several modules: their generated C, a table of the
 /// modules, and the runtime with WASI and the program main (runtime-c/host/program_main.c),
 /// which instantiates the modules in order and runs each `_start` on its own thread.
-public struct ExecutableBuilder {
-    public var clang: Clang
-    public var runtime: RuntimeLibrary
-    public var guardPages: Bool
-    public var optimization: String
-    /// Link the Swift runtime and libuv statically (`--static`).
-    public var staticRuntime: Bool
-    /// C files with host functions (`--host-c`), compiled and linked into the program.
-    public var hostC: [String] = []
-    /// Where compiled runtime objects are kept for reuse, shared by any number of builds at
-    /// once; `nil` keeps them in the build's own work directory.
-    public var runtimeCache: String?
-    /// The Swift host linked in when a module imports from it (the edge host by default).
-    public var swiftHost: SwiftHost?
-
-    public init(clang: Clang, runtime: RuntimeLibrary, guardPages: Bool, optimization: String, staticRuntime: Bool = false) {
-        self.clang = clang
-        self.runtime = runtime
-        self.guardPages = guardPages
-        self.optimization = optimization
-        self.staticRuntime = staticRuntime
+extension Session {
+    /// Checks `modules` against what this session links them with (see `checkImports(_:hostC:swiftHost:)`).
+    public func checkImports(_ modules: [LinkedModule]) throws(MissingImport) {
+        try Self.checkImports(modules, hostC: !hostC.isEmpty, swiftHost: swiftHost)
     }
 
     /// Checks that every import is provided by WASI, the edge host or an earlier module; throws
     /// naming each one that is not. With host C files (`--host-c`) other imports are left to
     /// them and checked when the program starts.
-    public static func checkImports(_ modules: [LinkedModule], hostC: Bool = false, swiftHost: SwiftHost? = nil)
+    static func checkImports(_ modules: [LinkedModule], hostC: Bool = false, swiftHost: SwiftHost? = nil)
         throws(MissingImport)
     {
         var provided: [String: [String: ExternalKind]] = [:]
@@ -119,23 +102,23 @@ public struct ExecutableBuilder {
         } catch {
             throw ToolchainError("cannot create \(workDirectory): \(error.localizedDescription)")
         }
-        var units: [(source: String, object: String)] = []
+        var units: [CompileUnit] = []
         for linked in modules {
             try write(linked.translation.header, to: "\(workDirectory)/\(linked.translation.prefix).h")
             for file in linked.translation.sourceFiles {
                 let source = "\(workDirectory)/\(file.name)"
                 try write(file.text, to: source)
-                units.append((source, String(source.dropLast(2)) + ".o"))
+                units.append(CompileUnit(generated: source))
             }
         }
-        try write(Self.programTable(modules), to: "\(workDirectory)/program.c")
-        units.append(("\(workDirectory)/program.c", "\(workDirectory)/program.o"))
+        let table = ProgramTable.source(modules.map { ($0.name, $0.translation.prefix) })
+        try write(table, to: "\(workDirectory)/program.c")
+        units.append(CompileUnit(generated: "\(workDirectory)/program.c"))
         for (index, source) in hostC.enumerated() {
-            units.append((source, "\(workDirectory)/host-c-\(index).o"))
+            units.append(CompileUnit(source: source, object: "\(workDirectory)/host-c-\(index).o", defines: bounds.cDefines))
         }
         try clang.compileAll(
-            units, includeDirectories: [runtime.includeDirectory, workDirectory],
-            defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [], optimization: optimization)
+            units, includeDirectories: [runtime.includeDirectory, workDirectory], optimization: optimization)
         let objects = units.map(\.object)
         if let swiftHost, swiftHost.isNeeded(by: modules) {
             try buildSwiftHost(swiftHost, objects: objects, workDirectory: workDirectory, output: output)
@@ -143,7 +126,7 @@ public struct ExecutableBuilder {
         }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .host]
         let runtimeObjects = try runtime.build(
-            components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
+            components, bounds: bounds, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         var flags = RuntimeLibrary.linkFlags(for: components)
         if linksStatically { flags = clang.target.staticLinkFlags + (try staticLibuv(flags)) }
@@ -158,15 +141,23 @@ public struct ExecutableBuilder {
         guard clang.target.isHost else { throw Self.edgeHostCrossCompileError(clang.target) }
         let components: [RuntimeLibrary.Component] = [.core, .wasi, .edge]
         let runtimeObjects = try runtime.build(
-            components, guardPages: guardPages, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
+            components, bounds: bounds, into: runtimeCache ?? "\(workDirectory)/runtime", clang: clang,
             optimization: optimization)
         let swift = try SwiftCompiler.find(near: clang)
-        let hostObject = try swift.compileHost(
-            sources: host.sources, includeDirectory: runtime.includeDirectory,
-            into: runtimeCache ?? "\(workDirectory)/runtime")
+        let hostObjects: [String]
+        if let library = host.prebuiltLibrary {
+            try swift.checkVersion(host.builtWith, of: host.name)
+            hostObjects = try SwiftCompiler.wholeArchive(library, of: host.name)
+        } else {
+            hostObjects = [
+                try swift.compileHost(
+                    sources: host.sources, includeDirectory: runtime.includeDirectory,
+                    into: runtimeCache ?? "\(workDirectory)/runtime")
+            ]
+        }
         var flags = RuntimeLibrary.linkFlags(for: components)
         if staticRuntime { flags = try staticEdgeHostFlags(flags) }
-        try swift.link(objects + runtimeObjects + [hostObject], output: output, flags: flags)
+        try swift.link(objects + runtimeObjects + hostObjects, output: output, flags: flags)
     }
 
     /// libuv linked statically (its archive by full path, which every link driver keeps in place).
@@ -187,24 +178,5 @@ public struct ExecutableBuilder {
         } catch {
             throw ToolchainError("cannot write \(path): \(error.localizedDescription)")
         }
-    }
-
-    /// The generated part of the program: its modules in instantiation order.
-    static func programTable(_ modules: [LinkedModule]) -> String {
-        var out = ["/* Generated by wasmc compile: the modules of this program, in instantiation order. */"]
-        out.append("#include \"wasmc_rt.h\"")
-        for linked in modules { out.append("#include \"\(linked.translation.prefix).h\"") }
-        out.append("")
-        out.append("static const wasmc_program_module modules[] = {")
-        for linked in modules {
-            out.append("  {\(CNames.stringLiteral(linked.name)), &\(CNames.moduleSymbol(linked.translation.prefix))},")
-        }
-        out.append("};")
-        out.append("")
-        out.append("const wasmc_program_module *wasmc_program_modules(int *count) {")
-        out.append("  *count = \(modules.count);")
-        out.append("  return modules;")
-        out.append("}")
-        return out.joined(separator: "\n") + "\n"
     }
 }

@@ -5,25 +5,39 @@ public struct RuntimeLibrary: Sendable {
     /// The `runtime-c` directory.
     public var root: String
 
-    /// Finds `runtime-c`: `$WASMC_RUNTIME_DIR`, else next to this package's sources.
+    /// Finds `runtime-c`: `$WASMC_RUNTIME_DIR`, else the one of wasmc's `Installation`.
     public static func locate() throws(ToolchainError) -> RuntimeLibrary {
         if let directory = ProcessInfo.processInfo.environment["WASMC_RUNTIME_DIR"], !directory.isEmpty {
             return RuntimeLibrary(root: directory)
         }
-        // Sources/WasmC/Toolchain/RuntimeLibrary.swift → package root.
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let candidate = packageRoot.appendingPathComponent("runtime-c").path
-        guard FileManager.default.fileExists(atPath: candidate + "/include/wasmc_rt.h") else {
-            throw ToolchainError("runtime-c not found at \(candidate); set WASMC_RUNTIME_DIR")
-        }
-        return RuntimeLibrary(root: candidate)
+        return RuntimeLibrary(root: try Installation.locate().runtimeDirectory)
     }
 
     public var includeDirectory: String { root + "/include" }
 
-    /// The package root (parent of `runtime-c`).
+    /// The ABI version the runtime's header declares (`#define WASMC_RT_ABI_VERSION N` in
+    /// wasmc_rt.h), or nil when it declares none.
+    public var abiVersion: Int? {
+        guard let text = try? String(contentsOfFile: includeDirectory + "/wasmc_rt.h", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            if words.count == 3, words[0] == "#define", words[1] == "WASMC_RT_ABI_VERSION" { return Int(words[2]) }
+        }
+        return nil
+    }
+
+    /// Refuses a runtime whose ABI is not the one this wasmc generates C for, before any C is
+    /// compiled against it.
+    public func checkABIVersion() throws(ToolchainError) {
+        let found = abiVersion
+        guard found != RuntimeABI.version else { return }
+        throw ToolchainError(
+            "the C runtime at \(root) has ABI version \(found.map(String.init) ?? "none"), but this wasmc "
+                + "(\(WasmcVersion.current)) generates C for ABI version \(RuntimeABI.version): the runtime and wasmc "
+                + "come from different versions (set WASMC_RUNTIME_DIR to the runtime-c of this wasmc)")
+    }
+
+    /// The package root (parent of `runtime-c`), or `PREFIX/lib/wasmc` when installed.
     public var packageRoot: String { URL(fileURLWithPath: root).deletingLastPathComponent().path }
 
     /// Parts of the runtime, each a folder of C sources under `runtime-c`.
@@ -83,18 +97,57 @@ public struct RuntimeLibrary: Sendable {
     /// Builds runtime objects for a bounds strategy under `directory`, reusing earlier ones.
     ///
     /// Objects live in a subdirectory named by a hash of every source and header they are
-    /// built from and of the flags, so a different runtime-c tree or strategy never reuses them.
+    /// built from, of the flags and of the runtime ABI version, so a different runtime-c tree,
+    /// strategy or ABI never reuses them.
     /// Several builds may share `directory` at once: each object is compiled under a name of
     /// its own and renamed into place whole, so no build ever links a half-written object.
     public func build(
-        _ components: [Component], guardPages: Bool, into directory: String, clang: Clang,
+        _ components: [Component], bounds: BoundsStrategy, into directory: String, clang: Clang,
         optimization: String = "-O2"
     ) throws(ToolchainError) -> [String] {
-        let headers = Self.files(in: root + "/include", suffix: ".h").sorted()
-        var sources: [(component: Component, path: String)] = []
+        let sources = components.flatMap { component in self.sources(of: component).map { (component, $0) } }
+        let key = objectCacheKey(components, bounds: bounds, clang: clang, optimization: optimization)
+        let objectDirectory = "\(directory)/\(key)"
+        try? FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
+        var units: [CompileUnit] = []
+        var published: [(temporary: String, object: String)] = []
+        var objects: [String] = []
+        for (component, source) in sources {
+            let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+            let object = "\(objectDirectory)/\(component.rawValue)-\(name).o"
+            objects.append(object)
+            if !FileManager.default.fileExists(atPath: object) {
+                let temporary = WorkDirectory.temporaryName(for: object)
+                units.append(CompileUnit(source: source, object: temporary, defines: bounds.cDefines))
+                published.append((temporary, object))
+            }
+        }
+        do {
+            try clang.compileAll(
+                units, includeDirectories: [includeDirectory] + sharedIncludeDirectories(for: components),
+                optimization: optimization, extraFlags: Self.compileFlags)
+        } catch {
+            for unit in units { unlink(unit.object) }
+            throw error
+        }
+        for (temporary, object) in published { try WorkDirectory.publish(temporary, as: object) }
+        return objects
+    }
+
+    /// The name of the folder that holds the objects of `components` built with these
+    /// settings: a hash of every source and header they are built from, the flags, and the
+    /// runtime ABI version the generated C they link with is written for.
+    func objectCacheKey(
+        _ components: [Component], bounds: BoundsStrategy, clang: Clang, optimization: String,
+        abiVersion: Int = RuntimeABI.version
+    ) -> String {
         var hash = StableHash()
-        hash.add(Array("\(guardPages) \(optimization) \(clang.executable) \(clang.target)".utf8))
-        for header in headers { hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data())) }
+        hash.add(Array("\(bounds.cDefines) \(optimization) \(clang.executable) \(clang.target)".utf8))
+        hash.add(Array("runtime ABI \(abiVersion)".utf8))
+        hash.add(Array(Self.compileFlags.joined(separator: " ").utf8))
+        for header in Self.files(in: includeDirectory, suffix: ".h").sorted() {
+            hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
+        }
         for component in components {
             let folder = "\(root)/\(component.rawValue)"
             for header in Self.files(in: folder, suffix: ".h").sorted() {
@@ -105,38 +158,18 @@ public struct RuntimeLibrary: Sendable {
                     hash.add([UInt8](FileManager.default.contents(atPath: header) ?? Data()))
                 }
             }
-            for source in self.sources(of: component) {
+            for source in sources(of: component) {
                 hash.add(Array(source.utf8))
                 hash.add([UInt8](FileManager.default.contents(atPath: source) ?? Data()))
-                sources.append((component, source))
             }
         }
-        let objectDirectory = "\(directory)/\(hash.hexDigest)"
-        try? FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
-        var units: [(source: String, object: String)] = []
-        var published: [(temporary: String, object: String)] = []
-        var objects: [String] = []
-        for (component, source) in sources {
-            let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-            let object = "\(objectDirectory)/\(component.rawValue)-\(name).o"
-            objects.append(object)
-            if !FileManager.default.fileExists(atPath: object) {
-                let temporary = WorkDirectory.temporaryName(for: object)
-                units.append((source, temporary))
-                published.append((temporary, object))
-            }
-        }
-        do {
-            try clang.compileAll(
-                units, includeDirectories: [includeDirectory] + sharedIncludeDirectories(for: components), defines: guardPages ? ["WASMC_BOUNDS_GUARD"] : [],
-                optimization: optimization, extraFlags: ["-D_GNU_SOURCE"])
-        } catch {
-            for unit in units { unlink(unit.object) }
-            throw error
-        }
-        for (temporary, object) in published { try WorkDirectory.publish(temporary, as: object) }
-        return objects
+        return hash.hexDigest
     }
+
+    /// Flags of every runtime object besides those of generated code. Symbols are hidden unless
+    /// declared `WASMC_API` (the embedding API of wasmc_rt.h and wasmc_wasi.h), so a program
+    /// exports nothing of the runtime but that API.
+    static let compileFlags = ["-D_GNU_SOURCE", "-fvisibility=hidden"]
 
     static func files(in directory: String, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []

@@ -2,13 +2,13 @@ import Foundation
 
 /// Fully static programs (`--static`, and every cross-compiled one): no shared library,
 /// no dynamic loader, so the binary runs alone on a device, in an otherwise empty root.
-extension ExecutableBuilder {
+extension Session {
     /// Cross-compiled programs are always static: the device has no libuv to load.
     var linksStatically: Bool { staticRuntime || !clang.target.isHost }
 
     /// Refuses what the target cannot run before anything is built.
     func checkTarget() throws(ToolchainError) {
-        try clang.target.check(guardPages: guardPages)
+        try clang.target.check(bounds: bounds)
     }
 
     static func edgeHostCrossCompileError(_ target: Target) -> ToolchainError {
@@ -28,9 +28,12 @@ extension ExecutableBuilder {
             archives.append(try clang.findLibrary(library))
         }
         let withoutCurl = flags.flatMap { $0 == "-lcurl" ? archives : [$0] }
-        // static-pie, as for C programs (swiftc alone links plain -static).
+        // static-pie, as for C programs (swiftc alone links plain -static). The command line
+        // (swift-argument-parser) uses FoundationEssentials, whose static archive does not
+        // name the libraries it needs: they follow it here.
         return ["-static-executable", "-use-ld=bfd", "-Xclang-linker", "-static-pie"]
-            + (try staticLibuv(withoutCurl)) + ["-lpthread", "-ldl"]
+            + (try staticLibuv(withoutCurl))
+            + ["-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization", "-lpthread", "-ldl"]
     }
 
     /// The install prefix of the static libcurl, building it the first time.

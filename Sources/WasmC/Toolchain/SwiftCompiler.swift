@@ -49,6 +49,30 @@ public struct SwiftCompiler: Sendable {
         return object
     }
 
+    /// Link arguments for a prebuilt host library: every member, so `main` and every protocol
+    /// conformance the Swift runtime looks up by metadata are kept, not only what is referenced.
+    public static func wholeArchive(_ library: String, of host: String) throws(ToolchainError) -> [String] {
+        guard FileManager.default.fileExists(atPath: library) else {
+            throw ToolchainError(
+                "\(host) is not built: \(library) is missing (run `swift build` in the checkout, or reinstall "
+                    + "with scripts/install.sh)")
+        }
+        return ["-Xlinker", "--whole-archive", library, "-Xlinker", "--no-whole-archive"]
+    }
+
+    /// Refuses a prebuilt host compiled by another Swift toolchain than this swiftc: its
+    /// objects need the very runtime they were built against.
+    public func checkVersion(_ builtWith: String?, of host: String) throws(ToolchainError) {
+        guard let builtWith else { return }
+        let result = try? ProcessRunner.run(executable, ["--version"])
+        let version = result?.standardOutput.split(separator: "\n").first.map(String.init) ?? "unknown"
+        guard version == builtWith else {
+            throw ToolchainError(
+                "\(host) was built with \(builtWith), but \(executable) is \(version): build wasmc with this "
+                    + "toolchain and install it again (scripts/install.sh)")
+        }
+    }
+
     /// Links with swiftc, which knows where the Swift runtime libraries are.
     public func link(_ objects: [String], output: String, flags: [String]) throws(ToolchainError) {
         try run(objects + ["-o", output] + flags, what: "linking \(output)")

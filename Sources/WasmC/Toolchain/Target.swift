@@ -54,9 +54,12 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     /// Guard pages reserve 8 GiB per memory: only 64-bit address spaces have room.
     public var supportsGuardPages: Bool { architecture != .armv7 }
 
+    /// The strategy used when none is given: guard pages where the address space has room.
+    public var defaultBounds: BoundsStrategy { supportsGuardPages ? .guardPages : .explicit }
+
     /// Refuses guard pages where they cannot work, saying what to use instead.
-    public func check(guardPages: Bool) throws(ToolchainError) {
-        if guardPages && !supportsGuardPages {
+    public func check(bounds: BoundsStrategy) throws(ToolchainError) {
+        if bounds == .guardPages && !supportsGuardPages {
             throw ToolchainError(
                 "--bounds guard needs a 64-bit target (each memory reserves 8 GiB of address space); "
                     + "\(triple) has 4 GiB in all: use --bounds explicit")

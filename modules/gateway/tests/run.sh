@@ -12,7 +12,7 @@ LD=()
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 "$CC" -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     "${SAN[@]}" "${LD[@]}" -I"$MODULES/bindings" -I"$MODULES/common" -I"$MODULES/gateway" \
-    -I"$MODULES/tests" \
+    -I"$MODULES/../Tests/Support" \
     "$HERE"/test_gateway.c "$MODULES"/gateway/envelope.c "$MODULES"/gateway/delivery_policy.c \
     "$MODULES"/common/utf8.c -o "$OUT/gateway_tests"
 "$OUT/gateway_tests"

@@ -5,7 +5,7 @@
 #include "delivery_policy.h"
 #include "envelope.h"
 
-CHECK_MAIN_COUNTERS;
+CHECK_COUNTERS;
 
 /* Build the envelope and compare with the expected JSON text. */
 #define CHECK_ENVELOPE(topic, payload, want, want_b64)                                    \

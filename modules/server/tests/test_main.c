@@ -1,7 +1,7 @@
 /* test_main.c — runs the server module's native unit tests. */
 #include "check.h"
 
-CHECK_MAIN_COUNTERS;
+CHECK_COUNTERS;
 
 void test_codec(void);
 void test_topic(void);

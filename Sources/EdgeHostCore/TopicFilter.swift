@@ -1,13 +1,13 @@
 /// MQTT 3.1.1 topic names and filters (section 4.7).
-enum TopicFilter {
+public enum TopicFilter {
     /// A topic name a module may publish to: non-empty, no wildcards, no NUL.
-    static func isValidTopic(_ topic: [UInt8]) -> Bool {
+    public static func isValidTopic(_ topic: [UInt8]) -> Bool {
         !topic.isEmpty && topic.count <= 65535
             && !topic.contains(UInt8(ascii: "+")) && !topic.contains(UInt8(ascii: "#")) && !topic.contains(0)
     }
 
     /// A filter: `+` fills a whole level, `#` only the whole last level.
-    static func isValidFilter(_ filter: [UInt8]) -> Bool {
+    public static func isValidFilter(_ filter: [UInt8]) -> Bool {
         guard !filter.isEmpty, filter.count <= 65535, !filter.contains(0) else { return false }
         let levels = filter.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         for (index, level) in levels.enumerated() {
@@ -17,7 +17,7 @@ enum TopicFilter {
         return true
     }
 
-    static func matches(filter: [UInt8], topic: [UInt8]) -> Bool {
+    public static func matches(filter: [UInt8], topic: [UInt8]) -> Bool {
         // Filters starting with a wildcard do not match "$" topics.
         if topic.first == UInt8(ascii: "$"), let first = filter.first,
             first == UInt8(ascii: "+") || first == UInt8(ascii: "#")

@@ -1,13 +1,15 @@
+import WasmC
+
 /// The state of a benchmark run across phases: who may run what, native's reference
 /// outputs, the timed series and the exclusions so far.
-struct Session {
+struct BenchmarkRun {
     var runner: BenchRunner
     /// Per program, every engine that was built or found.
     var contenders: [String: [Contender]]
     var exclusions: [Exclusion]
     var series: [Series] = []
     /// Per phase and program: native's checked run and the contenders that agreed with it.
-    private var verified: [Phase: [String: (reference: ChildRun, agreeing: [Contender])]] = [:]
+    private var verified: [Phase: [String: (reference: ProcessResult, agreeing: [Contender])]] = [:]
 
     init(runner: BenchRunner, contenders: [String: [Contender]], exclusions: [Exclusion]) {
         self.runner = runner

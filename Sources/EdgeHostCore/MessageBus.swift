@@ -1,27 +1,66 @@
 import Glibc
 
 /// One message on the host's bus.
-struct BusMessage {
-    var topic: [UInt8]
-    var payload: [UInt8]
+public struct BusMessage: Equatable, Sendable {
+    public var topic: [UInt8]
+    public var payload: [UInt8]
     /// Bits 0-1 QoS, bit 2 RETAIN (host.qos and host.message.retain of modules/edge.wit).
-    var flags: UInt32
+    public var flags: UInt32
     /// Its number in a module's DurableInbox, 0 for ordinary delivery.
-    var sequence: UInt64 = 0
+    public var sequence: UInt64 = 0
+
+    public init(topic: [UInt8], payload: [UInt8], flags: UInt32, sequence: UInt64 = 0) {
+        self.topic = topic
+        self.payload = payload
+        self.flags = flags
+        self.sequence = sequence
+    }
+}
+
+/// A module as the bus sees it: where its messages go, and how to wake it for them.
+public protocol BusMember: AnyObject {
+    var name: String { get }
+    /// Its ordinary inbox.
+    var mailbox: Mailbox { get }
+    /// Its at-least-once inbox instead of the mailbox, if it has one.
+    var durableDelivery: (any DurableDelivery)? { get }
+    /// Makes it look at its inbox (it may be waiting in poll_oneoff).
+    func wake()
+}
+
+/// An inbox that keeps messages until the module says it is done with them, and keeps the
+/// module's subscriptions across restarts.
+public protocol DurableDelivery: AnyObject {
+    /// The filters the module subscribed to, in order.
+    var filters: [[UInt8]] { get }
+    func remember(filter: [UInt8])
+    /// Stores a message for the module; false when it cannot.
+    func append(_ message: BusMessage) -> Bool
+    /// Makes what was appended durable; false when it cannot.
+    func sync() -> Bool
+}
+
+/// The way out of the host to an upstream broker, offered every message a module publishes.
+public protocol Uplink: AnyObject {
+    /// Takes the message if a filter wants it upstream; negative when it cannot store it.
+    func offer(_ message: BusMessage) -> Int32
+    func sync() -> Bool
+    /// A figure for `metric-get` ("uplink.*"), nil for an unknown name.
+    func metric(_ name: String) -> UInt64?
 }
 
 /// A module's bounded inbox. A full inbox drops its oldest message, counted.
-final class Mailbox: @unchecked Sendable {
-    let capacity: Int
+public final class Mailbox: @unchecked Sendable {
+    public let capacity: Int
     private let lock = Lock()
     private var messages: [BusMessage] = []
     private var head = 0
-    private(set) var dropped = 0
+    public private(set) var dropped = 0
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
     /// Adds a message; returns false when an older one had to be dropped for it.
-    func push(_ message: BusMessage) -> Bool {
+    public func push(_ message: BusMessage) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         var kept = true
@@ -38,7 +77,7 @@ final class Mailbox: @unchecked Sendable {
         return kept
     }
 
-    func take(max count: Int) -> [BusMessage] {
+    public func take(max count: Int) -> [BusMessage] {
         lock.lock()
         defer { lock.unlock() }
         let end = min(messages.count, head + count)
@@ -51,7 +90,7 @@ final class Mailbox: @unchecked Sendable {
         return batch
     }
 
-    var isEmpty: Bool {
+    public var isEmpty: Bool {
         lock.lock()
         defer { lock.unlock() }
         return head == messages.count
@@ -59,40 +98,40 @@ final class Mailbox: @unchecked Sendable {
 }
 
 /// The publish/subscribe bus between modules (rule 1 of the edge ABI).
-final class MessageBus: @unchecked Sendable {
-    static let maximumFilters = 64
+public final class MessageBus: @unchecked Sendable {
+    public static let maximumFilters = 64
 
     private let lock = Lock()
     private var filters: [ObjectIdentifier: [[UInt8]]] = [:]
-    private var members: [ModuleHost] = []
+    private var members: [any BusMember] = []
     private let logger: Logger
-    let published = Counter()
-    let delivered = Counter()
-    let dropped = Counter()
+    public let published = Counter()
+    public let delivered = Counter()
+    public let dropped = Counter()
     /// The upstream bridge, offered every message a module publishes (set before modules start).
-    var uplink: UpstreamBridge?
+    public var uplink: (any Uplink)?
 
-    init(logger: Logger) { self.logger = logger }
+    public init(logger: Logger) { self.logger = logger }
 
     /// A module with at-least-once delivery starts with the subscriptions it had before.
-    func join(_ module: ModuleHost) {
+    public func join(_ module: any BusMember) {
         lock.lock()
         members.append(module)
-        if let durable = module.durable { filters[ObjectIdentifier(module)] = durable.filters }
+        if let durable = module.durableDelivery { filters[ObjectIdentifier(module)] = durable.filters }
         lock.unlock()
     }
 
     /// Forget a module's subscriptions (it subscribes again when it restarts); those of a
     /// module with at-least-once delivery stay, so nothing for it is missed meanwhile.
-    func clearSubscriptions(of module: ModuleHost) {
-        guard module.durable == nil else { return }
+    public func clearSubscriptions(of module: any BusMember) {
+        guard module.durableDelivery == nil else { return }
         lock.lock()
         filters[ObjectIdentifier(module)] = nil
         lock.unlock()
     }
 
     /// 0, -1 for an invalid filter, -2 for too many.
-    func subscribe(_ module: ModuleHost, filter: [UInt8]) -> Int32 {
+    public func subscribe(_ module: any BusMember, filter: [UInt8]) -> Int32 {
         guard TopicFilter.isValidFilter(filter) else { return -1 }
         lock.lock()
         defer { lock.unlock() }
@@ -101,14 +140,14 @@ final class MessageBus: @unchecked Sendable {
         guard list.count < Self.maximumFilters else { return -2 }
         list.append(filter)
         filters[ObjectIdentifier(module)] = list
-        module.durable?.remember(filter: filter)
+        module.durableDelivery?.remember(filter: filter)
         return 0
     }
 
     /// Queues the message for every other module with a matching filter, and offers it to the
     /// upstream bridge when a module (not the bridge itself, `sender` nil) published it.
     /// 0, -1 for a bad topic, -2 when the bridge or an at-least-once inbox could not store it.
-    func publish(from sender: ModuleHost?, _ message: BusMessage) -> Int32 {
+    public func publish(from sender: (any BusMember)?, _ message: BusMessage) -> Int32 {
         guard TopicFilter.isValidTopic(message.topic) else { return -1 }
         published.add()
         lock.lock()
@@ -119,7 +158,7 @@ final class MessageBus: @unchecked Sendable {
         lock.unlock()
         var stored = true
         for receiver in receivers {
-            if let durable = receiver.durable {
+            if let durable = receiver.durableDelivery {
                 if !durable.append(message) {
                     stored = false
                     dropped.add()
@@ -140,9 +179,9 @@ final class MessageBus: @unchecked Sendable {
 
     /// Makes every message queued so far durable: the uplink queue and every module's
     /// DurableInbox (`host.sync`). False if one could not be synced.
-    func sync() -> Bool {
+    public func sync() -> Bool {
         lock.lock()
-        let durable = members.compactMap(\.durable)
+        let durable = members.compactMap(\.durableDelivery)
         lock.unlock()
         var ok = uplink?.sync() ?? true
         for inbox in durable where !inbox.sync() { ok = false }
@@ -151,17 +190,19 @@ final class MessageBus: @unchecked Sendable {
 }
 
 /// A thread-safe event counter.
-final class Counter: @unchecked Sendable {
+public final class Counter: @unchecked Sendable {
     private let lock = Lock()
     private var count: UInt64 = 0
 
-    func add(_ n: UInt64 = 1) {
+    public init() {}
+
+    public func add(_ n: UInt64 = 1) {
         lock.lock()
         count &+= n
         lock.unlock()
     }
 
-    var value: UInt64 {
+    public var value: UInt64 {
         lock.lock()
         defer { lock.unlock() }
         return count

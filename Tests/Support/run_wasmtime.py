@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Run a WASI command module under wasmtime (the `wasmtime` pip package) with
-the command line of a wasmc-compiled executable, so run.sh can drive both
-the same way:
+the command line of a wasmc-compiled executable, so the test and benchmark
+scripts can drive both the same way:
 
     run_wasmtime.py APP.wasm [--dir HOST[::GUEST]] [--dir-ro HOST[::GUEST]]
-                             [--env K=V] -- ARGS...
+                             [--env K=V] [--] ARGS...
+
+As for the program, ARGS start after `--` or at the first argument that is not
+one of the flags.
 
 Directories are pre-opened in flag order (guest fds 3, 4, ...); `--dir-ro`
 ones are read-only (wasmtime's `fs_mutable=False`). The guest sees argv[0] =
@@ -24,7 +27,8 @@ import wasmtime
 
 
 def usage(why):
-    sys.stderr.write(f"run_wasmtime.py: {why}\n{__doc__.splitlines()[3]}\n")
+    usage_line = next(line for line in __doc__.splitlines() if "run_wasmtime.py APP.wasm" in line)
+    sys.stderr.write(f"run_wasmtime.py: {why}\n{usage_line}\n")
     sys.exit(64)
 
 
@@ -38,6 +42,11 @@ def parse(argv):
         flag = rest[i]
         if flag == "--":
             args = rest[i + 1:]
+            break
+        if flag not in ("--dir", "--dir-ro", "--env", "--listen"):
+            if flag.startswith("--"):
+                usage(f"unknown flag {flag}")
+            args = rest[i:]
             break
         if i + 1 >= len(rest):
             usage(f"{flag} needs a value")

@@ -1,23 +1,24 @@
 import Glibc
 
-// The edge host links without Foundation, so `wasmc compile --static` can link the
-// Swift runtime statically: these are the few threading primitives it needs.
+// The few threading primitives the edge host needs, on pthreads directly (not Foundation
+// or Dispatch), so the static edge host carries no more of the Swift libraries than its
+// command line (swift-argument-parser, on FoundationEssentials) brings.
 
 /// A mutual-exclusion lock (pthread mutex at a stable address).
-final class Lock: @unchecked Sendable {
+public final class Lock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    init() { pthread_mutex_init(mutex, nil) }
+    public init() { pthread_mutex_init(mutex, nil) }
 
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
 
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
 
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock()
         defer { unlock() }
         return try body()
@@ -25,14 +26,14 @@ final class Lock: @unchecked Sendable {
 }
 
 /// Seconds on the monotonic clock.
-func monotonicSeconds() -> Double {
+public func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// Sleeps for `seconds` (fractions allowed).
-func sleepSeconds(_ seconds: Double) {
+public func sleepSeconds(_ seconds: Double) {
     guard seconds > 0 else { return }
     var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
     var remaining = timespec()
@@ -40,13 +41,15 @@ func sleepSeconds(_ seconds: Double) {
 }
 
 /// Something that happens once, that other threads can wait for with a time limit.
-final class OneShotEvent: @unchecked Sendable {
+public final class OneShotEvent: @unchecked Sendable {
     private let lock = Lock()
     private var happened = false
 
-    func signal() { lock.withLock { happened = true } }
+    public init() {}
 
-    func wait(timeout seconds: Double) -> Bool {
+    public func signal() { lock.withLock { happened = true } }
+
+    public func wait(timeout seconds: Double) -> Bool {
         let deadline = monotonicSeconds() + seconds
         while monotonicSeconds() < deadline {
             if lock.withLock({ happened }) { return true }
@@ -57,7 +60,7 @@ final class OneShotEvent: @unchecked Sendable {
 }
 
 /// Runs `body` on a new thread with a large stack (wasm code runs there).
-func startThread(stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
+public func startThread(stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
     final class Box: @unchecked Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -82,7 +85,7 @@ func startThread(stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool
 }
 
 /// Writes a whole string to a file descriptor.
-func writeAll(_ fd: Int32, _ text: String) {
+public func writeAll(_ fd: Int32, _ text: String) {
     let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
@@ -97,7 +100,7 @@ func writeAll(_ fd: Int32, _ text: String) {
 
 extension String {
     /// `self` split at the first occurrence of `separator`, or nil.
-    func splitOnce(_ separator: String) -> (String, String)? {
+    public func splitOnce(_ separator: String) -> (String, String)? {
         let bytes = Array(utf8), pattern = Array(separator.utf8)
         guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
         for start in 0...(bytes.count - pattern.count) where Array(bytes[start..<start + pattern.count]) == pattern {

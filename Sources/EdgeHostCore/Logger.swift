@@ -1,9 +1,10 @@
 import Glibc
 
-enum LogLevel: Int, Comparable {
+/// How severe a log line is (`--log-level` keeps this one and the more severe).
+public enum LogLevel: Int, Comparable, Sendable {
     case debug, info, warn, error
 
-    init?(name: String) {
+    public init?(name: String) {
         switch name {
         case "debug": self = .debug
         case "info": self = .info
@@ -13,23 +14,23 @@ enum LogLevel: Int, Comparable {
         }
     }
 
-    init(guestLevel: UInt32) {
+    public init(guestLevel: UInt32) {
         self = LogLevel(rawValue: Int(min(guestLevel, 3))) ?? .error
     }
 
-    var name: String { ["debug", "info", "warn", "error"][rawValue] }
+    public var name: String { ["debug", "info", "warn", "error"][rawValue] }
 
-    static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// Structured log lines on standard error: `time level module=NAME message`, one write per line.
-final class Logger: @unchecked Sendable {
-    let minimum: LogLevel
+public final class Logger: @unchecked Sendable {
+    public let minimum: LogLevel
     private let lock = Lock()
 
-    init(minimum: LogLevel) { self.minimum = minimum }
+    public init(minimum: LogLevel) { self.minimum = minimum }
 
-    func log(_ level: LogLevel, _ module: String, _ message: String) {
+    public func log(_ level: LogLevel, _ module: String, _ message: String) {
         guard level >= minimum else { return }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
