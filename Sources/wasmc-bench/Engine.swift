@@ -1,4 +1,5 @@
 import WasmC
+import WasmCBackEnd
 
 /// A way to run a corpus program: natively, or its wasm build under some engine.
 enum Engine: String, CaseIterable, Codable, Sendable, Comparable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WasmC
+import WasmCBackEnd
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

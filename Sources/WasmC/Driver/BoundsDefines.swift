@@ -1,3 +1,5 @@
+import WasmCBackEnd
+
 extension BoundsStrategy {
     /// The preprocessor definitions C compiled beside generated code needs for this strategy:
     /// the runtime (runtime-c), the spec-test host and host functions in C (`--host-c`).

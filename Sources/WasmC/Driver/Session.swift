@@ -1,4 +1,6 @@
 import Foundation
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// The driver: the settings of one compilation and the steps from `.wasm` bytes to a native
 /// program, written once for every client (`wasmc compile`, `run` and `translate`, the spec

@@ -1,3 +1,5 @@
+import WasmCBackEnd
+
 /// The version of wasmc, printed by `wasmc --version`: the one place it is written.
 ///
 /// The C runtime's ABI version is another number (`WASMC_RT_ABI_VERSION` in

@@ -1,4 +1,5 @@
 import Foundation
+import WasmCBackEnd
 
 /// Where `wasmc run` keeps compiled programs, keyed by everything that affects the binary.
 public struct CompileCache: Sendable {

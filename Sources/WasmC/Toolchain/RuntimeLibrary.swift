@@ -1,4 +1,5 @@
 import Foundation
+import WasmCBackEnd
 
 /// Where the C runtime lives and how to build it for a bounds strategy.
 public struct RuntimeLibrary: Sendable {

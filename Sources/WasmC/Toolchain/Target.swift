@@ -1,4 +1,5 @@
 import Foundation
+import WasmCBackEnd
 
 /// The Linux machine a program is built for: this machine, or a device clang cross-compiles
 /// for with Debian's cross toolchains (`gcc-<triple>` supplies the C library and the linker).
