@@ -298,6 +298,8 @@ public struct ModuleEmitter {
         case .null: "NULL"
         case .function(let index): "&inst->funcs[\(index)]"
         case .global(let index): "\(names.globalAccess(index, module: module)).\(type.valueField)"
+        case .arithmetic(let op, let left, let right):
+            "(\(op.type.cType))(\(constant(left, type: op.type)) \(op.cOperator) \(constant(right, type: op.type)))"
         }
     }
 

@@ -171,7 +171,8 @@ public struct ModuleValidator {
     }
 }
 
-/// Checks constant expressions (spec 3.3.10): one constant instruction of the right type.
+/// Checks constant expressions (spec 3.3.10): constant instructions, and the integer `add`, `sub`
+/// and `mul` of extended constant expressions, leaving one value of the right type.
 struct ConstantContext {
     var functionCount: Int
     var globals: [GlobalType]
@@ -195,6 +196,13 @@ struct ConstantContext {
             case .refFunc(let index):
                 guard index < functionCount else { throw fail("unknown function \(index)") }
                 stack.append((.funcref, .function(index)))
+            case .binary(let op):
+                guard let op = Self.extendedOperator(op) else { throw fail("constant expression required") }
+                guard stack.count >= 2, stack[stack.count - 1].type == op.type, stack[stack.count - 2].type == op.type
+                else { throw fail("type mismatch: \(op.rawValue) in a constant expression needs two \(op.type) operands") }
+                let right = stack.removeLast().value
+                let left = stack.removeLast().value
+                stack.append((op.type, .arithmetic(op, left, right)))
             case .globalGet(let index):
                 guard index < globals.count else { throw fail("unknown global \(index)") }
                 guard !globals[Int(index)].isMutable else { throw fail("constant expression required") }
@@ -206,5 +214,18 @@ struct ConstantContext {
         guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
         guard stack[0].type == type else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
         return stack[0].value
+    }
+
+    /// The operator of an extended constant expression's arithmetic instruction, if it is one.
+    static func extendedOperator(_ op: Instruction.Binary) -> ConstantOperator? {
+        switch op {
+        case .i32Add: .i32Add
+        case .i32Sub: .i32Sub
+        case .i32Mul: .i32Mul
+        case .i64Add: .i64Add
+        case .i64Sub: .i64Sub
+        case .i64Mul: .i64Mul
+        default: nil
+        }
     }
 }
