@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
+import WasmCBackEnd
+import WasmCFrontEnd
 
 /// The driver's pieces between the CLI and the back end: versions, cache keys, the process runner.
 @Suite struct DriverTests {

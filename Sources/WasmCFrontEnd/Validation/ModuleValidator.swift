@@ -48,7 +48,6 @@ public struct ModuleValidator {
             try Self.checkMemoryLimits(limits, "memory \(importedMemoryCount + i)")
             memories.append(limits)
         }
-        if memories.count > 1 { throw fail("memory section", "multiple memories") }
 
         // C.refs: functions a body may name with ref.func (spec 3.4.10).
         var declaredReferences = Set<UInt32>()
@@ -100,7 +99,8 @@ public struct ModuleValidator {
             case .active(let memoryIndex, let offset):
                 let location = "data segment \(i)"
                 guard memoryIndex < memories.count else { throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset) }
-                let value = try constantContext.check(offset, type: .i32, location: location)
+                let value = try constantContext.check(
+                    offset, type: memories[Int(memoryIndex)].addressType, location: location)
                 dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .active(memory: memoryIndex, offset: value)))
             }
         }
@@ -160,10 +160,13 @@ public struct ModuleValidator {
     }
 
     static func checkMemoryLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
-        let pageLimit: UInt64 = 65536
+        // 2^16 pages of 64 KiB fill a 32-bit address space, 2^48 pages a 64-bit one.
+        let pageLimit: UInt64 = limits.is64 ? 1 << 48 : 65536
         if limits.min > pageLimit || (limits.max ?? 0) > pageLimit {
             throw ValidationError(
-                location: location, offset: 0, message: "memory size must be at most 65536 pages (4GiB)")
+                location: location, offset: 0,
+                message: limits.is64
+                    ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)")
         }
         if let max = limits.max, limits.min > max {
             throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
