@@ -125,7 +125,7 @@ import WAT
     @Test func memoryGrowReloadsTheMemoryAndChecksTheStack() throws {
         let wat = try parseWAT("(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))")
         let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
-        #expect(source.contains("i0 = wasmc_memory_grow(inst->memory0, i0);\n  mem0_data = inst->own_memory0.data;"))
+        #expect(source.contains("i0 = (uint32_t)(int32_t)wasmc_memory_grow(inst->memory0, i0);\n  mem0_data = inst->own_memory0.data;"))
         #expect(source.contains("WASMC_CHECK_STACK();"))
     }
 
