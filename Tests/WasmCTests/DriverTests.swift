@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmC
-import WasmCBackEnd
+@testable import WasmCBackEnd
 import WasmCFrontEnd
 
 /// The driver's pieces between the CLI and the back end: versions, cache keys, the process runner.

@@ -72,7 +72,7 @@ struct FunctionEmitter {
 
     /// A write to wasm state outside linear memory that a trap leaves behind (a global, a
     /// dropped segment): through `WASMC_STATE_STORE`, which keeps it in order with the memory
-    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_rt.h).
+    /// accesses around it (see `WASMC_MEMORY_ACCESS` in wasmc_module.h).
     private mutating func emitStateStore(_ lvalue: String, _ value: String) {
         emit("WASMC_STATE_STORE(\(lvalue), \(value));")
     }

@@ -217,7 +217,9 @@ public struct InstructionRow: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(name) [\(operands.map(\.description).joined(separator: " "))] -> [\(results.map(\.description).joined(separator: " "))]"
+        let operands = operands.map(\.description).joined(separator: " ")
+        let results = results.map(\.description).joined(separator: " ")
+        return "\(name) [\(operands)] -> [\(results)]"
     }
 }
 

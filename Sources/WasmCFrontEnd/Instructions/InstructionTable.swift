@@ -3,7 +3,7 @@
 ///
 /// In the spirit of WasmKit's `Instructions.json` and wasm2c's one macro per operator, this
 /// is the only place that knows these instructions. Adding one is adding its row (and, if its C
-/// needs one, a helper in the runtime's header for generated code); WasmParser's case for it
+/// needs one, a helper in runtime-c/include/wasmc_module.h); WasmParser's case for it
 /// is found by name (`i32.add` is `Instruction.Binary.i32Add`). Instructions with structured
 /// control flow or special validation (blocks, branches, calls, variables, `select`,
 /// constants, references) keep dedicated code in `FunctionValidator` and the back end's
@@ -201,8 +201,12 @@ public enum InstructionTable {
 
         // Tables (spec 5.4.5): every index is checked by the runtime's table functions; stores
         // to state a trap leaves behind go through WASMC_STATE_STORE (see "Memory sandbox").
-        InstructionRow("table.get", [.i32], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)", immediates: .table),
-        InstructionRow("table.set", [.i32, .element], [], "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)", immediates: .table),
+        InstructionRow(
+            "table.get", [.i32], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)",
+            immediates: .table),
+        InstructionRow(
+            "table.set", [.i32, .element], [], "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)",
+            immediates: .table),
 
         // Bulk memory and tables (0xFC 8-17). memory.copy and memory.fill check the whole
         // range before writing anything, then memmove/memset between WASMC_BULK_BARRIERs;
@@ -224,14 +228,16 @@ public enum InstructionTable {
             immediates: .elementToTable),
         InstructionRow("elem.drop", [], [], "WASMC_STATE_STORE(inst->elem$segment_size, 0)", immediates: .element),
         InstructionRow(
-            "table.copy", [.i32, .i32, .i32], [], "wasmc_table_copy(inst->table$table, $0, inst->table$srctable, $1, $2)",
+            "table.copy", [.i32, .i32, .i32], [],
+            "wasmc_table_copy(inst->table$table, $0, inst->table$srctable, $1, $2)",
             immediates: .tablePair),
         InstructionRow(
             "table.grow", [.element, .i32], [.i32], "wasmc_table_grow(inst->table$table, $1, (void *)(uintptr_t)$0)",
             immediates: .table, effects: .entersRuntime),
         InstructionRow("table.size", [], [.i32], "inst->table$table->size", immediates: .table),
         InstructionRow(
-            "table.fill", [.i32, .element, .i32], [], "wasmc_table_fill(inst->table$table, $0, (void *)(uintptr_t)$1, $2)",
+            "table.fill", [.i32, .element, .i32], [],
+            "wasmc_table_fill(inst->table$table, $0, (void *)(uintptr_t)$1, $2)",
             immediates: .table),
     ]
 }
