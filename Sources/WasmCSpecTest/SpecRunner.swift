@@ -1,6 +1,7 @@
 import Foundation
 import WasmC
 import WasmCBackEnd
+import WasmCFrontEnd
 
 /// The result of one script.
 public struct SpecFileResult: Sendable {

@@ -1,5 +1,6 @@
 import WasmC
 import WasmCBackEnd
+import WasmCFrontEnd
 
 /// A value of a script that the C driver cannot express; the assertion is skipped with this reason.
 struct UnsupportedValue: Error {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WasmC
 import WasmCBackEnd
-import WasmCFrontEnd
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -44,7 +44,11 @@ import WAT
         #expect(throws: ValidationError.self) { _ = try validate(#"(module (func (export "a")) (func (export "a")))"#) }
     }
 
-    @Test func atMostOneMemory() throws {
-        #expect(throws: (any Error).self) { _ = try validate("(module (memory 1) (memory 1))") }
+    /// WebAssembly 3.0 (multi-memory): any number of memories, each instruction naming its
+    /// own (an unknown index is refused by the text parser already; the spec scripts cover it).
+    @Test func severalMemoriesAreValid() throws {
+        let module = try validate(
+            "(module (memory 1) (memory i64 2) (func (memory.copy 1 0 (i64.const 0) (i32.const 0) (i32.const 1)) (drop (i32.load 1 (i64.const 0)))))")
+        #expect(module.memories.map(\.is64) == [false, true])
     }
 }

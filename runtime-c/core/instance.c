@@ -52,6 +52,10 @@ static bool import_matches(const wasmc_import_desc *want,
     }
     return true;
   case WASMC_EXTERN_MEMORY:
+    if (have->as.memory->is64 != (want->value_type == WASMC_I64)) {
+      snprintf(why, why_size, "memory address types differ (i32 and i64)");
+      return false;
+    }
     if (!limits_match(have->as.memory->pages, have->as.memory->max_pages,
                       have->as.memory->has_max, want)) {
       snprintf(why, why_size, "memory limits do not match");

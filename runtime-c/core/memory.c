@@ -156,14 +156,8 @@ void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
 
 void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
                        wasmc_memory *src_mem, uint64_t src, uint64_t n) {
-  if (dst_mem == src_mem) {
-    wasmc_memory_copy_local(dst_mem->data, dst_mem->size, dst, src, n, NULL);
-    return;
-  }
-  if (!wasmc_memory_in_bounds(dst_mem, dst, n) ||
-      !wasmc_memory_in_bounds(src_mem, src, n))
-    wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
-  memmove(dst_mem->data + dst, src_mem->data + src, n);
+  wasmc_memory_copy_local(dst_mem->data, dst_mem->size, src_mem->data,
+                          src_mem->size, dst, src, n, NULL);
 }
 
 void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,

@@ -113,6 +113,21 @@ static inline uintptr_t wasmc_stack_pointer(void) {
   } while (0)
 
 /*
+ * The check of a 64-bit memory (memory64), in both modes: no reservation
+ * covers a 64-bit address plus a 64-bit offset, so guard pages cannot, and
+ * the sum may wrap, so each step is compared with what is left instead. The
+ * access functions of such memories are the `_checked` ones below; 32-bit
+ * memories of the same module keep the module's strategy. In guard mode
+ * their accesses stay volatile, so they keep their order with the others'.
+ */
+#define WASMC_MEMORY_CHECK64(size, addr, off, n, fn)                          \
+  do {                                                                        \
+    if (WASMC_UNLIKELY((addr) > (size) || (off) > (size) - (addr) ||          \
+                       (n) > (size) - (addr) - (off)))                        \
+      wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                  \
+  } while (0)
+
+/*
  * How every load and store of a wasm instruction touches linear memory.
  *
  * With guard pages an access is its own bounds check, so it must happen
@@ -206,6 +221,16 @@ typedef uint64_t wasmc_raw64 __attribute__((aligned(1), may_alias));
     mem_t v;                                                                  \
     memcpy(&v, &raw, sizeof v);                                               \
     return (wasm_t)v;                                                         \
+  }                                                                           \
+  static inline wasm_t wasmc_##name##_checked(const uint8_t *data,           \
+                                              uint64_t size, uint64_t addr,  \
+                                              uint64_t off, const char *fn) { \
+    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                \
+    uint##bits##_t raw =                                                      \
+        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
+    mem_t v;                                                                  \
+    memcpy(&v, &raw, sizeof v);                                               \
+    return (wasm_t)v;                                                         \
   }
 #define WASMC_DEFINE_STORE(name, wasm_t, mem_t, bits)                         \
   static inline void wasmc_##name(uint8_t *data, uint64_t size,              \
@@ -213,6 +238,15 @@ typedef uint64_t wasmc_raw64 __attribute__((aligned(1), may_alias));
                                   const char *fn) {                          \
     (void)size;                                                               \
     WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
+    mem_t v = (mem_t)value;                                                   \
+    uint##bits##_t raw;                                                       \
+    memcpy(&raw, &v, sizeof raw);                                             \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;       \
+  }                                                                           \
+  static inline void wasmc_##name##_checked(uint8_t *data, uint64_t size,    \
+                                            uint64_t addr, uint64_t off,     \
+                                            wasm_t value, const char *fn) {  \
+    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                \
     mem_t v = (mem_t)value;                                                   \
     uint##bits##_t raw;                                                       \
     memcpy(&raw, &v, sizeof raw);                                             \
@@ -249,8 +283,10 @@ void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
 void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
                        wasmc_memory *src_mem, uint64_t src, uint64_t n);
 /*
- * The same for memory 0 inside generated code, inline on the base and size the
- * function keeps in locals: no call into the runtime before the memmove/memset.
+ * The same inside generated code, inline on the bases and sizes the function
+ * keeps in locals: no call into the runtime before the memmove/memset. A copy
+ * names its destination and its source memory (the same one but with
+ * multi-memory); memmove is right for both, overlapping or not.
  *
  * Both modes check the whole range first, so an operation that is partly out
  * of bounds traps before writing anything (as the spec requires). The
@@ -268,13 +304,15 @@ void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
 #define WASMC_BULK_BARRIER() ((void)0)
 #endif
 static inline void wasmc_memory_copy_local(uint8_t *data, uint64_t size,
-                                           uint64_t dst, uint64_t src,
-                                           uint64_t n, const char *fn) {
-  if (WASMC_UNLIKELY(dst > size || n > size - dst || src > size ||
-                     n > size - src))
+                                           const uint8_t *src_data,
+                                           uint64_t src_size, uint64_t dst,
+                                           uint64_t src, uint64_t n,
+                                           const char *fn) {
+  if (WASMC_UNLIKELY(dst > size || n > size - dst || src > src_size ||
+                     n > src_size - src))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
   WASMC_BULK_BARRIER();
-  memmove(data + dst, data + src, n);
+  memmove(data + dst, src_data + src, n);
   WASMC_BULK_BARRIER();
 }
 static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size,

@@ -211,6 +211,7 @@ typedef struct wasmc_memory {
   uint64_t max_pages; /* declared maximum, or 65536 */
   bool has_max;
   uint64_t reserved;  /* bytes of address space mapped for it */
+  bool is64;          /* memory64: i64 addresses (set by its module after init) */
 } wasmc_memory;
 
 /* Allocate a memory; false when the host cannot provide the initial pages. */
@@ -291,7 +292,8 @@ typedef struct wasmc_import_desc {
   const char *name;
   wasmc_extern_kind kind;
   const char *func_type;     /* FUNC: signature string */
-  wasmc_valtype value_type;  /* GLOBAL: value type; TABLE: element type */
+  wasmc_valtype value_type;  /* GLOBAL: value type; TABLE: element type;
+                                MEMORY: WASMC_I64 for a 64-bit memory, else 0 */
   bool is_mutable;           /* GLOBAL */
   uint64_t min;              /* TABLE/MEMORY limits */
   uint64_t max;

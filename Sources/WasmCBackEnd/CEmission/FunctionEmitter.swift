@@ -39,6 +39,9 @@ struct FunctionEmitter {
     private var frames: [Frame] = []
     private var slots = Set<String>()
     private var labelCounter = 0
+    /// The memories the body accesses, whose base and size it keeps in locals (`mem1_data`,
+    /// `mem1_size`), in index order.
+    private let memories: [UInt32]
     /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
     private var dead = false
     private var deadNesting = 0
@@ -48,6 +51,21 @@ struct FunctionEmitter {
         self.function = function
         self.names = names
         self.options = options
+        self.memories = Self.memoriesAccessed(by: function.body)
+    }
+
+    /// The memories the rows of a body name (the source of `memory.copy` too).
+    private static func memoriesAccessed(by body: [TypedInstruction]) -> [UInt32] {
+        var used = Set<UInt32>()
+        for typed in body {
+            guard case .plain(let row, let immediates, _) = typed.operation else { continue }
+            switch row.immediates {
+            case .memory, .memarg, .dataToMemory: used.insert(immediates.memory)
+            case .memoryPair: used.formUnion([immediates.memory, immediates.sourceMemory])
+            default: break
+            }
+        }
+        return used.sorted()
     }
 
     // MARK: Output helpers
@@ -109,11 +127,11 @@ struct FunctionEmitter {
             let declarators = names.map { isPointer ? "*\($0)" : $0 }
             header.append("  \(base) \(declarators.joined(separator: ", "));")
         }
-        if !module.memories.isEmpty {
+        for index in memories {
             // The memory's base and size in locals; see refreshMemory().
-            header.append("  uint8_t *mem0_data = \(memory0).data;")
-            header.append("  uint64_t mem0_size = \(memory0).size;")
-            header.append("  (void)mem0_data; (void)mem0_size;")
+            header.append("  uint8_t *mem\(index)_data = \(memory(index)).data;")
+            header.append("  uint64_t mem\(index)_size = \(memory(index)).size;")
+            header.append("  (void)mem\(index)_data; (void)mem\(index)_size;")
         }
         if needsStackCheck { header.append("  WASMC_CHECK_STACK();") }
         return (header + lines + ["}"]).joined(separator: "\n")
@@ -194,16 +212,16 @@ struct FunctionEmitter {
         }
     }
 
-    /// Memory 0 as an lvalue: the instance's own memory directly (one load fewer on every
+    /// A memory as an lvalue: the instance's own memory directly (one load fewer on every
     /// refresh), an imported one through its pointer.
-    private var memory0: String {
-        module.importedMemoryCount == 0 ? "inst->own_memory0" : "(*inst->memory0)"
+    private func memory(_ index: UInt32) -> String {
+        Int(index) >= module.importedMemoryCount ? "inst->own_memory\(index)" : "(*inst->memory\(index))"
     }
 
-    /// Calls and memory.grow are what can move or resize a memory: reload the cached base and size.
+    /// Calls and memory.grow are what can move or resize a memory: reload the cached bases and sizes.
     private mutating func refreshMemory() {
-        if !module.memories.isEmpty {
-            emit("mem0_data = \(memory0).data; mem0_size = \(memory0).size;")
+        for index in memories {
+            emit("mem\(index)_data = \(memory(index)).data; mem\(index)_size = \(memory(index)).size;")
         }
     }
 
@@ -349,14 +367,16 @@ struct FunctionEmitter {
     /// in, assigned to the result's slot (the first operand's, since operands are popped first).
     ///
     /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
-    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_module.h).
+    /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_module.h); a 64-bit memory's through
+    /// `wasmc_<name>_checked`, checked explicitly in both (the per-memory strategy of memory64).
     private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int) {
-        let address = ValueType.i32  // the address type of every memory until memory64
+        let address = addressType(immediates.memory)
+        let sourceAddress = addressType(immediates.sourceMemory)
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(slot(operand.resolved(address: address, element: element), base + k))
+            operands.append(slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -364,7 +384,10 @@ struct FunctionEmitter {
             case .text(let text): expression += text
             case .operand(let k): expression += operands[k]
             case .memory: expression += "mem\(immediates.memory)_data, mem\(immediates.memory)_size"
+            case .sourceMemory: expression += "mem\(immediates.sourceMemory)_data, mem\(immediates.sourceMemory)_size"
             case .memoryIndex: expression += "\(immediates.memory)"
+            case .addressCType: expression += address.cType
+            case .accessVariant: expression += address == .i64 ? "_checked" : ""
             case .offset: expression += "\(immediates.offset)u"
             case .table: expression += "\(immediates.table)"
             case .sourceTable: expression += "\(immediates.sourceTable)"
@@ -377,11 +400,16 @@ struct FunctionEmitter {
             }
         }
         if let result = row.results.first {
-            emit("\(slot(result.resolved(address: address, element: element), base)) = \(expression);")
+            emit("\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);")
         } else {
             emit("\(expression);")
         }
         if row.effects.contains(.resizesMemory) { refreshMemory() }
+    }
+
+    /// The address type of memory `index`; i32 for rows that name no memory.
+    private func addressType(_ index: UInt32) -> ValueType {
+        index < module.memories.count ? module.memories[Int(index)].addressType : .i32
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.

@@ -286,6 +286,7 @@ public struct ModuleEmitter {
         for index in module.importedMemoryCount..<module.memories.count {
             let limits = module.memories[index]
             out.append("  if (!wasmc_memory_init(&inst->own_memory\(index), \(limits.min)u, \(limits.max ?? 65536)u, \(limits.max != nil))) return false;")
+            if limits.is64 { out.append("  inst->own_memory\(index).is64 = true;") }
             out.append("  inst->memory\(index) = &inst->own_memory\(index);")
         }
         for index in module.importedTableCount..<module.tables.count {
@@ -322,6 +323,8 @@ public struct ModuleEmitter {
         case .null: "NULL"
         case .function(let index): "&inst->funcs[\(index)]"
         case .global(let index): "\(names.globalAccess(index, module: module)).\(type.valueField)"
+        case .arithmetic(let op, let left, let right):
+            "(\(op.type.cType))(\(constant(left, type: op.type)) \(op.cOperator) \(constant(right, type: op.type)))"
         }
     }
 
@@ -383,7 +386,8 @@ public struct ModuleEmitter {
         }
         for (index, segment) in module.dataSegments.enumerated() {
             if case .active(let memory, let offset) = segment.mode {
-                out.append("  wasmc_memory_init_segment(inst->memory\(memory), \(constant(offset, type: .i32)), \(names.dataSegment(index)), inst->data_size[\(index)], 0, \(segment.bytes.count)u);")
+                let address = module.memories[Int(memory)].addressType
+                out.append("  wasmc_memory_init_segment(inst->memory\(memory), \(constant(offset, type: address)), \(names.dataSegment(index)), inst->data_size[\(index)], 0, \(segment.bytes.count)u);")
                 out.append("  inst->data_size[\(index)] = 0;")
             }
         }
@@ -468,7 +472,8 @@ public struct ModuleEmitter {
                 case .table(let type):
                     out.append("  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},")
                 case .memory(let limits):
-                    out.append("  {\(module), \(name), WASMC_EXTERN_MEMORY, NULL, 0, false, \(limits.min)u, \(limits.max ?? 0)u, \(limits.max != nil)},")
+                    let addressType = limits.is64 ? "WASMC_I64" : "0"
+                    out.append("  {\(module), \(name), WASMC_EXTERN_MEMORY, NULL, \(addressType), false, \(limits.min)u, \(limits.max ?? 0)u, \(limits.max != nil)},")
                 case .global(let type):
                     out.append("  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},")
                 }

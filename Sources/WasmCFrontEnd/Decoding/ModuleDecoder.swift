@@ -21,11 +21,16 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
 
 /// Decodes a binary module with WasmKit's `WasmParser` into a `WasmModule`.
 ///
-/// WebAssembly 2.0 (with fixed-width SIMD) and relaxed SIMD are accepted; anything from another proposal is
-/// reported as malformed here or as unsupported by the validator.
+/// WebAssembly 2.0 with fixed-width and relaxed SIMD, and of WebAssembly 3.0 multiple memories,
+/// 64-bit memories and extended constant expressions, are accepted; anything else is reported as
+/// malformed here or as unsupported by the validator.
 public struct ModuleDecoder {
     /// The proposals WasmParser is asked to read (the rest of WebAssembly 2.0 needs no flag).
-    static let features: WasmFeatureSet = [.referenceTypes, .simd]
+    /// With multi-memory, `memory.size` and `memory.grow` carry a memory index (a LEB128
+    /// number) where WebAssembly 2.0 had a zero byte, and a memarg may name a memory.
+    /// With memory64, a memarg's offset is read as a 64-bit number (validation bounds it by
+    /// the memory's address type) and limits may say `i64`.
+    static let features: WasmFeatureSet = [.referenceTypes, .simd, .multiMemory, .memory64]
 
     public init() {}
 
@@ -82,7 +87,7 @@ public struct ModuleDecoder {
                         return try Self.tableType(table.type)
                     }
                 case .memorySection(let memories):
-                    module.memories = try memories.map { memory throws(UnsupportedFeature) in try Self.limits(memory.type) }
+                    module.memories = try memories.map { memory throws(UnsupportedFeature) in try Self.memoryType(memory.type) }
                 case .globalSection(let globals):
                     module.globals = try globals.map { global throws(UnsupportedFeature) in
                         DefinedGlobal(
@@ -189,14 +194,16 @@ public struct ModuleDecoder {
         }
     }
 
-    static func limits(_ limits: WasmParser.Limits) throws(UnsupportedFeature) -> Limits {
-        guard !limits.isMemory64 else { throw UnsupportedFeature("memory64") }
+    static func memoryType(_ limits: WasmParser.Limits) throws(UnsupportedFeature) -> Limits {
         guard !limits.shared else { throw UnsupportedFeature("shared memory (threads)") }
-        return Limits(min: limits.min, max: limits.max)
+        return Limits(min: limits.min, max: limits.max, is64: limits.isMemory64)
     }
 
     static func tableType(_ type: WasmParser.TableType) throws(UnsupportedFeature) -> TableType {
-        TableType(elementType: try referenceType(type.elementType), limits: try limits(type.limits))
+        guard !type.limits.isMemory64 else { throw UnsupportedFeature("table64 (tables with i64 indices)") }
+        guard !type.limits.shared else { throw UnsupportedFeature("shared tables (threads)") }
+        return TableType(
+            elementType: try referenceType(type.elementType), limits: Limits(min: type.limits.min, max: type.limits.max))
     }
 
     static func globalType(_ type: WasmParser.GlobalType) throws(UnsupportedFeature) -> GlobalType {
@@ -208,7 +215,7 @@ public struct ModuleDecoder {
         switch entry.descriptor {
         case .function(let typeIndex): descriptor = .function(typeIndex: typeIndex)
         case .table(let type): descriptor = .table(try tableType(type))
-        case .memory(let type): descriptor = .memory(try limits(type))
+        case .memory(let type): descriptor = .memory(try memoryType(type))
         case .global(let type): descriptor = .global(try globalType(type))
         case .tag: throw UnsupportedFeature("exception handling (tag import)")
         }

@@ -56,6 +56,11 @@ public struct FunctionSignature: Hashable, Sendable, CustomStringConvertible {
 public struct Limits: Hashable, Sendable {
     public var min: UInt64
     public var max: UInt64?
+    /// A memory of memory64, whose addresses are `i64` (always false for tables).
+    public var is64 = false
+
+    /// The type of the memory's addresses (and sizes, in pages).
+    public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 
 public struct TableType: Hashable, Sendable {

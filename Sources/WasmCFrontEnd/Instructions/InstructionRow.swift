@@ -3,8 +3,12 @@ import WasmParser
 /// The type of an operand or result in a row of the instruction table.
 public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     case value(ValueType)
-    /// The address type of the instruction's memory: `i32` (an `i64` memory of memory64 would make it `i64`).
+    /// The address type of the instruction's memory: `i32`, or `i64` for a memory of memory64.
     case address
+    /// The address type of `memory.copy`'s source memory.
+    case sourceAddress
+    /// The length of `memory.copy`: `i64` when both memories are 64-bit, else `i32`.
+    case copyLength
     /// The element type of the instruction's table (`funcref` or `externref`).
     case element
 
@@ -14,12 +18,16 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     public static let f64 = OperandType.value(.f64)
     public static let v128 = OperandType.value(.v128)
 
-    /// The value type, given the address type of the instruction's memory and the element
-    /// type of its table.
-    public func resolved(address: ValueType = .i32, element: ValueType = .funcref) -> ValueType {
+    /// The value type, given the address types of the instruction's memories and the
+    /// element type of its table.
+    public func resolved(
+        address: ValueType = .i32, sourceAddress: ValueType? = nil, element: ValueType = .funcref
+    ) -> ValueType {
         switch self {
         case .value(let type): type
         case .address: address
+        case .sourceAddress: sourceAddress ?? address
+        case .copyLength: address == .i64 && (sourceAddress ?? address) == .i64 ? .i64 : .i32
         case .element: element
         }
     }
@@ -28,6 +36,8 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .value(let type): type.description
         case .address: "address"
+        case .sourceAddress: "source address"
+        case .copyLength: "copy length"
         case .element: "element"
         }
     }
@@ -79,7 +89,9 @@ public struct InstructionEffects: OptionSet, Hashable, Sendable {
 /// The C an instruction becomes: an expression of its operands and immediates, parsed once.
 ///
 /// `$0`, `$1`, … are the operands, bottom of the stack first; `$memory` is the memory's base and
-/// size (`mem0_data, mem0_size`), `$memidx` its index, `$offset` the memarg's offset (`16u`);
+/// size (`mem0_data, mem0_size`), `$srcmemory` the same of `memory.copy`'s source, `$memidx` its index,
+/// `$addrtype` the C type of its addresses, `$checked` the suffix of its access functions
+/// (`_checked` for a 64-bit memory: guard pages cannot cover a 64-bit address space), `$offset` the memarg's offset (`16u`);
 /// `$table` and `$srctable` are table indices, `$elemtype` the C type of the table's elements,
 /// `$segment` a data or element segment's index and `$datasegment` the C array of a data
 /// segment's bytes, `$lane` a lane index and `$shuffle` the 16 lane indices of a shuffle,
@@ -90,7 +102,14 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
         case text(String)
         case operand(Int)
         case memory
+        /// The source memory of `memory.copy`, as `$memory` is the destination.
+        case sourceMemory
         case memoryIndex
+        /// The C type of the memory's addresses (`uint32_t`, `uint64_t` for memory64).
+        case addressCType
+        /// The suffix of a memory's access functions: empty for a memory under the module's
+        /// bounds strategy, `_checked` for a 64-bit one, always checked explicitly.
+        case accessVariant
         case offset
         case table
         case sourceTable
@@ -129,7 +148,10 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
             literal = ""
             switch name {
             case "memory": pieces.append(.memory)
+            case "srcmemory": pieces.append(.sourceMemory)
             case "memidx": pieces.append(.memoryIndex)
+            case "addrtype": pieces.append(.addressCType)
+            case "checked": pieces.append(.accessVariant)
             case "offset": pieces.append(.offset)
             case "table": pieces.append(.table)
             case "srctable": pieces.append(.sourceTable)
@@ -175,14 +197,14 @@ public struct InstructionRow: Hashable, Sendable, CustomStringConvertible {
     /// runtime's `wasmc_<name>` access function (which does the bounds check of either strategy).
     public static func load(_ name: String, _ type: OperandType, bytes: UInt32) -> InstructionRow {
         InstructionRow(
-            name, [.address], [type], "wasmc_\(Self.cName(name))($memory, $0, $offset, __func__)",
+            name, [.address], [type], "wasmc_\(Self.cName(name))$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: bytes))
     }
 
     /// A store of the low `bytes` bytes of a `type`: `[address, type] -> []`.
     public static func store(_ name: String, _ type: OperandType, bytes: UInt32) -> InstructionRow {
         InstructionRow(
-            name, [.address, type], [], "wasmc_\(Self.cName(name))($memory, $0, $offset, $1, __func__)",
+            name, [.address, type], [], "wasmc_\(Self.cName(name))$checked($memory, $0, $offset, $1, __func__)",
             immediates: .memarg(bytes: bytes))
     }
 

@@ -41,9 +41,11 @@ public enum InstructionTable {
         .store("i64.store8", .i64, bytes: 1),
         .store("i64.store16", .i64, bytes: 2),
         .store("i64.store32", .i64, bytes: 4),
-        InstructionRow("memory.size", [], [.address], "(uint32_t)inst->memory$memidx->pages", immediates: .memory),
+        // memory.grow's -1 (UINT32_MAX) widens to the address type's -1; a memory has at most
+        // WASMC_MAX_PAGES pages on this host, so a page count never looks negative.
+        InstructionRow("memory.size", [], [.address], "($addrtype)inst->memory$memidx->pages", immediates: .memory),
         InstructionRow(
-            "memory.grow", [.address], [.address], "wasmc_memory_grow(inst->memory$memidx, $0)",
+            "memory.grow", [.address], [.address], "($addrtype)(int32_t)wasmc_memory_grow(inst->memory$memidx, $0)",
             immediates: .memory, effects: [.resizesMemory, .entersRuntime]),
 
         // Numeric (spec 5.4.7): comparisons.
@@ -209,15 +211,16 @@ public enum InstructionTable {
             immediates: .table),
 
         // Bulk memory and tables (0xFC 8-17). memory.copy and memory.fill check the whole
-        // range before writing anything, then memmove/memset between WASMC_BULK_BARRIERs.
+        // range before writing anything, then memmove/memset between WASMC_BULK_BARRIERs;
+        // memory.copy may copy between two memories (multi-memory).
         InstructionRow(
-            "memory.init", [.i32, .i32, .i32], [],
+            "memory.init", [.address, .i32, .i32], [],
             "wasmc_memory_init_segment(inst->memory$memidx, $0, $datasegment, inst->data_size[$segment], $1, $2)",
             immediates: .dataToMemory),
         InstructionRow("data.drop", [], [], "WASMC_STATE_STORE(inst->data_size[$segment], 0)", immediates: .data),
         InstructionRow(
-            "memory.copy", [.address, .address, .address], [],
-            "wasmc_memory_copy_local($memory, $0, $1, $2, __func__)", immediates: .memoryPair),
+            "memory.copy", [.address, .sourceAddress, .copyLength], [],
+            "wasmc_memory_copy_local($memory, $srcmemory, $0, $1, $2, __func__)", immediates: .memoryPair),
         InstructionRow(
             "memory.fill", [.address, .i32, .address], [],
             "wasmc_memory_fill_local($memory, $0, $1, $2, __func__)", immediates: .memory),

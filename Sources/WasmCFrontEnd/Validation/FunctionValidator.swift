@@ -208,15 +208,9 @@ struct FunctionValidator {
             try checkMemory(immediates.memory)
             try checkMemory(immediates.sourceMemory)
         case .memarg(let bytes):
-            try checkMemory(immediates.memory)
-            guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
-                throw error("alignment must not be larger than natural")
-            }
+            try checkMemarg(immediates, bytes: bytes)
         case .memargLane(let bytes, let lanes):
-            try checkMemory(immediates.memory)
-            guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
-                throw error("alignment must not be larger than natural")
-            }
+            try checkMemarg(immediates, bytes: bytes)
             guard immediates.lane < lanes else { throw error("invalid lane index") }
         case .lane(let count):
             guard immediates.lane < count else { throw error("invalid lane index") }
@@ -226,8 +220,24 @@ struct FunctionValidator {
         return .funcref
     }
 
-    /// The address type of memory `index` (always i32 until memory64).
-    private func addressType(_ index: UInt32) -> ValueType { .i32 }
+    /// A memarg (spec 3.3.7): its memory exists, its alignment is at most the access width of
+    /// `bytes`, and its offset fits the memory's address type.
+    private func checkMemarg(_ immediates: Immediates, bytes: UInt32) throws(ValidationError) {
+        try checkMemory(immediates.memory)
+        guard immediates.alignment < 32, (1 << immediates.alignment) <= bytes else {
+            throw error("alignment must not be larger than natural")
+        }
+        // memory64 reads every offset as 64 bits; a 32-bit memory's must fit in 32.
+        guard addressType(immediates.memory) == .i64 || immediates.offset <= UInt64(UInt32.max) else {
+            throw error("offset out of range: a memarg offset of a 32-bit memory must be below 2^32")
+        }
+    }
+
+    /// The address type of memory `index` (i64 for a memory64 memory); i32 for an unknown
+    /// one, which `checkImmediates` has refused already.
+    private func addressType(_ index: UInt32) -> ValueType {
+        index < context.memories.count ? context.memories[Int(index)].addressType : .i32
+    }
 
     // MARK: Instructions
 
@@ -237,8 +247,11 @@ struct FunctionValidator {
             // A plain instruction: its row says it all.
             let element = try checkImmediates(row, immediates)
             let address = addressType(immediates.memory)
-            for operand in row.operands.reversed() { try pop(operand.resolved(address: address, element: element)) }
-            for result in row.results { push(result.resolved(address: address, element: element)) }
+            let sourceAddress = addressType(immediates.sourceMemory)
+            for operand in row.operands.reversed() {
+                try pop(operand.resolved(address: address, sourceAddress: sourceAddress, element: element))
+            }
+            for result in row.results { push(result.resolved(address: address, sourceAddress: sourceAddress, element: element)) }
             return .plain(row, immediates, element: element)
         }
         switch instruction {

@@ -48,7 +48,6 @@ public struct ModuleValidator {
             try Self.checkMemoryLimits(limits, "memory \(importedMemoryCount + i)")
             memories.append(limits)
         }
-        if memories.count > 1 { throw fail("memory section", "multiple memories") }
 
         // C.refs: functions a body may name with ref.func (spec 3.4.10).
         var declaredReferences = Set<UInt32>()
@@ -100,7 +99,8 @@ public struct ModuleValidator {
             case .active(let memoryIndex, let offset):
                 let location = "data segment \(i)"
                 guard memoryIndex < memories.count else { throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset) }
-                let value = try constantContext.check(offset, type: .i32, location: location)
+                let value = try constantContext.check(
+                    offset, type: memories[Int(memoryIndex)].addressType, location: location)
                 dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .active(memory: memoryIndex, offset: value)))
             }
         }
@@ -160,10 +160,13 @@ public struct ModuleValidator {
     }
 
     static func checkMemoryLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
-        let pageLimit: UInt64 = 65536
+        // 2^16 pages of 64 KiB fill a 32-bit address space, 2^48 pages a 64-bit one.
+        let pageLimit: UInt64 = limits.is64 ? 1 << 48 : 65536
         if limits.min > pageLimit || (limits.max ?? 0) > pageLimit {
             throw ValidationError(
-                location: location, offset: 0, message: "memory size must be at most 65536 pages (4GiB)")
+                location: location, offset: 0,
+                message: limits.is64
+                    ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)")
         }
         if let max = limits.max, limits.min > max {
             throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
@@ -171,7 +174,8 @@ public struct ModuleValidator {
     }
 }
 
-/// Checks constant expressions (spec 3.3.10): one constant instruction of the right type.
+/// Checks constant expressions (spec 3.3.10): constant instructions, and the integer `add`, `sub`
+/// and `mul` of extended constant expressions, leaving one value of the right type.
 struct ConstantContext {
     var functionCount: Int
     var globals: [GlobalType]
@@ -198,6 +202,13 @@ struct ConstantContext {
             case .refFunc(let index):
                 guard index < functionCount else { throw fail("unknown function \(index)") }
                 stack.append((.funcref, .function(index)))
+            case .binary(let op):
+                guard let op = Self.extendedOperator(op) else { throw fail("constant expression required") }
+                guard stack.count >= 2, stack[stack.count - 1].type == op.type, stack[stack.count - 2].type == op.type
+                else { throw fail("type mismatch: \(op.rawValue) in a constant expression needs two \(op.type) operands") }
+                let right = stack.removeLast().value
+                let left = stack.removeLast().value
+                stack.append((op.type, .arithmetic(op, left, right)))
             case .globalGet(let index):
                 guard index < globals.count else { throw fail("unknown global \(index)") }
                 guard !globals[Int(index)].isMutable else { throw fail("constant expression required") }
@@ -209,5 +220,18 @@ struct ConstantContext {
         guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
         guard stack[0].type == type else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
         return stack[0].value
+    }
+
+    /// The operator of an extended constant expression's arithmetic instruction, if it is one.
+    static func extendedOperator(_ op: Instruction.Binary) -> ConstantOperator? {
+        switch op {
+        case .i32Add: .i32Add
+        case .i32Sub: .i32Sub
+        case .i32Mul: .i32Mul
+        case .i64Add: .i64Add
+        case .i64Sub: .i64Sub
+        case .i64Mul: .i64Mul
+        default: nil
+        }
     }
 }

@@ -56,6 +56,32 @@ public enum ConstantValue: Hashable, Sendable {
     case function(UInt32)
     /// The value of an (immutable, imported) global.
     case global(UInt32)
+    /// Integer arithmetic of the extended-const proposal: `i32.add` … `i64.mul` of two
+    /// constants of the operator's type, wrapping as at run time.
+    indirect case arithmetic(ConstantOperator, ConstantValue, ConstantValue)
+}
+
+/// The arithmetic a constant expression may do (extended constant expressions).
+public enum ConstantOperator: String, Hashable, Sendable {
+    case i32Add = "i32.add", i32Sub = "i32.sub", i32Mul = "i32.mul"
+    case i64Add = "i64.add", i64Sub = "i64.sub", i64Mul = "i64.mul"
+
+    /// The operands' and the result's type.
+    public var type: ValueType {
+        switch self {
+        case .i32Add, .i32Sub, .i32Mul: .i32
+        case .i64Add, .i64Sub, .i64Mul: .i64
+        }
+    }
+
+    /// The C operator; the operands are `uint32_t` or `uint64_t`, so it wraps.
+    public var cOperator: String {
+        switch self {
+        case .i32Add, .i64Add: "+"
+        case .i32Sub, .i64Sub: "-"
+        case .i32Mul, .i64Mul: "*"
+        }
+    }
 }
 
 /// The low and high 64 bits of the 16 bytes of a `v128.const` (lane 0 is the lowest byte, spec 5.2.2).
