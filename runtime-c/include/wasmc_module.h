@@ -61,8 +61,7 @@ WASMC_NORETURN void wasmc_trap(wasmc_trap_kind kind, const char *function);
  * model applies: the check is one compare against an offset from the thread
  * pointer (%fs on x86-64, TPIDR_EL0 on AArch64), with no GOT load.
  */
-extern _Thread_local uintptr_t wasmc_stack_limit
-    __attribute__((tls_model("local-exec")));
+extern _Thread_local uintptr_t wasmc_stack_limit __attribute__((tls_model("local-exec")));
 
 /*
  * The stack pointer. Reading it directly, rather than taking
@@ -81,10 +80,10 @@ static inline uintptr_t wasmc_stack_pointer(void) {
   return sp;
 }
 
-#define WASMC_CHECK_STACK()                                                   \
-  do {                                                                        \
-    if (WASMC_UNLIKELY(wasmc_stack_pointer() < wasmc_stack_limit))            \
-      wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, __func__);                  \
+#define WASMC_CHECK_STACK()                                        \
+  do {                                                             \
+    if (WASMC_UNLIKELY(wasmc_stack_pointer() < wasmc_stack_limit)) \
+      wasmc_trap(WASMC_TRAP_CALL_STACK_EXHAUSTED, __func__);       \
   } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -105,11 +104,10 @@ static inline uintptr_t wasmc_stack_pointer(void) {
 #else
 #define WASMC_BOUNDS_GUARD_ENABLED 0
 #endif
-#define WASMC_MEMORY_CHECK(size, addr, off, n, fn)                            \
-  do {                                                                        \
-    if (!WASMC_BOUNDS_GUARD_ENABLED &&                                        \
-        WASMC_UNLIKELY((addr) + (off) + (n) > (size)))                        \
-      wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                  \
+#define WASMC_MEMORY_CHECK(size, addr, off, n, fn)                                    \
+  do {                                                                                \
+    if (!WASMC_BOUNDS_GUARD_ENABLED && WASMC_UNLIKELY((addr) + (off) + (n) > (size))) \
+      wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                          \
   } while (0)
 
 /*
@@ -120,11 +118,10 @@ static inline uintptr_t wasmc_stack_pointer(void) {
  * memories of the same module keep the module's strategy. In guard mode
  * their accesses stay volatile, so they keep their order with the others'.
  */
-#define WASMC_MEMORY_CHECK64(size, addr, off, n, fn)                          \
-  do {                                                                        \
-    if (WASMC_UNLIKELY((addr) > (size) || (off) > (size) - (addr) ||          \
-                       (n) > (size) - (addr) - (off)))                        \
-      wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                  \
+#define WASMC_MEMORY_CHECK64(size, addr, off, n, fn)                                                 \
+  do {                                                                                               \
+    if (WASMC_UNLIKELY((addr) > (size) || (off) > (size) - (addr) || (n) > (size) - (addr) - (off))) \
+      wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);                                                         \
   } while (0)
 
 /*
@@ -195,7 +192,7 @@ static inline uintptr_t wasmc_stack_pointer(void) {
  * explicit checks. Reads of that state stay plain: a read has no effect a trap
  * could expose.
  */
-#define WASMC_STATE_STORE(lvalue, value)                                      \
+#define WASMC_STATE_STORE(lvalue, value) \
   ((void)(*(WASMC_MEMORY_ACCESS __typeof__(lvalue) *)&(lvalue) = (value)))
 
 typedef uint8_t wasmc_raw8 __attribute__((aligned(1), may_alias));
@@ -210,47 +207,41 @@ typedef uint64_t wasmc_raw64 __attribute__((aligned(1), may_alias));
  * to reload them. The value crosses between raw bits and its type by memcpy,
  * which keeps float bit patterns (NaN payloads) exact.
  */
-#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, bits)                          \
-  static inline wasm_t wasmc_##name(const uint8_t *data, uint64_t size,      \
-                                    uint64_t addr, uint64_t off,             \
-                                    const char *fn) {                        \
-    (void)size;                                                               \
-    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
-    uint##bits##_t raw =                                                      \
-        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
-    mem_t v;                                                                  \
-    memcpy(&v, &raw, sizeof v);                                               \
-    return (wasm_t)v;                                                         \
-  }                                                                           \
-  static inline wasm_t wasmc_##name##_checked(const uint8_t *data,           \
-                                              uint64_t size, uint64_t addr,  \
-                                              uint64_t off, const char *fn) { \
-    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                \
-    uint##bits##_t raw =                                                      \
-        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
-    mem_t v;                                                                  \
-    memcpy(&v, &raw, sizeof v);                                               \
-    return (wasm_t)v;                                                         \
+#define WASMC_DEFINE_LOAD(name, wasm_t, mem_t, bits)                                                 \
+  static inline wasm_t wasmc_##name(const uint8_t *data, uint64_t size, uint64_t addr, uint64_t off, \
+                                    const char *fn) {                                                \
+    (void)size;                                                                                      \
+    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                                          \
+    uint##bits##_t raw = *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);          \
+    mem_t v;                                                                                         \
+    memcpy(&v, &raw, sizeof v);                                                                      \
+    return (wasm_t)v;                                                                                \
+  }                                                                                                  \
+  static inline wasm_t wasmc_##name##_checked(const uint8_t *data, uint64_t size, uint64_t addr,     \
+                                              uint64_t off, const char *fn) {                        \
+    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                                        \
+    uint##bits##_t raw = *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);          \
+    mem_t v;                                                                                         \
+    memcpy(&v, &raw, sizeof v);                                                                      \
+    return (wasm_t)v;                                                                                \
   }
-#define WASMC_DEFINE_STORE(name, wasm_t, mem_t, bits)                         \
-  static inline void wasmc_##name(uint8_t *data, uint64_t size,              \
-                                  uint64_t addr, uint64_t off, wasm_t value, \
-                                  const char *fn) {                          \
-    (void)size;                                                               \
-    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                  \
-    mem_t v = (mem_t)value;                                                   \
-    uint##bits##_t raw;                                                       \
-    memcpy(&raw, &v, sizeof raw);                                             \
-    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;       \
-  }                                                                           \
-  static inline void wasmc_##name##_checked(uint8_t *data, uint64_t size,    \
-                                            uint64_t addr, uint64_t off,     \
-                                            wasm_t value, const char *fn) {  \
-    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                \
-    mem_t v = (mem_t)value;                                                   \
-    uint##bits##_t raw;                                                       \
-    memcpy(&raw, &v, sizeof raw);                                             \
-    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;       \
+#define WASMC_DEFINE_STORE(name, wasm_t, mem_t, bits)                                                      \
+  static inline void wasmc_##name(uint8_t *data, uint64_t size, uint64_t addr, uint64_t off, wasm_t value, \
+                                  const char *fn) {                                                        \
+    (void)size;                                                                                            \
+    WASMC_MEMORY_CHECK(size, addr, off, sizeof(mem_t), fn);                                                \
+    mem_t v = (mem_t)value;                                                                                \
+    uint##bits##_t raw;                                                                                    \
+    memcpy(&raw, &v, sizeof raw);                                                                          \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;                                     \
+  }                                                                                                        \
+  static inline void wasmc_##name##_checked(uint8_t *data, uint64_t size, uint64_t addr, uint64_t off,     \
+                                            wasm_t value, const char *fn) {                                \
+    WASMC_MEMORY_CHECK64(size, addr, off, sizeof(mem_t), fn);                                              \
+    mem_t v = (mem_t)value;                                                                                \
+    uint##bits##_t raw;                                                                                    \
+    memcpy(&raw, &v, sizeof raw);                                                                          \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = raw;                                     \
   }
 
 WASMC_DEFINE_LOAD(i32_load, uint32_t, uint32_t, 32)
@@ -278,10 +269,8 @@ WASMC_DEFINE_STORE(i64_store16, uint64_t, uint16_t, 16)
 WASMC_DEFINE_STORE(i64_store32, uint64_t, uint32_t, 32)
 
 /* Bulk memory (traps on out-of-bounds ranges, per the spec). */
-void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
-                       uint64_t n);
-void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
-                       wasmc_memory *src_mem, uint64_t src, uint64_t n);
+void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value, uint64_t n);
+void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst, wasmc_memory *src_mem, uint64_t src, uint64_t n);
 /*
  * The same inside generated code, inline on the bases and sizes the function
  * keeps in locals: no call into the runtime before the memmove/memset. A copy
@@ -303,20 +292,16 @@ void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
 #else
 #define WASMC_BULK_BARRIER() ((void)0)
 #endif
-static inline void wasmc_memory_copy_local(uint8_t *data, uint64_t size,
-                                           const uint8_t *src_data,
-                                           uint64_t src_size, uint64_t dst,
-                                           uint64_t src, uint64_t n,
+static inline void wasmc_memory_copy_local(uint8_t *data, uint64_t size, const uint8_t *src_data,
+                                           uint64_t src_size, uint64_t dst, uint64_t src, uint64_t n,
                                            const char *fn) {
-  if (WASMC_UNLIKELY(dst > size || n > size - dst || src > src_size ||
-                     n > src_size - src))
+  if (WASMC_UNLIKELY(dst > size || n > size - dst || src > src_size || n > src_size - src))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
   WASMC_BULK_BARRIER();
   memmove(data + dst, src_data + src, n);
   WASMC_BULK_BARRIER();
 }
-static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size,
-                                           uint64_t dst, uint32_t value,
+static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size, uint64_t dst, uint32_t value,
                                            uint64_t n, const char *fn) {
   if (WASMC_UNLIKELY(dst > size || n > size - dst))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, fn);
@@ -324,8 +309,7 @@ static inline void wasmc_memory_fill_local(uint8_t *data, uint64_t size,
   memset(data + dst, (int)(value & 0xff), n);
   WASMC_BULK_BARRIER();
 }
-void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
-                               const uint8_t *segment, uint64_t segment_size,
+void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst, const uint8_t *segment, uint64_t segment_size,
                                uint64_t src, uint64_t n);
 
 /* ------------------------------------------------------------------------ */
@@ -334,23 +318,18 @@ void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
 
 /* table.size is the table's `size`; table.grow is wasmc_table_grow (wasmc_rt.h). */
 
-void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value,
-                      uint32_t n);
-void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst,
-                      wasmc_table *src_table, uint32_t src, uint32_t n);
-void wasmc_table_init_segment(wasmc_table *table, uint32_t dst,
-                              void *const *segment, uint32_t segment_size,
+void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value, uint32_t n);
+void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst, wasmc_table *src_table, uint32_t src, uint32_t n);
+void wasmc_table_init_segment(wasmc_table *table, uint32_t dst, void *const *segment, uint32_t segment_size,
                               uint32_t src, uint32_t n);
 
 /* The table bounds check: traps with "out of bounds table access". */
-static inline void *wasmc_table_get(wasmc_table *table, uint32_t index,
-                                    const char *fn) {
+static inline void *wasmc_table_get(wasmc_table *table, uint32_t index, const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, fn);
   return table->elements[index];
 }
-static inline void wasmc_table_set(wasmc_table *table, uint32_t index,
-                                   void *value, const char *fn) {
+static inline void wasmc_table_set(wasmc_table *table, uint32_t index, void *value, const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, fn);
   WASMC_STATE_STORE(table->elements[index], value);
@@ -360,9 +339,7 @@ static inline void wasmc_table_set(wasmc_table *table, uint32_t index,
  * The indirect-call check: bounds ("undefined element"), null
  * ("uninitialized element") and signature ("indirect call type mismatch").
  */
-static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table,
-                                                      uint32_t index,
-                                                      const char *type,
+static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table, uint32_t index, const char *type,
                                                       const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_UNDEFINED_ELEMENT, fn);
@@ -388,7 +365,11 @@ static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table,
 #elif defined(__aarch64__)
 #define WASMC_OPAQUE_FLOAT(v) __asm__("" : "+w"(v))
 #else
-#define WASMC_OPAQUE_FLOAT(v) do { volatile __typeof__(v) opaque = (v); (v) = opaque; } while (0)
+#define WASMC_OPAQUE_FLOAT(v)            \
+  do {                                   \
+    volatile __typeof__(v) opaque = (v); \
+    (v) = opaque;                        \
+  } while (0)
 #endif
 static inline float wasmc_f32_opaque(uint32_t bits) {
   float f = wasmc_f32_from_bits(bits);
@@ -403,41 +384,51 @@ static inline double wasmc_f64_opaque(uint64_t bits) {
 
 /* Integer division and remainder: the traps of the spec, C's UB avoided. */
 static inline uint32_t wasmc_i32_div_s(uint32_t a, uint32_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   if (WASMC_UNLIKELY(a == 0x80000000u && b == 0xffffffffu))
     wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);
   return (uint32_t)((int32_t)a / (int32_t)b);
 }
 static inline uint32_t wasmc_i32_div_u(uint32_t a, uint32_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   return a / b;
 }
 static inline uint32_t wasmc_i32_rem_s(uint32_t a, uint32_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
-  if (WASMC_UNLIKELY(b == 0xffffffffu)) return 0;
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0xffffffffu))
+    return 0;
   return (uint32_t)((int32_t)a % (int32_t)b);
 }
 static inline uint32_t wasmc_i32_rem_u(uint32_t a, uint32_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   return a % b;
 }
 static inline uint64_t wasmc_i64_div_s(uint64_t a, uint64_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   if (WASMC_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull))
     wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);
   return (uint64_t)((int64_t)a / (int64_t)b);
 }
 static inline uint64_t wasmc_i64_div_u(uint64_t a, uint64_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   return a / b;
 }
 static inline uint64_t wasmc_i64_rem_s(uint64_t a, uint64_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
-  if (WASMC_UNLIKELY(b == ~0ull)) return 0;
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == ~0ull))
+    return 0;
   return (uint64_t)((int64_t)a % (int64_t)b);
 }
 static inline uint64_t wasmc_i64_rem_u(uint64_t a, uint64_t b, const char *fn) {
-  if (WASMC_UNLIKELY(b == 0)) wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
+  if (WASMC_UNLIKELY(b == 0))
+    wasmc_trap(WASMC_TRAP_INT_DIV_BY_ZERO, fn);
   return a % b;
 }
 
@@ -448,26 +439,42 @@ static inline uint32_t wasmc_i32_popcnt(uint32_t x) { return (uint32_t)__builtin
 static inline uint64_t wasmc_i64_clz(uint64_t x) { return x ? (uint64_t)__builtin_clzll(x) : 64; }
 static inline uint64_t wasmc_i64_ctz(uint64_t x) { return x ? (uint64_t)__builtin_ctzll(x) : 64; }
 static inline uint64_t wasmc_i64_popcnt(uint64_t x) { return (uint64_t)__builtin_popcountll(x); }
-static inline uint32_t wasmc_i32_rotl(uint32_t x, uint32_t n) { n &= 31; return (x << n) | (x >> ((32 - n) & 31)); }
-static inline uint32_t wasmc_i32_rotr(uint32_t x, uint32_t n) { n &= 31; return (x >> n) | (x << ((32 - n) & 31)); }
-static inline uint64_t wasmc_i64_rotl(uint64_t x, uint64_t n) { n &= 63; return (x << n) | (x >> ((64 - n) & 63)); }
-static inline uint64_t wasmc_i64_rotr(uint64_t x, uint64_t n) { n &= 63; return (x >> n) | (x << ((64 - n) & 63)); }
+static inline uint32_t wasmc_i32_rotl(uint32_t x, uint32_t n) {
+  n &= 31;
+  return (x << n) | (x >> ((32 - n) & 31));
+}
+static inline uint32_t wasmc_i32_rotr(uint32_t x, uint32_t n) {
+  n &= 31;
+  return (x >> n) | (x << ((32 - n) & 31));
+}
+static inline uint64_t wasmc_i64_rotl(uint64_t x, uint64_t n) {
+  n &= 63;
+  return (x << n) | (x >> ((64 - n) & 63));
+}
+static inline uint64_t wasmc_i64_rotr(uint64_t x, uint64_t n) {
+  n &= 63;
+  return (x >> n) | (x << ((64 - n) & 63));
+}
 
 /*
  * Floating point. min/max must propagate NaN and order -0 < +0; nearest
  * rounds half to even; everything else maps to C directly (IEEE-754 on
  * every supported host, no fast-math).
  */
-#define WASMC_DEFINE_MINMAX(T, suffix, bits_t, to_bits)                      \
-  static inline T wasmc_##suffix##_min(T a, T b) {                           \
-    if (a != a || b != b) return a + b; /* NaN in, arithmetic NaN out */     \
-    if (a == b) return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? a : b; /* -0 < +0 */ \
-    return a < b ? a : b;                                                    \
-  }                                                                          \
-  static inline T wasmc_##suffix##_max(T a, T b) {                           \
-    if (a != a || b != b) return a + b;                                      \
-    if (a == b) return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? b : a;       \
-    return a > b ? a : b;                                                    \
+#define WASMC_DEFINE_MINMAX(T, suffix, bits_t, to_bits)                    \
+  static inline T wasmc_##suffix##_min(T a, T b) {                         \
+    if (a != a || b != b)                                                  \
+      return a + b; /* NaN in, arithmetic NaN out */                       \
+    if (a == b)                                                            \
+      return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? a : b; /* -0 < +0 */ \
+    return a < b ? a : b;                                                  \
+  }                                                                        \
+  static inline T wasmc_##suffix##_max(T a, T b) {                         \
+    if (a != a || b != b)                                                  \
+      return a + b;                                                        \
+    if (a == b)                                                            \
+      return to_bits(a) >> (sizeof(bits_t) * 8 - 1) ? b : a;               \
+    return a > b ? a : b;                                                  \
   }
 WASMC_DEFINE_MINMAX(float, f32, uint32_t, wasmc_f32_bits)
 WASMC_DEFINE_MINMAX(double, f64, uint64_t, wasmc_f64_bits)
@@ -487,7 +494,9 @@ static inline double wasmc_f64_copysign(double a, double b) {
   return wasmc_f64_from_bits((wasmc_f64_bits(a) & ~(1ull << 63)) | (wasmc_f64_bits(b) & (1ull << 63)));
 }
 static inline float wasmc_f32_abs(float a) { return wasmc_f32_from_bits(wasmc_f32_bits(a) & 0x7fffffffu); }
-static inline double wasmc_f64_abs(double a) { return wasmc_f64_from_bits(wasmc_f64_bits(a) & ~(1ull << 63)); }
+static inline double wasmc_f64_abs(double a) {
+  return wasmc_f64_from_bits(wasmc_f64_bits(a) & ~(1ull << 63));
+}
 static inline float wasmc_f32_neg(float a) { return wasmc_f32_from_bits(wasmc_f32_bits(a) ^ 0x80000000u); }
 static inline double wasmc_f64_neg(double a) { return wasmc_f64_from_bits(wasmc_f64_bits(a) ^ (1ull << 63)); }
 
@@ -495,18 +504,22 @@ static inline double wasmc_f64_neg(double a) { return wasmc_f64_from_bits(wasmc_
  * Float to integer. The range tests are exact: each bound is a power of two
  * representable in the source type; NaN fails every comparison.
  */
-#define WASMC_DEFINE_TRUNC(name, F, I, lo_excl, hi_excl)                     \
-  static inline I wasmc_##name(F x, const char *fn) {                        \
-    if (WASMC_UNLIKELY(x != x)) wasmc_trap(WASMC_TRAP_INVALID_CONVERSION, fn); \
-    if (WASMC_UNLIKELY(!(x > (F)(lo_excl) && x < (F)(hi_excl))))             \
-      wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);                               \
-    return (I)x;                                                             \
-  }                                                                          \
-  static inline I wasmc_##name##_sat(F x) {                                  \
-    if (x != x) return 0;                                                    \
-    if (!(x > (F)(lo_excl))) return (I)(lo_excl##_SAT);                      \
-    if (!(x < (F)(hi_excl))) return (I)(hi_excl##_SAT);                      \
-    return (I)x;                                                             \
+#define WASMC_DEFINE_TRUNC(name, F, I, lo_excl, hi_excl)         \
+  static inline I wasmc_##name(F x, const char *fn) {            \
+    if (WASMC_UNLIKELY(x != x))                                  \
+      wasmc_trap(WASMC_TRAP_INVALID_CONVERSION, fn);             \
+    if (WASMC_UNLIKELY(!(x > (F)(lo_excl) && x < (F)(hi_excl)))) \
+      wasmc_trap(WASMC_TRAP_INT_OVERFLOW, fn);                   \
+    return (I)x;                                                 \
+  }                                                              \
+  static inline I wasmc_##name##_sat(F x) {                      \
+    if (x != x)                                                  \
+      return 0;                                                  \
+    if (!(x > (F)(lo_excl)))                                     \
+      return (I)(lo_excl##_SAT);                                 \
+    if (!(x < (F)(hi_excl)))                                     \
+      return (I)(hi_excl##_SAT);                                 \
+    return (I)x;                                                 \
   }
 /* Saturation results for each exclusive bound. */
 #define WASMC_I32_LO -2147483649.0
@@ -558,16 +571,22 @@ WASMC_DEFINE_TRUNC(i64_trunc_f64_u, double, uint64_t, WASMC_U64_LO, WASMC_U64_HI
 #ifdef WASMC_SIMD
 typedef wasmc_v128 wasmc_raw128 __attribute__((aligned(1), may_alias));
 
-#define WASMC_DEFINE_V128_LOAD(name, bits)                                    \
-  static inline wasmc_v128 wasmc_mem_##name(const uint8_t *data,             \
-                                            uint64_t size, uint64_t addr,    \
-                                            uint64_t off, const char *fn) {  \
-    (void)size;                                                               \
-    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
-    wasmc_raw##bits raw =                                                     \
-        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
-    return wasmc_##name(&raw);                                                \
+/*
+ * Each access function comes twice: for a memory of the module's strategy and,
+ * with the suffix _checked, for a 64-bit memory, which is always checked
+ * explicitly (see WASMC_MEMORY_CHECK64).
+ */
+#define WASMC_DEFINE_V128_LOAD_AS(name, bits, suffix, check)                                           \
+  static inline wasmc_v128 wasmc_mem_##name##suffix(const uint8_t *data, uint64_t size, uint64_t addr, \
+                                                    uint64_t off, const char *fn) {                    \
+    (void)size;                                                                                        \
+    check(size, addr, off, (bits) / 8, fn);                                                            \
+    wasmc_raw##bits raw = *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);           \
+    return wasmc_##name(&raw);                                                                         \
   }
+#define WASMC_DEFINE_V128_LOAD(name, bits)                    \
+  WASMC_DEFINE_V128_LOAD_AS(name, bits, , WASMC_MEMORY_CHECK) \
+  WASMC_DEFINE_V128_LOAD_AS(name, bits, _checked, WASMC_MEMORY_CHECK64)
 WASMC_DEFINE_V128_LOAD(v128_load, 128)
 WASMC_DEFINE_V128_LOAD(v128_load8x8_s, 64)
 WASMC_DEFINE_V128_LOAD(v128_load8x8_u, 64)
@@ -582,33 +601,35 @@ WASMC_DEFINE_V128_LOAD(v128_load64_splat, 64)
 WASMC_DEFINE_V128_LOAD(v128_load32_zero, 32)
 WASMC_DEFINE_V128_LOAD(v128_load64_zero, 64)
 
-static inline void wasmc_mem_v128_store(uint8_t *data, uint64_t size,
-                                        uint64_t addr, uint64_t off,
-                                        wasmc_v128 value, const char *fn) {
-  (void)size;
-  WASMC_MEMORY_CHECK(size, addr, off, 16, fn);
-  *(WASMC_MEMORY_ACCESS wasmc_raw128 *)(data + addr + off) = value;
-}
+#define WASMC_DEFINE_V128_STORE_AS(suffix, check)                                                            \
+  static inline void wasmc_mem_v128_store##suffix(uint8_t *data, uint64_t size, uint64_t addr, uint64_t off, \
+                                                  wasmc_v128 value, const char *fn) {                        \
+    (void)size;                                                                                              \
+    check(size, addr, off, 16, fn);                                                                          \
+    *(WASMC_MEMORY_ACCESS wasmc_raw128 *)(data + addr + off) = value;                                        \
+  }
+WASMC_DEFINE_V128_STORE_AS(, WASMC_MEMORY_CHECK)
+WASMC_DEFINE_V128_STORE_AS(_checked, WASMC_MEMORY_CHECK64)
 
 /* v128.loadN_lane: the lane's N bits from memory into lane `lane` of v. */
-#define WASMC_DEFINE_V128_LANE(bits)                                          \
-  static inline wasmc_v128 wasmc_mem_v128_load##bits##_lane(                 \
-      const uint8_t *data, uint64_t size, uint64_t addr, uint64_t off,       \
-      wasmc_v128 v, int lane, const char *fn) {                              \
-    (void)size;                                                               \
-    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
-    uint##bits##_t raw =                                                      \
-        *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);   \
-    return wasmc_v128_load##bits##_lane(v, raw, lane);                        \
-  }                                                                           \
-  static inline void wasmc_mem_v128_store##bits##_lane(                      \
-      uint8_t *data, uint64_t size, uint64_t addr, uint64_t off,             \
-      wasmc_v128 v, int lane, const char *fn) {                              \
-    (void)size;                                                               \
-    WASMC_MEMORY_CHECK(size, addr, off, (bits) / 8, fn);                     \
-    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) =            \
-        wasmc_v128_store##bits##_lane(v, lane);                               \
+#define WASMC_DEFINE_V128_LANE_AS(bits, suffix, check)                                                     \
+  static inline wasmc_v128 wasmc_mem_v128_load##bits##_lane##suffix(                                       \
+      const uint8_t *data, uint64_t size, uint64_t addr, uint64_t off, wasmc_v128 v, int lane,             \
+      const char *fn) {                                                                                    \
+    (void)size;                                                                                            \
+    check(size, addr, off, (bits) / 8, fn);                                                                \
+    uint##bits##_t raw = *(const WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off);                \
+    return wasmc_v128_load##bits##_lane(v, raw, lane);                                                     \
+  }                                                                                                        \
+  static inline void wasmc_mem_v128_store##bits##_lane##suffix(                                            \
+      uint8_t *data, uint64_t size, uint64_t addr, uint64_t off, wasmc_v128 v, int lane, const char *fn) { \
+    (void)size;                                                                                            \
+    check(size, addr, off, (bits) / 8, fn);                                                                \
+    *(WASMC_MEMORY_ACCESS wasmc_raw##bits *)(data + addr + off) = wasmc_v128_store##bits##_lane(v, lane);  \
   }
+#define WASMC_DEFINE_V128_LANE(bits)                    \
+  WASMC_DEFINE_V128_LANE_AS(bits, , WASMC_MEMORY_CHECK) \
+  WASMC_DEFINE_V128_LANE_AS(bits, _checked, WASMC_MEMORY_CHECK64)
 WASMC_DEFINE_V128_LANE(8)
 WASMC_DEFINE_V128_LANE(16)
 WASMC_DEFINE_V128_LANE(32)

@@ -60,9 +60,10 @@ struct FunctionEmitter {
         for typed in body {
             guard case .plain(let row, let immediates, _) = typed.operation else { continue }
             switch row.immediates {
-            case .memory, .memarg, .dataToMemory: used.insert(immediates.memory)
+            case .memory, .memarg, .memargLane, .dataToMemory: used.insert(immediates.memory)
             case .memoryPair: used.formUnion([immediates.memory, immediates.sourceMemory])
-            default: break
+            // Listed one by one, so that a new kind of immediate must say whether it names a memory.
+            case .none, .table, .tablePair, .data, .element, .elementToTable, .lane, .shuffle: break
             }
         }
         return used.sorted()
@@ -256,18 +257,27 @@ struct FunctionEmitter {
             break
         case .block(let signature):
             let label = newLabel()
-            frames.append(Frame(kind: .block, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
+            frames.append(
+                Frame(
+                    kind: .block, label: label, parameters: signature.parameters, results: signature.results,
+                    base: h - signature.parameters.count))
             emit("/* block \(label) */")
             indent += 1
         case .loop(let signature):
             let label = newLabel()
-            frames.append(Frame(kind: .loop, label: label, parameters: signature.parameters, results: signature.results, base: h - signature.parameters.count))
+            frames.append(
+                Frame(
+                    kind: .loop, label: label, parameters: signature.parameters, results: signature.results,
+                    base: h - signature.parameters.count))
             emit("\(label):; /* loop */")
             indent += 1
         case .if(let signature):
             let label = newLabel()
             let condition = slot(.i32, h - 1)
-            frames.append(Frame(kind: .if, label: label, parameters: signature.parameters, results: signature.results, base: h - 1 - signature.parameters.count))
+            frames.append(
+                Frame(
+                    kind: .if, label: label, parameters: signature.parameters, results: signature.results,
+                    base: h - 1 - signature.parameters.count))
             let target = ifsWithElse.contains(index) ? "\(label)_else" : label
             emit("if (!\(condition)) goto \(target); /* if \(label) */")
             indent += 1
@@ -369,14 +379,16 @@ struct FunctionEmitter {
     /// A memory access goes through its `wasmc_<name>` function, which is the bounds check of
     /// either strategy (see WASMC_MEMORY_ACCESS in wasmc_module.h); a 64-bit memory's through
     /// `wasmc_<name>_checked`, checked explicitly in both (the per-memory strategy of memory64).
-    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int) {
+    private mutating func emitPlain(_ row: InstructionRow, _ immediates: Immediates, element: ValueType, height h: Int)
+    {
         let address = addressType(immediates.memory)
         let sourceAddress = addressType(immediates.sourceMemory)
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
+            operands.append(
+                slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -400,7 +412,9 @@ struct FunctionEmitter {
             }
         }
         if let result = row.results.first {
-            emit("\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);")
+            emit(
+                "\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);"
+            )
         } else {
             emit("\(expression);")
         }
@@ -440,7 +454,8 @@ struct FunctionEmitter {
         let base = h - signature.parameters.count
         if Int(index) < module.importedFunctionCount {
             let target = "inst->funcs[\(index)]"
-            let call = "((\(signature.cPointerType))\(target).code)(\((["\(target).env"] + args).joined(separator: ", ")))"
+            let call =
+                "((\(signature.cPointerType))\(target).code)(\((["\(target).env"] + args).joined(separator: ", ")))"
             assignResults(call, signature, base: base)
         } else {
             let call = "\(names.functions[Int(index)])(\((["inst"] + args).joined(separator: ", ")))"
@@ -455,7 +470,9 @@ struct FunctionEmitter {
         let index = slot(.i32, h - 1)
         emit("{")
         indent += 1
-        emit("const wasmc_func *callee = wasmc_indirect_target(inst->table\(tableIndex), \(index), \(names.signatureConstant(signature)), __func__);")
+        emit(
+            "const wasmc_func *callee = wasmc_indirect_target(inst->table\(tableIndex), \(index), \(names.signatureConstant(signature)), __func__);"
+        )
         let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
         assignResults(call, signature, base: base)
         indent -= 1

@@ -11,40 +11,44 @@
 extension InstructionTable {
     static let simdRows: [InstructionRow] = [
         InstructionRow(
-            "v128.load", [.address], [.v128], "wasmc_mem_v128_load($memory, $0, $offset, __func__)",
+            "v128.load", [.address], [.v128], "wasmc_mem_v128_load$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 16)),
         InstructionRow(
-            "v128.load8x8_s", [.address], [.v128], "wasmc_mem_v128_load8x8_s($memory, $0, $offset, __func__)",
+            "v128.load8x8_s", [.address], [.v128], "wasmc_mem_v128_load8x8_s$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load8x8_u", [.address], [.v128], "wasmc_mem_v128_load8x8_u($memory, $0, $offset, __func__)",
+            "v128.load8x8_u", [.address], [.v128], "wasmc_mem_v128_load8x8_u$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load16x4_s", [.address], [.v128], "wasmc_mem_v128_load16x4_s($memory, $0, $offset, __func__)",
+            "v128.load16x4_s", [.address], [.v128], "wasmc_mem_v128_load16x4_s$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load16x4_u", [.address], [.v128], "wasmc_mem_v128_load16x4_u($memory, $0, $offset, __func__)",
+            "v128.load16x4_u", [.address], [.v128], "wasmc_mem_v128_load16x4_u$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load32x2_s", [.address], [.v128], "wasmc_mem_v128_load32x2_s($memory, $0, $offset, __func__)",
+            "v128.load32x2_s", [.address], [.v128], "wasmc_mem_v128_load32x2_s$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load32x2_u", [.address], [.v128], "wasmc_mem_v128_load32x2_u($memory, $0, $offset, __func__)",
+            "v128.load32x2_u", [.address], [.v128], "wasmc_mem_v128_load32x2_u$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.load8_splat", [.address], [.v128], "wasmc_mem_v128_load8_splat($memory, $0, $offset, __func__)",
+            "v128.load8_splat", [.address], [.v128],
+            "wasmc_mem_v128_load8_splat$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 1)),
         InstructionRow(
-            "v128.load16_splat", [.address], [.v128], "wasmc_mem_v128_load16_splat($memory, $0, $offset, __func__)",
+            "v128.load16_splat", [.address], [.v128],
+            "wasmc_mem_v128_load16_splat$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 2)),
         InstructionRow(
-            "v128.load32_splat", [.address], [.v128], "wasmc_mem_v128_load32_splat($memory, $0, $offset, __func__)",
+            "v128.load32_splat", [.address], [.v128],
+            "wasmc_mem_v128_load32_splat$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 4)),
         InstructionRow(
-            "v128.load64_splat", [.address], [.v128], "wasmc_mem_v128_load64_splat($memory, $0, $offset, __func__)",
+            "v128.load64_splat", [.address], [.v128],
+            "wasmc_mem_v128_load64_splat$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow(
-            "v128.store", [.address, .v128], [], "wasmc_mem_v128_store($memory, $0, $offset, $1, __func__)",
+            "v128.store", [.address, .v128], [], "wasmc_mem_v128_store$checked($memory, $0, $offset, $1, __func__)",
             immediates: .memarg(bytes: 16)),
         InstructionRow(
             "i8x16.shuffle", [.v128, .v128], [.v128], "wasmc_i8x16_shuffle($0, $1, $shuffle)", immediates: .shuffle),
@@ -144,41 +148,43 @@ extension InstructionTable {
         InstructionRow("v128.any_true", [.v128], [.i32], "wasmc_v128_any_true($0)"),
         InstructionRow(
             "v128.load8_lane", [.address, .v128], [.v128],
-            "wasmc_mem_v128_load8_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_load8_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 1, lanes: 16)),
         InstructionRow(
             "v128.load16_lane", [.address, .v128], [.v128],
-            "wasmc_mem_v128_load16_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_load16_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 2, lanes: 8)),
         InstructionRow(
             "v128.load32_lane", [.address, .v128], [.v128],
-            "wasmc_mem_v128_load32_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_load32_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 4, lanes: 4)),
         InstructionRow(
             "v128.load64_lane", [.address, .v128], [.v128],
-            "wasmc_mem_v128_load64_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_load64_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 8, lanes: 2)),
         InstructionRow(
             "v128.store8_lane", [.address, .v128], [],
-            "wasmc_mem_v128_store8_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_store8_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 1, lanes: 16)),
         InstructionRow(
             "v128.store16_lane", [.address, .v128], [],
-            "wasmc_mem_v128_store16_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_store16_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 2, lanes: 8)),
         InstructionRow(
             "v128.store32_lane", [.address, .v128], [],
-            "wasmc_mem_v128_store32_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_store32_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 4, lanes: 4)),
         InstructionRow(
             "v128.store64_lane", [.address, .v128], [],
-            "wasmc_mem_v128_store64_lane($memory, $0, $offset, $1, $lane, __func__)",
+            "wasmc_mem_v128_store64_lane$checked($memory, $0, $offset, $1, $lane, __func__)",
             immediates: .memargLane(bytes: 8, lanes: 2)),
         InstructionRow(
-            "v128.load32_zero", [.address], [.v128], "wasmc_mem_v128_load32_zero($memory, $0, $offset, __func__)",
+            "v128.load32_zero", [.address], [.v128],
+            "wasmc_mem_v128_load32_zero$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 4)),
         InstructionRow(
-            "v128.load64_zero", [.address], [.v128], "wasmc_mem_v128_load64_zero($memory, $0, $offset, __func__)",
+            "v128.load64_zero", [.address], [.v128],
+            "wasmc_mem_v128_load64_zero$checked($memory, $0, $offset, __func__)",
             immediates: .memarg(bytes: 8)),
         InstructionRow("f32x4.demote_f64x2_zero", [.v128], [.v128], "wasmc_f32x4_demote_f64x2_zero($0)"),
         InstructionRow("f64x2.promote_low_f32x4", [.v128], [.v128], "wasmc_f64x2_promote_low_f32x4($0)"),
