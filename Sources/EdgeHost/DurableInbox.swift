@@ -68,8 +68,9 @@ final class DurableInbox: DurableDelivery, @unchecked Sendable {
         let written = message.topic.withUnsafeBufferPointer { topic in
             message.payload.withUnsafeBufferPointer { payload in
                 topic.withMemoryRebound(to: CChar.self) { topic in
-                    wasmc_bridge_encode_record(&record, need, topic.baseAddress, topic.count, payload.baseAddress,
-                                               payload.count, UInt8(message.flags & 3), message.flags & 4 != 0)
+                    wasmc_bridge_encode_record(
+                        &record, need, topic.baseAddress, topic.count, payload.baseAddress,
+                        payload.count, UInt8(message.flags & 3), message.flags & 4 != 0)
                 }
             }
         }
@@ -94,13 +95,20 @@ final class DurableInbox: DurableDelivery, @unchecked Sendable {
             cursor = found + 1
             let record = buffer[..<Int(length)]
             let start = record.startIndex
-            guard record.count >= 3 else { wasmc_queue_ack(queue, found); continue }
+            guard record.count >= 3 else {
+                wasmc_queue_ack(queue, found)
+                continue
+            }
             let topicLength = Int(record[start + 1]) << 8 | Int(record[start + 2])
-            guard 3 + topicLength <= record.count else { wasmc_queue_ack(queue, found); continue }
-            batch.append(BusMessage(
-                topic: Array(record[(start + 3)..<(start + 3 + topicLength)]),
-                payload: Array(record[(start + 3 + topicLength)...]),
-                flags: UInt32(record[start] & 7), sequence: found))
+            guard 3 + topicLength <= record.count else {
+                wasmc_queue_ack(queue, found)
+                continue
+            }
+            batch.append(
+                BusMessage(
+                    topic: Array(record[(start + 3)..<(start + 3 + topicLength)]),
+                    payload: Array(record[(start + 3 + topicLength)...]),
+                    flags: UInt32(record[start] & 7), sequence: found))
         }
         return batch
     }

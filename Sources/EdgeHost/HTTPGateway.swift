@@ -22,7 +22,8 @@ final class HTTPGateway: @unchecked Sendable {
         }
         let destination = String(cString: authority)
         guard allowed.permits(module: module.name, authority: destination) else {
-            logger.log(.warn, module.name, "http: refused \(url): \(destination) is not an allowed host for this module")
+            logger.log(
+                .warn, module.name, "http: refused \(url): \(destination) is not an allowed host for this module")
             return -1
         }
         requests.add()

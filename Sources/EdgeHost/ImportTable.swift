@@ -13,7 +13,8 @@ import WasmcRuntime
 extension ModuleHost: EdgeHostImports, CanonicalGuest {
     func publish(message: EdgeWorld.Message) -> WitResult<Void, EdgeWorld.PublishError> {
         let flags = message.qos.rawValue | (message.retain ? 4 : 0)
-        let status = bus.publish(from: self, BusMessage(topic: Array(message.topic.utf8), payload: message.payload, flags: flags))
+        let status = bus.publish(
+            from: self, BusMessage(topic: Array(message.topic.utf8), payload: message.payload, flags: flags))
         switch status {
         case 0: return .ok(())
         case -1: return .err(.invalidTopic)
@@ -32,7 +33,9 @@ extension ModuleHost: EdgeHostImports, CanonicalGuest {
         }
     }
 
-    func httpPost(url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> WitResult<UInt16, EdgeWorld.HttpError> {
+    func httpPost(url: String, contentType: String, body: [UInt8], timeoutMs: UInt32) -> WitResult<
+        UInt16, EdgeWorld.HttpError
+    > {
         let status = http.post(from: self, url: url, contentType: contentType, body: body, timeoutMs: timeoutMs)
         if status >= 0 { return .ok(UInt16(clamping: status)) }
         switch status {

@@ -35,9 +35,10 @@ final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
     private var finished = false
     private let stopped = OneShotEvent()
 
-    init(name: String, module: UnsafePointer<wasmc_module>, capabilities: Capabilities, listenSockets: [Int32],
-         upstream: UpstreamOptions, bus: MessageBus, http: HTTPGateway, logger: Logger)
-    {
+    init(
+        name: String, module: UnsafePointer<wasmc_module>, capabilities: Capabilities, listenSockets: [Int32],
+        upstream: UpstreamOptions, bus: MessageBus, http: HTTPGateway, logger: Logger
+    ) {
         self.name = name
         self.module = module
         self.listenSockets = listenSockets
@@ -48,9 +49,12 @@ final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
         self.settings = capabilities.settings[name] ?? [:]
         isConsumer = Self.importsMessageDone(module)
         if isConsumer {
-            durable = DurableInbox(module: name, stateDirectory: upstream.stateDirectory,
-                                   maxBytes: upstream.queueMaxBytes, logger: logger)
-            if durable == nil { logger.log(.error, name, "at-least-once delivery unavailable: using the ordinary inbox") }
+            durable = DurableInbox(
+                module: name, stateDirectory: upstream.stateDirectory,
+                maxBytes: upstream.queueMaxBytes, logger: logger)
+            if durable == nil {
+                logger.log(.error, name, "at-least-once delivery unavailable: using the ordinary inbox")
+            }
         } else {
             durable = nil
         }
@@ -78,7 +82,9 @@ final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
     var guestMemory: UnsafeMutablePointer<wasmc_memory>? { memory }
 
     /// Calls an export for the generated bindings; a trap is recorded for the report.
-    func callGuestExport(_ name: String, _ arguments: [wasmc_value], resultCount: Int) throws(CanonicalABIError) -> [wasmc_value] {
+    func callGuestExport(_ name: String, _ arguments: [wasmc_value], resultCount: Int) throws(CanonicalABIError)
+        -> [wasmc_value]
+    {
         guard let results = call(name, arguments, results: resultCount) else {
             throw .trapped(deliveryTrap ?? name)
         }
@@ -330,8 +336,9 @@ final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
         let arguments = [strdup(name)]
         defer { arguments.forEach { free($0) } }
         let directories = self.directories.map { directory in
-            wasmc_wasi_preopen(host_path: strdup(directory.host), guest_path: strdup(directory.guest),
-                               read_only: directory.readOnly)
+            wasmc_wasi_preopen(
+                host_path: strdup(directory.host), guest_path: strdup(directory.guest),
+                read_only: directory.readOnly)
         }
         defer {
             for directory in directories {

@@ -98,8 +98,10 @@ final class UpstreamBridge: Uplink, @unchecked Sendable {
         return message.topic.withUnsafeBufferPointer { topic in
             message.payload.withUnsafeBufferPointer { payload in
                 topic.withMemoryRebound(to: CChar.self) { topic in
-                    Int32(wasmc_bridge_offer(bridge, topic.baseAddress, topic.count, payload.baseAddress, payload.count,
-                                             UInt8(message.flags & 3), message.flags & 4 != 0))
+                    Int32(
+                        wasmc_bridge_offer(
+                            bridge, topic.baseAddress, topic.count, payload.baseAddress, payload.count,
+                            UInt8(message.flags & 3), message.flags & 4 != 0))
                 }
             }
         }
@@ -148,24 +150,28 @@ final class UpstreamBridge: Uplink, @unchecked Sendable {
         }
     }
 
-    private static let receive: @convention(c) (
-        UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, UnsafePointer<UInt8>?, Int, UInt8, Bool
-    ) -> Void = { context, topic, topicLength, payload, payloadLength, qos, retain in
-        let upstream = Unmanaged<UpstreamBridge>.fromOpaque(context!).takeUnretainedValue()
-        let topicBytes = topic.map { Array(UnsafeRawBufferPointer(start: $0, count: topicLength).bindMemory(to: UInt8.self)) } ?? []
-        let payloadBytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: payloadLength)) } ?? []
-        let message = BusMessage(topic: topicBytes, payload: payloadBytes, flags: UInt32(qos) | (retain ? 4 : 0))
-        _ = upstream.bus.publish(from: nil, message)
-        // The bridge acknowledges a QoS 1 message when this returns: what an at-least-once
-        // module (the gateway) will forward must be on disk first.
-        if qos > 0 { _ = upstream.bus.sync() }
-    }
+    private static let receive:
+        @convention(c) (
+            UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, UnsafePointer<UInt8>?, Int, UInt8, Bool
+        ) -> Void = { context, topic, topicLength, payload, payloadLength, qos, retain in
+            let upstream = Unmanaged<UpstreamBridge>.fromOpaque(context!).takeUnretainedValue()
+            let topicBytes =
+                topic.map { Array(UnsafeRawBufferPointer(start: $0, count: topicLength).bindMemory(to: UInt8.self)) }
+                ?? []
+            let payloadBytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: payloadLength)) } ?? []
+            let message = BusMessage(topic: topicBytes, payload: payloadBytes, flags: UInt32(qos) | (retain ? 4 : 0))
+            _ = upstream.bus.publish(from: nil, message)
+            // The bridge acknowledges a QoS 1 message when this returns: what an at-least-once
+            // module (the gateway) will forward must be on disk first.
+            if qos > 0 { _ = upstream.bus.sync() }
+        }
 
-    private static let bridgeLogLine: @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<CChar>?) -> Void = {
-        context, level, line in
-        let upstream = Unmanaged<UpstreamBridge>.fromOpaque(context!).takeUnretainedValue()
-        upstream.logger.log(LogLevel(guestLevel: level), "bridge", line.map { String(cString: $0) } ?? "")
-    }
+    private static let bridgeLogLine: @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<CChar>?) -> Void =
+        {
+            context, level, line in
+            let upstream = Unmanaged<UpstreamBridge>.fromOpaque(context!).takeUnretainedValue()
+            upstream.logger.log(LogLevel(guestLevel: level), "bridge", line.map { String(cString: $0) } ?? "")
+        }
 
     private static let logLine: @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<CChar>?) -> Void = {
         context, level, line in

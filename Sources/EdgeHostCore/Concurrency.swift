@@ -71,11 +71,13 @@ public func startThread(stackSize: Int, _ body: @escaping @Sendable () -> Void) 
     pthread_attr_setstacksize(&attributes, stackSize)
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
-    let result = pthread_create(&thread, &attributes, { argument in
-        let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-        box.body()
-        return nil
-    }, box)
+    let result = pthread_create(
+        &thread, &attributes,
+        { argument in
+            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
     if result != 0 {
         Unmanaged<Box>.fromOpaque(box).release()
         return false
@@ -101,11 +103,14 @@ public func writeAll(_ fd: Int32, _ text: String) {
 extension String {
     /// `self` split at the first occurrence of `separator`, or nil.
     public func splitOnce(_ separator: String) -> (String, String)? {
-        let bytes = Array(utf8), pattern = Array(separator.utf8)
+        let bytes = Array(utf8)
+        let pattern = Array(separator.utf8)
         guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
         for start in 0...(bytes.count - pattern.count) where Array(bytes[start..<start + pattern.count]) == pattern {
-            return (String(decoding: bytes[..<start], as: UTF8.self),
-                    String(decoding: bytes[(start + pattern.count)...], as: UTF8.self))
+            return (
+                String(decoding: bytes[..<start], as: UTF8.self),
+                String(decoding: bytes[(start + pattern.count)...], as: UTF8.self)
+            )
         }
         return nil
     }

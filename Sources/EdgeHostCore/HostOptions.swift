@@ -28,26 +28,30 @@ public struct HostOptions: ParsableCommand {
 
     @Option(
         name: .customLong("listen"),
-        help: ArgumentHelp("A TCP address to listen on for the module (its WASI listening socket).",
-                           valueName: "module=addr:port"))
+        help: ArgumentHelp(
+            "A TCP address to listen on for the module (its WASI listening socket).",
+            valueName: "module=addr:port"))
     public var listen: [ModuleGrant] = []
 
     @Option(
         name: .customLong("allow-http"),
-        help: ArgumentHelp("A host:port the module may send HTTP requests to; a module reaches no other.",
-                           valueName: "module=host:port"))
+        help: ArgumentHelp(
+            "A host:port the module may send HTTP requests to; a module reaches no other.",
+            valueName: "module=host:port"))
     public var allowHTTP: [ModuleGrant] = []
 
     @Option(
         name: .customLong("http-endpoint"),
-        help: ArgumentHelp("The URL the module sends its requests to (its configuration value \"endpoint\").",
-                           valueName: "module=url"))
+        help: ArgumentHelp(
+            "The URL the module sends its requests to (its configuration value \"endpoint\").",
+            valueName: "module=url"))
     public var httpEndpoint: [ModuleGrant] = []
 
     @Option(
         name: .customLong("module-dir"),
-        help: ArgumentHelp("A host directory the module may use, read-write, as GUEST (default: the same path).",
-                           valueName: "module=host[::guest]"))
+        help: ArgumentHelp(
+            "A host directory the module may use, read-write, as GUEST (default: the same path).",
+            valueName: "module=host[::guest]"))
     public var moduleDirectories: [ModuleGrant] = []
 
     @Option(
@@ -63,24 +67,33 @@ public struct HostOptions: ParsableCommand {
     @Option(help: ArgumentHelp("Where the gateway POSTs events: --http-endpoint gateway=URL.", valueName: "url"))
     public var gatewayEndpoint: String?
 
-    @Option(help: ArgumentHelp("A host:port the gateway may reach: --allow-http gateway=HOST:PORT.", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp("A host:port the gateway may reach: --allow-http gateway=HOST:PORT.", valueName: "host:port")
+    )
     public var gatewayAllowedHost: [String] = []
 
     // MARK: Every module
 
     @Option(
         name: [.customLong("http-ca-file"), .customLong("gateway-ca-file")],
-        help: ArgumentHelp("PEM file of the CAs an https:// destination must chain to (default: the system's bundle); certificates are always verified.",
-                           valueName: "path"))
+        help: ArgumentHelp(
+            "PEM file of the CAs an https:// destination must chain to (default: the system's bundle); certificates are always verified.",
+            valueName: "path"))
     public var httpCAFile: String?
 
-    @Option(name: .customLong("dir"), help: ArgumentHelp("A host directory every module may use, read-write.", valueName: "host[::guest]"))
+    @Option(
+        name: .customLong("dir"),
+        help: ArgumentHelp("A host directory every module may use, read-write.", valueName: "host[::guest]"))
     public var directories: [String] = []
 
-    @Option(name: .customLong("dir-ro"), help: ArgumentHelp("A host directory every module may read.", valueName: "host[::guest]"))
+    @Option(
+        name: .customLong("dir-ro"),
+        help: ArgumentHelp("A host directory every module may read.", valueName: "host[::guest]"))
     public var readOnlyDirectories: [String] = []
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A configuration value a module reads with config-get.", valueName: "module.key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("A configuration value a module reads with config-get.", valueName: "module.key=value"))
     public var settingArguments: [String] = []
 
     @Option(help: "The least severe log level printed: debug, info, warn or error.")
@@ -110,8 +123,10 @@ public struct HostOptions: ParsableCommand {
             let dot = setting[..<equals].firstIndex(of: "."),
             dot > setting.startIndex
         else { throw ValidationError("--set takes MODULE.KEY=VALUE, not \(setting)") }
-        return (String(setting[..<dot]), String(setting[setting.index(after: dot)..<equals]),
-                String(setting[setting.index(after: equals)...]))
+        return (
+            String(setting[..<dot]), String(setting[setting.index(after: dot)..<equals]),
+            String(setting[setting.index(after: equals)...])
+        )
     }
 
     /// What each module is granted, the flagship's flags folded in.
@@ -139,7 +154,8 @@ public struct HostOptions: ParsableCommand {
                 result.settings[grant.module, default: [:]]["endpoint"] = grant.value
                 result.granted.insert(grant.module)
             }
-            result.everyModuleDirectories = directories.map { Directory($0, readOnly: false) }
+            result.everyModuleDirectories =
+                directories.map { Directory($0, readOnly: false) }
                 + readOnlyDirectories.map { Directory($0, readOnly: true) }
             for grant in moduleDirectories {
                 result.directories[grant.module, default: []].append(Directory(grant.value, readOnly: false))

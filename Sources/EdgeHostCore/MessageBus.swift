@@ -153,7 +153,9 @@ public final class MessageBus: @unchecked Sendable {
         lock.lock()
         let receivers = members.filter { member in
             member !== sender
-                && (filters[ObjectIdentifier(member)] ?? []).contains { TopicFilter.matches(filter: $0, topic: message.topic) }
+                && (filters[ObjectIdentifier(member)] ?? []).contains {
+                    TopicFilter.matches(filter: $0, topic: message.topic)
+                }
         }
         lock.unlock()
         var stored = true
@@ -169,7 +171,8 @@ public final class MessageBus: @unchecked Sendable {
             }
             if !receiver.mailbox.push(message) {
                 dropped.add()
-                logger.log(.warn, receiver.name, "inbox full (\(receiver.mailbox.capacity)): dropped the oldest message")
+                logger.log(
+                    .warn, receiver.name, "inbox full (\(receiver.mailbox.capacity)): dropped the oldest message")
             }
             receiver.wake()
         }

@@ -10,41 +10,57 @@ public struct UpstreamOptions: ParsableArguments {
 
     public init() {}
 
-    @Option(name: .customLong("upstream"), help: ArgumentHelp(
-        "Bridge to this MQTT broker (a cluster's address); mqtts:// for TLS.", valueName: "mqtt[s]://host:port"))
+    @Option(
+        name: .customLong("upstream"),
+        help: ArgumentHelp(
+            "Bridge to this MQTT broker (a cluster's address); mqtts:// for TLS.", valueName: "mqtt[s]://host:port"))
     public var url: String?
 
-    @Option(name: .customLong("upstream-topic"), help: ArgumentHelp(
-        "A filter, its direction and the most QoS it is forwarded with (default 1); repeatable. `out` sends local messages upstream, `in` subscribes upstream and publishes locally.",
-        valueName: "'filter out|in|both [qos]'"))
+    @Option(
+        name: .customLong("upstream-topic"),
+        help: ArgumentHelp(
+            "A filter, its direction and the most QoS it is forwarded with (default 1); repeatable. `out` sends local messages upstream, `in` subscribes upstream and publishes locally.",
+            valueName: "'filter out|in|both [qos]'"))
     public var topicArguments: [String] = []
 
-    @Option(name: .customLong("upstream-ca-file"), help: ArgumentHelp(
-        "CA certificates (PEM) for mqtts:// (default: the system's).", valueName: "pem"))
+    @Option(
+        name: .customLong("upstream-ca-file"),
+        help: ArgumentHelp(
+            "CA certificates (PEM) for mqtts:// (default: the system's).", valueName: "pem"))
     public var caFile: String?
 
-    @Option(name: .customLong("upstream-client-id"), help: ArgumentHelp(
-        "Client id upstream (default edge-HOSTNAME); the state topic is $SYS/broker/connection/ID/state (retained \"1\" connected, \"0\" not).",
-        valueName: "id"))
+    @Option(
+        name: .customLong("upstream-client-id"),
+        help: ArgumentHelp(
+            "Client id upstream (default edge-HOSTNAME); the state topic is $SYS/broker/connection/ID/state (retained \"1\" connected, \"0\" not).",
+            valueName: "id"))
     public var clientId: String?
 
     @Option(name: .customLong("upstream-username"), help: ArgumentHelp("The user name upstream.", valueName: "name"))
     public var username: String?
 
-    @Option(name: .customLong("upstream-password-file"), help: ArgumentHelp(
-        "The password upstream: the file's first line.", valueName: "file"))
+    @Option(
+        name: .customLong("upstream-password-file"),
+        help: ArgumentHelp(
+            "The password upstream: the file's first line.", valueName: "file"))
     public var passwordFile: String?
 
-    @Option(name: .customLong("upstream-keepalive"), help: ArgumentHelp("MQTT keep-alive upstream, in seconds.", valueName: "s"))
+    @Option(
+        name: .customLong("upstream-keepalive"),
+        help: ArgumentHelp("MQTT keep-alive upstream, in seconds.", valueName: "s"))
     public var keepAliveSeconds: UInt16 = 30
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
-        "A directory the host owns: the uplink queue and the at-least-once inboxes survive restarts there.",
-        valueName: "dir"))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "A directory the host owns: the uplink queue and the at-least-once inboxes survive restarts there.",
+            valueName: "dir"))
     public var stateDirectory: String?
 
-    @Option(name: .customLong("queue-max-bytes"), help: ArgumentHelp(
-        "Bound of the uplink queue (default 64 MiB); when full the oldest go.", valueName: "n"))
+    @Option(
+        name: .customLong("queue-max-bytes"),
+        help: ArgumentHelp(
+            "Bound of the uplink queue (default 64 MiB); when full the oldest go.", valueName: "n"))
     public var queueMaxBytes: UInt64 = 64 << 20
 
     /// The broker's host (nil without `--upstream`).
@@ -83,8 +99,10 @@ public struct UpstreamOptions: ParsableArguments {
             throw ValidationError("--upstream takes mqtt://HOST[:PORT] or mqtts://HOST[:PORT], not \(url)")
         }
         let tls = scheme == "mqtts"
-        let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        var host = authority, port: UInt16 = tls ? 8883 : 1883
+        let authority =
+            rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var host = authority
+        var port: UInt16 = tls ? 8883 : 1883
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]

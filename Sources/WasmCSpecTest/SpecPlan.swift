@@ -182,7 +182,9 @@ struct SpecPlan {
                     record(command, kind, .skipped(feature))
                 } else {
                     setupFailures.append(
-                        SpecAssertion(line: command.line, kind: kind, outcome: .failed("no compiled module definition to instantiate")))
+                        SpecAssertion(
+                            line: command.line, kind: kind,
+                            outcome: .failed("no compiled module definition to instantiate")))
                 }
                 return
             }
@@ -204,10 +206,13 @@ struct SpecPlan {
         case "assert_trap":
             guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
             commands.append(
-                .assertTrap(line: command.line, instance: instance, export: export, arguments: arguments, message: command.text ?? ""))
+                .assertTrap(
+                    line: command.line, instance: instance, export: export, arguments: arguments,
+                    message: command.text ?? ""))
         case "assert_exhaustion":
             guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
-            commands.append(.assertExhaustion(line: command.line, instance: instance, export: export, arguments: arguments))
+            commands.append(
+                .assertExhaustion(line: command.line, instance: instance, export: export, arguments: arguments))
         case "assert_unlinkable":
             let module = compile(command)
             if let feature = unsupportedModules[module] {
@@ -227,7 +232,8 @@ struct SpecPlan {
                 record(command, kind, .failed(error))
             } else {
                 commands.append(
-                    .assertUninstantiable(line: command.line, instance: instance, module: module, message: command.text ?? ""))
+                    .assertUninstantiable(
+                        line: command.line, instance: instance, module: module, message: command.text ?? ""))
             }
         case "assert_invalid", "assert_malformed":
             if command.moduleType == "text" && command.binaryFilename == nil {
@@ -250,7 +256,8 @@ struct SpecPlan {
                 let expected = expectations(command)
             else { return }
             commands.append(
-                .assertReturn(line: command.line, instance: instance, export: export, arguments: arguments, expected: expected))
+                .assertReturn(
+                    line: command.line, instance: instance, export: export, arguments: arguments, expected: expected))
             return
         }
         let instance = instance(named: action.module)
@@ -260,7 +267,8 @@ struct SpecPlan {
         }
         guard let expected = expectations(command) else { return }
         commands.append(
-            .assertGet(line: command.line, instance: instance, global: action.field, expected: expected.first ?? .i32(0)))
+            .assertGet(
+                line: command.line, instance: instance, global: action.field, expected: expected.first ?? .i32(0)))
     }
 
     /// The expectations of an `assert_return`; nil when it is recorded as skipped instead.

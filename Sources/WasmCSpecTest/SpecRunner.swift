@@ -65,7 +65,9 @@ public struct SpecRunner: Sendable {
         } catch {
             return SpecFileResult(
                 path: path, assertions: [],
-                setupFailures: [SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot convert \(path): \(error)"))],
+                setupFailures: [
+                    SpecAssertion(line: 0, kind: "script", outcome: .failed("cannot convert \(path): \(error)"))
+                ],
                 seconds: Date().timeIntervalSince(start))
         }
         let plan = SpecPlan(
@@ -100,7 +102,9 @@ public struct SpecRunner: Sendable {
             seconds: Date().timeIntervalSince(start))
     }
 
-    private func buildAndRun(_ plan: SpecPlan, directory: String) throws -> (outcomes: [Int: SpecOutcome], failure: String?) {
+    private func buildAndRun(_ plan: SpecPlan, directory: String) throws -> (
+        outcomes: [Int: SpecOutcome], failure: String?
+    ) {
         var units: [CompileUnit] = []
         var headers: [String] = []
         for translation in plan.modules.compactMap({ $0 }) {
@@ -109,11 +113,13 @@ public struct SpecRunner: Sendable {
                 try file.text.write(toFile: source, atomically: false, encoding: .utf8)
                 units.append(CompileUnit(generated: source))
             }
-            try translation.header.write(toFile: "\(directory)/\(translation.prefix).h", atomically: false, encoding: .utf8)
+            try translation.header.write(
+                toFile: "\(directory)/\(translation.prefix).h", atomically: false, encoding: .utf8)
             headers.append(translation.prefix)
         }
         let driver = "\(directory)/driver.c"
-        try SpecDriverSource.source(plan.commands, headers: headers).write(toFile: driver, atomically: false, encoding: .utf8)
+        try SpecDriverSource.source(plan.commands, headers: headers).write(
+            toFile: driver, atomically: false, encoding: .utf8)
         let runtime = session.runtime
         let clang = session.clang
         let include = [runtime.includeDirectory, runtime.root + "/spectest", directory]
@@ -132,8 +138,10 @@ public struct SpecRunner: Sendable {
             if line.hasPrefix("ok "), let number = Int(line.dropFirst(3)) {
                 outcomes[number] = .passed
             } else if line.hasPrefix("fail "), let colon = line.firstIndex(of: ":"),
-                let number = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon]) {
-                outcomes[number] = .failed(String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                let number = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon])
+            {
+                outcomes[number] = .failed(
+                    String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
         }
         var failure: String?

@@ -39,7 +39,8 @@ struct WasmTools: Sendable {
     /// Why the module in `file` is outside `supportedFeatures`, in wasm-tools' words
     /// ("tail calls support is not enabled"); nil when wasm-tools validates it with them.
     func unsupportedFeature(ofModuleAt file: String) -> String? {
-        guard let result = try? ProcessRunner.run(executable, ["validate", "--features", Self.supportedFeatures, file]),
+        guard
+            let result = try? ProcessRunner.run(executable, ["validate", "--features", Self.supportedFeatures, file]),
             result.status != 0
         else { return nil }
         // "error: func 0 failed to validate\n\nCaused by:\n    0: wide arithmetic support is not enabled (at offset 0x6e)"

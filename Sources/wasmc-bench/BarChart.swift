@@ -32,7 +32,8 @@ struct BarChart {
         title = "Run time relative to native (clang -O2), median of \(runs) runs; lower is better"
         note =
             "Dashed: the targets 1.10× (guard pages) and 1.25× (explicit checks)."
-            + (engines.contains(.wasmkit) ? " wasmkit (interpreter) ran reduced arguments (1/10 to 1/2 of the work)." : "")
+            + (engines.contains(.wasmkit)
+                ? " wasmkit (interpreter) ran reduced arguments (1/10 to 1/2 of the work)." : "")
     }
 
     var svg: String {

@@ -23,7 +23,8 @@ struct BindgenCommand: ParsableCommand {
     @Option(name: .customLong("guest-c"), help: ArgumentHelp("Write the guest's C bindings here.", valueName: "dir"))
     var guestC: String?
 
-    @Option(name: .customLong("host-swift"), help: ArgumentHelp("Write the host's Swift bindings here.", valueName: "dir"))
+    @Option(
+        name: .customLong("host-swift"), help: ArgumentHelp("Write the host's Swift bindings here.", valueName: "dir"))
     var hostSwift: String?
 
     func validate() throws {

@@ -27,35 +27,46 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "Memory sandbox: guard or explicit (default: guard on 64-bit targets, explicit on armv7).")
     var bounds: BoundsStrategy?
 
-    @Option(help: ArgumentHelp(
-        "The Linux machine to build for: x86_64-linux-gnu, aarch64-linux-gnu or armv7-linux-gnueabihf (default: this one). A cross-compiled program is always static.",
-        valueName: "triple"))
+    @Option(
+        help: ArgumentHelp(
+            "The Linux machine to build for: x86_64-linux-gnu, aarch64-linux-gnu or armv7-linux-gnueabihf (default: this one). A cross-compiled program is always static.",
+            valueName: "triple"))
     var target: String?
 
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
 
-    @Option(help: ArgumentHelp(
-        "Split a module of more than this many wasm instructions into C files of about this many, compiled in parallel.",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Split a module of more than this many wasm instructions into C files of about this many, compiled in parallel.",
+            valueName: "n"))
     var partInstructions: Int = EmitOptions.defaultPartInstructions
 
-    @Flag(name: .customLong("static"), help: "Link everything statically (C library, libuv, the Swift runtime and libcurl for the edge host): a binary that needs no other file.")
+    @Flag(
+        name: .customLong("static"),
+        help:
+            "Link everything statically (C library, libuv, the Swift runtime and libcurl for the edge host): a binary that needs no other file."
+    )
     var staticRuntime = false
 
-    @Option(name: .customLong("host-c"), help: ArgumentHelp(
-        "A C file of host functions for imports (see wasmc_host_function in wasmc_rt.h); repeatable.",
-        valueName: "file.c"))
+    @Option(
+        name: .customLong("host-c"),
+        help: ArgumentHelp(
+            "A C file of host functions for imports (see wasmc_host_function in wasmc_rt.h); repeatable.",
+            valueName: "file.c"))
     var hostC: [String] = []
 
-    @Option(name: .customLong("host-swift"), help: ArgumentHelp(
-        "A Swift host to link instead of the edge host: its sources and the .world files of `wasmc bindgen --host-swift`.",
-        valueName: "dir"))
+    @Option(
+        name: .customLong("host-swift"),
+        help: ArgumentHelp(
+            "A Swift host to link instead of the edge host: its sources and the .world files of `wasmc bindgen --host-swift`.",
+            valueName: "dir"))
     var hostSwift: String?
 
-    @Option(help: ArgumentHelp(
-        "Check every module against this WIT world instead of the one it declares (needs wasm-tools).",
-        valueName: "file.wit"))
+    @Option(
+        help: ArgumentHelp(
+            "Check every module against this WIT world instead of the one it declares (needs wasm-tools).",
+            valueName: "file.wit"))
     var wit: String?
 
     @Option(help: "The world of --wit (needed when the document has several).")

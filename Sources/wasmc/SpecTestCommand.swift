@@ -16,15 +16,19 @@ struct SpecTestCommand: ParsableCommand {
     @Option(help: "Memory sandbox: guard or explicit (default: guard on 64-bit targets, explicit on armv7).")
     var bounds: BoundsStrategy?
 
-    @Option(help: ArgumentHelp(
-        "Build the drivers for this Linux machine (aarch64-linux-gnu, armv7-linux-gnueabihf) and run them under qemu-user.",
-        valueName: "triple"))
+    @Option(
+        help: ArgumentHelp(
+            "Build the drivers for this Linux machine (aarch64-linux-gnu, armv7-linux-gnueabihf) and run them under qemu-user.",
+            valueName: "triple"))
     var target: String?
 
     @Option(help: "clang optimisation level for the modules.")
     var opt: String = "-O1"
 
-    @Option(help: "Split modules of more than this many instructions into several C files (a small value tests the split translation).")
+    @Option(
+        help:
+            "Split modules of more than this many instructions into several C files (a small value tests the split translation)."
+    )
     var partInstructions: Int = EmitOptions.defaultPartInstructions
 
     @Option(help: "Scripts run at once.")
@@ -80,7 +84,10 @@ struct SpecTestCommand: ParsableCommand {
 
         let known = try loadKnownFailures()
         var knownSeen = Set<String>()
-        var passed = 0, failed = 0, skipped = 0, setupFailures = 0
+        var passed = 0
+        var failed = 0
+        var skipped = 0
+        var setupFailures = 0
         for var result in results.all {
             let name = URL(fileURLWithPath: result.path).lastPathComponent
             // Known failures are taken out of the counts and listed on their own.
@@ -100,7 +107,9 @@ struct SpecTestCommand: ParsableCommand {
             skipped += result.skipped
             setupFailures += result.setupFailures.count
             let status = result.failed == 0 && result.setupFailures.isEmpty ? "PASS" : "FAIL"
-            print("\(status) \(name): \(result.passed) passed, \(result.failed) failed, \(result.skipped) skipped (\(String(format: "%.1f", result.seconds)) s)")
+            print(
+                "\(status) \(name): \(result.passed) passed, \(result.failed) failed, \(result.skipped) skipped (\(String(format: "%.1f", result.seconds)) s)"
+            )
             for assertion in result.assertions {
                 if case .failed(let why) = assertion.outcome {
                     print("  \(name):\(assertion.line): \(assertion.kind) failed: \(why)")
@@ -113,11 +122,14 @@ struct SpecTestCommand: ParsableCommand {
             }
             var skippedByReason: [String: [Int]] = [:]
             for assertion in result.assertions {
-                if case .skipped(let why) = assertion.outcome { skippedByReason[why, default: []].append(assertion.line) }
+                if case .skipped(let why) = assertion.outcome {
+                    skippedByReason[why, default: []].append(assertion.line)
+                }
             }
             for (reason, lines) in skippedByReason.sorted(by: { $0.key < $1.key }) {
                 if listSkipped {
-                    print("  skipped \(lines.count) (\(reason)): lines \(lines.map(String.init).joined(separator: ", "))")
+                    print(
+                        "  skipped \(lines.count) (\(reason)): lines \(lines.map(String.init).joined(separator: ", "))")
                 } else {
                     print("  skipped \(lines.count) (\(reason))")
                 }
@@ -131,7 +143,9 @@ struct SpecTestCommand: ParsableCommand {
             }
         }
         if !knownSeen.isEmpty { print("\(knownSeen.count) known failures (listed above)") }
-        print("spec-test: \(files.count) files, bounds \(bounds.rawValue), target \(machine), \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        print(
+            "spec-test: \(files.count) files, bounds \(bounds.rawValue), target \(machine), \(String(format: "%.0f", Date().timeIntervalSince(start))) s"
+        )
         if setupFailures > 0 {
             print("\(setupFailures) module or action commands failed (listed above)")
         }

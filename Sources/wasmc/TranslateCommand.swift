@@ -5,7 +5,8 @@ import WasmCBackEnd
 
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "translate", abstract: "Write the C translation of a module (a .h and a .c, or several .c for a large module).")
+        commandName: "translate",
+        abstract: "Write the C translation of a module (a .h and a .c, or several .c for a large module).")
 
     @Argument(help: "The .wasm module.")
     var input: String

@@ -8,7 +8,9 @@ struct WasmcCommand: AsyncParsableCommand {
         commandName: "wasmc",
         abstract: "Ahead-of-time WebAssembly compiler: .wasm to sandboxed C to one native binary.",
         version: WasmcVersion.description,
-        subcommands: [TranslateCommand.self, CompileCommand.self, BindgenCommand.self, RunCommand.self, SpecTestCommand.self])
+        subcommands: [
+            TranslateCommand.self, CompileCommand.self, BindgenCommand.self, RunCommand.self, SpecTestCommand.self,
+        ])
 }
 
 extension BoundsStrategy: ExpressibleByArgument {}

@@ -59,7 +59,9 @@ struct MessageBusTests {
     let bus = MessageBus(logger: Logger(minimum: .error))
 
     @Test func deliversToMatchingSubscribersButNotTheSender() {
-        let a = FakeMember("a"), b = FakeMember("b"), c = FakeMember("c")
+        let a = FakeMember("a")
+        let b = FakeMember("b")
+        let c = FakeMember("c")
         for member in [a, b, c] { bus.join(member) }
         #expect(bus.subscribe(a, filter: Array("t/#".utf8)) == 0)
         #expect(bus.subscribe(b, filter: Array("t/+".utf8)) == 0)
@@ -91,7 +93,8 @@ struct MessageBusTests {
     }
 
     @Test func aFullInboxDropsItsOldestMessage() {
-        let a = FakeMember("a"), b = FakeMember("b", capacity: 2)
+        let a = FakeMember("a")
+        let b = FakeMember("b", capacity: 2)
         bus.join(a)
         bus.join(b)
         _ = bus.subscribe(b, filter: Array("#".utf8))
@@ -101,7 +104,8 @@ struct MessageBusTests {
     }
 
     @Test func forgetsSubscriptionsOnRestartUnlessDurable() {
-        let a = FakeMember("a"), plain = FakeMember("plain")
+        let a = FakeMember("a")
+        let plain = FakeMember("plain")
         let durable = FakeMember("durable", durable: FakeDurable(filters: ["kept/#"]))
         for member in [a, plain, durable] { bus.join(member) }
         _ = bus.subscribe(plain, filter: Array("kept/#".utf8))
@@ -115,7 +119,8 @@ struct MessageBusTests {
     }
 
     @Test func aDurableInboxThatCannotStoreIsReported() {
-        let a = FakeMember("a"), store = FakeDurable()
+        let a = FakeMember("a")
+        let store = FakeDurable()
         let durable = FakeMember("durable", durable: store)
         bus.join(a)
         bus.join(durable)
@@ -129,7 +134,8 @@ struct MessageBusTests {
     }
 
     @Test func offersWhatModulesPublishUpstreamButNotWhatCameFromThere() {
-        let a = FakeMember("a"), uplink = FakeUplink()
+        let a = FakeMember("a")
+        let uplink = FakeUplink()
         bus.join(a)
         bus.uplink = uplink
         _ = bus.publish(from: a, message("up/1"))

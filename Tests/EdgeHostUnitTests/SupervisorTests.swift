@@ -57,7 +57,12 @@ struct SupervisorTests {
 
     @Test func aModuleStoppedBeforeItStartsNeverRuns() {
         var runs = 0
-        let restarts = Supervisor().supervise(isStopping: { true }, runOnce: { runs += 1; return "" }, restarting: { _, _, _ in })
+        let restarts = Supervisor().supervise(
+            isStopping: { true },
+            runOnce: {
+                runs += 1
+                return ""
+            }, restarting: { _, _, _ in })
         #expect(runs == 0 && restarts == 0)
     }
 
@@ -95,7 +100,10 @@ struct SupervisorTests {
         ]
         let started = monotonicSeconds()
         Shutdown(drainSeconds: 3, logger: Logger(minimum: .error)).run(modules)
-        #expect(log.events == ["stop server (draining: true)", "stop telemetry (draining: false)", "stop gateway (draining: false)"])
+        #expect(
+            log.events == [
+                "stop server (draining: true)", "stop telemetry (draining: false)", "stop gateway (draining: false)",
+            ])
         // It waited for the drain (0.3 s, then 0.3 s of quiet), not the whole 3 s.
         let took = monotonicSeconds() - started
         #expect(took > 0.3 && took < 2)

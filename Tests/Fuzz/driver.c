@@ -82,8 +82,8 @@ static void make_host_objects(void) {
   host_global_values[0].i32 = 0x12345678u;
   host_global_values[1].i64 = 7;
   host_global_values[2].f64 = wasmc_f64_from_bits(0x400921FB54442D18ull);
-  host_objects_made = wasmc_memory_init(&host_memory, 1, 2, true) &&
-                      wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+  host_objects_made =
+      wasmc_memory_init(&host_memory, 1, 2, true) && wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
 }
 
 static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
@@ -177,8 +177,7 @@ static void print_state(int number) {
       break;
     case WASMC_EXTERN_MEMORY:
       module->export_of(current.state, e, &out);
-      printf(" m:%" PRIu64 ":%08x", out.as.memory->pages,
-             crc32_of(out.as.memory->data, out.as.memory->size));
+      printf(" m:%" PRIu64 ":%08x", out.as.memory->pages, crc32_of(out.as.memory->data, out.as.memory->size));
       break;
     case WASMC_EXTERN_TABLE:
       module->export_of(current.state, e, &out);
@@ -241,8 +240,7 @@ static void instantiate(int number, int k) {
     }
   }
   wasmc_trap_info trap;
-  wasmc_instantiate_status status =
-      wasmc_instantiate(module, imports, &current, error, sizeof error, &trap);
+  wasmc_instantiate_status status = wasmc_instantiate(module, imports, &current, error, sizeof error, &trap);
   if (status == WASMC_INSTANTIATION_TRAPPED) {
     printf("%d inst trap %d\n", number, (int)trap.kind);
   } else if (status != WASMC_INSTANTIATED) {

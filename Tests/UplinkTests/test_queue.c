@@ -21,8 +21,10 @@ CHECK_COUNTERS;
 static int logged_warnings;
 static void on_log(void *ctx, uint32_t level, const char *line) {
   (void)ctx;
-  if (level >= 2) logged_warnings++;
-  if (getenv("QUEUE_TEST_VERBOSE")) printf("log %u: %s\n", level, line);
+  if (level >= 2)
+    logged_warnings++;
+  if (getenv("QUEUE_TEST_VERBOSE"))
+    printf("log %u: %s\n", level, line);
 }
 
 static char root[256];
@@ -31,13 +33,15 @@ static void fresh_dir(char *out, const char *name) {
   snprintf(out, 512, "%s/%s", root, name);
   char command[700];
   snprintf(command, sizeof command, "rm -rf '%s'", out);
-  if (system(command) != 0) printf("cannot clear %s\n", out);
+  if (system(command) != 0)
+    printf("cannot clear %s\n", out);
 }
 
 static wasmc_queue *open_queue(const char *dir, uint64_t max_bytes) {
   char error[256] = "";
   wasmc_queue *q = wasmc_queue_open(dir, max_bytes, on_log, NULL, error, sizeof error);
-  if (q == NULL) printf("open %s: %s\n", dir ? dir : "(memory)", error);
+  if (q == NULL)
+    printf("open %s: %s\n", dir ? dir : "(memory)", error);
   return q;
 }
 
@@ -57,7 +61,8 @@ static int read_all(wasmc_queue *q, int first, int *count_out) {
     buf[n] = 0;
     char want[64];
     snprintf(want, sizeof want, "message %d", first + count);
-    if (strcmp(buf, want) != 0) in_order = 0;
+    if (strcmp(buf, want) != 0)
+      in_order = 0;
     count++;
     seq = found + 1;
   }
@@ -71,8 +76,10 @@ static void segment_file(const char *dir, char *out, size_t size) {
   struct dirent *e;
   out[0] = 0;
   while (d && (e = readdir(d)) != NULL)
-    if (strstr(e->d_name, ".seg")) snprintf(out, size, "%s/%s", dir, e->d_name);
-  if (d) closedir(d);
+    if (strstr(e->d_name, ".seg"))
+      snprintf(out, size, "%s/%s", dir, e->d_name);
+  if (d)
+    closedir(d);
 }
 
 static long file_size(const char *path) {
@@ -84,8 +91,10 @@ static int count_segments(const char *dir) {
   DIR *d = opendir(dir);
   struct dirent *e;
   int n = 0;
-  while (d && (e = readdir(d)) != NULL) n += strstr(e->d_name, ".seg") != NULL;
-  if (d) closedir(d);
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".seg") != NULL;
+  if (d)
+    closedir(d);
   return n;
 }
 
@@ -94,8 +103,10 @@ static void test_round_trip(void) {
   fresh_dir(dir, "round-trip");
   wasmc_queue *q = open_queue(dir, 1 << 20);
   CHECK(q != NULL);
-  if (!q) return;
-  for (int i = 0; i < 100; i++) CHECK(append_text(q, i) == (uint64_t)i + 1);
+  if (!q)
+    return;
+  for (int i = 0; i < 100; i++)
+    CHECK(append_text(q, i) == (uint64_t)i + 1);
   CHECK(wasmc_queue_sync(q));
   CHECK(wasmc_queue_get_stats(q).syncs >= 1);
   wasmc_queue_close(q);
@@ -107,7 +118,8 @@ static void test_round_trip(void) {
   CHECK(wasmc_queue_get_stats(q).damaged == 0);
   /* Acknowledge the first 40, one out of order. */
   wasmc_queue_ack(q, 2);
-  for (int i = 1; i <= 40; i++) wasmc_queue_ack(q, (uint64_t)i);
+  for (int i = 1; i <= 40; i++)
+    wasmc_queue_ack(q, (uint64_t)i);
   CHECK(wasmc_queue_first(q) == 41);
   /* New records continue the numbering. */
   CHECK(append_text(q, 100) == 101);
@@ -117,7 +129,8 @@ static void test_round_trip(void) {
   q = open_queue(dir, 1 << 20);
   CHECK(read_all(q, 40, &count) && count == 61);
   CHECK(wasmc_queue_first(q) == 41);
-  for (int i = 41; i <= 101; i++) wasmc_queue_ack(q, (uint64_t)i);
+  for (int i = 41; i <= 101; i++)
+    wasmc_queue_ack(q, (uint64_t)i);
   CHECK(wasmc_queue_first(q) == 0);
   CHECK(append_text(q, 0) == 102);
   wasmc_queue_close(q);
@@ -125,7 +138,8 @@ static void test_round_trip(void) {
 
 static void test_memory_only_and_full(void) {
   wasmc_queue *q = open_queue(NULL, 100); /* room for ten 10-byte records */
-  for (int i = 0; i < 25; i++) append_text(q, i); /* "message 0".."message 9" are 9 bytes */
+  for (int i = 0; i < 25; i++)
+    append_text(q, i); /* "message 0".."message 9" are 9 bytes */
   wasmc_queue_stats st = wasmc_queue_get_stats(q);
   CHECK(st.bytes <= 100);
   CHECK(st.dropped_full > 0);
@@ -143,7 +157,8 @@ static void test_memory_only_and_full(void) {
 
 static void write_records(const char *dir, int count) {
   wasmc_queue *q = open_queue(dir, 1 << 20);
-  for (int i = 0; i < count; i++) append_text(q, i);
+  for (int i = 0; i < count; i++)
+    append_text(q, i);
   wasmc_queue_sync(q);
   wasmc_queue_close(q);
 }
@@ -159,7 +174,8 @@ static void test_truncated(void) {
   int warnings = logged_warnings, count;
   wasmc_queue *q = open_queue(dir, 1 << 20);
   CHECK(q != NULL);
-  if (!q) return;
+  if (!q)
+    return;
   CHECK(read_all(q, 0, &count) && count == 9);
   CHECK(wasmc_queue_get_stats(q).damaged == 1);
   CHECK(logged_warnings > warnings);
@@ -193,7 +209,8 @@ static void flip_bit(const char *path, long offset) {
   unsigned char byte;
   if (pread(fd, &byte, 1, offset) == 1) {
     byte ^= 0x10;
-    if (pwrite(fd, &byte, 1, offset) != 1) printf("cannot write %s\n", path);
+    if (pwrite(fd, &byte, 1, offset) != 1)
+      printf("cannot write %s\n", path);
   }
   close(fd);
 }
@@ -239,11 +256,13 @@ static void test_bit_flips(void) {
   for (long bit = 0; bit < size * 8 && got == size; bit++) {
     fd = open(seg, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     original[bit / 8] ^= (char)(1 << (bit % 8));
-    if (write(fd, original, (size_t)size) != size) printf("cannot write\n");
+    if (write(fd, original, (size_t)size) != size)
+      printf("cannot write\n");
     original[bit / 8] ^= (char)(1 << (bit % 8));
     close(fd);
     q = open_queue(dir, 1 << 20);
-    if (q == NULL || !read_all(q, 0, &count) || count > 2) prefixes = 0;
+    if (q == NULL || !read_all(q, 0, &count) || count > 2)
+      prefixes = 0;
     wasmc_queue_close(q);
     /* opening cut the file: start each round from the original again */
   }
@@ -255,7 +274,8 @@ static void test_bad_head_file(void) {
   int count;
   fresh_dir(dir, "bad-head");
   wasmc_queue *q = open_queue(dir, 1 << 20);
-  for (int i = 0; i < 6; i++) append_text(q, i);
+  for (int i = 0; i < 6; i++)
+    append_text(q, i);
   wasmc_queue_ack(q, 1);
   wasmc_queue_ack(q, 2);
   wasmc_queue_close(q);
@@ -273,10 +293,12 @@ static void test_segments_deleted(void) {
   fresh_dir(dir, "segments");
   wasmc_queue *q = open_queue(dir, 64u << 20);
   static char big[3 << 20];
-  for (int i = 0; i < 7; i++) CHECK(wasmc_queue_append(q, big, sizeof big) == (uint64_t)i + 1);
+  for (int i = 0; i < 7; i++)
+    CHECK(wasmc_queue_append(q, big, sizeof big) == (uint64_t)i + 1);
   wasmc_queue_sync(q);
   CHECK(count_segments(dir) >= 2);
-  for (int i = 1; i <= 7; i++) wasmc_queue_ack(q, (uint64_t)i);
+  for (int i = 1; i <= 7; i++)
+    wasmc_queue_ack(q, (uint64_t)i);
   CHECK(count_segments(dir) == 1); /* only the active one is left */
   wasmc_queue_close(q);
   q = open_queue(dir, 64u << 20);

@@ -11,18 +11,52 @@
 #include "wasi_test.h"
 
 static const char *const all_functions[] = {
-    "args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
-    "clock_res_get", "clock_time_get", "fd_advise", "fd_allocate", "fd_close",
-    "fd_datasync", "fd_fdstat_get", "fd_fdstat_set_flags",
-    "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
-    "fd_filestat_set_times", "fd_pread", "fd_prestat_get",
-    "fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir",
-    "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
-    "path_create_directory", "path_filestat_get", "path_filestat_set_times",
-    "path_link", "path_open", "path_readlink", "path_remove_directory",
-    "path_rename", "path_symlink", "path_unlink_file", "poll_oneoff",
-    "proc_exit", "proc_raise", "sched_yield", "random_get", "sock_accept",
-    "sock_recv", "sock_send", "sock_shutdown",
+    "args_get",
+    "args_sizes_get",
+    "environ_get",
+    "environ_sizes_get",
+    "clock_res_get",
+    "clock_time_get",
+    "fd_advise",
+    "fd_allocate",
+    "fd_close",
+    "fd_datasync",
+    "fd_fdstat_get",
+    "fd_fdstat_set_flags",
+    "fd_fdstat_set_rights",
+    "fd_filestat_get",
+    "fd_filestat_set_size",
+    "fd_filestat_set_times",
+    "fd_pread",
+    "fd_prestat_get",
+    "fd_prestat_dir_name",
+    "fd_pwrite",
+    "fd_read",
+    "fd_readdir",
+    "fd_renumber",
+    "fd_seek",
+    "fd_sync",
+    "fd_tell",
+    "fd_write",
+    "path_create_directory",
+    "path_filestat_get",
+    "path_filestat_set_times",
+    "path_link",
+    "path_open",
+    "path_readlink",
+    "path_remove_directory",
+    "path_rename",
+    "path_symlink",
+    "path_unlink_file",
+    "poll_oneoff",
+    "proc_exit",
+    "proc_raise",
+    "sched_yield",
+    "random_get",
+    "sock_accept",
+    "sock_recv",
+    "sock_send",
+    "sock_shutdown",
 };
 
 void test_resolve(void) {
@@ -146,8 +180,7 @@ void test_clocks(void) {
   }
   CHECK_EQ(clock_time_get(0, 0, A_OUT), 0);
   u64 real = rd64(A_OUT);
-  CHECK(real / 1000000000u >= (u64)time(NULL) - 2 &&
-        real / 1000000000u <= (u64)time(NULL) + 2);
+  CHECK(real / 1000000000u >= (u64)time(NULL) - 2 && real / 1000000000u <= (u64)time(NULL) + 2);
   CHECK_EQ(clock_time_get(1, 0, A_OUT), 0);
   u64 first = rd64(A_OUT);
   usleep(2000);
@@ -215,8 +248,7 @@ void test_fdstat(void) {
   CHECK_EQ(rd64(A_OUT + 8), 0x7b7fe00);
   /* A file: its rights follow how it was opened. */
   u32 fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_SEEK,
-                   FD_APPEND_ | FD_NONBLOCK_, &fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_SEEK, FD_APPEND_ | FD_NONBLOCK_, &fd), 0);
   CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[0], 4);
   CHECK_EQ(rd16(A_OUT + 2), FD_APPEND_ | FD_NONBLOCK_);
@@ -246,11 +278,9 @@ void test_prestat(void) {
   CHECK_EQ(fd_prestat_dir_name(1, A_BUF, 100), E_NOTDIR);
   CHECK_EQ(fd_prestat_dir_name(50, A_BUF, 100), E_BADF);
   CHECK_EQ(fd_prestat_get(FD_SANDBOX, A_BAD), E_FAULT);
-  CHECK_EQ(fd_prestat_dir_name(FD_SANDBOX, GUEST_MEMORY_SIZE - 4, 100),
-           E_FAULT);
+  CHECK_EQ(fd_prestat_dir_name(FD_SANDBOX, GUEST_MEMORY_SIZE - 4, 100), E_FAULT);
   u32 fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READDIR, 0, &fd),
-           0);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READDIR, 0, &fd), 0);
   CHECK_EQ(fd_prestat_get(fd, A_OUT), E_BADF); /* opened, not pre-opened */
   fixture_destroy(fx);
 }

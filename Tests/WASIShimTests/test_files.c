@@ -13,8 +13,8 @@
 void test_file_io(void) {
   fixture *fx = fixture_create((fixture_options){0});
   u32 fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "new.txt", FOLLOW, O_CREAT_,
-                   R_FD_READ | R_FD_WRITE | R_FD_SEEK | R_FD_TELL, 0, &fd),
+  CHECK_EQ(open_at(FD_SANDBOX, "new.txt", FOLLOW, O_CREAT_, R_FD_READ | R_FD_WRITE | R_FD_SEEK | R_FD_TELL, 0,
+                   &fd),
            0);
   /* Two iovecs gathered into one write. */
   iov(0, A_BUF, put(A_BUF, "hello "));
@@ -95,8 +95,7 @@ void test_file_io(void) {
 
   /* Append mode. */
   u32 app;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_WRITE | R_FD_SEEK,
-                   FD_APPEND_, &app), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_WRITE | R_FD_SEEK, FD_APPEND_, &app), 0);
   CHECK_EQ(write_str(app, "!"), 0);
   iov(0, A_BUF, put(A_BUF, "?"));
   CHECK_EQ(fd_pwrite(app, A_IOV, 1, 0, A_OUT), 0); /* Linux: appends */
@@ -149,8 +148,7 @@ void test_filestat(void) {
   CHECK_EQ(mem(A_OUT)[16], 4);
   CHECK_EQ(rd64(A_OUT + 24), 1);
   CHECK_EQ(rd64(A_OUT + 32), 11);
-  CHECK_EQ(rd64(A_OUT + 48),
-           (u64)st.st_mtim.tv_sec * 1000000000u + (u64)st.st_mtim.tv_nsec);
+  CHECK_EQ(rd64(A_OUT + 48), (u64)st.st_mtim.tv_sec * 1000000000u + (u64)st.st_mtim.tv_nsec);
   CHECK_EQ(fd_filestat_get(FD_SANDBOX, A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[16], 3);
   CHECK_EQ(fd_filestat_get(fd, A_BAD), E_FAULT);
@@ -164,8 +162,7 @@ void test_filestat(void) {
   CHECK_EQ(fd_filestat_set_size(FD_SANDBOX, 0), E_BADF);
   u32 ro_fd;
   /* The right without write access: the host file is read-only. */
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0,
-                   R_FD_READ | R_FD_FILESTAT_SET_SIZE, 0, &ro_fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_FILESTAT_SET_SIZE, 0, &ro_fd), 0);
   CHECK_EQ(fd_filestat_set_size(ro_fd, 0), E_INVAL); /* as wasmtime */
   /* A right dropped with fd_fdstat_set_rights is enforced. */
   u32 limited;
@@ -198,8 +195,7 @@ void test_filestat(void) {
   CHECK_EQ(path_filestat_get(FD_SANDBOX, NOFOLLOW, P1("link_in"), A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[16], 7);
   CHECK_EQ(rd64(A_OUT + 32), 1);
-  CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("link_dir/inner.txt"),
-                             A_OUT), 0);
+  CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("link_dir/inner.txt"), A_OUT), 0);
   CHECK_EQ(rd64(A_OUT + 32), 5);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, NOFOLLOW, P1("d/"), A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[16], 3);
@@ -207,30 +203,24 @@ void test_filestat(void) {
   CHECK_EQ(mem(A_OUT)[16], 3); /* a trailing slash follows */
   CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("f/"), A_OUT), E_NOTDIR);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("nope"), A_OUT), E_NOENT);
-  CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("link_loop"), A_OUT),
-           E_LOOP);
+  CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("link_loop"), A_OUT), E_LOOP);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, 2, P1("f"), A_OUT), E_INVAL);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, P1("f"), A_BAD), E_FAULT);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, FOLLOW, A_BAD, 10, A_OUT), E_FAULT);
   CHECK_EQ(path_filestat_get(fd, FOLLOW, P1("f"), A_OUT), E_BADF);
 
-  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, NOFOLLOW, P1("link_in"), t1, t1,
-                                   1 | 4), 0);
+  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, NOFOLLOW, P1("link_in"), t1, t1, 1 | 4), 0);
   struct stat lst;
   lstat(fx_path("sandbox/link_in"), &lst);
   CHECK_EQ(lst.st_mtim.tv_sec, 1600000000);
   stat(fx_path("sandbox/f"), &st);
   CHECK(st.st_mtim.tv_sec != 1600000000); /* the target was left alone */
-  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("link_in"), t1, t1,
-                                   1 | 4), 0);
+  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("link_in"), t1, t1, 1 | 4), 0);
   stat(fx_path("sandbox/f"), &st);
   CHECK_EQ(st.st_mtim.tv_sec, 1600000000);
-  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("f"), 0, 0, 3),
-           E_INVAL);
-  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("f/"), 0, 0, 2),
-           E_NOTDIR);
-  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("zz"), 0, 0, 2),
-           E_NOENT);
+  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("f"), 0, 0, 3), E_INVAL);
+  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("f/"), 0, 0, 2), E_NOTDIR);
+  CHECK_EQ(path_filestat_set_times(FD_SANDBOX, FOLLOW, P1("zz"), 0, 0, 2), E_NOENT);
   fixture_destroy(fx);
 }
 
@@ -250,8 +240,7 @@ void test_advise_allocate_sync(void) {
   CHECK_EQ(fd_allocate(fd, (u64)1 << 63, 1), 22 /* EFBIG */);
   CHECK_EQ(fd_allocate(FD_SANDBOX, 0, 1), E_BADF);
   u32 ro_fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_ALLOCATE, 0,
-                   &ro_fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_FD_READ | R_FD_ALLOCATE, 0, &ro_fd), 0);
   CHECK_EQ(fd_allocate(ro_fd, 0, 1), E_BADF); /* not open for writing */
   CHECK_EQ(fd_sync(fd), 0);
   CHECK_EQ(fd_datasync(fd), 0);
@@ -312,21 +301,18 @@ void test_rights(void) {
   /* A directory that lost PATH_OPEN can't open; one whose inheriting
    * rights lost FD_WRITE hands out read-only files. */
   u32 dir;
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_ALL & ~R_FD_WRITE,
-                   0, &dir), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_ALL & ~R_FD_WRITE, 0, &dir), 0);
   CHECK_EQ(fd_fdstat_get(dir, A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[0], 3);
   CHECK(!(rd64(A_OUT + 8) & (R_FD_SEEK | R_FD_WRITE)));
   u64 inheriting = rd64(A_OUT + 16);
-  CHECK_EQ(fd_fdstat_set_rights(dir, rd64(A_OUT + 8),
-                                inheriting & ~R_FD_WRITE), 0);
+  CHECK_EQ(fd_fdstat_set_rights(dir, rd64(A_OUT + 8), inheriting & ~R_FD_WRITE), 0);
   u32 inner;
   CHECK_EQ(open_at(dir, "inner.txt", FOLLOW, 0, R_ALL, 0, &inner), 0);
   CHECK_EQ(write_str(inner, "x"), E_BADF);
   CHECK_STR(read_host_file(fx_path("sandbox/d/inner.txt")), "inner");
   CHECK_EQ(fd_fdstat_set_rights(dir, R_FD_READDIR, 0), 0);
-  CHECK_EQ(open_at(dir, "inner.txt", FOLLOW, 0, R_ALL, 0, &inner),
-           E_NOTCAPABLE);
+  CHECK_EQ(open_at(dir, "inner.txt", FOLLOW, 0, R_ALL, 0, &inner), E_NOTCAPABLE);
   CHECK_EQ(path_create_directory(dir, P1("x")), E_NOTCAPABLE);
   CHECK_EQ(path_unlink_file(dir, P1("inner.txt")), E_NOTCAPABLE);
   CHECK_EQ(fd_readdir(dir, A_BUF, 100, 0, A_OUT), 0);
@@ -339,10 +325,10 @@ void test_rights(void) {
  * oflags: O_CREAT or O_TRUNC used to grant every file right on top. */
 void test_open_rights(void) {
   fixture *fx = fixture_create((fixture_options){0});
-  const u64 fd_filestat_get = 1ull << 21, path_link_source = 1ull << 11,
-            path_link_target = 1ull << 12, path_unlink_file = 1ull << 26;
-  const u64 requested = R_FD_READ | fd_filestat_get | R_PATH_OPEN |
-                        path_link_source | path_link_target | path_unlink_file;
+  const u64 fd_filestat_get = 1ull << 21, path_link_source = 1ull << 11, path_link_target = 1ull << 12,
+            path_unlink_file = 1ull << 26;
+  const u64 requested =
+      R_FD_READ | fd_filestat_get | R_PATH_OPEN | path_link_source | path_link_target | path_unlink_file;
   const u32 oflags[] = {0, O_CREAT_, O_TRUNC_, O_CREAT_ | O_TRUNC_};
   for (size_t i = 0; i < sizeof oflags / sizeof oflags[0]; i++) {
     u32 fd;
@@ -354,14 +340,12 @@ void test_open_rights(void) {
   }
   /* A new file too; a directory drops what does not apply to directories. */
   u32 fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "new", FOLLOW, O_CREAT_ | O_EXCL_,
-                   R_FD_WRITE | R_FD_TELL, 0, &fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "new", FOLLOW, O_CREAT_ | O_EXCL_, R_FD_WRITE | R_FD_TELL, 0, &fd), 0);
   CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
   CHECK_EQ(rd64(A_OUT + 8), R_FD_WRITE | R_FD_TELL);
   CHECK_EQ(write_str(fd, "made"), 0);
   CHECK_STR(read_host_file(fx_path("sandbox/new")), "made");
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_,
-                   R_FD_READDIR | R_FD_SEEK | R_PATH_OPEN, 0, &fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READDIR | R_FD_SEEK | R_PATH_OPEN, 0, &fd), 0);
   CHECK_EQ(fd_fdstat_get(fd, A_OUT), 0);
   CHECK_EQ(rd64(A_OUT + 8), R_FD_READDIR | R_PATH_OPEN);
   fixture_destroy(fx);
@@ -411,8 +395,7 @@ void test_readdir(void) {
   char names[64][64];
   uint8_t types[64];
   u32 d;
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READDIR, 0, &d),
-           0);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READDIR, 0, &d), 0);
   for (u32 buf_len = 40; buf_len <= 4096; buf_len *= 3) {
     int count = list_dir(d, buf_len, names, types);
     CHECK_EQ(count, 43);
@@ -449,8 +432,7 @@ void test_readdir(void) {
   CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_ALL, 0, &fd), 0);
   CHECK_EQ(fd_readdir(fd, A_BUF, 100, 0, A_OUT), E_BADF);
   CHECK_EQ(fd_readdir(1, A_BUF, 100, 0, A_OUT), E_BADF);
-  CHECK_EQ(fd_readdir(FD_SANDBOX, GUEST_MEMORY_SIZE - 10, 100, 0, A_OUT),
-           E_FAULT);
+  CHECK_EQ(fd_readdir(FD_SANDBOX, GUEST_MEMORY_SIZE - 10, 100, 0, A_OUT), E_FAULT);
   CHECK_EQ(fd_readdir(FD_SANDBOX, A_BUF, 100, 0, A_BAD), E_FAULT);
   fixture_destroy(fx);
 }
@@ -487,8 +469,7 @@ void test_path_ops(void) {
   CHECK(memcmp(mem(A_BUF), "../outside/secret", 17) == 0);
   CHECK_EQ(path_readlink(FD_SANDBOX, P1("f"), A_BUF, 100, A_OUT), E_INVAL);
   CHECK_EQ(path_readlink(FD_SANDBOX, P1("sl"), A_BUF, 100, A_BAD), E_FAULT);
-  CHECK_EQ(path_readlink(FD_SANDBOX, P1("sl"), GUEST_MEMORY_SIZE - 4, 100,
-                         A_OUT), E_FAULT);
+  CHECK_EQ(path_readlink(FD_SANDBOX, P1("sl"), GUEST_MEMORY_SIZE - 4, 100, A_OUT), E_FAULT);
   CHECK_EQ(path_symlink(P1("x"), FD_SANDBOX, P2("f")), E_EXIST);
   CHECK_EQ(path_symlink(P1("x"), FD_SANDBOX, A_BAD, 10), E_FAULT);
   CHECK_EQ(path_unlink_file(FD_SANDBOX, P1("sl")), 0);
@@ -498,19 +479,16 @@ void test_path_ops(void) {
   CHECK_EQ(path_link(FD_SANDBOX, 0, P1("f"), FD_SANDBOX, P2("d/hard")), 0);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, 0, P1("f"), A_OUT), 0);
   CHECK_EQ(rd64(A_OUT + 24), 2);
-  CHECK_EQ(path_link(FD_SANDBOX, 0, P1("f"), FD_SANDBOX, P2("d/hard")),
-           E_EXIST);
+  CHECK_EQ(path_link(FD_SANDBOX, 0, P1("f"), FD_SANDBOX, P2("d/hard")), E_EXIST);
   CHECK_EQ(path_link(FD_SANDBOX, 0, P1("nope"), FD_SANDBOX, P2("x")), E_NOENT);
-  CHECK_EQ(path_link(FD_SANDBOX, FOLLOW, P1("link_in"), FD_SANDBOX, P2("x")),
-           E_INVAL); /* as wasmtime */
+  CHECK_EQ(path_link(FD_SANDBOX, FOLLOW, P1("link_in"), FD_SANDBOX, P2("x")), E_INVAL); /* as wasmtime */
   CHECK_EQ(path_link(FD_SANDBOX, 0, P1("link_in"), FD_SANDBOX, P2("x")), 0);
   CHECK_EQ(path_filestat_get(FD_SANDBOX, 0, P1("x"), A_OUT), 0);
   CHECK_EQ(mem(A_OUT)[16], 7); /* a link to the symlink itself */
 
   /* Renames, also across directory descriptors. */
   u32 d;
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_ALL & ~R_FD_WRITE,
-                   0, &d), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_ALL & ~R_FD_WRITE, 0, &d), 0);
   CHECK_EQ(path_rename(FD_SANDBOX, P1("f"), d, P2("moved")), 0);
   CHECK_STR(read_host_file(fx_path("sandbox/d/moved")), "hello world");
   CHECK_EQ(path_rename(d, P1("moved"), FD_SANDBOX, P2("f")), 0);
@@ -533,28 +511,21 @@ void test_path_ops(void) {
   CHECK_EQ(path_create_directory(FD_SANDBOX, A_BUF, 300), E_NAMETOOLONG);
   CHECK_EQ(path_create_directory(FD_SANDBOX, P1("d/caf\xc3\xa9")), 0);
   CHECK_EQ(path_create_directory(2, P1("x")), E_BADF);
-  CHECK_EQ(path_create_directory(FD_SANDBOX, GUEST_MEMORY_SIZE - 1, 2),
-           E_FAULT);
+  CHECK_EQ(path_create_directory(FD_SANDBOX, GUEST_MEMORY_SIZE - 1, 2), E_FAULT);
   fixture_destroy(fx);
 }
 
 void test_path_open_flags(void) {
   fixture *fx = fixture_create((fixture_options){0});
   u32 fd;
-  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, O_CREAT_ | O_EXCL_, R_ALL, 0, &fd),
-           E_EXIST);
-  CHECK_EQ(open_at(FD_SANDBOX, "g", FOLLOW, O_CREAT_ | O_EXCL_, R_ALL, 0, &fd),
-           0);
+  CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, O_CREAT_ | O_EXCL_, R_ALL, 0, &fd), E_EXIST);
+  CHECK_EQ(open_at(FD_SANDBOX, "g", FOLLOW, O_CREAT_ | O_EXCL_, R_ALL, 0, &fd), 0);
   CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, O_TRUNC_, R_FD_WRITE, 0, &fd), 0);
   CHECK_STR(read_host_file(fx_path("sandbox/f")), "");
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READ, 0, &fd),
-           0);
-  CHECK_EQ(open_at(FD_SANDBOX, "g", FOLLOW, O_DIRECTORY_, R_FD_READ, 0, &fd),
-           E_NOTDIR);
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_ | O_CREAT_, R_FD_READ,
-                   0, &fd), E_INVAL);
-  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_ | O_TRUNC_, R_FD_READ,
-                   0, &fd), E_INVAL);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_, R_FD_READ, 0, &fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "g", FOLLOW, O_DIRECTORY_, R_FD_READ, 0, &fd), E_NOTDIR);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_ | O_CREAT_, R_FD_READ, 0, &fd), E_INVAL);
+  CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, O_DIRECTORY_ | O_TRUNC_, R_FD_READ, 0, &fd), E_INVAL);
   CHECK_EQ(open_at(FD_SANDBOX, "d", FOLLOW, 0, R_FD_WRITE, 0, &fd), E_ISDIR);
   CHECK_EQ(open_at(FD_SANDBOX, "g/", FOLLOW, 0, R_FD_READ, 0, &fd), E_NOTDIR);
   CHECK_EQ(open_at(FD_SANDBOX, "nope", FOLLOW, 0, R_FD_READ, 0, &fd), E_NOENT);
@@ -562,30 +533,22 @@ void test_path_open_flags(void) {
   CHECK_EQ(open_at(FD_SANDBOX, ".", FOLLOW, 0, R_FD_READ, 0, &fd), 0);
   CHECK_EQ(open_at(FD_SANDBOX, "d/..", FOLLOW, 0, R_FD_READ, 0, &fd), 0);
   CHECK_EQ(open_at(FD_SANDBOX, "link_in", FOLLOW, 0, R_FD_READ, 0, &fd), 0);
-  CHECK_EQ(open_at(FD_SANDBOX, "link_in", NOFOLLOW, 0, R_FD_READ, 0, &fd),
-           E_LOOP);
-  CHECK_EQ(open_at(FD_SANDBOX, "link_loop", FOLLOW, 0, R_FD_READ, 0, &fd),
-           E_LOOP);
+  CHECK_EQ(open_at(FD_SANDBOX, "link_in", NOFOLLOW, 0, R_FD_READ, 0, &fd), E_LOOP);
+  CHECK_EQ(open_at(FD_SANDBOX, "link_loop", FOLLOW, 0, R_FD_READ, 0, &fd), E_LOOP);
   /* A dangling symlink inside the sandbox is created through. */
-  CHECK_EQ(open_at(FD_SANDBOX, "link_dangling_in", FOLLOW, O_CREAT_, R_ALL, 0,
-                   &fd), 0);
+  CHECK_EQ(open_at(FD_SANDBOX, "link_dangling_in", FOLLOW, O_CREAT_, R_ALL, 0, &fd), 0);
   CHECK_STR(read_host_file(fx_path("sandbox/made_by_link")), "");
   /* Flag values outside the spec, and a file as the directory. */
-  CHECK_EQ(path_open(FD_SANDBOX, 2, P1("f"), 0, R_ALL, R_ALL, 0, A_OUT),
-           E_INVAL);
-  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("f"), 16, R_ALL, R_ALL, 0, A_OUT),
-           E_INVAL);
-  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("f"), 0, R_ALL, R_ALL, 32, A_OUT),
-           E_INVAL);
+  CHECK_EQ(path_open(FD_SANDBOX, 2, P1("f"), 0, R_ALL, R_ALL, 0, A_OUT), E_INVAL);
+  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("f"), 16, R_ALL, R_ALL, 0, A_OUT), E_INVAL);
+  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("f"), 0, R_ALL, R_ALL, 32, A_OUT), E_INVAL);
   CHECK_EQ(open_at(FD_SANDBOX, "f", FOLLOW, 0, R_ALL, 0, &fd), 0);
   CHECK_EQ(open_at(fd, "x", FOLLOW, 0, R_ALL, 0, NULL), E_NOTDIR);
   CHECK_EQ(open_at(1, "x", FOLLOW, 0, R_ALL, 0, NULL), E_BADF);
   CHECK_EQ(open_at(99, "x", FOLLOW, 0, R_ALL, 0, NULL), E_BADF);
   /* A bad result pointer opens nothing. */
-  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("new"), O_CREAT_, R_ALL, R_ALL, 0,
-                     A_BAD), E_FAULT);
+  CHECK_EQ(path_open(FD_SANDBOX, 0, P1("new"), O_CREAT_, R_ALL, R_ALL, 0, A_BAD), E_FAULT);
   CHECK_STR(read_host_file(fx_path("sandbox/new")), "<missing>");
-  CHECK_EQ(path_open(FD_SANDBOX, 0, A_BAD, 4, 0, R_ALL, R_ALL, 0, A_OUT),
-           E_FAULT);
+  CHECK_EQ(path_open(FD_SANDBOX, 0, A_BAD, 4, 0, R_ALL, R_ALL, 0, A_OUT), E_FAULT);
   fixture_destroy(fx);
 }

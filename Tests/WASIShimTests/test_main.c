@@ -189,8 +189,7 @@ fixture *fixture_create(fixture_options options) {
   return fx;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st, (void)flag, (void)ftw;
   return remove(path);
 }
@@ -212,11 +211,9 @@ void fixture_destroy(fixture *fx) {
 /* Shorthands                                                               */
 /* ------------------------------------------------------------------------ */
 
-u32 open_at(u32 dirfd, const char *path, u32 lookup, u32 oflags, u64 rights,
-            u32 fdflags, u32 *fd) {
+u32 open_at(u32 dirfd, const char *path, u32 lookup, u32 oflags, u64 rights, u32 fdflags, u32 *fd) {
   wr32(A_OUT, 0xdeadbeef);
-  u32 error = path_open(dirfd, lookup, P1(path), oflags, rights, R_ALL,
-                        fdflags, A_OUT);
+  u32 error = path_open(dirfd, lookup, P1(path), oflags, rights, R_ALL, fdflags, A_OUT);
   if (fd != NULL)
     *fd = error == 0 ? rd32(A_OUT) : 0xffffffffu;
   return error;

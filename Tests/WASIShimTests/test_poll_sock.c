@@ -612,8 +612,7 @@ void test_concurrent_contexts(void) {
   u64 start = now_ns();
   for (int i = 0; i < 200; i++) {
     u32 fd;
-    CHECK_EQ(open_at(FD_SANDBOX, "work", FOLLOW, O_CREAT_ | O_TRUNC_, R_ALL, 0,
-                     &fd), 0);
+    CHECK_EQ(open_at(FD_SANDBOX, "work", FOLLOW, O_CREAT_ | O_TRUNC_, R_ALL, 0, &fd), 0);
     CHECK_EQ(write_str(fd, "work"), 0);
     CHECK_EQ(fd_close(fd), 0);
   }

@@ -22,10 +22,25 @@
 /* ------------------------------------------------------------------------ */
 
 enum {
-  E_SUCCESS = 0, E_AGAIN = 6, E_BADF = 8, E_BUSY = 10, E_EXIST = 20,
-  E_FAULT = 21, E_ILSEQ = 25, E_INVAL = 28, E_ISDIR = 31, E_LOOP = 32,
-  E_NAMETOOLONG = 37, E_NOENT = 44, E_NOTDIR = 54, E_NOTEMPTY = 55,
-  E_NOTSOCK = 57, E_NOTSUP = 58, E_PERM = 63, E_PIPE = 64, E_SPIPE = 70,
+  E_SUCCESS = 0,
+  E_AGAIN = 6,
+  E_BADF = 8,
+  E_BUSY = 10,
+  E_EXIST = 20,
+  E_FAULT = 21,
+  E_ILSEQ = 25,
+  E_INVAL = 28,
+  E_ISDIR = 31,
+  E_LOOP = 32,
+  E_NAMETOOLONG = 37,
+  E_NOENT = 44,
+  E_NOTDIR = 54,
+  E_NOTEMPTY = 55,
+  E_NOTSOCK = 57,
+  E_NOTSUP = 58,
+  E_PERM = 63,
+  E_PIPE = 64,
+  E_SPIPE = 70,
   E_NOTCAPABLE = 76,
 };
 
@@ -140,53 +155,119 @@ const wasmc_func *wasi_fn(const char *name);
 
 typedef uint32_t u32;
 typedef uint64_t u64;
-#define WCALL(name, TYPES, ...)                                               \
-  (((u32(*) TYPES)wasi_fn(#name)->code)(wasi_fn(#name)->env, __VA_ARGS__))
+#define WCALL(name, TYPES, ...) (((u32(*) TYPES)wasi_fn(#name)->code)(wasi_fn(#name)->env, __VA_ARGS__))
 
 static inline u32 args_get(u32 a, u32 b) { return WCALL(args_get, (void *, u32, u32), a, b); }
 static inline u32 args_sizes_get(u32 a, u32 b) { return WCALL(args_sizes_get, (void *, u32, u32), a, b); }
 static inline u32 environ_get(u32 a, u32 b) { return WCALL(environ_get, (void *, u32, u32), a, b); }
-static inline u32 environ_sizes_get(u32 a, u32 b) { return WCALL(environ_sizes_get, (void *, u32, u32), a, b); }
+static inline u32 environ_sizes_get(u32 a, u32 b) {
+  return WCALL(environ_sizes_get, (void *, u32, u32), a, b);
+}
 static inline u32 clock_res_get(u32 id, u32 out) { return WCALL(clock_res_get, (void *, u32, u32), id, out); }
-static inline u32 clock_time_get(u32 id, u64 precision, u32 out) { return WCALL(clock_time_get, (void *, u32, u64, u32), id, precision, out); }
-static inline u32 fd_advise(u32 fd, u64 off, u64 len, u32 advice) { return WCALL(fd_advise, (void *, u32, u64, u64, u32), fd, off, len, advice); }
-static inline u32 fd_allocate(u32 fd, u64 off, u64 len) { return WCALL(fd_allocate, (void *, u32, u64, u64), fd, off, len); }
+static inline u32 clock_time_get(u32 id, u64 precision, u32 out) {
+  return WCALL(clock_time_get, (void *, u32, u64, u32), id, precision, out);
+}
+static inline u32 fd_advise(u32 fd, u64 off, u64 len, u32 advice) {
+  return WCALL(fd_advise, (void *, u32, u64, u64, u32), fd, off, len, advice);
+}
+static inline u32 fd_allocate(u32 fd, u64 off, u64 len) {
+  return WCALL(fd_allocate, (void *, u32, u64, u64), fd, off, len);
+}
 static inline u32 fd_close(u32 fd) { return WCALL(fd_close, (void *, u32), fd); }
 static inline u32 fd_datasync(u32 fd) { return WCALL(fd_datasync, (void *, u32), fd); }
 static inline u32 fd_fdstat_get(u32 fd, u32 out) { return WCALL(fd_fdstat_get, (void *, u32, u32), fd, out); }
-static inline u32 fd_fdstat_set_flags(u32 fd, u32 flags) { return WCALL(fd_fdstat_set_flags, (void *, u32, u32), fd, flags); }
-static inline u32 fd_fdstat_set_rights(u32 fd, u64 base, u64 inh) { return WCALL(fd_fdstat_set_rights, (void *, u32, u64, u64), fd, base, inh); }
-static inline u32 fd_filestat_get(u32 fd, u32 out) { return WCALL(fd_filestat_get, (void *, u32, u32), fd, out); }
-static inline u32 fd_filestat_set_size(u32 fd, u64 size) { return WCALL(fd_filestat_set_size, (void *, u32, u64), fd, size); }
-static inline u32 fd_filestat_set_times(u32 fd, u64 atim, u64 mtim, u32 flags) { return WCALL(fd_filestat_set_times, (void *, u32, u64, u64, u32), fd, atim, mtim, flags); }
-static inline u32 fd_pread(u32 fd, u32 iovs, u32 n, u64 off, u32 out) { return WCALL(fd_pread, (void *, u32, u32, u32, u64, u32), fd, iovs, n, off, out); }
-static inline u32 fd_prestat_get(u32 fd, u32 out) { return WCALL(fd_prestat_get, (void *, u32, u32), fd, out); }
-static inline u32 fd_prestat_dir_name(u32 fd, u32 buf, u32 len) { return WCALL(fd_prestat_dir_name, (void *, u32, u32, u32), fd, buf, len); }
-static inline u32 fd_pwrite(u32 fd, u32 iovs, u32 n, u64 off, u32 out) { return WCALL(fd_pwrite, (void *, u32, u32, u32, u64, u32), fd, iovs, n, off, out); }
-static inline u32 fd_read(u32 fd, u32 iovs, u32 n, u32 out) { return WCALL(fd_read, (void *, u32, u32, u32, u32), fd, iovs, n, out); }
-static inline u32 fd_readdir(u32 fd, u32 buf, u32 len, u64 cookie, u32 out) { return WCALL(fd_readdir, (void *, u32, u32, u32, u64, u32), fd, buf, len, cookie, out); }
+static inline u32 fd_fdstat_set_flags(u32 fd, u32 flags) {
+  return WCALL(fd_fdstat_set_flags, (void *, u32, u32), fd, flags);
+}
+static inline u32 fd_fdstat_set_rights(u32 fd, u64 base, u64 inh) {
+  return WCALL(fd_fdstat_set_rights, (void *, u32, u64, u64), fd, base, inh);
+}
+static inline u32 fd_filestat_get(u32 fd, u32 out) {
+  return WCALL(fd_filestat_get, (void *, u32, u32), fd, out);
+}
+static inline u32 fd_filestat_set_size(u32 fd, u64 size) {
+  return WCALL(fd_filestat_set_size, (void *, u32, u64), fd, size);
+}
+static inline u32 fd_filestat_set_times(u32 fd, u64 atim, u64 mtim, u32 flags) {
+  return WCALL(fd_filestat_set_times, (void *, u32, u64, u64, u32), fd, atim, mtim, flags);
+}
+static inline u32 fd_pread(u32 fd, u32 iovs, u32 n, u64 off, u32 out) {
+  return WCALL(fd_pread, (void *, u32, u32, u32, u64, u32), fd, iovs, n, off, out);
+}
+static inline u32 fd_prestat_get(u32 fd, u32 out) {
+  return WCALL(fd_prestat_get, (void *, u32, u32), fd, out);
+}
+static inline u32 fd_prestat_dir_name(u32 fd, u32 buf, u32 len) {
+  return WCALL(fd_prestat_dir_name, (void *, u32, u32, u32), fd, buf, len);
+}
+static inline u32 fd_pwrite(u32 fd, u32 iovs, u32 n, u64 off, u32 out) {
+  return WCALL(fd_pwrite, (void *, u32, u32, u32, u64, u32), fd, iovs, n, off, out);
+}
+static inline u32 fd_read(u32 fd, u32 iovs, u32 n, u32 out) {
+  return WCALL(fd_read, (void *, u32, u32, u32, u32), fd, iovs, n, out);
+}
+static inline u32 fd_readdir(u32 fd, u32 buf, u32 len, u64 cookie, u32 out) {
+  return WCALL(fd_readdir, (void *, u32, u32, u32, u64, u32), fd, buf, len, cookie, out);
+}
 static inline u32 fd_renumber(u32 from, u32 to) { return WCALL(fd_renumber, (void *, u32, u32), from, to); }
-static inline u32 fd_seek(u32 fd, int64_t off, u32 whence, u32 out) { return WCALL(fd_seek, (void *, u32, u64, u32, u32), fd, (u64)off, whence, out); }
+static inline u32 fd_seek(u32 fd, int64_t off, u32 whence, u32 out) {
+  return WCALL(fd_seek, (void *, u32, u64, u32, u32), fd, (u64)off, whence, out);
+}
 static inline u32 fd_sync(u32 fd) { return WCALL(fd_sync, (void *, u32), fd); }
 static inline u32 fd_tell(u32 fd, u32 out) { return WCALL(fd_tell, (void *, u32, u32), fd, out); }
-static inline u32 fd_write(u32 fd, u32 iovs, u32 n, u32 out) { return WCALL(fd_write, (void *, u32, u32, u32, u32), fd, iovs, n, out); }
-static inline u32 path_create_directory(u32 fd, u32 p, u32 n) { return WCALL(path_create_directory, (void *, u32, u32, u32), fd, p, n); }
-static inline u32 path_filestat_get(u32 fd, u32 flags, u32 p, u32 n, u32 out) { return WCALL(path_filestat_get, (void *, u32, u32, u32, u32, u32), fd, flags, p, n, out); }
-static inline u32 path_filestat_set_times(u32 fd, u32 flags, u32 p, u32 n, u64 atim, u64 mtim, u32 fst) { return WCALL(path_filestat_set_times, (void *, u32, u32, u32, u32, u64, u64, u32), fd, flags, p, n, atim, mtim, fst); }
-static inline u32 path_link(u32 ofd, u32 oflags, u32 op, u32 on, u32 nfd, u32 np, u32 nn) { return WCALL(path_link, (void *, u32, u32, u32, u32, u32, u32, u32), ofd, oflags, op, on, nfd, np, nn); }
-static inline u32 path_open(u32 fd, u32 dirflags, u32 p, u32 n, u32 oflags, u64 base, u64 inh, u32 fdflags, u32 out) { return WCALL(path_open, (void *, u32, u32, u32, u32, u32, u64, u64, u32, u32), fd, dirflags, p, n, oflags, base, inh, fdflags, out); }
-static inline u32 path_readlink(u32 fd, u32 p, u32 n, u32 buf, u32 len, u32 out) { return WCALL(path_readlink, (void *, u32, u32, u32, u32, u32, u32), fd, p, n, buf, len, out); }
-static inline u32 path_remove_directory(u32 fd, u32 p, u32 n) { return WCALL(path_remove_directory, (void *, u32, u32, u32), fd, p, n); }
-static inline u32 path_rename(u32 fd, u32 op, u32 on, u32 nfd, u32 np, u32 nn) { return WCALL(path_rename, (void *, u32, u32, u32, u32, u32, u32), fd, op, on, nfd, np, nn); }
-static inline u32 path_symlink(u32 op, u32 on, u32 fd, u32 np, u32 nn) { return WCALL(path_symlink, (void *, u32, u32, u32, u32, u32), op, on, fd, np, nn); }
-static inline u32 path_unlink_file(u32 fd, u32 p, u32 n) { return WCALL(path_unlink_file, (void *, u32, u32, u32), fd, p, n); }
-static inline u32 poll_oneoff(u32 in, u32 out, u32 n, u32 nevents) { return WCALL(poll_oneoff, (void *, u32, u32, u32, u32), in, out, n, nevents); }
+static inline u32 fd_write(u32 fd, u32 iovs, u32 n, u32 out) {
+  return WCALL(fd_write, (void *, u32, u32, u32, u32), fd, iovs, n, out);
+}
+static inline u32 path_create_directory(u32 fd, u32 p, u32 n) {
+  return WCALL(path_create_directory, (void *, u32, u32, u32), fd, p, n);
+}
+static inline u32 path_filestat_get(u32 fd, u32 flags, u32 p, u32 n, u32 out) {
+  return WCALL(path_filestat_get, (void *, u32, u32, u32, u32, u32), fd, flags, p, n, out);
+}
+static inline u32 path_filestat_set_times(u32 fd, u32 flags, u32 p, u32 n, u64 atim, u64 mtim, u32 fst) {
+  return WCALL(path_filestat_set_times, (void *, u32, u32, u32, u32, u64, u64, u32), fd, flags, p, n, atim,
+               mtim, fst);
+}
+static inline u32 path_link(u32 ofd, u32 oflags, u32 op, u32 on, u32 nfd, u32 np, u32 nn) {
+  return WCALL(path_link, (void *, u32, u32, u32, u32, u32, u32, u32), ofd, oflags, op, on, nfd, np, nn);
+}
+static inline u32 path_open(u32 fd, u32 dirflags, u32 p, u32 n, u32 oflags, u64 base, u64 inh, u32 fdflags,
+                            u32 out) {
+  return WCALL(path_open, (void *, u32, u32, u32, u32, u32, u64, u64, u32, u32), fd, dirflags, p, n, oflags,
+               base, inh, fdflags, out);
+}
+static inline u32 path_readlink(u32 fd, u32 p, u32 n, u32 buf, u32 len, u32 out) {
+  return WCALL(path_readlink, (void *, u32, u32, u32, u32, u32, u32), fd, p, n, buf, len, out);
+}
+static inline u32 path_remove_directory(u32 fd, u32 p, u32 n) {
+  return WCALL(path_remove_directory, (void *, u32, u32, u32), fd, p, n);
+}
+static inline u32 path_rename(u32 fd, u32 op, u32 on, u32 nfd, u32 np, u32 nn) {
+  return WCALL(path_rename, (void *, u32, u32, u32, u32, u32, u32), fd, op, on, nfd, np, nn);
+}
+static inline u32 path_symlink(u32 op, u32 on, u32 fd, u32 np, u32 nn) {
+  return WCALL(path_symlink, (void *, u32, u32, u32, u32, u32), op, on, fd, np, nn);
+}
+static inline u32 path_unlink_file(u32 fd, u32 p, u32 n) {
+  return WCALL(path_unlink_file, (void *, u32, u32, u32), fd, p, n);
+}
+static inline u32 poll_oneoff(u32 in, u32 out, u32 n, u32 nevents) {
+  return WCALL(poll_oneoff, (void *, u32, u32, u32, u32), in, out, n, nevents);
+}
 static inline u32 proc_raise(u32 sig) { return WCALL(proc_raise, (void *, u32), sig); }
-static inline u32 sched_yield_(void) { return ((u32(*)(void *))wasi_fn("sched_yield")->code)(wasi_fn("sched_yield")->env); }
+static inline u32 sched_yield_(void) {
+  return ((u32(*)(void *))wasi_fn("sched_yield")->code)(wasi_fn("sched_yield")->env);
+}
 static inline u32 random_get(u32 buf, u32 len) { return WCALL(random_get, (void *, u32, u32), buf, len); }
-static inline u32 sock_accept(u32 fd, u32 flags, u32 out) { return WCALL(sock_accept, (void *, u32, u32, u32), fd, flags, out); }
-static inline u32 sock_recv(u32 fd, u32 iovs, u32 n, u32 flags, u32 len_out, u32 flags_out) { return WCALL(sock_recv, (void *, u32, u32, u32, u32, u32, u32), fd, iovs, n, flags, len_out, flags_out); }
-static inline u32 sock_send(u32 fd, u32 iovs, u32 n, u32 flags, u32 out) { return WCALL(sock_send, (void *, u32, u32, u32, u32, u32), fd, iovs, n, flags, out); }
+static inline u32 sock_accept(u32 fd, u32 flags, u32 out) {
+  return WCALL(sock_accept, (void *, u32, u32, u32), fd, flags, out);
+}
+static inline u32 sock_recv(u32 fd, u32 iovs, u32 n, u32 flags, u32 len_out, u32 flags_out) {
+  return WCALL(sock_recv, (void *, u32, u32, u32, u32, u32, u32), fd, iovs, n, flags, len_out, flags_out);
+}
+static inline u32 sock_send(u32 fd, u32 iovs, u32 n, u32 flags, u32 out) {
+  return WCALL(sock_send, (void *, u32, u32, u32, u32, u32), fd, iovs, n, flags, out);
+}
 static inline u32 sock_shutdown(u32 fd, u32 how) { return WCALL(sock_shutdown, (void *, u32, u32), fd, how); }
 void proc_exit_(u32 code); /* see test_main.c: returns after catching the exit */
 
@@ -195,8 +276,7 @@ void proc_exit_(u32 code); /* see test_main.c: returns after catching the exit *
 /* ------------------------------------------------------------------------ */
 
 /* path_open of `path` beneath `dirfd`; the new fd in *fd. */
-u32 open_at(u32 dirfd, const char *path, u32 lookup, u32 oflags, u64 rights,
-            u32 fdflags, u32 *fd);
+u32 open_at(u32 dirfd, const char *path, u32 lookup, u32 oflags, u64 rights, u32 fdflags, u32 *fd);
 /* Write a string / read up to `cap` bytes through fd_write / fd_read. */
 u32 write_str(u32 fd, const char *s);
 u32 read_str(u32 fd, char *out, size_t cap);
@@ -213,6 +293,7 @@ u64 now_ns(void);
 /* ------------------------------------------------------------------------ */
 
 typedef void (*test_fn)(void);
+// clang-format off
 #define TEST_LIST(X)                                                          \
   X(test_resolve) X(test_create_errors) X(test_unbound_memory)                \
   X(test_args_environ) X(test_clocks) X(test_random) X(test_proc)             \
@@ -226,6 +307,7 @@ typedef void (*test_fn)(void);
   X(test_sockets) X(test_socket_nonblocking) X(test_socket_many_clients)      \
   X(test_poll_registrations)                                                  \
   X(test_concurrent_contexts)
+// clang-format on
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -12,9 +13,10 @@ import WAT
     /// A world holding just these type definitions (index = position).
     func abi(_ kinds: [WitTypeKind]) -> CanonicalABI {
         let types = kinds.map { WitTypeDefinition(name: nil, interface: nil, kind: $0) }
-        return CanonicalABI(world: WitWorld(
-            name: "w", package: WitPackageName(namespace: "t", name: "p", version: nil), imports: [], exports: [],
-            types: types, worldTypes: [], interfaces: [:]))
+        return CanonicalABI(
+            world: WitWorld(
+                name: "w", package: WitPackageName(namespace: "t", name: "p", version: nil), imports: [], exports: [],
+                types: types, worldTypes: [], interfaces: [:]))
     }
 
     @Test func primitivesFlattenAndLayOutAsTheSpecSays() {
@@ -55,7 +57,9 @@ import WAT
         #expect(nested.size(.defined(1)) == 6 && nested.alignment(.defined(1)) == 2)
         let union = abi([.variant([("a", .u32), ("b", .u8)])])
         #expect(union.size(.defined(0)) == 8 && union.payloadOffset(.defined(0)) == 4)
-        let inner = abi([.tuple([.u16, .u8]), .variant([("a", .u8), ("b", .defined(0))]), .tuple([.defined(1), .u8])])
+        let inner = abi([
+            .tuple([.u16, .u8]), .variant([("a", .u8), ("b", .defined(0))]), .tuple([.defined(1), .u8]),
+        ])
         #expect(inner.size(.defined(1)) == 6 && inner.payloadOffset(.defined(1)) == 2 && inner.size(.defined(2)) == 8)
         #expect(abi([.variant([("a", .u8)])]).size(.defined(0)) == 2)
         #expect(abi([.option(.u64)]).size(.defined(0)) == 16)
@@ -80,7 +84,8 @@ import WAT
         // Two flat results: an export returns a pointer, an import takes a return area.
         let pair = function(Array(repeating: .u8, count: 17), .defined(0))
         #expect(abi.coreSignature(pair, .exported).signature == FunctionSignature(parameters: [.i32], results: [.i32]))
-        #expect(abi.coreSignature(pair, .imported).signature == FunctionSignature(parameters: [.i32, .i32], results: []))
+        #expect(
+            abi.coreSignature(pair, .imported).signature == FunctionSignature(parameters: [.i32, .i32], results: []))
     }
 
     @Test func unsupportedTypesAreRefusedWithTheirPlace() {
@@ -100,11 +105,13 @@ import WAT
 
 @Suite struct WorldCheckTests {
     static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     func edgeWorld() throws -> WorldManifest {
-        let text = try String(contentsOfFile: Self.packageRoot + "/Sources/EdgeHost/Generated/edge.world", encoding: .utf8)
+        let text = try String(
+            contentsOfFile: Self.packageRoot + "/Sources/EdgeHost/Generated/edge.world", encoding: .utf8)
         return try #require(WorldManifest(text: text))
     }
 
@@ -124,7 +131,8 @@ import WAT
     }
 
     @Test func aMismatchNamesTheFunctionAndBothSignatures() throws {
-        var wat = try parseWAT("""
+        var wat = try parseWAT(
+            """
             (module
               (import "wasmc:edge/host@0.1.0" "log" (func (param i32 i32)))
               (import "wasmc:edge/host@0.1.0" "shout" (func (param i32)))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -9,7 +10,8 @@ import WAT
 @Suite struct CommandLineTests {
     /// The `wasmc` built beside this test bundle (`swift build --build-tests` builds both).
     static func wasmcExecutable() throws -> String {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: bundle).deletingLastPathComponent()
         // On Linux the bundle is an executable in the products directory; elsewhere it is a
@@ -29,7 +31,8 @@ import WAT
             "(func $f\(index) (param i32) (result i32) (i32.add (i32.mul (local.get 0) (i32.const \(index + 3))) (i32.const \(code))))"
         }
         let calls = (0..<200).reduce("(i32.const 0)") { chain, index in "(call $f\(index) \(chain))" }
-        var wat = try parseWAT("""
+        var wat = try parseWAT(
+            """
             (module
               (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
               (memory (export "memory") 1)
@@ -53,7 +56,8 @@ import WAT
         let exitCodes = ["a": 3, "b": 5]
         for (name, code) in exitCodes {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(name)", withIntermediateDirectories: true)
-            try Data(try Self.exitingModule(code)).write(to: URL(fileURLWithPath: "\(directory)/\(name)/benchmark.wasm"))
+            try Data(try Self.exitingModule(code)).write(
+                to: URL(fileURLWithPath: "\(directory)/\(name)/benchmark.wasm"))
         }
         // Twice: once while both build the shared runtime objects, once reusing them.
         for round in 0..<2 {
@@ -61,11 +65,13 @@ import WAT
             let compiles = Results(count: names.count)
             DispatchQueue.concurrentPerform(iterations: names.count) { index in
                 let name = names[index]
-                compiles.set(index, Result {
-                    try ProcessRunner.run(
-                        wasmc, ["compile", "\(name)/benchmark.wasm", "-o", "\(name)/benchmark", "--opt=-O1"],
-                        timeout: 600, directory: directory)
-                })
+                compiles.set(
+                    index,
+                    Result {
+                        try ProcessRunner.run(
+                            wasmc, ["compile", "\(name)/benchmark.wasm", "-o", "\(name)/benchmark", "--opt=-O1"],
+                            timeout: 600, directory: directory)
+                    })
             }
             for compile in compiles.all {
                 let result = try compile.get()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -8,21 +9,29 @@ import WAT
 /// End to end: modules → one executable → run it.
 @Suite(.serialized) struct CompileTests {
     /// A session of the tests' settings: `-O1`, the runtime compiled into each build's own directory.
-    func session(_ bounds: BoundsStrategy, partInstructions: Int? = EmitOptions.defaultPartInstructions) throws -> Session {
+    func session(_ bounds: BoundsStrategy, partInstructions: Int? = EmitOptions.defaultPartInstructions) throws
+        -> Session
+    {
         var session = try Session(bounds: bounds, optimization: "-O1", partInstructions: partInstructions)
         session.runtimeCache = nil
         return session
     }
 
-    func linked(_ name: String, _ text: String, bounds: BoundsStrategy, partInstructions: Int? = EmitOptions.defaultPartInstructions)
+    func linked(
+        _ name: String, _ text: String, bounds: BoundsStrategy,
+        partInstructions: Int? = EmitOptions.defaultPartInstructions
+    )
         throws -> LinkedModule
     {
         var wat = try parseWAT(text)
-        return try session(bounds, partInstructions: partInstructions).load(try wat.encode(), name: name, path: "\(name).wasm")
+        return try session(bounds, partInstructions: partInstructions).load(
+            try wat.encode(), name: name, path: "\(name).wasm")
     }
 
     func build(_ modules: [LinkedModule], bounds: BoundsStrategy, hostC: String? = nil) throws -> ProcessResult {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-tests-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wasmc-tests-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var building = try session(bounds)
         if let hostC {
@@ -37,8 +46,13 @@ import WAT
 
     @Test(arguments: BoundsStrategy.allCases)
     func modulesLinkAndTrapsAreReported(bounds: BoundsStrategy) throws {
-        let library = try linked("lib", #"(module (memory (export "mem") 1) (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#, bounds: bounds)
-        let app = try linked("app", #"""
+        let library = try linked(
+            "lib",
+            #"(module (memory (export "mem") 1) (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#,
+            bounds: bounds)
+        let app = try linked(
+            "app",
+            #"""
             (module
               (import "lib" "add" (func $add (param i32 i32) (result i32)))
               (import "lib" "mem" (memory 1))
@@ -82,7 +96,9 @@ import WAT
         let second = try split("second", Self.splittable)
         #expect(first.translation.parts.count >= 3)
         #expect(first.translation.parts.allSatisfy { $0.contains("WASMC_HIDDEN uint32_t first_func") })
-        let app = try linked("app", #"""
+        let app = try linked(
+            "app",
+            #"""
             (module
               (import "first" "compute" (func $first (result i32)))
               (import "second" "compute" (func $second (result i32)))

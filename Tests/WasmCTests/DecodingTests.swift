@@ -1,5 +1,6 @@
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -37,9 +38,11 @@ import WAT
     /// Found by the crash fuzzer: WasmParser reads the flags as bits and ignored those above 2.
     @Test func elementSegmentFlagsAboveSevenAreMalformed() throws {
         func module(segment: [UInt8]) -> [UInt8] {
-            [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-             0x04, 0x04, 0x01, 0x70, 0x00, 0x01,  // table section: one funcref table of 1
-             0x09, UInt8(segment.count + 1), 0x01] + segment  // element section: one segment
+            [
+                0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                0x04, 0x04, 0x01, 0x70, 0x00, 0x01,  // table section: one funcref table of 1
+                0x09, UInt8(segment.count + 1), 0x01,
+            ] + segment  // element section: one segment
         }
         let offset: [UInt8] = [0x41, 0x00, 0x0b]  // i32.const 0
         _ = try ModuleDecoder().decode(module(segment: [0x00] + offset + [0x00]))
@@ -60,15 +63,19 @@ import WAT
     /// Found by the crash fuzzer: WasmParser reads the element kind of flags 1 to 3 as a
     /// LEB128, so a padded 0x80 0x00 passed for funcref.
     @Test func elementKindMustBeTheByteZero() throws {
-        let bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-                              0x09, 0x05, 0x01, 0x01, 0x80, 0x00, 0x00]  // passive, kind 0x80 0x00, no elements
+        let bytes: [UInt8] = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+            0x09, 0x05, 0x01, 0x01, 0x80, 0x00, 0x00,
+        ]  // passive, kind 0x80 0x00, no elements
         #expect {
             _ = try ModuleDecoder().decode(bytes)
         } throws: { error in
             let error = error as! DecodingError
             return error.section == "element" && error.offset == 12 && "\(error)".contains("invalid element kind")
         }
-        _ = try ModuleDecoder().decode([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x09, 0x04, 0x01, 0x01, 0x00, 0x00])
+        _ = try ModuleDecoder().decode([
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x09, 0x04, 0x01, 0x01, 0x00, 0x00,
+        ])
     }
 
     @Test func decodesNamesFromTheNameSection() throws {

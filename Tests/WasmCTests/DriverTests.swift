@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -50,7 +51,8 @@ import WAT
                 clang.executable, ["-fsyntax-only", "-I", root + "/include", "-I", root, root + "/m.c"], timeout: 60)
             #expect((result.status == 0) == compiles, "ABI \(version): \(result.standardError)")
             if !compiles {
-                #expect(result.standardError.contains("the runtime and the generated C come from different wasmc versions"))
+                #expect(
+                    result.standardError.contains("the runtime and the generated C come from different wasmc versions"))
             }
         }
     }
@@ -61,7 +63,8 @@ import WAT
         #expect {
             try RuntimeLibrary(root: root).checkABIVersion()
         } throws: { error in
-            "\(error)".contains("has ABI version \(RuntimeABI.version + 1)") && "\(error)".contains("different versions")
+            "\(error)".contains("has ABI version \(RuntimeABI.version + 1)")
+                && "\(error)".contains("different versions")
         }
     }
 
@@ -70,8 +73,14 @@ import WAT
         let cache = CompileCache(directory: "/nonexistent")
         let module: [UInt8] = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]
         let current = cache.key(module: module, options: ["guard", "-O2"], runtime: runtime)
-        #expect(current == cache.key(module: module, options: ["guard", "-O2"], runtime: runtime, abiVersion: RuntimeABI.version))
-        #expect(current != cache.key(module: module, options: ["guard", "-O2"], runtime: runtime, abiVersion: RuntimeABI.version + 1))
+        #expect(
+            current
+                == cache.key(
+                    module: module, options: ["guard", "-O2"], runtime: runtime, abiVersion: RuntimeABI.version))
+        #expect(
+            current
+                != cache.key(
+                    module: module, options: ["guard", "-O2"], runtime: runtime, abiVersion: RuntimeABI.version + 1))
 
         let clang = try Clang.find()
         let objects = runtime.objectCacheKey([.core], bounds: .guardPages, clang: clang, optimization: "-O2")
@@ -79,7 +88,8 @@ import WAT
         #expect(
             objects
                 != runtime.objectCacheKey(
-                    [.core], bounds: .guardPages, clang: clang, optimization: "-O2", abiVersion: RuntimeABI.version + 1))
+                    [.core], bounds: .guardPages, clang: clang, optimization: "-O2", abiVersion: RuntimeABI.version + 1)
+        )
         #expect(objects != runtime.objectCacheKey([.core], bounds: .explicit, clang: clang, optimization: "-O2"))
     }
 
@@ -105,11 +115,13 @@ import WAT
     }
 
     @Test func outputCanGoToFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-run-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-run-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try ProcessRunner.run(
-            "/bin/sh", ["-c", "echo to-file"], timeout: 30, ownProcessGroup: true, capture: .files(directory: directory))
+            "/bin/sh", ["-c", "echo to-file"], timeout: 30, ownProcessGroup: true, capture: .files(directory: directory)
+        )
         #expect(result.status == 0 && result.standardOutput == "to-file\n")
         #expect(FileManager.default.fileExists(atPath: directory + "/stdout"))
     }
@@ -136,7 +148,9 @@ import WAT
         thread.start()
         while box.result == nil || thread.isExecuting { usleep(10_000) }
         let result = try #require(try box.result?.get())
-        #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("0000000000000000"), "\(result.standardOutput)")
+        #expect(
+            result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("0000000000000000"),
+            "\(result.standardOutput)")
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -7,7 +8,9 @@ import WAT
 @Suite struct EmissionTests {
     func translate(_ text: String, guardPages: Bool = false) throws -> CTranslation {
         var wat = try parseWAT(text)
-        return try Compiler.translate(try wat.encode(options: EncodeOptions(nameSection: true)), name: "t", options: EmitOptions(bounds: guardPages ? .guardPages : .explicit))
+        return try Compiler.translate(
+            try wat.encode(options: EncodeOptions(nameSection: true)), name: "t",
+            options: EmitOptions(bounds: guardPages ? .guardPages : .explicit))
     }
 
     static let sample = """

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WasmC
+
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
 
@@ -8,7 +9,9 @@ import WasmC
 @Suite("Installation lookup")
 struct InstallationTests {
     func makeTree(_ files: [String]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wasmc-installation-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wasmc-installation-\(UUID().uuidString)"
+        ).path
         for file in files {
             let path = root + "/" + file
             try FileManager.default.createDirectory(
@@ -19,9 +22,12 @@ struct InstallationTests {
     }
 
     @Test func anInstalledCopyUsesPrefixLibWasmc() throws {
-        let prefix = try makeTree(["bin/wasmc", "lib/wasmc/runtime-c/include/wasmc_rt.h", "lib/wasmc/edge-host/edge.world"])
+        let prefix = try makeTree([
+            "bin/wasmc", "lib/wasmc/runtime-c/include/wasmc_rt.h", "lib/wasmc/edge-host/edge.world",
+        ])
         defer { try? FileManager.default.removeItem(atPath: prefix) }
-        try "Swift version 9.9\n".write(toFile: prefix + "/lib/wasmc/edge-host/swift-version", atomically: true, encoding: .utf8)
+        try "Swift version 9.9\n".write(
+            toFile: prefix + "/lib/wasmc/edge-host/swift-version", atomically: true, encoding: .utf8)
         let found = try Installation.locate(executable: prefix + "/bin/wasmc")
         #expect(found.isInstalled)
         #expect(found.runtimeDirectory == prefix + "/lib/wasmc/runtime-c")

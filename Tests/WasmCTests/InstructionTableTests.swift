@@ -149,10 +149,13 @@ import WAT
                 (i32.add (i32.load $b offset=8 (local.get 0)) (i32.load $s (local.get 1))))
               (func (result i64) (memory.grow $b (i64.const 1))))
             """)
-        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages)).source
+        let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages))
+            .source
         #expect(source.contains("wasmc_i32_load_checked(mem1_data, mem1_size, j0, 8u, __func__)"))
         #expect(source.contains("i1 = wasmc_i32_load(mem0_data, mem0_size, i1, 0u, __func__)"))
-        #expect(source.contains("wasmc_memory_copy_local(mem0_data, mem0_size, mem1_data, mem1_size, i0, j1, i2, __func__);"))
+        #expect(
+            source.contains(
+                "wasmc_memory_copy_local(mem0_data, mem0_size, mem1_data, mem1_size, i0, j1, i2, __func__);"))
         #expect(source.contains("= (uint64_t)(int32_t)wasmc_memory_grow(inst->memory1, j0);"))
         // memory.copy's length is i32 unless both memories are 64-bit.
         let mixedLength = try parseWAT(
@@ -194,7 +197,9 @@ import WAT
         let wat = try parseWAT("(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))")
         let source = try Compiler.translate(try wat.encode(), name: "t", options: EmitOptions(bounds: .guardPages))
             .source
-        #expect(source.contains("i0 = (uint32_t)(int32_t)wasmc_memory_grow(inst->memory0, i0);\n  mem0_data = inst->own_memory0.data;"))
+        #expect(
+            source.contains(
+                "i0 = (uint32_t)(int32_t)wasmc_memory_grow(inst->memory0, i0);\n  mem0_data = inst->own_memory0.data;"))
         #expect(source.contains("WASMC_CHECK_STACK();"))
     }
 

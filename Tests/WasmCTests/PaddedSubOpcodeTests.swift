@@ -1,8 +1,9 @@
 import Testing
+import WasmParser
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
-import WasmParser
 
 /// The sub-opcode after 0xFC is a u32 LEB128 that may be padded (binary-leb128.wast:969);
 /// WasmParser reads it as one byte, so decoding re-encodes it and keeps the original offsets.
@@ -42,11 +43,12 @@ import WasmParser
         let start = Self.bodyStart(bytes, bodyLength: body.count)
         let module = try ModuleDecoder().decode(bytes)
         let instructions = try module.bodies[0].instructions()
-        #expect(instructions.map(\.0) == [
-            .unreachable, .conversion(.i32TruncSatF32S), .unreachable, .conversion(.i32TruncSatF32U),
-            .unreachable, .conversion(.i64TruncSatF64S), .unreachable, .conversion(.i64TruncSatF64U),
-            .unreachable, .end,
-        ])
+        #expect(
+            instructions.map(\.0) == [
+                .unreachable, .conversion(.i32TruncSatF32S), .unreachable, .conversion(.i32TruncSatF32U),
+                .unreachable, .conversion(.i64TruncSatF64S), .unreachable, .conversion(.i64TruncSatF64U),
+                .unreachable, .end,
+            ])
         #expect(instructions.map(\.1) == [0, 1, 4, 5, 9, 10, 15, 16, 22, 23].map { start + $0 })
         _ = try Compiler.validate(bytes)
     }

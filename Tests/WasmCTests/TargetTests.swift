@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd

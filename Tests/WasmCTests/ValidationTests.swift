@@ -1,5 +1,6 @@
 import Testing
 import WAT
+
 @testable import WasmC
 @testable import WasmCBackEnd
 @testable import WasmCFrontEnd
@@ -48,7 +49,8 @@ import WAT
     /// own (an unknown index is refused by the text parser already; the spec scripts cover it).
     @Test func severalMemoriesAreValid() throws {
         let module = try validate(
-            "(module (memory 1) (memory i64 2) (func (memory.copy 1 0 (i64.const 0) (i32.const 0) (i32.const 1)) (drop (i32.load 1 (i64.const 0)))))")
+            "(module (memory 1) (memory i64 2) (func (memory.copy 1 0 (i64.const 0) (i32.const 0) (i32.const 1)) (drop (i32.load 1 (i64.const 0)))))"
+        )
         #expect(module.memories.map(\.is64) == [false, true])
     }
 }

@@ -14,7 +14,8 @@ bool inbox_init(inbox *q, uint32_t max_count, uint64_t max_bytes) {
 
 bool inbox_push(inbox *q, const inbox_message *m) {
     uint64_t size = (uint64_t)m->topic_len + m->payload_len;
-    if (q->count == q->capacity || q->bytes + size > q->max_bytes) return false;
+    if (q->count == q->capacity || q->bytes + size > q->max_bytes)
+        return false;
     q->ring[(q->head + q->count) % q->capacity] = *m;
     q->count++;
     q->bytes += size;
@@ -22,7 +23,8 @@ bool inbox_push(inbox *q, const inbox_message *m) {
 }
 
 bool inbox_pop(inbox *q, inbox_message *m) {
-    if (q->count == 0) return false;
+    if (q->count == 0)
+        return false;
     *m = q->ring[q->head];
     q->head = (q->head + 1) % q->capacity;
     q->count--;
@@ -30,9 +32,7 @@ bool inbox_pop(inbox *q, inbox_message *m) {
     return true;
 }
 
-const inbox_message *inbox_peek(const inbox *q) {
-    return q->count ? &q->ring[q->head] : NULL;
-}
+const inbox_message *inbox_peek(const inbox *q) { return q->count ? &q->ring[q->head] : NULL; }
 
 void inbox_message_free(inbox_message *m) {
     free(m->block);

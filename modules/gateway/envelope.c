@@ -13,10 +13,11 @@ static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 /* Escape s into out (if out is non-NULL); returns the escaped length. */
 static size_t json_escape(const uint8_t *s, size_t n, char *out) {
     size_t w = 0;
-#define EMIT(c)                   \
-    do {                          \
-        if (out) out[w] = (c);    \
-        w++;                      \
+#define EMIT(c)           \
+    do {                  \
+        if (out)          \
+            out[w] = (c); \
+        w++;              \
     } while (0)
     size_t i = 0;
     while (i < n) {
@@ -30,7 +31,8 @@ static size_t json_escape(const uint8_t *s, size_t n, char *out) {
                 EMIT('\xBD');
                 i++;
             } else {
-                for (size_t j = 0; j < k; j++) EMIT((char)s[i + j]);
+                for (size_t j = 0; j < k; j++)
+                    EMIT((char)s[i + j]);
                 i += k;
             }
             continue;
@@ -97,22 +99,25 @@ static char *put(char *p, const char *s) {
     return p + n;
 }
 
-char *envelope_json(const char *topic, size_t topic_len, const uint8_t *payload,
-                    size_t payload_len, size_t max_len, size_t *len, bool *base64) {
+char *envelope_json(const char *topic, size_t topic_len, const uint8_t *payload, size_t payload_len,
+                    size_t max_len, size_t *len, bool *base64) {
     static const char A[] = "{\"topic\":\"", B[] = "\",\"payload\":\"", C_TEXT[] = "\"}",
                       C_B64[] = "\",\"encoding\":\"base64\"}";
     const uint8_t *t = (const uint8_t *)topic;
     bool b64 = !utf8_is_valid(payload, payload_len);
     *len = SIZE_MAX;
-    if (b64 && payload_len > (SIZE_MAX / 4) * 3 - 3) return NULL;
+    if (b64 && payload_len > (SIZE_MAX / 4) * 3 - 3)
+        return NULL;
     size_t topic_size = json_escape(t, topic_len, NULL);
     size_t payload_size = b64 ? base64_size(payload_len) : json_escape(payload, payload_len, NULL);
     size_t total = (sizeof A - 1) + topic_size + (sizeof B - 1) + payload_size +
                    (b64 ? sizeof C_B64 - 1 : sizeof C_TEXT - 1);
     *len = total;
-    if (total > max_len) return NULL;
+    if (total > max_len)
+        return NULL;
     char *out = malloc(total ? total : 1);
-    if (out == NULL) return NULL;
+    if (out == NULL)
+        return NULL;
     char *p = put(out, A);
     p += json_escape(t, topic_len, p);
     p = put(p, B);

@@ -21,7 +21,7 @@
  * *base64 tells which form. NULL if the body would be longer than max_len
  * (then *len > max_len: the bytes it would need) or if out of memory
  * (then *len <= max_len). */
-char *envelope_json(const char *topic, size_t topic_len, const uint8_t *payload,
-                    size_t payload_len, size_t max_len, size_t *len, bool *base64);
+char *envelope_json(const char *topic, size_t topic_len, const uint8_t *payload, size_t payload_len,
+                    size_t max_len, size_t *len, bool *base64);
 
 #endif

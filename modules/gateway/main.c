@@ -37,17 +37,17 @@
 #include "inbox.h"
 
 typedef enum drop_reason {
-    DROP_QUEUE_FULL,  /* the guest queue overflowed (oldest dropped) */
-    DROP_TOO_LARGE,   /* the message alone exceeds queue_max_bytes / max_body */
-    DROP_DENIED,      /* host policy refused the endpoint */
-    DROP_REJECTED,    /* the endpoint answered a non-retryable status */
-    DROP_GAVE_UP,     /* max_attempts transient failures */
+    DROP_QUEUE_FULL, /* the guest queue overflowed (oldest dropped) */
+    DROP_TOO_LARGE,  /* the message alone exceeds queue_max_bytes / max_body */
+    DROP_DENIED,     /* host policy refused the endpoint */
+    DROP_REJECTED,   /* the endpoint answered a non-retryable status */
+    DROP_GAVE_UP,    /* max_attempts transient failures */
     DROP_REASONS
 } drop_reason;
 
-static const char *const DROP_NAMES[DROP_REASONS] = {
-    "queue full (oldest dropped)", "message too large", "endpoint denied by host policy",
-    "rejected by endpoint", "too many failed attempts"};
+static const char *const DROP_NAMES[DROP_REASONS] = {"queue full (oldest dropped)", "message too large",
+                                                     "endpoint denied by host policy", "rejected by endpoint",
+                                                     "too many failed attempts"};
 
 typedef struct gateway {
     char endpoint[1024];
@@ -83,7 +83,8 @@ void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len
     }
     while (!inbox_push(&gw.queue, &m)) {
         inbox_message oldest;
-        if (!inbox_pop(&gw.queue, &oldest)) break; /* cannot happen: fits when empty */
+        if (!inbox_pop(&gw.queue, &oldest))
+            break; /* cannot happen: fits when empty */
         finish(&oldest);
         gw.dropped[DROP_QUEUE_FULL]++;
         gw.attempts = 0; /* the head changed */
@@ -96,7 +97,8 @@ void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len
 static void report_drops(uint64_t now, const char *topic, uint32_t topic_len) {
     for (int r = 0; r < DROP_REASONS; r++) {
         uint64_t fresh = gw.dropped[r] - gw.dropped_logged[r];
-        if (fresh == 0 || now - gw.last_log_ms[r] < 1000) continue;
+        if (fresh == 0 || now - gw.last_log_ms[r] < 1000)
+            continue;
         if (topic != NULL && fresh == 1)
             edge_logf(EDGE_LOG_WARN, "dropped message on %.*s: %s (%llu dropped for this reason)",
                       (int)(topic_len > 200 ? 200 : topic_len), topic, DROP_NAMES[r],
@@ -115,17 +117,16 @@ static void log_stats(void) {
               "dropped_too_large=%llu dropped_denied=%llu dropped_rejected=%llu "
               "dropped_gave_up=%llu",
               (unsigned long long)gw.delivered, (unsigned long long)gw.retries, gw.queue.count,
-              (unsigned long long)gw.dropped[DROP_QUEUE_FULL],
-              (unsigned long long)gw.dropped[DROP_TOO_LARGE],
-              (unsigned long long)gw.dropped[DROP_DENIED],
-              (unsigned long long)gw.dropped[DROP_REJECTED],
+              (unsigned long long)gw.dropped[DROP_QUEUE_FULL], (unsigned long long)gw.dropped[DROP_TOO_LARGE],
+              (unsigned long long)gw.dropped[DROP_DENIED], (unsigned long long)gw.dropped[DROP_REJECTED],
               (unsigned long long)gw.dropped[DROP_GAVE_UP]);
 }
 
 /* Drop the head of the queue for `reason` and log it. */
 static void drop_head(drop_reason reason, uint64_t now) {
     inbox_message m;
-    if (!inbox_pop(&gw.queue, &m)) return;
+    if (!inbox_pop(&gw.queue, &m))
+        return;
     gw.dropped[reason]++;
     report_drops(now, inbox_topic(&m), m.topic_len);
     finish(&m);
@@ -142,7 +143,8 @@ static int32_t http_post(const char *url, const char *content_type, const char *
     edge_list_u8_t bytes = {(uint8_t *)body, len};
     uint16_t status;
     wasmc_edge_host_http_error_t err;
-    if (wasmc_edge_host_http_post(&url_text, &type_text, &bytes, timeout_ms, &status, &err)) return status;
+    if (wasmc_edge_host_http_post(&url_text, &type_text, &bytes, timeout_ms, &status, &err))
+        return status;
     switch (err) {
     case WASMC_EDGE_HOST_HTTP_ERROR_DENIED: return EDGE_HTTP_DENIED;
     case WASMC_EDGE_HOST_HTTP_ERROR_CONNECT: return EDGE_HTTP_CONNECT;
@@ -153,13 +155,15 @@ static int32_t http_post(const char *url, const char *content_type, const char *
 /* Try to deliver the head of the queue once. */
 static void deliver_head(uint64_t now) {
     const inbox_message *m = inbox_peek(&gw.queue);
-    if (m->flags & MARK_TOO_LARGE) return drop_head(DROP_TOO_LARGE, now);
+    if (m->flags & MARK_TOO_LARGE)
+        return drop_head(DROP_TOO_LARGE, now);
     size_t len;
     bool base64;
-    char *body = envelope_json(inbox_topic(m), m->topic_len, inbox_payload(m), m->payload_len,
-                               gw.max_body, &len, &base64);
+    char *body = envelope_json(inbox_topic(m), m->topic_len, inbox_payload(m), m->payload_len, gw.max_body,
+                               &len, &base64);
     if (body == NULL) {
-        if (len > gw.max_body) return drop_head(DROP_TOO_LARGE, now);
+        if (len > gw.max_body)
+            return drop_head(DROP_TOO_LARGE, now);
         edge_logf(EDGE_LOG_ERROR, "out of memory building a %zu-byte body; will retry", len);
         gw.next_attempt_ms = now + gw.retry_initial_ms;
         return;
@@ -179,14 +183,12 @@ static void deliver_head(uint64_t now) {
         gw.next_attempt_ms = 0;
         return;
     }
-    case DELIVERY_DENIED:
-        return drop_head(DROP_DENIED, now);
+    case DELIVERY_DENIED: return drop_head(DROP_DENIED, now);
     case DELIVERY_REJECTED:
         edge_logf(EDGE_LOG_WARN, "endpoint answered HTTP %d for %.*s", (int)rc,
                   (int)(m->topic_len > 200 ? 200 : m->topic_len), inbox_topic(m));
         return drop_head(DROP_REJECTED, now);
-    case DELIVERY_RETRY:
-        break;
+    case DELIVERY_RETRY: break;
     }
     if (gw.max_attempts != 0 && gw.attempts >= gw.max_attempts) {
         edge_logf(EDGE_LOG_WARN, "giving up on %.*s after %u attempts: %s (%d)",
@@ -198,16 +200,15 @@ static void deliver_head(uint64_t now) {
     gw.retries++;
     gw.next_attempt_ms = now + wait;
     edge_logf(EDGE_LOG_WARN, "POST of %.*s failed: %s (%d); attempt %u, retrying in %llu ms",
-              (int)(m->topic_len > 200 ? 200 : m->topic_len), inbox_topic(m),
-              delivery_describe(rc), (int)rc, gw.attempts, (unsigned long long)wait);
+              (int)(m->topic_len > 200 ? 200 : m->topic_len), inbox_topic(m), delivery_describe(rc), (int)rc,
+              gw.attempts, (unsigned long long)wait);
 }
 
 int main(void) {
     char filter[256] = "#";
     edge_config_string("topic_filter", filter, sizeof filter);
     uint32_t queue_max = (uint32_t)edge_config_uint("queue_max", 256, 1, 1000000);
-    uint64_t queue_bytes = edge_config_uint("queue_max_bytes", 4u * 1024 * 1024, 1024,
-                                            1024u * 1024 * 1024);
+    uint64_t queue_bytes = edge_config_uint("queue_max_bytes", 4u * 1024 * 1024, 1024, 1024u * 1024 * 1024);
     gw.timeout_ms = (uint32_t)edge_config_uint("timeout_ms", 5000, 1, 600000);
     gw.retry_initial_ms = edge_config_uint("retry_initial_ms", 500, 1, 3600000);
     gw.retry_max_ms = edge_config_uint("retry_max_ms", 30000, 1, 86400000);
@@ -218,17 +219,14 @@ int main(void) {
         edge_logf(EDGE_LOG_ERROR, "out of memory for a queue of %u messages", queue_max);
         return 1;
     }
-    bool enabled = edge_config_string("endpoint", gw.endpoint, sizeof gw.endpoint) &&
-                   gw.endpoint[0] != '\0';
+    bool enabled = edge_config_string("endpoint", gw.endpoint, sizeof gw.endpoint) && gw.endpoint[0] != '\0';
     if (!enabled) {
         edge_logf(EDGE_LOG_ERROR, "no endpoint configured (--set gateway.endpoint=URL): "
                                   "not subscribing, nothing will be forwarded");
     } else if (!edge_subscribe_filter(filter)) {
-        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: nothing will be forwarded",
-                  filter);
+        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: nothing will be forwarded", filter);
     } else {
-        edge_logf(EDGE_LOG_INFO, "forwarding %s to %s (queue %u messages)", filter, gw.endpoint,
-                  queue_max);
+        edge_logf(EDGE_LOG_INFO, "forwarding %s to %s (queue %u messages)", filter, gw.endpoint, queue_max);
     }
 
     uint64_t next_stats = edge_monotonic_ms() + stats_interval;
@@ -245,7 +243,8 @@ int main(void) {
             continue;
         }
         uint64_t wait = EDGE_MAX_WAIT_MS;
-        if (gw.queue.count > 0 && gw.next_attempt_ms - now < wait) wait = gw.next_attempt_ms - now;
+        if (gw.queue.count > 0 && gw.next_attempt_ms - now < wait)
+            wait = gw.next_attempt_ms - now;
         edge_wait_ms(wait);
     }
 }

@@ -32,7 +32,8 @@ broker_limits broker_default_limits(void) {
 }
 
 void broker_log(broker *b, uint32_t level, const char *fmt, ...) {
-    if (b->hooks.on_log == NULL) return;
+    if (b->hooks.on_log == NULL)
+        return;
     char line[256];
     va_list ap;
     va_start(ap, fmt);
@@ -44,7 +45,8 @@ void broker_log(broker *b, uint32_t level, const char *fmt, ...) {
 int broker_conn_index(const broker *b, const connection *c) { return (int)(c - b->conns); }
 
 static connection *conn_get(broker *b, int conn) {
-    if (conn < 0 || (uint32_t)conn >= b->limits.max_connections) return NULL;
+    if (conn < 0 || (uint32_t)conn >= b->limits.max_connections)
+        return NULL;
     connection *c = &b->conns[conn];
     return c->phase == CONN_FREE ? NULL : c;
 }
@@ -72,9 +74,11 @@ static uint8_t *out_reserve(connection *c, size_t n) {
     }
     if (c->out_len + n > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 1024;
-        while (cap < c->out_len + n) cap *= 2;
+        while (cap < c->out_len + n)
+            cap *= 2;
         uint8_t *p = realloc(c->out, cap);
-        if (p == NULL) return NULL;
+        if (p == NULL)
+            return NULL;
         c->out = p;
         c->out_cap = cap;
     }
@@ -84,7 +88,8 @@ static uint8_t *out_reserve(connection *c, size_t n) {
 /* Queue a small control packet. Always accepted unless the client has left
  * far more than max_output unread, in which case it is disconnected. */
 void broker_send_control(broker *b, connection *c, const uint8_t *bytes, size_t n) {
-    if (c->close == BROKER_CLOSE_NOW) return;
+    if (c->close == BROKER_CLOSE_NOW)
+        return;
     if (c->out_len > 2 * (size_t)b->limits.max_output) {
         broker_protocol_error(b, c, "client does not read its socket");
         return;
@@ -103,12 +108,15 @@ void broker_send_control(broker *b, connection *c, const uint8_t *bytes, size_t 
 static const uint8_t *publish_props(broker *b, const message *m, size_t *len, uint8_t **owned) {
     *owned = NULL;
     *len = m->props_len;
-    if (m->expires_ms == 0) return message_props(m);
+    if (m->expires_ms == 0)
+        return message_props(m);
     uint8_t *p = malloc(5 + m->props_len);
-    if (p == NULL) return NULL;
+    if (p == NULL)
+        return NULL;
     uint64_t left_ms = m->expires_ms > b->now_ms ? m->expires_ms - b->now_ms : 0;
     size_t n = mqtt_prop_put_u32(p, MQTT_PROP_MESSAGE_EXPIRY, (uint32_t)((left_ms + 999) / 1000));
-    if (m->props_len) memcpy(p + n, message_props(m), m->props_len);
+    if (m->props_len)
+        memcpy(p + n, message_props(m), m->props_len);
     *len = n + m->props_len;
     *owned = p;
     return p;
@@ -117,51 +125,53 @@ static const uint8_t *publish_props(broker *b, const message *m, size_t *len, ui
 /* Queue a PUBLISH if it fits within max_output; false if it does not. A
  * message larger than an MQTT 5 client's Maximum Packet Size is discarded as
  * if sent (MQTT 5.0 §3.1.2.11.4). */
-bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos,
-                         bool retain, bool dup, uint16_t packet_id) {
-    if (c->close == BROKER_CLOSE_NOW) return true; /* discarded with the connection */
+bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos, bool retain, bool dup,
+                         uint16_t packet_id) {
+    if (c->close == BROKER_CLOSE_NOW)
+        return true; /* discarded with the connection */
     const uint8_t *topic = (const uint8_t *)message_topic(m);
     size_t props_len = 0;
     uint8_t *owned = NULL;
     const uint8_t *props = NULL;
     if (c->version == 5) {
         props = publish_props(b, m, &props_len, &owned);
-        if (props == NULL) return false;
+        if (props == NULL)
+            return false;
     }
     size_t need = c->version == 5
                       ? mqtt_encode_publish_v5(NULL, 0, topic, m->topic_len, message_payload(m),
-                                               m->payload_len, qos, retain, dup, packet_id,
-                                               props, props_len)
-                      : mqtt_encode_publish(NULL, 0, topic, m->topic_len, message_payload(m),
-                                            m->payload_len, qos, retain, dup, packet_id);
+                                               m->payload_len, qos, retain, dup, packet_id, props, props_len)
+                      : mqtt_encode_publish(NULL, 0, topic, m->topic_len, message_payload(m), m->payload_len,
+                                            qos, retain, dup, packet_id);
     if (c->max_packet_out != 0 && need > c->max_packet_out) {
         free(owned);
         return true;
     }
-    uint8_t *p = need == 0 || c->out_len + need > b->limits.max_output ? NULL
-                                                                       : out_reserve(c, need);
+    uint8_t *p = need == 0 || c->out_len + need > b->limits.max_output ? NULL : out_reserve(c, need);
     if (p == NULL) {
         free(owned);
         return false;
     }
     if (c->version == 5)
-        mqtt_encode_publish_v5(p, need, topic, m->topic_len, message_payload(m), m->payload_len,
-                               qos, retain, dup, packet_id, props, props_len);
+        mqtt_encode_publish_v5(p, need, topic, m->topic_len, message_payload(m), m->payload_len, qos, retain,
+                               dup, packet_id, props, props_len);
     else
-        mqtt_encode_publish(p, need, topic, m->topic_len, message_payload(m), m->payload_len, qos,
-                            retain, dup, packet_id);
+        mqtt_encode_publish(p, need, topic, m->topic_len, message_payload(m), m->payload_len, qos, retain,
+                            dup, packet_id);
     free(owned);
     c->out_len += need;
     b->stats.messages_out++;
     return true;
 }
 
-
-
 /* Shared subscriptions (MQTT 5.0 §4.8.2): each (group, filter) that matches
  * gets the message once, at the next of its sessions in turn. */
 static void route_shared(broker *b, message *m) {
-    typedef struct { session *s; const subscription *sub; bool done; } candidate;
+    typedef struct {
+        session *s;
+        const subscription *sub;
+        bool done;
+    } candidate;
     candidate stack[32], *all = stack;
     uint32_t count = 0, cap = 32;
     for (uint32_t i = 0; i < b->session_count; i++) {
@@ -173,9 +183,11 @@ static void route_shared(broker *b, message *m) {
                 continue;
             if (count == cap) {
                 candidate *grown = malloc(2 * cap * sizeof *grown);
-                if (grown == NULL) break;
+                if (grown == NULL)
+                    break;
                 memcpy(grown, all, count * sizeof *grown);
-                if (all != stack) free(all);
+                if (all != stack)
+                    free(all);
                 all = grown;
                 cap *= 2;
             }
@@ -183,7 +195,8 @@ static void route_shared(broker *b, message *m) {
         }
     }
     for (uint32_t i = 0; i < count; i++) {
-        if (all[i].done) continue;
+        if (all[i].done)
+            continue;
         const subscription *first = all[i].sub;
         uint32_t members = 0;
         for (uint32_t k = i; k < count; k++) {
@@ -201,12 +214,14 @@ static void route_shared(broker *b, message *m) {
                 memcmp(o->filter, first->filter, o->len) != 0)
                 continue;
             all[k].done = true;
-            if (seen++ != pick) continue;
+            if (seen++ != pick)
+                continue;
             uint8_t qos = m->qos < o->qos ? m->qos : o->qos;
             session_deliver(b, all[k].s, m, qos, false);
         }
     }
-    if (all != stack) free(all);
+    if (all != stack)
+        free(all);
 }
 
 static void route(broker *b, message *m, bool retain, const session *from) {
@@ -214,7 +229,8 @@ static void route(broker *b, message *m, bool retain, const session *from) {
         session *s = b->sessions[i];
         bool keep_retain = false;
         int granted = session_match(s, message_topic(m), m->topic_len, s == from, &keep_retain);
-        if (granted < 0) continue;
+        if (granted < 0)
+            continue;
         uint8_t qos = m->qos < granted ? m->qos : (uint8_t)granted; /* §3.8.4 */
         /* RETAIN is cleared [MQTT-3.3.1-9] unless Retain As Published (MQTT 5.0). */
         session_deliver(b, s, m, qos, retain && keep_retain);
@@ -226,14 +242,14 @@ bool broker_publish(broker *b, message *m, bool retain, bool from_client, const 
     if (retain) {
         if (retained_put(&b->retained, m) == RETAINED_FULL) {
             if (b->stats.retained_rejected++ % 100 == 0)
-                broker_log(b, 2, "retained store full (%u topics): not retaining '%.*s'",
-                         b->retained.count, (int)m->topic_len, message_topic(m));
+                broker_log(b, 2, "retained store full (%u topics): not retaining '%.*s'", b->retained.count,
+                           (int)m->topic_len, message_topic(m));
         }
     }
     route(b, m, retain, from);
     if (from_client && b->hooks.on_publish)
-        return b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len,
-                                   message_payload(m), m->payload_len, m->qos, retain);
+        return b->hooks.on_publish(b->hooks.ctx, message_topic(m), m->topic_len, message_payload(m),
+                                   m->payload_len, m->qos, retain);
     return true;
 }
 
@@ -241,13 +257,15 @@ bool broker_publish(broker *b, message *m, bool retain, bool from_client, const 
 
 broker *broker_create(const broker_limits *limits, const broker_hooks *hooks) {
     const broker_limits *l = limits;
-    if (l->max_connections == 0 || l->max_packet < 16 || l->max_output < 1024 ||
-        l->max_subscriptions == 0 || l->max_inflight == 0 || l->max_inflight > 60000)
+    if (l->max_connections == 0 || l->max_packet < 16 || l->max_output < 1024 || l->max_subscriptions == 0 ||
+        l->max_inflight == 0 || l->max_inflight > 60000)
         return NULL;
     broker *b = calloc(1, sizeof *b);
-    if (b == NULL) return NULL;
+    if (b == NULL)
+        return NULL;
     b->limits = *l;
-    if (hooks != NULL) b->hooks = *hooks;
+    if (hooks != NULL)
+        b->hooks = *hooks;
     b->conns = calloc(l->max_connections, sizeof *b->conns);
     if (b->conns == NULL) {
         free(b);
@@ -258,15 +276,18 @@ broker *broker_create(const broker_limits *limits, const broker_hooks *hooks) {
 }
 
 void broker_destroy(broker *b) {
-    if (b == NULL) return;
+    if (b == NULL)
+        return;
     for (uint32_t i = 0; i < b->limits.max_connections; i++) {
         connection *c = &b->conns[i];
         free(c->in);
         free(c->out);
         message_unref(c->will);
-        for (int k = 0; k <= TOPIC_ALIAS_MAX; k++) free(c->alias[k]);
+        for (int k = 0; k <= TOPIC_ALIAS_MAX; k++)
+            free(c->alias[k]);
     }
-    while (b->session_count) session_destroy(b, b->sessions[0]);
+    while (b->session_count)
+        session_destroy(b, b->sessions[0]);
     free(b->sessions);
     free(b->conns);
     retained_free(&b->retained);
@@ -276,7 +297,8 @@ void broker_destroy(broker *b) {
 int broker_open(broker *b, uint64_t now_ms) {
     for (uint32_t i = 0; i < b->limits.max_connections; i++) {
         connection *c = &b->conns[i];
-        if (c->phase != CONN_FREE) continue;
+        if (c->phase != CONN_FREE)
+            continue;
         memset(c, 0, sizeof *c);
         c->phase = CONN_AWAIT_CONNECT;
         c->opened_ms = c->last_input_ms = now_ms;
@@ -289,14 +311,17 @@ int broker_open(broker *b, uint64_t now_ms) {
 
 void broker_input(broker *b, int conn, const uint8_t *data, size_t len, uint64_t now_ms) {
     connection *c = conn_get(b, conn);
-    if (c == NULL || c->close != BROKER_OPEN || len == 0) return;
+    if (c == NULL || c->close != BROKER_OPEN || len == 0)
+        return;
     c->last_input_ms = now_ms;
     b->now_ms = now_ms;
     if (c->in_len + len > c->in_cap) {
         size_t cap = c->in_cap ? c->in_cap : 512;
-        while (cap < c->in_len + len) cap *= 2;
+        while (cap < c->in_len + len)
+            cap *= 2;
         uint8_t *p = realloc(c->in, cap);
-        if (p == NULL) return broker_protocol_error(b, c, "out of memory");
+        if (p == NULL)
+            return broker_protocol_error(b, c, "out of memory");
         c->in = p;
         c->in_cap = cap;
     }
@@ -306,9 +331,9 @@ void broker_input(broker *b, int conn, const uint8_t *data, size_t len, uint64_t
     size_t off = 0;
     while (c->close == BROKER_OPEN) {
         mqtt_fixed_header h;
-        mqtt_status st = mqtt_read_fixed_header(c->in + off, c->in_len - off,
-                                                b->limits.max_packet, &h);
-        if (st == MQTT_NEED_MORE) break;
+        mqtt_status st = mqtt_read_fixed_header(c->in + off, c->in_len - off, b->limits.max_packet, &h);
+        if (st == MQTT_NEED_MORE)
+            break;
         if (st == MQTT_ERR_TOO_LARGE) {
             broker_protocol_error(b, c, "packet larger than max_packet");
             break;
@@ -346,8 +371,10 @@ size_t broker_output(broker *b, int conn, const uint8_t **data) {
 
 void broker_output_consumed(broker *b, int conn, size_t n) {
     connection *c = conn_get(b, conn);
-    if (c == NULL) return;
-    if (n > c->out_len) n = c->out_len;
+    if (c == NULL)
+        return;
+    if (n > c->out_len)
+        n = c->out_len;
     c->out_start += n;
     c->out_len -= n;
     if (c->out_len == 0) {
@@ -358,7 +385,8 @@ void broker_output_consumed(broker *b, int conn, size_t n) {
             c->out_cap = 0;
         }
     }
-    if (c->session != NULL && c->close == BROKER_OPEN) session_pump(b, c->session);
+    if (c->session != NULL && c->close == BROKER_OPEN)
+        session_pump(b, c->session);
 }
 
 broker_close_state broker_close_state_of(broker *b, int conn) {
@@ -368,7 +396,8 @@ broker_close_state broker_close_state_of(broker *b, int conn) {
 
 void broker_close(broker *b, int conn, uint64_t now_ms) {
     connection *c = conn_get(b, conn);
-    if (c == NULL) return;
+    if (c == NULL)
+        return;
     b->now_ms = now_ms;
     message *will = c->will;
     bool will_retain = c->will_retain;
@@ -387,11 +416,13 @@ void broker_close(broker *b, int conn, uint64_t now_ms) {
             will = NULL;
         }
         /* Unsent QoS 1 messages stay queued; sent ones are resent on reconnect. */
-        if (s->expiry_s == 0) session_destroy(b, s);
+        if (s->expiry_s == 0)
+            session_destroy(b, s);
     }
     free(c->in);
     free(c->out);
-    for (int i = 0; i <= TOPIC_ALIAS_MAX; i++) free(c->alias[i]);
+    for (int i = 0; i <= TOPIC_ALIAS_MAX; i++)
+        free(c->alias[i]);
     memset(c, 0, sizeof *c); /* phase = CONN_FREE */
     if (will != NULL) {
         /* Published after the slot is free, so it reaches no half-closed
@@ -428,7 +459,8 @@ uint64_t broker_tick(broker *b, uint64_t now_ms) {
     uint64_t next = 60000;
     for (uint32_t i = 0; i < b->limits.max_connections; i++) {
         connection *c = &b->conns[i];
-        if (c->phase == CONN_FREE) continue;
+        if (c->phase == CONN_FREE)
+            continue;
         uint64_t deadline;
         if (c->close == BROKER_CLOSE_NOW) {
             continue;
@@ -445,8 +477,7 @@ uint64_t broker_tick(broker *b, uint64_t now_ms) {
             if (c->close == BROKER_OPEN) {
                 b->stats.keepalive_timeouts++;
                 broker_log(b, 1, "conn %d: %s", (int)i,
-                         c->phase == CONN_AWAIT_CONNECT ? "no CONNECT in time"
-                                                        : "keep-alive expired");
+                           c->phase == CONN_AWAIT_CONNECT ? "no CONNECT in time" : "keep-alive expired");
             }
             c->close = BROKER_CLOSE_NOW;
         } else if (deadline - now_ms < next) {
@@ -456,9 +487,8 @@ uint64_t broker_tick(broker *b, uint64_t now_ms) {
     return next;
 }
 
-void broker_publish_from_bus(broker *b, const char *topic, size_t topic_len,
-                             const uint8_t *payload, size_t payload_len, uint8_t qos,
-                             bool retain) {
+void broker_publish_from_bus(broker *b, const char *topic, size_t topic_len, const uint8_t *payload,
+                             size_t payload_len, uint8_t qos, bool retain) {
     if (!mqtt_topic_name_is_valid(topic, topic_len)) {
         broker_log(b, 2, "bus message with an invalid topic name dropped");
         return;
@@ -479,6 +509,7 @@ broker_stats broker_get_stats(const broker *b) {
     st.retained = b->retained.count;
     st.connections_open = 0;
     for (uint32_t i = 0; i < b->limits.max_connections; i++)
-        if (b->conns[i].phase != CONN_FREE) st.connections_open++;
+        if (b->conns[i].phase != CONN_FREE)
+            st.connections_open++;
     return st;
 }

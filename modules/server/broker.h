@@ -52,18 +52,18 @@ typedef struct broker_hooks {
 /* Counters, cumulative since broker_create unless noted. */
 typedef struct broker_stats {
     uint64_t connections_accepted;
-    uint64_t connections_refused;  /* no free slot */
-    uint32_t connections_open;     /* gauge */
-    uint32_t sessions;             /* gauge, connected + offline */
-    uint32_t retained;             /* gauge */
+    uint64_t connections_refused; /* no free slot */
+    uint32_t connections_open;    /* gauge */
+    uint32_t sessions;            /* gauge, connected + offline */
+    uint32_t retained;            /* gauge */
     uint64_t packets_in;
-    uint64_t publishes_in;         /* from MQTT clients */
-    uint64_t publishes_bus;        /* from the host bus */
-    uint64_t messages_out;         /* PUBLISH packets written to clients */
-    uint64_t dropped_slow_client;  /* QoS 0 not written: output full */
-    uint64_t dropped_queue_full;   /* QoS 1 not queued: session queue full */
-    uint64_t retained_rejected;    /* retained store full */
-    uint64_t protocol_errors;      /* connections closed for a bad packet */
+    uint64_t publishes_in;        /* from MQTT clients */
+    uint64_t publishes_bus;       /* from the host bus */
+    uint64_t messages_out;        /* PUBLISH packets written to clients */
+    uint64_t dropped_slow_client; /* QoS 0 not written: output full */
+    uint64_t dropped_queue_full;  /* QoS 1 not queued: session queue full */
+    uint64_t retained_rejected;   /* retained store full */
+    uint64_t protocol_errors;     /* connections closed for a bad packet */
     uint64_t keepalive_timeouts;
 } broker_stats;
 
@@ -98,9 +98,8 @@ broker_close_state broker_close_state_of(broker *b, int conn);
 void broker_close(broker *b, int conn, uint64_t now_ms);
 
 /* A message from the host bus: deliver to matching clients; store if retain. */
-void broker_publish_from_bus(broker *b, const char *topic, size_t topic_len,
-                             const uint8_t *payload, size_t payload_len, uint8_t qos,
-                             bool retain);
+void broker_publish_from_bus(broker *b, const char *topic, size_t topic_len, const uint8_t *payload,
+                             size_t payload_len, uint8_t qos, bool retain);
 
 /* Enforce keep-alive and CONNECT timeouts. Returns ms until the next
  * deadline (capped at 60000). */

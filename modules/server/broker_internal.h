@@ -30,11 +30,11 @@
 #define SUB_RETAIN_HANDLING(options) (((options) >> 4) & 3)
 
 typedef struct subscription {
-    char *filter;   /* the filter proper (after "$share/GROUP/" for a shared one) */
+    char *filter; /* the filter proper (after "$share/GROUP/" for a shared one) */
     uint16_t len;
-    uint8_t qos;    /* granted: 0 or 1 */
+    uint8_t qos;     /* granted: 0 or 1 */
     uint8_t options; /* SUB_* bits */
-    char *group;    /* shared subscription group (§4.8.2), NULL if not shared */
+    char *group;     /* shared subscription group (§4.8.2), NULL if not shared */
     uint16_t group_len;
 } subscription;
 
@@ -49,11 +49,11 @@ typedef struct outgoing {
 typedef struct session {
     char *client_id;
     uint16_t id_len;
-    uint32_t expiry_s;   /* after disconnection; 0 ends with the connection */
+    uint32_t expiry_s;    /* after disconnection; 0 ends with the connection */
     uint16_t receive_max; /* the client's Receive Maximum (MQTT 5), 0 = none */
-    int conn; /* -1 while offline */
+    int conn;             /* -1 while offline */
     uint64_t offline_since_ms;
-    message *will;        /* a delayed will (MQTT 5 Will Delay), due at will_due_ms */
+    message *will; /* a delayed will (MQTT 5 Will Delay), due at will_due_ms */
     bool will_retain;
     uint64_t will_due_ms;
     subscription *subs;
@@ -70,8 +70,8 @@ typedef enum conn_phase { CONN_FREE = 0, CONN_AWAIT_CONNECT, CONN_CONNECTED } co
 typedef struct connection {
     conn_phase phase;
     broker_close_state close;
-    uint8_t version;          /* 4 (3.1.1) or 5 */
-    uint32_t max_packet_out;  /* the client's Maximum Packet Size (MQTT 5), 0 = none */
+    uint8_t version;         /* 4 (3.1.1) or 5 */
+    uint32_t max_packet_out; /* the client's Maximum Packet Size (MQTT 5), 0 = none */
     uint32_t will_delay_s;
     char *alias[TOPIC_ALIAS_MAX + 1]; /* topic aliases the client set (MQTT 5) */
     uint16_t alias_len[TOPIC_ALIAS_MAX + 1];
@@ -95,13 +95,12 @@ struct broker {
     retained_store retained;
     broker_stats stats;
     uint64_t auto_ids;
-    uint64_t now_ms;     /* the latest time the caller gave */
+    uint64_t now_ms;      /* the latest time the caller gave */
     uint32_t shared_turn; /* round robin among a shared subscription's sessions */
 };
 
 /* printf-style line to hooks.on_log. */
-void broker_log(broker *b, uint32_t level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void broker_log(broker *b, uint32_t level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- broker.c, for broker_packets.c ---- */
 
@@ -120,12 +119,12 @@ bool broker_publish(broker *b, message *m, bool retain, bool from_client, const 
 /* ---- broker_packets.c ---- */
 
 /* One whole packet from c. */
-void broker_handle_packet(broker *b, connection *c, const mqtt_fixed_header *h,
-                          const uint8_t *body, uint64_t now_ms);
+void broker_handle_packet(broker *b, connection *c, const mqtt_fixed_header *h, const uint8_t *body,
+                          uint64_t now_ms);
 
 /* Queue a PUBLISH on c if it fits within max_output; false if it does not. */
-bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos,
-                         bool retain, bool dup, uint16_t packet_id);
+bool broker_send_publish(broker *b, connection *c, const message *m, uint8_t qos, bool retain, bool dup,
+                         uint16_t packet_id);
 
 /* ---- session.c ---- */
 
@@ -149,19 +148,17 @@ void session_acked(broker *b, session *s, uint16_t packet_id);
 /* Highest granted QoS among s's non-shared subscriptions matching topic, or
  * -1; `from_self` skips No Local ones; *retain_as_published is set when a
  * matching one asks for it. */
-int session_match(const session *s, const char *topic, size_t len, bool from_self,
-                  bool *retain_as_published);
+int session_match(const session *s, const char *topic, size_t len, bool from_self, bool *retain_as_published);
 
 /* Add or replace the subscription to filter ("$share/GROUP/F" is shared):
  * 1 added, 0 replaced, -1 when the limit is reached or out of memory. */
-int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos,
-                      uint8_t options, uint32_t max);
+int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos, uint8_t options,
+                      uint32_t max);
 
 /* Remove the subscription to exactly this filter; false if there was none. */
 bool session_unsubscribe(session *s, const uint8_t *filter, size_t len);
 
 /* Split "$share/GROUP/FILTER" (§4.8.2): true with the parts when it is one. */
-bool shared_filter_split(const uint8_t *filter, size_t len, mqtt_bytes *group,
-                         mqtt_bytes *rest);
+bool shared_filter_split(const uint8_t *filter, size_t len, mqtt_bytes *group, mqtt_bytes *rest);
 
 #endif

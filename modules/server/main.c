@@ -51,11 +51,12 @@ void edge_message_received(char *block, uint32_t topic_len, uint32_t payload_len
 static bool hook_publish(void *ctx, const char *topic, size_t topic_len, const uint8_t *payload,
                          size_t payload_len, uint8_t qos, bool retain) {
     (void)ctx;
-    if (qos > 0) unsynced = true;
+    if (qos > 0)
+        unsynced = true;
     wasmc_edge_host_publish_error_t err;
-    if (edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err)) return true;
-    edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err, (int)topic_len,
-              topic);
+    if (edge_publish_bytes(topic, topic_len, payload, payload_len, qos, retain, &err))
+        return true;
+    edge_logf(EDGE_LOG_WARN, "publish failed (error %d) for topic %.*s", (int)err, (int)topic_len, topic);
     /* bus-full: the host could not keep it (e.g. its queue for later delivery is on a full
      * disk), so the broker must not acknowledge it. */
     return err != WASMC_EDGE_HOST_PUBLISH_ERROR_BUS_FULL;
@@ -70,11 +71,14 @@ static void hook_log(void *ctx, uint32_t level, const char *line) {
  * socket among the first fds. */
 static int find_listener(void) {
     uint64_t fd = edge_config_uint("listen_fd", UINT64_MAX, 0, INT32_MAX);
-    if (fd != UINT64_MAX) return (int)fd;
+    if (fd != UINT64_MAX)
+        return (int)fd;
     for (int i = 3; i < 3 + FD_SCAN_LIMIT; i++) {
         __wasi_fdstat_t st;
-        if (__wasi_fd_fdstat_get((__wasi_fd_t)i, &st) != __WASI_ERRNO_SUCCESS) continue;
-        if (st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM) return i;
+        if (__wasi_fd_fdstat_get((__wasi_fd_t)i, &st) != __WASI_ERRNO_SUCCESS)
+            continue;
+        if (st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM)
+            return i;
     }
     return -1;
 }
@@ -83,9 +87,9 @@ typedef struct server {
     broker *broker;
     int listener;
     uint32_t max_clients;
-    int *conn_fd;         /* broker connection id → socket fd, -1 if free */
-    struct pollfd *pfds;  /* [0] listener, then one per polled connection */
-    int *pfd_conn;        /* pfds index → connection id */
+    int *conn_fd;        /* broker connection id → socket fd, -1 if free */
+    struct pollfd *pfds; /* [0] listener, then one per polled connection */
+    int *pfd_conn;       /* pfds index → connection id */
     uint8_t chunk[READ_CHUNK];
 } server;
 
@@ -101,8 +105,10 @@ static bool flush_conn(server *sv, int conn) {
     size_t len;
     while ((len = broker_output(sv->broker, conn, &data)) > 0) {
         ssize_t n = send(sv->conn_fd[conn], data, len, 0);
-        if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        if (n == 0) return true;
+        if (n < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        if (n == 0)
+            return true;
         broker_output_consumed(sv->broker, conn, (size_t)n);
     }
     return true;
@@ -111,9 +117,9 @@ static bool flush_conn(server *sv, int conn) {
 static void accept_clients(server *sv, uint64_t now) {
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
         __wasi_fd_t fd;
-        __wasi_errno_t err = __wasi_sock_accept((__wasi_fd_t)sv->listener,
-                                                __WASI_FDFLAGS_NONBLOCK, &fd);
-        if (err == __WASI_ERRNO_AGAIN) return;
+        __wasi_errno_t err = __wasi_sock_accept((__wasi_fd_t)sv->listener, __WASI_FDFLAGS_NONBLOCK, &fd);
+        if (err == __WASI_ERRNO_AGAIN)
+            return;
         if (err != __WASI_ERRNO_SUCCESS) {
             edge_logf(EDGE_LOG_WARN, "sock_accept failed: errno %u", (unsigned)err);
             return;
@@ -122,8 +128,7 @@ static void accept_clients(server *sv, uint64_t now) {
         if (conn < 0) {
             uint64_t refused = broker_get_stats(sv->broker).connections_refused;
             if (refused % 100 == 1) /* the first, then every 100th */
-                edge_logf(EDGE_LOG_WARN,
-                          "refusing connection: %u clients already connected (%llu refused)",
+                edge_logf(EDGE_LOG_WARN, "refusing connection: %u clients already connected (%llu refused)",
                           sv->max_clients, (unsigned long long)refused);
             close((int)fd);
             continue;
@@ -145,9 +150,8 @@ static void read_conn(server *sv, int conn, uint64_t now) {
 static void drain_bus(server *sv) {
     inbox_message m;
     while (inbox_pop(&bus_inbox, &m)) {
-        broker_publish_from_bus(sv->broker, inbox_topic(&m), m.topic_len, inbox_payload(&m),
-                                m.payload_len, (uint8_t)(m.flags & EDGE_MSG_QOS_MASK),
-                                (m.flags & EDGE_MSG_RETAIN) != 0);
+        broker_publish_from_bus(sv->broker, inbox_topic(&m), m.topic_len, inbox_payload(&m), m.payload_len,
+                                (uint8_t)(m.flags & EDGE_MSG_QOS_MASK), (m.flags & EDGE_MSG_RETAIN) != 0);
         inbox_message_free(&m);
     }
     static uint64_t reported;
@@ -169,18 +173,15 @@ static void log_stats(server *sv) {
               (unsigned long long)st.publishes_in, (unsigned long long)st.publishes_bus,
               (unsigned long long)st.messages_out, (unsigned long long)st.dropped_slow_client,
               (unsigned long long)st.dropped_queue_full, (unsigned long long)bus_dropped,
-              (unsigned long long)st.protocol_errors,
-              (unsigned long long)st.keepalive_timeouts);
+              (unsigned long long)st.protocol_errors, (unsigned long long)st.keepalive_timeouts);
 }
 
 int main(void) {
     static server sv;
     broker_limits limits = broker_default_limits();
-    sv.max_clients = (uint32_t)edge_config_uint("max_clients", limits.max_connections, 1,
-                                                MAX_CLIENTS_LIMIT);
+    sv.max_clients = (uint32_t)edge_config_uint("max_clients", limits.max_connections, 1, MAX_CLIENTS_LIMIT);
     limits.max_connections = sv.max_clients;
-    limits.max_packet = (uint32_t)edge_config_uint("max_packet", limits.max_packet, 64,
-                                                   16u * 1024 * 1024);
+    limits.max_packet = (uint32_t)edge_config_uint("max_packet", limits.max_packet, 64, 16u * 1024 * 1024);
     limits.max_inflight = (uint32_t)edge_config_uint("max_inflight", limits.max_inflight, 1, 65535);
     limits.max_queued = (uint32_t)edge_config_uint("max_queued", limits.max_queued, 1, 1000000);
     uint64_t stats_interval = edge_config_uint("stats_interval_ms", 60000, 0, UINT32_MAX);
@@ -189,14 +190,14 @@ int main(void) {
 
     sv.listener = find_listener();
     if (sv.listener < 0) {
-        edge_logf(EDGE_LOG_ERROR, "no pre-opened listening socket (no SOCKET_STREAM fd in "
-                                  "3..%d and no listen_fd config)",
+        edge_logf(EDGE_LOG_ERROR,
+                  "no pre-opened listening socket (no SOCKET_STREAM fd in "
+                  "3..%d and no listen_fd config)",
                   3 + FD_SCAN_LIMIT - 1);
         return 1;
     }
     if (fcntl(sv.listener, F_SETFL, O_NONBLOCK) != 0)
-        edge_logf(EDGE_LOG_WARN, "cannot make listener fd %d non-blocking (errno %d)",
-                  sv.listener, errno);
+        edge_logf(EDGE_LOG_WARN, "cannot make listener fd %d non-blocking (errno %d)", sv.listener, errno);
 
     broker_hooks hooks = {.ctx = NULL, .on_publish = hook_publish, .on_log = hook_log};
     sv.broker = broker_create(&limits, &hooks);
@@ -208,12 +209,12 @@ int main(void) {
         edge_logf(EDGE_LOG_ERROR, "out of memory at startup");
         return 1;
     }
-    for (uint32_t i = 0; i < sv.max_clients; i++) sv.conn_fd[i] = -1;
+    for (uint32_t i = 0; i < sv.max_clients; i++)
+        sv.conn_fd[i] = -1;
     if (!edge_subscribe_filter(filter))
-        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: no bus messages will reach MQTT",
-                  filter);
-    edge_logf(EDGE_LOG_INFO, "MQTT broker listening on fd %d (max_clients=%u, bridge %s)",
-              sv.listener, sv.max_clients, filter);
+        edge_logf(EDGE_LOG_ERROR, "subscribe(%s) failed: no bus messages will reach MQTT", filter);
+    edge_logf(EDGE_LOG_INFO, "MQTT broker listening on fd %d (max_clients=%u, bridge %s)", sv.listener,
+              sv.max_clients, filter);
 
     uint64_t next_stats = edge_monotonic_ms() + stats_interval;
     for (;;) {
@@ -224,38 +225,45 @@ int main(void) {
          * host.sync covers every QoS 1 message read since the last one (group commit). */
         if (unsynced) {
             unsynced = false;
-            if (!wasmc_edge_host_sync()) edge_logf(EDGE_LOG_WARN, "host.sync failed: acknowledged messages may not be durable");
+            if (!wasmc_edge_host_sync())
+                edge_logf(EDGE_LOG_WARN, "host.sync failed: acknowledged messages may not be durable");
         }
         /* Write what is pending, close what should close, build the poll set. */
         nfds_t n = 0;
         sv.pfds[n] = (struct pollfd){.fd = sv.listener, .events = POLLIN};
         sv.pfd_conn[n++] = -1;
         for (uint32_t c = 0; c < sv.max_clients; c++) {
-            if (sv.conn_fd[c] < 0) continue;
+            if (sv.conn_fd[c] < 0)
+                continue;
             broker_close_state cs = broker_close_state_of(sv.broker, (int)c);
-            if (cs != BROKER_CLOSE_NOW && !flush_conn(&sv, (int)c)) cs = BROKER_CLOSE_NOW;
+            if (cs != BROKER_CLOSE_NOW && !flush_conn(&sv, (int)c))
+                cs = BROKER_CLOSE_NOW;
             const uint8_t *pending;
             bool has_output = broker_output(sv.broker, (int)c, &pending) > 0;
             if (cs == BROKER_CLOSE_NOW || (cs == BROKER_CLOSE_AFTER_FLUSH && !has_output)) {
                 close_conn(&sv, (int)c, now);
                 continue;
             }
-            sv.pfds[n] = (struct pollfd){.fd = sv.conn_fd[c],
-                                         .events = (short)(POLLIN | (has_output ? POLLOUT : 0))};
+            sv.pfds[n] =
+                (struct pollfd){.fd = sv.conn_fd[c], .events = (short)(POLLIN | (has_output ? POLLOUT : 0))};
             sv.pfd_conn[n++] = (int)c;
         }
         uint64_t wait = broker_tick(sv.broker, now);
-        if (bus_inbox.count > 0) wait = 0;
-        if (wait > EDGE_MAX_WAIT_MS) wait = EDGE_MAX_WAIT_MS;
+        if (bus_inbox.count > 0)
+            wait = 0;
+        if (wait > EDGE_MAX_WAIT_MS)
+            wait = EDGE_MAX_WAIT_MS;
         int ready = poll(sv.pfds, n, (int)wait);
         if (ready < 0) {
-            if (errno != EINTR) edge_logf(EDGE_LOG_WARN, "poll failed: errno %d", errno);
+            if (errno != EINTR)
+                edge_logf(EDGE_LOG_WARN, "poll failed: errno %d", errno);
             continue;
         }
         now = edge_monotonic_ms();
         for (nfds_t i = 1; i < n; i++) {
             int c = sv.pfd_conn[i];
-            if (sv.conn_fd[c] < 0) continue;
+            if (sv.conn_fd[c] < 0)
+                continue;
             short re = sv.pfds[i].revents;
             if (re & POLLNVAL) {
                 sv.conn_fd[c] = -1; /* fd vanished: nothing to close */
@@ -264,7 +272,8 @@ int main(void) {
                 read_conn(&sv, c, now);
             }
         }
-        if (sv.pfds[0].revents & POLLIN) accept_clients(&sv, now);
+        if (sv.pfds[0].revents & POLLIN)
+            accept_clients(&sv, now);
         if (stats_interval > 0 && now >= next_stats) {
             log_stats(&sv);
             next_stats = now + stats_interval;

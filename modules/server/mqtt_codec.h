@@ -74,9 +74,9 @@ enum mqtt5_reason {
 /* Result of a decode step. */
 typedef enum mqtt_status {
     MQTT_OK = 0,
-    MQTT_NEED_MORE = 1,        /* the buffer holds only part of the packet */
-    MQTT_ERR_MALFORMED = -1,   /* violates the packet format: close the connection */
-    MQTT_ERR_TOO_LARGE = -2,   /* larger than the caller's limit */
+    MQTT_NEED_MORE = 1,         /* the buffer holds only part of the packet */
+    MQTT_ERR_MALFORMED = -1,    /* violates the packet format: close the connection */
+    MQTT_ERR_TOO_LARGE = -2,    /* larger than the caller's limit */
     MQTT_ERR_BAD_PROTOCOL = -3, /* CONNECT with an unsupported protocol name/level */
 } mqtt_status;
 
@@ -88,10 +88,10 @@ typedef struct mqtt_bytes {
 
 /* The fixed header (§2.2) of the packet at the start of a buffer. */
 typedef struct mqtt_fixed_header {
-    uint8_t type;             /* mqtt_packet_type */
-    uint8_t flags;            /* low 4 bits of byte 1 */
+    uint8_t type;  /* mqtt_packet_type */
+    uint8_t flags; /* low 4 bits of byte 1 */
     uint32_t remaining_length;
-    uint32_t header_length;   /* 2..5: bytes before the variable header */
+    uint32_t header_length; /* 2..5: bytes before the variable header */
 } mqtt_fixed_header;
 
 /*
@@ -102,8 +102,7 @@ typedef struct mqtt_fixed_header {
  * longer than max_packet bytes in total (header included). On NEED_MORE the
  * header fields are filled in if the length bytes were complete.
  */
-mqtt_status mqtt_read_fixed_header(const uint8_t *buf, size_t len, size_t max_packet,
-                                   mqtt_fixed_header *out);
+mqtt_status mqtt_read_fixed_header(const uint8_t *buf, size_t len, size_t max_packet, mqtt_fixed_header *out);
 
 /* CONNECT (§3.1). */
 typedef struct mqtt_connect {
@@ -114,7 +113,7 @@ typedef struct mqtt_connect {
     bool will_retain;
     bool has_username;
     bool has_password;
-    uint16_t keep_alive;      /* seconds; 0 = none */
+    uint16_t keep_alive; /* seconds; 0 = none */
     mqtt_bytes client_id;
     mqtt_bytes will_topic;
     mqtt_bytes will_message;
@@ -138,25 +137,22 @@ typedef struct mqtt_publish {
     bool dup;
     uint8_t qos;
     bool retain;
-    uint16_t packet_id;       /* 0 for QoS 0 */
+    uint16_t packet_id; /* 0 for QoS 0 */
     mqtt_bytes topic;
     mqtt_bytes payload;
-    mqtt_bytes properties;    /* v5 */
+    mqtt_bytes properties; /* v5 */
 } mqtt_publish;
 
 /* Decode a PUBLISH given its fixed-header flags and body. */
-mqtt_status mqtt_decode_publish(uint8_t flags, const uint8_t *body, size_t len,
-                                mqtt_publish *out);
+mqtt_status mqtt_decode_publish(uint8_t flags, const uint8_t *body, size_t len, mqtt_publish *out);
 
 /* v5: the same with a property list after the packet id; the topic may be
  * empty (a topic alias stands for it). */
-mqtt_status mqtt_decode_publish_v5(uint8_t flags, const uint8_t *body, size_t len,
-                                   mqtt_publish *out);
+mqtt_status mqtt_decode_publish_v5(uint8_t flags, const uint8_t *body, size_t len, mqtt_publish *out);
 
 /* v5 PUBACK, PUBREC, PUBREL, PUBCOMP: a packet id, then optionally a reason
  * code and a property list (*reason is 0 when absent). */
-mqtt_status mqtt_decode_ack_v5(const uint8_t *body, size_t len, uint16_t *packet_id,
-                               uint8_t *reason);
+mqtt_status mqtt_decode_ack_v5(const uint8_t *body, size_t len, uint16_t *packet_id, uint8_t *reason);
 
 /* v5 DISCONNECT: optionally a reason code and a property list. */
 mqtt_status mqtt_decode_disconnect_v5(const uint8_t *body, size_t len, uint8_t *reason,
@@ -179,24 +175,20 @@ mqtt_status mqtt_decode_packet_id(const uint8_t *body, size_t len, uint16_t *pac
 typedef struct mqtt_topic_list {
     uint16_t packet_id;
     uint32_t count;
-    bool with_qos;            /* SUBSCRIBE entries carry a requested QoS byte */
-    bool v5;                  /* v5: that byte is the subscription options */
-    mqtt_bytes properties;    /* v5 */
+    bool with_qos;         /* SUBSCRIBE entries carry a requested QoS byte */
+    bool v5;               /* v5: that byte is the subscription options */
+    mqtt_bytes properties; /* v5 */
     const uint8_t *next;
     const uint8_t *end;
 } mqtt_topic_list;
 
-mqtt_status mqtt_decode_subscribe(uint8_t flags, const uint8_t *body, size_t len,
-                                  mqtt_topic_list *out);
-mqtt_status mqtt_decode_unsubscribe(uint8_t flags, const uint8_t *body, size_t len,
-                                    mqtt_topic_list *out);
+mqtt_status mqtt_decode_subscribe(uint8_t flags, const uint8_t *body, size_t len, mqtt_topic_list *out);
+mqtt_status mqtt_decode_unsubscribe(uint8_t flags, const uint8_t *body, size_t len, mqtt_topic_list *out);
 
 /* v5: a property list after the packet id; SUBSCRIBE options (§3.8.3.1):
  * bits 0-1 QoS, 2 No Local, 3 Retain As Published, 4-5 Retain Handling. */
-mqtt_status mqtt_decode_subscribe_v5(uint8_t flags, const uint8_t *body, size_t len,
-                                     mqtt_topic_list *out);
-mqtt_status mqtt_decode_unsubscribe_v5(uint8_t flags, const uint8_t *body, size_t len,
-                                       mqtt_topic_list *out);
+mqtt_status mqtt_decode_subscribe_v5(uint8_t flags, const uint8_t *body, size_t len, mqtt_topic_list *out);
+mqtt_status mqtt_decode_unsubscribe_v5(uint8_t flags, const uint8_t *body, size_t len, mqtt_topic_list *out);
 
 /* Next entry; false at the end. *qos is set for SUBSCRIBE lists only (the
  * whole options byte for v5). */
@@ -214,14 +206,13 @@ size_t mqtt_encode_connack(uint8_t *out, size_t cap, bool session_present, uint8
 
 /* PUBLISH with the given flags; packet_id is written only when qos > 0. */
 size_t mqtt_encode_publish(uint8_t *out, size_t cap, const uint8_t *topic, size_t topic_len,
-                           const uint8_t *payload, size_t payload_len, uint8_t qos, bool retain,
-                           bool dup, uint16_t packet_id);
+                           const uint8_t *payload, size_t payload_len, uint8_t qos, bool retain, bool dup,
+                           uint16_t packet_id);
 
 /* PUBACK, PUBREC, PUBREL (flags 0b0010 added), PUBCOMP, UNSUBACK. */
 size_t mqtt_encode_ack(uint8_t *out, size_t cap, uint8_t type, uint16_t packet_id);
 
-size_t mqtt_encode_suback(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *codes,
-                          size_t count);
+size_t mqtt_encode_suback(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *codes, size_t count);
 
 size_t mqtt_encode_pingresp(uint8_t *out, size_t cap);
 
@@ -230,12 +221,11 @@ size_t mqtt_encode_pingresp(uint8_t *out, size_t cap);
 size_t mqtt_encode_connack_v5(uint8_t *out, size_t cap, bool session_present, uint8_t reason,
                               const uint8_t *props, size_t props_len);
 size_t mqtt_encode_publish_v5(uint8_t *out, size_t cap, const uint8_t *topic, size_t topic_len,
-                              const uint8_t *payload, size_t payload_len, uint8_t qos,
-                              bool retain, bool dup, uint16_t packet_id, const uint8_t *props,
-                              size_t props_len);
+                              const uint8_t *payload, size_t payload_len, uint8_t qos, bool retain, bool dup,
+                              uint16_t packet_id, const uint8_t *props, size_t props_len);
 /* SUBACK or UNSUBACK (type) with no properties and one reason code per entry. */
-size_t mqtt_encode_suback_v5(uint8_t *out, size_t cap, uint8_t type, uint16_t packet_id,
-                             const uint8_t *codes, size_t count);
+size_t mqtt_encode_suback_v5(uint8_t *out, size_t cap, uint8_t type, uint16_t packet_id, const uint8_t *codes,
+                             size_t count);
 size_t mqtt_encode_disconnect_v5(uint8_t *out, size_t cap, uint8_t reason);
 
 /* ---- the client side (the host's upstream bridge uses these) ---------- */
@@ -249,8 +239,7 @@ size_t mqtt_encode_disconnect_v5(uint8_t *out, size_t cap, uint8_t reason);
 size_t mqtt_encode_connect(uint8_t *out, size_t cap, const mqtt_connect *c);
 
 /* CONNACK body (§3.2): exactly 2 bytes, reserved flag bits zero. */
-mqtt_status mqtt_decode_connack(const uint8_t *body, size_t len, bool *session_present,
-                                uint8_t *code);
+mqtt_status mqtt_decode_connack(const uint8_t *body, size_t len, bool *session_present, uint8_t *code);
 
 /* SUBSCRIBE with one filter at the requested QoS. */
 size_t mqtt_encode_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const uint8_t *filter,
@@ -258,8 +247,7 @@ size_t mqtt_encode_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const
 
 /* SUBACK body (§3.9): packet id and at least one return code, each 0..2 or
  * 0x80. *codes points into body. */
-mqtt_status mqtt_decode_suback(const uint8_t *body, size_t len, uint16_t *packet_id,
-                               mqtt_bytes *codes);
+mqtt_status mqtt_decode_suback(const uint8_t *body, size_t len, uint16_t *packet_id, mqtt_bytes *codes);
 
 /* A packet without a body: PINGREQ, PINGRESP or DISCONNECT. */
 size_t mqtt_encode_empty(uint8_t *out, size_t cap, uint8_t type);

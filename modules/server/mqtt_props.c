@@ -6,7 +6,8 @@
 size_t mqtt_varint_read(const uint8_t *p, size_t len, uint32_t *value) {
     uint32_t v = 0;
     for (size_t i = 0; i < 4; i++) {
-        if (i >= len) return 0;
+        if (i >= len)
+            return 0;
         v |= (uint32_t)(p[i] & 0x7F) << (7 * i);
         if ((p[i] & 0x80) == 0) {
             *value = v;
@@ -60,32 +61,35 @@ static const property_rule RULES[] = {
 
 static const property_rule *rule_for(uint8_t id) {
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
-        if (RULES[i].id == id) return &RULES[i];
+        if (RULES[i].id == id)
+            return &RULES[i];
     return NULL;
 }
 
 static bool forwarded(uint8_t id) {
-    return id == MQTT_PROP_PAYLOAD_FORMAT || id == MQTT_PROP_CONTENT_TYPE ||
-           id == MQTT_PROP_RESPONSE_TOPIC || id == MQTT_PROP_CORRELATION_DATA ||
-           id == MQTT_PROP_USER_PROPERTY;
+    return id == MQTT_PROP_PAYLOAD_FORMAT || id == MQTT_PROP_CONTENT_TYPE || id == MQTT_PROP_RESPONSE_TOPIC ||
+           id == MQTT_PROP_CORRELATION_DATA || id == MQTT_PROP_USER_PROPERTY;
 }
 
 static uint32_t be(const uint8_t *p, size_t n) {
     uint32_t v = 0;
-    for (size_t i = 0; i < n; i++) v = (v << 8) | p[i];
+    for (size_t i = 0; i < n; i++)
+        v = (v << 8) | p[i];
     return v;
 }
 
-mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_context context,
-                              mqtt_props *out, uint8_t *forward) {
+mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_context context, mqtt_props *out,
+                              uint8_t *forward) {
     memset(out, 0, sizeof *out);
     uint64_t seen = 0;
     size_t i = 0;
     while (i < len) {
         uint8_t id = props[i];
         const property_rule *rule = rule_for(id);
-        if (rule == NULL || !(rule->contexts & IN(context))) return MQTT_ERR_MALFORMED;
-        if (id != MQTT_PROP_USER_PROPERTY && (seen & (1ull << id))) return MQTT_ERR_MALFORMED;
+        if (rule == NULL || !(rule->contexts & IN(context)))
+            return MQTT_ERR_MALFORMED;
+        if (id != MQTT_PROP_USER_PROPERTY && (seen & (1ull << id)))
+            return MQTT_ERR_MALFORMED;
         seen |= 1ull << id;
         size_t start = i++, size = 0;
         const uint8_t *v = props + i;
@@ -97,32 +101,39 @@ mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_conte
         case U32: size = 4; break;
         case VARINT:
             size = mqtt_varint_read(v, left, &number);
-            if (size == 0 || number == 0) return MQTT_ERR_MALFORMED;
+            if (size == 0 || number == 0)
+                return MQTT_ERR_MALFORMED;
             break;
         case STRING:
         case BINARY:
-            if (left < 2) return MQTT_ERR_MALFORMED;
+            if (left < 2)
+                return MQTT_ERR_MALFORMED;
             size = 2 + be(v, 2);
             if (size <= left && rule->shape == STRING && !mqtt_string_is_valid(v + 2, size - 2))
                 return MQTT_ERR_MALFORMED;
             break;
         case PAIR: {
-            if (left < 2) return MQTT_ERR_MALFORMED;
+            if (left < 2)
+                return MQTT_ERR_MALFORMED;
             size_t key = 2 + be(v, 2);
-            if (key + 2 > left) return MQTT_ERR_MALFORMED;
+            if (key + 2 > left)
+                return MQTT_ERR_MALFORMED;
             size_t value = 2 + be(v + key, 2);
             size = key + value;
-            if (size <= left && (!mqtt_string_is_valid(v + 2, key - 2) ||
-                                 !mqtt_string_is_valid(v + key + 2, value - 2)))
+            if (size <= left &&
+                (!mqtt_string_is_valid(v + 2, key - 2) || !mqtt_string_is_valid(v + key + 2, value - 2)))
                 return MQTT_ERR_MALFORMED;
             break;
         }
         }
-        if (size > left) return MQTT_ERR_MALFORMED;
-        if (rule->shape == BYTE || rule->shape == U16 || rule->shape == U32) number = be(v, size);
+        if (size > left)
+            return MQTT_ERR_MALFORMED;
+        if (rule->shape == BYTE || rule->shape == U16 || rule->shape == U32)
+            number = be(v, size);
         switch (id) {
         case MQTT_PROP_PAYLOAD_FORMAT:
-            if (number > 1) return MQTT_ERR_MALFORMED;
+            if (number > 1)
+                return MQTT_ERR_MALFORMED;
             out->payload_is_utf8 = number == 1;
             break;
         case MQTT_PROP_MESSAGE_EXPIRY:
@@ -135,18 +146,21 @@ mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_conte
             break;
         case MQTT_PROP_WILL_DELAY: out->will_delay = number; break;
         case MQTT_PROP_RECEIVE_MAXIMUM:
-            if (number == 0) return MQTT_ERR_MALFORMED; /* [MQTT-3.1.2.11.3] */
+            if (number == 0)
+                return MQTT_ERR_MALFORMED; /* [MQTT-3.1.2.11.3] */
             out->has_receive_maximum = true;
             out->receive_maximum = (uint16_t)number;
             break;
         case MQTT_PROP_MAXIMUM_PACKET_SIZE:
-            if (number == 0) return MQTT_ERR_MALFORMED;
+            if (number == 0)
+                return MQTT_ERR_MALFORMED;
             out->has_maximum_packet_size = true;
             out->maximum_packet_size = number;
             break;
         case MQTT_PROP_TOPIC_ALIAS_MAXIMUM: out->topic_alias_maximum = (uint16_t)number; break;
         case MQTT_PROP_TOPIC_ALIAS:
-            if (number == 0) return MQTT_ERR_MALFORMED; /* [MQTT-3.3.2-8] */
+            if (number == 0)
+                return MQTT_ERR_MALFORMED; /* [MQTT-3.3.2-8] */
             out->has_topic_alias = true;
             out->topic_alias = (uint16_t)number;
             break;
@@ -156,7 +170,8 @@ mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_conte
             break;
         case MQTT_PROP_REQUEST_PROBLEM_INFO:
         case MQTT_PROP_REQUEST_RESPONSE_INFO:
-            if (number > 1) return MQTT_ERR_MALFORMED;
+            if (number > 1)
+                return MQTT_ERR_MALFORMED;
             break;
         case MQTT_PROP_AUTH_METHOD: out->has_auth = true; break;
         default: break;
@@ -185,7 +200,8 @@ size_t mqtt_prop_put_u16(uint8_t *out, uint8_t id, uint16_t value) {
 
 size_t mqtt_prop_put_u32(uint8_t *out, uint8_t id, uint32_t value) {
     out[0] = id;
-    for (int i = 0; i < 4; i++) out[1 + i] = (uint8_t)(value >> (24 - 8 * i));
+    for (int i = 0; i < 4; i++)
+        out[1 + i] = (uint8_t)(value >> (24 - 8 * i));
     return 5;
 }
 

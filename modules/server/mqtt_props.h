@@ -49,7 +49,7 @@ typedef enum mqtt_props_context {
     MQTT_PROPS_CONNECT,
     MQTT_PROPS_WILL,
     MQTT_PROPS_PUBLISH,
-    MQTT_PROPS_ACK,        /* PUBACK, PUBREC, PUBREL, PUBCOMP */
+    MQTT_PROPS_ACK, /* PUBACK, PUBREC, PUBREL, PUBCOMP */
     MQTT_PROPS_SUBSCRIBE,
     MQTT_PROPS_UNSUBSCRIBE,
     MQTT_PROPS_DISCONNECT,
@@ -59,14 +59,14 @@ typedef enum mqtt_props_context {
 typedef struct mqtt_props {
     bool has_session_expiry, has_message_expiry, has_topic_alias;
     bool has_receive_maximum, has_maximum_packet_size, has_subscription_id, has_auth;
-    bool payload_is_utf8;          /* payload format indicator 1 */
-    uint32_t session_expiry;       /* seconds */
-    uint32_t message_expiry;       /* seconds */
-    uint32_t will_delay;           /* seconds */
-    uint16_t receive_maximum;      /* > 0 when present */
-    uint32_t maximum_packet_size;  /* > 0 when present */
+    bool payload_is_utf8;         /* payload format indicator 1 */
+    uint32_t session_expiry;      /* seconds */
+    uint32_t message_expiry;      /* seconds */
+    uint32_t will_delay;          /* seconds */
+    uint16_t receive_maximum;     /* > 0 when present */
+    uint32_t maximum_packet_size; /* > 0 when present */
     uint16_t topic_alias_maximum;
-    uint16_t topic_alias;          /* > 0 when present */
+    uint16_t topic_alias; /* > 0 when present */
     uint32_t subscription_id;
     /* PUBLISH and will: the properties forwarded to subscribers as they came
      * (payload format, content type, response topic, correlation data, user
@@ -81,8 +81,8 @@ typedef struct mqtt_props {
  * maximum, say). When forward != NULL (room for len bytes), the forwardable
  * properties of a PUBLISH or will are copied there (out->forward_len).
  */
-mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_context context,
-                              mqtt_props *out, uint8_t *forward);
+mqtt_status mqtt_props_decode(const uint8_t *props, size_t len, mqtt_props_context context, mqtt_props *out,
+                              uint8_t *forward);
 
 /* A Variable Byte Integer (§1.5.5) at p[0..len): its value and size; 0 when
  * malformed or truncated. */

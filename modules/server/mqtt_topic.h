@@ -26,7 +26,6 @@ bool mqtt_topic_filter_is_valid(const char *filter, size_t len);
  * matches the parent level ("a/#" matches "a"); filters that start with a
  * wildcard do not match topics starting with `$` [MQTT-4.7.2-1].
  */
-bool mqtt_topic_matches(const char *filter, size_t filter_len, const char *topic,
-                        size_t topic_len);
+bool mqtt_topic_matches(const char *filter, size_t filter_len, const char *topic, size_t topic_len);
 
 #endif

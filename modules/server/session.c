@@ -12,7 +12,8 @@ void session_destroy(broker *b, session *s) {
         free(s->subs[i].group);
     }
     message_unref(s->will);
-    for (uint32_t i = 0; i < s->out_count; i++) message_unref(s->out[i].msg);
+    for (uint32_t i = 0; i < s->out_count; i++)
+        message_unref(s->out[i].msg);
     free(s->subs);
     free(s->out);
     free(s->client_id);
@@ -28,7 +29,8 @@ void session_destroy(broker *b, session *s) {
 session *session_find(broker *b, const uint8_t *id, size_t len) {
     for (uint32_t i = 0; i < b->session_count; i++) {
         session *s = b->sessions[i];
-        if (s->id_len == len && memcmp(s->client_id, id, len) == 0) return s;
+        if (s->id_len == len && memcmp(s->client_id, id, len) == 0)
+            return s;
     }
     return NULL;
 }
@@ -37,12 +39,14 @@ session *session_create(broker *b, const uint8_t *id, size_t len) {
     if (b->session_count == b->session_cap) {
         uint32_t cap = b->session_cap ? b->session_cap * 2 : 16;
         session **p = realloc(b->sessions, (size_t)cap * sizeof *p);
-        if (p == NULL) return NULL;
+        if (p == NULL)
+            return NULL;
         b->sessions = p;
         b->session_cap = cap;
     }
     session *s = calloc(1, sizeof *s);
-    if (s == NULL) return NULL;
+    if (s == NULL)
+        return NULL;
     s->client_id = malloc(len ? len : 1);
     if (s->client_id == NULL) {
         free(s);
@@ -63,20 +67,24 @@ void sessions_evict(broker *b) {
         session *oldest = NULL;
         for (uint32_t i = 0; i < b->session_count; i++) {
             session *s = b->sessions[i];
-            if (s->conn >= 0) continue;
+            if (s->conn >= 0)
+                continue;
             offline++;
-            if (oldest == NULL || s->offline_since_ms < oldest->offline_since_ms) oldest = s;
+            if (oldest == NULL || s->offline_since_ms < oldest->offline_since_ms)
+                oldest = s;
         }
-        if (offline <= b->limits.max_sessions || oldest == NULL) return;
+        if (offline <= b->limits.max_sessions || oldest == NULL)
+            return;
         broker_log(b, 2, "evicting offline session '%.*s' (session limit %u)", (int)oldest->id_len,
-                 oldest->client_id, b->limits.max_sessions);
+                   oldest->client_id, b->limits.max_sessions);
         session_destroy(b, oldest);
     }
 }
 
 static bool packet_id_in_use(const session *s, uint16_t id) {
     for (uint32_t i = 0; i < s->inflight; i++)
-        if (s->out[i].packet_id == id) return true;
+        if (s->out[i].packet_id == id)
+            return true;
     return false;
 }
 
@@ -84,16 +92,19 @@ static uint16_t session_next_packet_id(session *s) {
     for (;;) {
         uint16_t id = s->next_packet_id;
         s->next_packet_id = id == 0xFFFF ? 1 : (uint16_t)(id + 1);
-        if (!packet_id_in_use(s, id)) return id; /* inflight < 65535 always */
+        if (!packet_id_in_use(s, id))
+            return id; /* inflight < 65535 always */
     }
 }
 
 /* Send queued QoS 1 messages while the inflight window and output allow. */
 void session_pump(broker *b, session *s) {
-    if (s->conn < 0) return;
+    if (s->conn < 0)
+        return;
     connection *c = &b->conns[s->conn];
     uint32_t window = b->limits.max_inflight;
-    if (s->receive_max > 0 && s->receive_max < window) window = s->receive_max;
+    if (s->receive_max > 0 && s->receive_max < window)
+        window = s->receive_max;
     while (s->inflight < s->out_count && s->inflight < window) {
         outgoing *o = &s->out[s->inflight];
         if (message_expired(o->msg, b->now_ms)) { /* MQTT 5 Message Expiry: never sent */
@@ -103,29 +114,30 @@ void session_pump(broker *b, session *s) {
             continue;
         }
         uint16_t id = session_next_packet_id(s);
-        if (!broker_send_publish(b, c, o->msg, 1, o->retain, false, id)) return; /* output full */
+        if (!broker_send_publish(b, c, o->msg, 1, o->retain, false, id))
+            return; /* output full */
         o->packet_id = id;
         s->inflight++;
     }
 }
 
 void session_deliver(broker *b, session *s, message *m, uint8_t qos, bool retain) {
-    if (message_expired(m, b->now_ms)) return;
+    if (message_expired(m, b->now_ms))
+        return;
     if (qos == 0) {
-        if (s->conn < 0) return; /* QoS 0 is not stored for offline sessions */
+        if (s->conn < 0)
+            return; /* QoS 0 is not stored for offline sessions */
         if (!broker_send_publish(b, &b->conns[s->conn], m, 0, retain, false, 0)) {
             if (b->stats.dropped_slow_client++ % 1000 == 0)
                 broker_log(b, 2, "client '%.*s' is slow: dropping QoS 0 messages (%llu so far)",
-                         (int)s->id_len, s->client_id,
-                         (unsigned long long)b->stats.dropped_slow_client);
+                           (int)s->id_len, s->client_id, (unsigned long long)b->stats.dropped_slow_client);
         }
         return;
     }
     if (s->out_count >= b->limits.max_inflight + b->limits.max_queued) {
         if (b->stats.dropped_queue_full++ % 1000 == 0)
             broker_log(b, 2, "session '%.*s' queue full: dropping QoS 1 messages (%llu so far)",
-                     (int)s->id_len, s->client_id,
-                     (unsigned long long)b->stats.dropped_queue_full);
+                       (int)s->id_len, s->client_id, (unsigned long long)b->stats.dropped_queue_full);
         return;
     }
     if (s->out_count == s->out_cap) {
@@ -145,7 +157,8 @@ void session_deliver(broker *b, session *s, message *m, uint8_t qos, bool retain
 /* PUBACK for packet_id: forget that message and send the next. */
 void session_acked(broker *b, session *s, uint16_t packet_id) {
     for (uint32_t i = 0; i < s->inflight; i++) {
-        if (s->out[i].packet_id != packet_id) continue;
+        if (s->out[i].packet_id != packet_id)
+            continue;
         message_unref(s->out[i].msg);
         memmove(&s->out[i], &s->out[i + 1], (s->out_count - i - 1) * sizeof *s->out);
         s->out_count--;
@@ -155,27 +168,31 @@ void session_acked(broker *b, session *s, uint16_t packet_id) {
     }
 }
 
-
 int session_match(const session *s, const char *topic, size_t len, bool from_self,
                   bool *retain_as_published) {
     int best = -1;
     for (uint32_t i = 0; i < s->sub_count; i++) {
         const subscription *sub = &s->subs[i];
-        if (sub->group != NULL || (from_self && (sub->options & SUB_NO_LOCAL))) continue;
-        if (!mqtt_topic_matches(sub->filter, sub->len, topic, len)) continue;
-        if (sub->qos > best) best = sub->qos;
-        if (sub->options & SUB_RETAIN_AS_PUBLISHED) *retain_as_published = true;
+        if (sub->group != NULL || (from_self && (sub->options & SUB_NO_LOCAL)))
+            continue;
+        if (!mqtt_topic_matches(sub->filter, sub->len, topic, len))
+            continue;
+        if (sub->qos > best)
+            best = sub->qos;
+        if (sub->options & SUB_RETAIN_AS_PUBLISHED)
+            *retain_as_published = true;
     }
     return best;
 }
 
-bool shared_filter_split(const uint8_t *filter, size_t len, mqtt_bytes *group,
-                         mqtt_bytes *rest) {
+bool shared_filter_split(const uint8_t *filter, size_t len, mqtt_bytes *group, mqtt_bytes *rest) {
     static const char prefix[] = "$share/";
     size_t n = sizeof prefix - 1;
-    if (len <= n || memcmp(filter, prefix, n) != 0) return false;
+    if (len <= n || memcmp(filter, prefix, n) != 0)
+        return false;
     const uint8_t *slash = memchr(filter + n, '/', len - n);
-    if (slash == NULL) return false;
+    if (slash == NULL)
+        return false;
     group->data = filter + n;
     group->len = (size_t)(slash - group->data);
     rest->data = slash + 1;
@@ -193,8 +210,8 @@ static bool same_filter(const subscription *sub, const uint8_t *filter, size_t l
     return sub->group == NULL && sub->len == len && memcmp(sub->filter, filter, len) == 0;
 }
 
-int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos,
-                      uint8_t options, uint32_t max) {
+int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos, uint8_t options,
+                      uint32_t max) {
     for (uint32_t i = 0; i < s->sub_count; i++) {
         if (same_filter(&s->subs[i], filter, len)) {
             s->subs[i].qos = qos;
@@ -202,11 +219,13 @@ int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos
             return 0;
         }
     }
-    if (s->sub_count >= max) return -1;
+    if (s->sub_count >= max)
+        return -1;
     if (s->sub_count == s->sub_cap) {
         uint32_t cap = s->sub_cap ? s->sub_cap * 2 : 4;
         subscription *p = realloc(s->subs, (size_t)cap * sizeof *p);
-        if (p == NULL) return -1;
+        if (p == NULL)
+            return -1;
         s->subs = p;
         s->sub_cap = cap;
     }
@@ -214,7 +233,8 @@ int session_subscribe(session *s, const uint8_t *filter, size_t len, uint8_t qos
     mqtt_bytes group = {0}, rest = {filter, len};
     if (shared_filter_split(filter, len, &group, &rest)) {
         sub.group = malloc(group.len ? group.len : 1);
-        if (sub.group == NULL) return -1;
+        if (sub.group == NULL)
+            return -1;
         memcpy(sub.group, group.data, group.len);
         sub.group_len = (uint16_t)group.len;
     }

@@ -74,9 +74,11 @@ static unsigned parse_kinds(const char *list) {
                 known = true;
             }
         }
-        if (!known && n > 0) edge_logf(EDGE_LOG_WARN, "unknown telemetry kind '%.*s'", (int)n, p);
+        if (!known && n > 0)
+            edge_logf(EDGE_LOG_WARN, "unknown telemetry kind '%.*s'", (int)n, p);
         p += n;
-        if (*p == ',') p++;
+        if (*p == ',')
+            p++;
     }
     return bits;
 }
@@ -113,28 +115,24 @@ static void put_metric(text *out, const char *name, const char *metric) {
 }
 
 /* The kind-specific members of one event. */
-static void put_readings(telemetry *t, unsigned kind, text *out, uint64_t now_ms,
-                         uint64_t unix_ms) {
+static void put_readings(telemetry *t, unsigned kind, text *out, uint64_t now_ms, uint64_t unix_ms) {
     switch (kind) {
-    case KIND_UPTIME:
-        put(out, ",\"uptime_ms\":%llu", (unsigned long long)(now_ms - t->start_ms));
-        break;
+    case KIND_UPTIME: put(out, ",\"uptime_ms\":%llu", (unsigned long long)(now_ms - t->start_ms)); break;
     case KIND_CLOCK: {
         time_t secs = (time_t)(unix_ms / 1000);
         struct tm tm;
-        if (gmtime_r(&secs, &tm) == NULL) memset(&tm, 0, sizeof tm);
+        if (gmtime_r(&secs, &tm) == NULL)
+            memset(&tm, 0, sizeof tm);
         put(out,
             ",\"realtime\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03uZ\",\"unix_ms\":%llu,"
             "\"monotonic_ns\":%llu",
             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-            (unsigned)(unix_ms % 1000), (unsigned long long)unix_ms,
-            (unsigned long long)edge_monotonic_ns());
+            (unsigned)(unix_ms % 1000), (unsigned long long)unix_ms, (unsigned long long)edge_monotonic_ns());
         break;
     }
     case KIND_COUNTER:
-        put(out, ",\"published\":%llu,\"failed\":%llu,\"skipped\":%llu",
-            (unsigned long long)t->published, (unsigned long long)t->failed,
-            (unsigned long long)t->skipped);
+        put(out, ",\"published\":%llu,\"failed\":%llu,\"skipped\":%llu", (unsigned long long)t->published,
+            (unsigned long long)t->failed, (unsigned long long)t->skipped);
         put_metric(out, "bus_published", "bus.published");
         put_metric(out, "bus_delivered", "bus.delivered");
         put_metric(out, "bus_dropped", "bus.dropped");
@@ -142,8 +140,7 @@ static void put_readings(telemetry *t, unsigned kind, text *out, uint64_t now_ms
     case KIND_LOAD: {
         uint64_t milli;
         if (edge_metric("host.load1_milli", &milli))
-            put(out, ",\"load1\":%llu.%03u", (unsigned long long)(milli / 1000),
-                (unsigned)(milli % 1000));
+            put(out, ",\"load1\":%llu.%03u", (unsigned long long)(milli / 1000), (unsigned)(milli % 1000));
         else
             put(out, ",\"load1\":null");
         put_metric(out, "rss_bytes", "host.rss_bytes");
@@ -156,12 +153,13 @@ static void publish_tick(telemetry *t, uint64_t now_ms) {
     t->seq++;
     uint64_t unix_ms = edge_realtime_ms();
     for (size_t k = 0; k < KIND_COUNT; k++) {
-        if (!(t->kinds & KINDS[k].bit)) continue;
+        if (!(t->kinds & KINDS[k].bit))
+            continue;
         char topic[200];
         int tn = snprintf(topic, sizeof topic, "%s/%s", t->prefix, KINDS[k].name);
         text body = {.len = 0};
-        put(&body, "{\"kind\":\"%s\",\"device\":\"%s\",\"seq\":%llu,\"ts_ms\":%llu",
-            KINDS[k].name, t->device, (unsigned long long)t->seq, (unsigned long long)unix_ms);
+        put(&body, "{\"kind\":\"%s\",\"device\":\"%s\",\"seq\":%llu,\"ts_ms\":%llu", KINDS[k].name, t->device,
+            (unsigned long long)t->seq, (unsigned long long)unix_ms);
         put_readings(t, KINDS[k].bit, &body, now_ms, unix_ms);
         put(&body, "}");
         if (body.overflow) { /* cannot happen with the bounded config strings */
@@ -172,8 +170,8 @@ static void publish_tick(telemetry *t, uint64_t now_ms) {
         if (edge_publish_bytes(topic, tn, body.buf, body.len, t->qos, t->retain != 0, &err)) {
             t->published++;
         } else if (t->failed++ % 100 == 0) {
-            edge_logf(EDGE_LOG_WARN, "publish(%s) failed: error %d (%llu failures so far)", topic,
-                      (int)err, (unsigned long long)t->failed);
+            edge_logf(EDGE_LOG_WARN, "publish(%s) failed: error %d (%llu failures so far)", topic, (int)err,
+                      (unsigned long long)t->failed);
         }
     }
 }

@@ -15,8 +15,8 @@ static const char *kind_name(wasmc_extern_kind kind) {
 }
 
 /* Limits subtyping (spec 2.0, "Import Subtyping"): {n1,m1} <= {n2,m2}. */
-static bool limits_match(uint64_t actual_min, uint64_t actual_max,
-                         bool actual_has_max, const wasmc_import_desc *want) {
+static bool limits_match(uint64_t actual_min, uint64_t actual_max, bool actual_has_max,
+                         const wasmc_import_desc *want) {
   if (actual_min < want->min)
     return false;
   if (want->has_max && (!actual_has_max || actual_max > want->max))
@@ -24,19 +24,16 @@ static bool limits_match(uint64_t actual_min, uint64_t actual_max,
   return true;
 }
 
-static bool import_matches(const wasmc_import_desc *want,
-                           const wasmc_extern *have, char *why,
+static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *have, char *why,
                            size_t why_size) {
   if (have->kind != want->kind) {
-    snprintf(why, why_size, "expected a %s, got a %s", kind_name(want->kind),
-             kind_name(have->kind));
+    snprintf(why, why_size, "expected a %s, got a %s", kind_name(want->kind), kind_name(have->kind));
     return false;
   }
   switch (want->kind) {
   case WASMC_EXTERN_FUNC:
     if (!wasmc_func_type_equal(have->as.func->type, want->func_type)) {
-      snprintf(why, why_size, "expected signature %s, got %s", want->func_type,
-               have->as.func->type);
+      snprintf(why, why_size, "expected signature %s, got %s", want->func_type, have->as.func->type);
       return false;
     }
     return true;
@@ -45,8 +42,7 @@ static bool import_matches(const wasmc_import_desc *want,
       snprintf(why, why_size, "table element types differ");
       return false;
     }
-    if (!limits_match(have->as.table->size, have->as.table->max,
-                      have->as.table->has_max, want)) {
+    if (!limits_match(have->as.table->size, have->as.table->max, have->as.table->has_max, want)) {
       snprintf(why, why_size, "table limits do not match");
       return false;
     }
@@ -56,15 +52,13 @@ static bool import_matches(const wasmc_import_desc *want,
       snprintf(why, why_size, "memory address types differ (i32 and i64)");
       return false;
     }
-    if (!limits_match(have->as.memory->pages, have->as.memory->max_pages,
-                      have->as.memory->has_max, want)) {
+    if (!limits_match(have->as.memory->pages, have->as.memory->max_pages, have->as.memory->has_max, want)) {
       snprintf(why, why_size, "memory limits do not match");
       return false;
     }
     return true;
   case WASMC_EXTERN_GLOBAL:
-    if (have->as.global->type != want->value_type ||
-        have->as.global->is_mutable != want->is_mutable) {
+    if (have->as.global->type != want->value_type || have->as.global->is_mutable != want->is_mutable) {
       snprintf(why, why_size, "global type does not match");
       return false;
     }
@@ -73,33 +67,29 @@ static bool import_matches(const wasmc_import_desc *want,
   return false;
 }
 
-bool wasmc_check_imports(const wasmc_module *module,
-                         const wasmc_extern *imports, char *error,
+bool wasmc_check_imports(const wasmc_module *module, const wasmc_extern *imports, char *error,
                          size_t error_size) {
   for (uint32_t i = 0; i < module->import_count; i++) {
     const wasmc_import_desc *want = &module->imports[i];
     char why[128];
     if (!import_matches(want, &imports[i], why, sizeof why)) {
-      snprintf(error, error_size, "incompatible import type for \"%s\" \"%s\": %s",
-               want->module, want->name, why);
+      snprintf(error, error_size, "incompatible import type for \"%s\" \"%s\": %s", want->module, want->name,
+               why);
       return false;
     }
   }
   return true;
 }
 
-wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module,
-                                           const wasmc_extern *imports,
-                                           wasmc_instance *out, char *error,
-                                           size_t error_size,
+wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
+                                           wasmc_instance *out, char *error, size_t error_size,
                                            wasmc_trap_info *trap) {
   out->module = module;
   out->state = NULL;
   if (trap)
     trap->kind = WASMC_TRAP_NONE;
   if (module->guard_pages != WASMC_BOUNDS_GUARD_ENABLED) {
-    snprintf(error, error_size,
-             "module %s was compiled for %s bounds checks but the runtime uses %s",
+    snprintf(error, error_size, "module %s was compiled for %s bounds checks but the runtime uses %s",
              module->name, module->guard_pages ? "guard-page" : "explicit",
              WASMC_BOUNDS_GUARD_ENABLED ? "guard pages" : "explicit checks");
     return WASMC_LINK_ERROR;
@@ -109,8 +99,7 @@ wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module,
   void *state = calloc(1, module->instance_size);
   if (state == NULL || !module->create(state, imports)) {
     free(state);
-    snprintf(error, error_size, "cannot allocate the memories and tables of %s",
-             module->name);
+    snprintf(error, error_size, "cannot allocate the memories and tables of %s", module->name);
     return WASMC_ALLOCATION_ERROR;
   }
   wasmc_trap_frame frame;
@@ -135,26 +124,23 @@ void wasmc_instance_free(wasmc_instance *instance) {
 
 static int find_export(const wasmc_module *module, const char *name, size_t length) {
   for (uint32_t i = 0; i < module->export_count; i++)
-    if (module->exports[i].name_length == length &&
-        memcmp(module->exports[i].name, name, length) == 0)
+    if (module->exports[i].name_length == length && memcmp(module->exports[i].name, name, length) == 0)
       return (int)i;
   return -1;
 }
 
-bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
-                           wasmc_extern *out, const char **func_type) {
+bool wasmc_instance_export(const wasmc_instance *instance, const char *name, wasmc_extern *out,
+                           const char **func_type) {
   return wasmc_instance_export_n(instance, name, strlen(name), out, func_type);
 }
 
-bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
-                         const wasmc_value *args, wasmc_value *results,
-                         wasmc_trap_info *trap) {
+bool wasmc_instance_call(const wasmc_instance *instance, const char *name, const wasmc_value *args,
+                         wasmc_value *results, wasmc_trap_info *trap) {
   return wasmc_instance_call_n(instance, name, strlen(name), args, results, trap);
 }
 
-bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name,
-                             size_t name_length, wasmc_extern *out,
-                             const char **func_type) {
+bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name, size_t name_length,
+                             wasmc_extern *out, const char **func_type) {
   int index = find_export(instance->module, name, name_length);
   if (index < 0)
     return false;
@@ -164,9 +150,8 @@ bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name,
   return true;
 }
 
-bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name,
-                           size_t name_length, const wasmc_value *args,
-                           wasmc_value *results, wasmc_trap_info *trap) {
+bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name, size_t name_length,
+                           const wasmc_value *args, wasmc_value *results, wasmc_trap_info *trap) {
   int index = find_export(instance->module, name, name_length);
   if (index < 0 || instance->module->exports[index].kind != WASMC_EXTERN_FUNC) {
     if (trap) {

@@ -66,8 +66,7 @@ static void guard_unregister(uintptr_t begin) {
 
 static uint64_t bytes_for(uint64_t pages) { return pages * WASMC_PAGE_SIZE; }
 
-bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
-                       uint64_t max_pages, bool has_max) {
+bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages, uint64_t max_pages, bool has_max) {
   memset(memory, 0, sizeof *memory);
   if (!has_max || max_pages > WASMC_MAX_PAGES)
     max_pages = WASMC_MAX_PAGES;
@@ -77,12 +76,10 @@ bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
   memory->has_max = has_max;
 #ifdef WASMC_BOUNDS_GUARD
   wasmc_install_fault_handlers();
-  void *base = mmap(NULL, GUARD_RESERVATION, PROT_NONE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *base = mmap(NULL, GUARD_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED)
     return false;
-  if (initial_pages > 0 &&
-      mprotect(base, bytes_for(initial_pages), PROT_READ | PROT_WRITE) != 0) {
+  if (initial_pages > 0 && mprotect(base, bytes_for(initial_pages), PROT_READ | PROT_WRITE) != 0) {
     munmap(base, GUARD_RESERVATION);
     return false;
   }
@@ -130,8 +127,7 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
     return (uint32_t)old_pages;
   uint64_t new_pages = old_pages + delta_pages;
 #ifdef WASMC_BOUNDS_GUARD
-  if (mprotect(memory->data + bytes_for(old_pages), bytes_for(delta_pages),
-               PROT_READ | PROT_WRITE) != 0)
+  if (mprotect(memory->data + bytes_for(old_pages), bytes_for(delta_pages), PROT_READ | PROT_WRITE) != 0)
     return UINT32_MAX;
 #else
   if (bytes_for(new_pages) > SIZE_MAX)
@@ -149,22 +145,17 @@ uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages) {
   return (uint32_t)old_pages;
 }
 
-void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value,
-                       uint64_t n) {
+void wasmc_memory_fill(wasmc_memory *mem, uint64_t dst, uint32_t value, uint64_t n) {
   wasmc_memory_fill_local(mem->data, mem->size, dst, value, n, NULL);
 }
 
-void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst,
-                       wasmc_memory *src_mem, uint64_t src, uint64_t n) {
-  wasmc_memory_copy_local(dst_mem->data, dst_mem->size, src_mem->data,
-                          src_mem->size, dst, src, n, NULL);
+void wasmc_memory_copy(wasmc_memory *dst_mem, uint64_t dst, wasmc_memory *src_mem, uint64_t src, uint64_t n) {
+  wasmc_memory_copy_local(dst_mem->data, dst_mem->size, src_mem->data, src_mem->size, dst, src, n, NULL);
 }
 
-void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst,
-                               const uint8_t *segment, uint64_t segment_size,
+void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst, const uint8_t *segment, uint64_t segment_size,
                                uint64_t src, uint64_t n) {
-  if (src > segment_size || n > segment_size - src ||
-      !wasmc_memory_in_bounds(mem, dst, n))
+  if (src > segment_size || n > segment_size - src || !wasmc_memory_in_bounds(mem, dst, n))
     wasmc_trap(WASMC_TRAP_OOB_MEMORY, NULL);
   if (n > 0)
     memcpy(mem->data + dst, segment + src, n);

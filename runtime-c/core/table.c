@@ -6,8 +6,7 @@
 /* The spec caps table sizes at 2^32-1; keep host allocations sane too. */
 #define TABLE_HARD_LIMIT 10000000u
 
-bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial,
-                      uint32_t max, bool has_max) {
+bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max, bool has_max) {
   memset(table, 0, sizeof *table);
   table->element_type = element_type;
   if (initial > TABLE_HARD_LIMIT)
@@ -44,29 +43,24 @@ uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init) {
   return old_size;
 }
 
-static bool range_ok(uint32_t size, uint32_t start, uint32_t n) {
-  return start <= size && n <= size - start;
-}
+static bool range_ok(uint32_t size, uint32_t start, uint32_t n) { return start <= size && n <= size - start; }
 
-void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value,
-                      uint32_t n) {
+void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value, uint32_t n) {
   if (!range_ok(table->size, dst, n))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);
   for (uint32_t i = 0; i < n; i++)
     table->elements[dst + i] = value;
 }
 
-void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst,
-                      wasmc_table *src_table, uint32_t src, uint32_t n) {
+void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst, wasmc_table *src_table, uint32_t src,
+                      uint32_t n) {
   if (!range_ok(dst_table->size, dst, n) || !range_ok(src_table->size, src, n))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);
   if (n > 0)
-    memmove(dst_table->elements + dst, src_table->elements + src,
-            (size_t)n * sizeof(void *));
+    memmove(dst_table->elements + dst, src_table->elements + src, (size_t)n * sizeof(void *));
 }
 
-void wasmc_table_init_segment(wasmc_table *table, uint32_t dst,
-                              void *const *segment, uint32_t segment_size,
+void wasmc_table_init_segment(wasmc_table *table, uint32_t dst, void *const *segment, uint32_t segment_size,
                               uint32_t src, uint32_t n) {
   if (!range_ok(segment_size, src, n) || !range_ok(table->size, dst, n))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, NULL);

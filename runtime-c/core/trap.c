@@ -52,18 +52,15 @@ void wasmc_trap_frame_push(wasmc_trap_frame *frame) {
   current_frame = frame;
 }
 
-void wasmc_trap_frame_pop(wasmc_trap_frame *frame) {
-  current_frame = frame->previous;
-}
+void wasmc_trap_frame_pop(wasmc_trap_frame *frame) { current_frame = frame->previous; }
 
-static WASMC_NORETURN void unwind(wasmc_trap_kind kind, const char *function,
-                                  int exit_code, const char *detail) {
+static WASMC_NORETURN void unwind(wasmc_trap_kind kind, const char *function, int exit_code,
+                                  const char *detail) {
   wasmc_trap_frame *frame = current_frame;
   if (frame == NULL) {
     /* Wasm code ran outside any WASMC_TRY: a host bug, not a guest's. */
-    fprintf(stderr, "wasmc: trap outside of a trap frame: %s%s%s\n",
-            wasmc_trap_message(kind), function ? " in " : "",
-            function ? function : "");
+    fprintf(stderr, "wasmc: trap outside of a trap frame: %s%s%s\n", wasmc_trap_message(kind),
+            function ? " in " : "", function ? function : "");
     abort();
   }
   frame->info.kind = kind;
@@ -74,17 +71,11 @@ static WASMC_NORETURN void unwind(wasmc_trap_kind kind, const char *function,
   siglongjmp(frame->jump, 1);
 }
 
-void wasmc_trap(wasmc_trap_kind kind, const char *function) {
-  unwind(kind, function, 0, NULL);
-}
+void wasmc_trap(wasmc_trap_kind kind, const char *function) { unwind(kind, function, 0, NULL); }
 
-void wasmc_trap_host(const char *detail) {
-  unwind(WASMC_TRAP_HOST, NULL, 0, detail);
-}
+void wasmc_trap_host(const char *detail) { unwind(WASMC_TRAP_HOST, NULL, 0, detail); }
 
-void wasmc_trap_exit(int exit_code) {
-  unwind(WASMC_TRAP_EXIT, NULL, exit_code, NULL);
-}
+void wasmc_trap_exit(int exit_code) { unwind(WASMC_TRAP_EXIT, NULL, exit_code, NULL); }
 
 /* ---------------------------------------------------------------------- */
 /* Guard-page faults                                                      */
@@ -156,9 +147,7 @@ static void install_fault_handlers(void) {
   sigaction(SIGBUS, &action, &previous_bus);
 }
 
-void wasmc_install_fault_handlers(void) {
-  pthread_once(&handlers_once, install_fault_handlers);
-}
+void wasmc_install_fault_handlers(void) { pthread_once(&handlers_once, install_fault_handlers); }
 
 /* ---------------------------------------------------------------------- */
 /* Threads                                                                */

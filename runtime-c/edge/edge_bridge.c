@@ -75,7 +75,7 @@ struct wasmc_bridge {
   SSL *ssl;     /* the connection's TLS session */
 
   pthread_t thread;
-  int wake_fd; /* eventfd */
+  int wake_fd;          /* eventfd */
   pthread_mutex_t lock; /* stop flag and stats */
   bool stopping;
   wasmc_bridge_stats stats;
@@ -89,7 +89,7 @@ struct wasmc_bridge {
   size_t out_length, out_capacity;
   inflight *window;
   uint32_t window_count;
-  uint64_t next_seq;  /* the next queue record to send */
+  uint64_t next_seq;     /* the next queue record to send */
   uint64_t highest_sent; /* records up to this one go again with DUP */
   uint16_t next_packet_id;
   uint64_t last_sent_ms, last_received_ms;
@@ -107,7 +107,8 @@ static uint64_t now_ms(void) {
 }
 
 static void logf_(wasmc_bridge *b, uint32_t level, const char *format, ...) {
-  if (b->log == NULL) return;
+  if (b->log == NULL)
+    return;
   char line[512];
   va_list args;
   va_start(args, format);
@@ -123,11 +124,11 @@ static bool stopping(wasmc_bridge *b) {
   return s;
 }
 
-#define STAT_ADD(b, field, n)                                                                      \
-  do {                                                                                             \
-    pthread_mutex_lock(&(b)->lock);                                                                \
-    (b)->stats.field += (n);                                                                       \
-    pthread_mutex_unlock(&(b)->lock);                                                              \
+#define STAT_ADD(b, field, n)         \
+  do {                                \
+    pthread_mutex_lock(&(b)->lock);   \
+    (b)->stats.field += (n);          \
+    pthread_mutex_unlock(&(b)->lock); \
   } while (0)
 
 static void wake(wasmc_bridge *b) {
@@ -137,22 +138,24 @@ static void wake(wasmc_bridge *b) {
 }
 
 static uint32_t fnv1a(uint32_t h, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 16777619u;
   return h;
 }
 
 /* ---- records ------------------------------------------------------------------ */
 
 size_t wasmc_bridge_encode_record(uint8_t *out, size_t cap, const char *topic, size_t topic_length,
-                                  const uint8_t *payload, size_t payload_length, uint8_t qos,
-                                  bool retain) {
+                                  const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain) {
   size_t need = 3 + topic_length + payload_length;
-  if (topic_length > 0xFFFF || need > cap) return topic_length > 0xFFFF ? 0 : need;
+  if (topic_length > 0xFFFF || need > cap)
+    return topic_length > 0xFFFF ? 0 : need;
   out[0] = (uint8_t)((qos & 3) | (retain ? 4 : 0));
   out[1] = (uint8_t)(topic_length >> 8);
   out[2] = (uint8_t)topic_length;
   memcpy(out + 3, topic, topic_length);
-  if (payload_length) memcpy(out + 3 + topic_length, payload, payload_length);
+  if (payload_length)
+    memcpy(out + 3 + topic_length, payload, payload_length);
   return need;
 }
 
@@ -171,29 +174,31 @@ static int out_qos(const wasmc_bridge *b, const char *topic, size_t length) {
 static bool is_in_topic(const wasmc_bridge *b, const char *topic, size_t length) {
   for (int i = 0; i < b->topic_count; i++) {
     const wasmc_bridge_topic *t = &b->topics[i];
-    if ((t->direction & WASMC_BRIDGE_IN) &&
-        mqtt_topic_matches(t->filter, strlen(t->filter), topic, length))
+    if ((t->direction & WASMC_BRIDGE_IN) && mqtt_topic_matches(t->filter, strlen(t->filter), topic, length))
       return true;
   }
   return false;
 }
 
-int wasmc_bridge_offer(wasmc_bridge *b, const char *topic, size_t topic_length,
-                       const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain) {
+int wasmc_bridge_offer(wasmc_bridge *b, const char *topic, size_t topic_length, const uint8_t *payload,
+                       size_t payload_length, uint8_t qos, bool retain) {
   int limit = out_qos(b, topic, topic_length);
-  if (limit < 0) return 0;
+  if (limit < 0)
+    return 0;
   uint8_t small[4096];
-  size_t need = wasmc_bridge_encode_record(NULL, 0, topic, topic_length, payload, payload_length,
-                                           0, false);
-  if (need == 0) return -1;
+  size_t need = wasmc_bridge_encode_record(NULL, 0, topic, topic_length, payload, payload_length, 0, false);
+  if (need == 0)
+    return -1;
   uint8_t *record = need <= sizeof small ? small : malloc(need);
-  if (record == NULL) return -1;
+  if (record == NULL)
+    return -1;
   uint8_t forwarded = qos < (uint8_t)limit ? qos : (uint8_t)limit;
-  wasmc_bridge_encode_record(record, need, topic, topic_length, payload, payload_length, forwarded,
-                             retain);
+  wasmc_bridge_encode_record(record, need, topic, topic_length, payload, payload_length, forwarded, retain);
   uint64_t seq = wasmc_queue_append(b->queue, record, need);
-  if (record != small) free(record);
-  if (seq == 0) return -1;
+  if (record != small)
+    free(record);
+  if (seq == 0)
+    return -1;
   wake(b);
   return 1;
 }
@@ -204,7 +209,8 @@ bool wasmc_bridge_sync(wasmc_bridge *b) { return wasmc_queue_sync(b->queue); }
 
 /* An OpenSSL result as send/recv would give it: -1 with errno EAGAIN to wait, 0 closed. */
 static ssize_t tls_result(wasmc_bridge *b, int n) {
-  if (n > 0) return n;
+  if (n > 0)
+    return n;
   switch (SSL_get_error(b->ssl, n)) {
   case SSL_ERROR_WANT_READ:
   case SSL_ERROR_WANT_WRITE: errno = EAGAIN; return -1;
@@ -214,13 +220,15 @@ static ssize_t tls_result(wasmc_bridge *b, int n) {
 }
 
 static ssize_t transport_send(wasmc_bridge *b, const uint8_t *data, size_t length) {
-  if (b->ssl == NULL) return send(b->fd, data, length, MSG_NOSIGNAL);
+  if (b->ssl == NULL)
+    return send(b->fd, data, length, MSG_NOSIGNAL);
   ERR_clear_error();
   return tls_result(b, SSL_write(b->ssl, data, length > INT32_MAX ? INT32_MAX : (int)length));
 }
 
 static ssize_t transport_recv(wasmc_bridge *b, uint8_t *data, size_t length) {
-  if (b->ssl == NULL) return recv(b->fd, data, length, 0);
+  if (b->ssl == NULL)
+    return recv(b->fd, data, length, 0);
   ERR_clear_error();
   return tls_result(b, SSL_read(b->ssl, data, length > INT32_MAX ? INT32_MAX : (int)length));
 }
@@ -237,38 +245,41 @@ static void transport_close(wasmc_bridge *b) {
 /* ---- output ------------------------------------------------------------------- */
 
 static bool out_reserve(wasmc_bridge *b, size_t n) {
-  if (b->out_length + n <= b->out_capacity) return true;
+  if (b->out_length + n <= b->out_capacity)
+    return true;
   size_t capacity = b->out_capacity ? b->out_capacity : 4096;
-  while (capacity < b->out_length + n) capacity *= 2;
+  while (capacity < b->out_length + n)
+    capacity *= 2;
   uint8_t *grown = realloc(b->out, capacity);
-  if (grown == NULL) return false;
+  if (grown == NULL)
+    return false;
   b->out = grown;
   b->out_capacity = capacity;
   return true;
 }
 
 /* Appends one encoded packet; encode(NULL, 0) gives its size. */
-#define OUT_PACKET(b, size_expr, write_expr)                                                       \
-  do {                                                                                             \
-    size_t need_ = (size_expr);                                                                    \
-    if (need_ == 0 || !out_reserve((b), need_)) return false;                                      \
-    uint8_t *at_ = (b)->out + (b)->out_length;                                                     \
-    size_t cap_ = (b)->out_capacity - (b)->out_length;                                             \
-    (void)at_;                                                                                     \
-    (void)cap_;                                                                                    \
-    write_expr;                                                                                    \
-    (b)->out_length += need_;                                                                      \
-    (b)->last_sent_ms = now_ms();                                                                  \
+#define OUT_PACKET(b, size_expr, write_expr)           \
+  do {                                                 \
+    size_t need_ = (size_expr);                        \
+    if (need_ == 0 || !out_reserve((b), need_))        \
+      return false;                                    \
+    uint8_t *at_ = (b)->out + (b)->out_length;         \
+    size_t cap_ = (b)->out_capacity - (b)->out_length; \
+    (void)at_;                                         \
+    (void)cap_;                                        \
+    write_expr;                                        \
+    (b)->out_length += need_;                          \
+    (b)->last_sent_ms = now_ms();                      \
   } while (0)
 
-static bool send_publish(wasmc_bridge *b, const char *topic, size_t topic_length,
-                         const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain,
-                         bool dup, uint16_t packet_id) {
+static bool send_publish(wasmc_bridge *b, const char *topic, size_t topic_length, const uint8_t *payload,
+                         size_t payload_length, uint8_t qos, bool retain, bool dup, uint16_t packet_id) {
   OUT_PACKET(b,
-             mqtt_encode_publish(NULL, 0, (const uint8_t *)topic, topic_length, payload,
-                                 payload_length, qos, retain, dup, packet_id),
-             mqtt_encode_publish(at_, cap_, (const uint8_t *)topic, topic_length, payload,
-                                 payload_length, qos, retain, dup, packet_id));
+             mqtt_encode_publish(NULL, 0, (const uint8_t *)topic, topic_length, payload, payload_length, qos,
+                                 retain, dup, packet_id),
+             mqtt_encode_publish(at_, cap_, (const uint8_t *)topic, topic_length, payload, payload_length,
+                                 qos, retain, dup, packet_id));
   return true;
 }
 
@@ -288,8 +299,10 @@ static bool flush_output(wasmc_bridge *b) {
   while (done < b->out_length) {
     ssize_t n = transport_send(b, b->out + done, b->out_length - done);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        break;
       return false;
     }
     done += (size_t)n;
@@ -302,7 +315,8 @@ static bool flush_output(wasmc_bridge *b) {
 /* ---- connection ---------------------------------------------------------------- */
 
 static void drop_connection(wasmc_bridge *b, const char *why) {
-  if (b->fd < 0) return;
+  if (b->fd < 0)
+    return;
   logf_(b, 2, "connection to %s:%u lost: %s", b->host, b->port, why);
   transport_close(b);
   b->in_length = b->out_length = 0;
@@ -317,16 +331,19 @@ static void drop_connection(wasmc_bridge *b, const char *why) {
 static bool wait_fd(wasmc_bridge *b, int fd, short events, uint64_t deadline) {
   for (;;) {
     uint64_t now = now_ms();
-    if (now >= deadline || stopping(b)) return false;
+    if (now >= deadline || stopping(b))
+      return false;
     struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = b->wake_fd, .events = POLLIN}};
     int n = poll(p, 2, (int)(deadline - now));
-    if (n < 0 && errno != EINTR) return false;
+    if (n < 0 && errno != EINTR)
+      return false;
     if (n > 0 && (p[1].revents & POLLIN)) {
       uint64_t value;
       ssize_t ignored = read(b->wake_fd, &value, sizeof value);
       (void)ignored;
     }
-    if (n > 0 && p[0].revents) return true;
+    if (n > 0 && p[0].revents)
+      return true;
   }
 }
 
@@ -343,7 +360,8 @@ static int open_socket(wasmc_bridge *b, char *why, size_t why_size) {
   snprintf(why, why_size, "no address");
   for (struct addrinfo *a = list; a != NULL && fd < 0; a = a->ai_next) {
     fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
+    if (fd < 0)
+      continue;
     if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno != EINPROGRESS) {
       snprintf(why, why_size, "%s", strerror(errno));
       close(fd);
@@ -388,7 +406,8 @@ static bool start_tls(wasmc_bridge *b, uint64_t deadline, char *why, size_t why_
   for (;;) {
     ERR_clear_error();
     int rc = SSL_connect(b->ssl);
-    if (rc == 1) return true;
+    if (rc == 1)
+      return true;
     int error = SSL_get_error(b->ssl, rc);
     short events = error == SSL_ERROR_WANT_READ ? POLLIN : error == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
     if (events == 0) {
@@ -397,8 +416,9 @@ static bool start_tls(wasmc_bridge *b, uint64_t deadline, char *why, size_t why_
         snprintf(why, why_size, "TLS: %s", X509_verify_cert_error_string(verify));
       else
         snprintf(why, why_size, "TLS handshake failed: %s",
-                 ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
-                                                                : "connection closed");
+                 ERR_reason_error_string(ERR_peek_last_error())
+                     ? ERR_reason_error_string(ERR_peek_last_error())
+                     : "connection closed");
       return false;
     }
     if (!wait_fd(b, b->fd, events, deadline)) {
@@ -410,10 +430,12 @@ static bool start_tls(wasmc_bridge *b, uint64_t deadline, char *why, size_t why_
 
 static bool connect_upstream(wasmc_bridge *b, char *why, size_t why_size) {
   b->fd = open_socket(b, why, why_size);
-  if (b->fd < 0) return false;
-  if (b->tls != NULL && !start_tls(b, now_ms() + CONNECT_TIMEOUT_MS, why, why_size)) goto fail;
-  mqtt_connect c = {.protocol_level = b->protocol_level, .clean_session = false,
-                    .keep_alive = b->keep_alive_s};
+  if (b->fd < 0)
+    return false;
+  if (b->tls != NULL && !start_tls(b, now_ms() + CONNECT_TIMEOUT_MS, why, why_size))
+    goto fail;
+  mqtt_connect c = {
+      .protocol_level = b->protocol_level, .clean_session = false, .keep_alive = b->keep_alive_s};
   c.client_id = (mqtt_bytes){(const uint8_t *)b->client_id, strlen(b->client_id)};
   if (b->state_topic != NULL) {
     c.will_flag = true;
@@ -486,7 +508,8 @@ static bool fill_input(wasmc_bridge *b) {
     if (b->in_capacity - b->in_length < 16384) {
       size_t capacity = b->in_capacity ? b->in_capacity * 2 : 65536;
       uint8_t *grown = realloc(b->in, capacity);
-      if (grown == NULL) return false;
+      if (grown == NULL)
+        return false;
       b->in = grown;
       b->in_capacity = capacity;
     }
@@ -494,11 +517,14 @@ static bool fill_input(wasmc_bridge *b) {
     if (n > 0) {
       b->in_length += (size_t)n;
       b->last_received_ms = now_ms();
-      if (b->in_length < b->in_capacity) return true;
+      if (b->in_length < b->in_capacity)
+        return true;
       continue;
     }
-    if (n == 0) return false;
-    if (errno == EINTR) continue;
+    if (n == 0)
+      return false;
+    if (errno == EINTR)
+      continue;
     return errno == EAGAIN || errno == EWOULDBLOCK;
   }
 }
@@ -506,10 +532,13 @@ static bool fill_input(wasmc_bridge *b) {
 static bool read_packet_blocking(wasmc_bridge *b, mqtt_fixed_header *h, uint64_t deadline) {
   for (;;) {
     mqtt_status st = next_packet(b, h);
-    if (st == MQTT_OK) return true;
-    if (st != MQTT_NEED_MORE) return false;
+    if (st == MQTT_OK)
+      return true;
+    if (st != MQTT_NEED_MORE)
+      return false;
     /* fill_input is false at end of stream; TLS may have read only a session ticket. */
-    if (!wait_fd(b, b->fd, POLLIN, deadline) || !fill_input(b)) return false;
+    if (!wait_fd(b, b->fd, POLLIN, deadline) || !fill_input(b))
+      return false;
   }
 }
 
@@ -518,21 +547,24 @@ static bool read_packet_blocking(wasmc_bridge *b, mqtt_fixed_header *h, uint64_t
 static uint16_t take_packet_id(wasmc_bridge *b) {
   for (;;) {
     uint16_t id = b->next_packet_id++;
-    if (b->next_packet_id == 0) b->next_packet_id = 1;
+    if (b->next_packet_id == 0)
+      b->next_packet_id = 1;
     bool used = false;
-    for (uint32_t i = 0; i < b->window_count && !used; i++) used = b->window[i].packet_id == id;
-    if (id != 0 && !used) return id;
+    for (uint32_t i = 0; i < b->window_count && !used; i++)
+      used = b->window[i].packet_id == id;
+    if (id != 0 && !used)
+      return id;
   }
 }
 
 static bool start_session(wasmc_bridge *b) {
   if (b->state_topic != NULL &&
-      !send_publish(b, b->state_topic, strlen(b->state_topic), (const uint8_t *)"1", 1, 0, true,
-                    false, 0))
+      !send_publish(b, b->state_topic, strlen(b->state_topic), (const uint8_t *)"1", 1, 0, true, false, 0))
     return false;
   for (int i = 0; i < b->topic_count; i++) {
     const wasmc_bridge_topic *t = &b->topics[i];
-    if (!(t->direction & WASMC_BRIDGE_IN)) continue;
+    if (!(t->direction & WASMC_BRIDGE_IN))
+      continue;
     size_t length = strlen(t->filter);
     uint16_t id = take_packet_id(b);
     OUT_PACKET(b, mqtt_encode_subscribe(NULL, 0, id, (const uint8_t *)t->filter, length, t->qos),
@@ -549,10 +581,12 @@ static bool send_queued(wasmc_bridge *b) {
   while (b->window_count < b->max_inflight && b->out_length < (1u << 20)) {
     uint64_t seq;
     int64_t length = wasmc_queue_read(b->queue, b->next_seq, b->record, b->record_capacity, &seq);
-    if (length < 0) return true;
+    if (length < 0)
+      return true;
     if ((size_t)length > b->record_capacity) {
       uint8_t *grown = realloc(b->record, (size_t)length);
-      if (grown == NULL) return false;
+      if (grown == NULL)
+        return false;
       b->record = grown;
       b->record_capacity = (size_t)length;
       continue;
@@ -574,12 +608,13 @@ static bool send_queued(wasmc_bridge *b) {
     size_t payload_length = (size_t)length - 3 - topic_length;
     uint16_t id = qos > 0 ? take_packet_id(b) : 0;
     bool dup = qos > 0 && seq <= b->highest_sent;
-    if (seq > b->highest_sent) b->highest_sent = seq;
+    if (seq > b->highest_sent)
+      b->highest_sent = seq;
     if (!send_publish(b, topic, topic_length, payload, payload_length, qos, retain, dup, id))
       return false;
     if (b->protocol_level == 4)
-      b->echo[b->echo_next++ % ECHO_RING] = fnv1a(fnv1a(2166136261u, (const uint8_t *)topic,
-                                                        topic_length), payload, payload_length);
+      b->echo[b->echo_next++ % ECHO_RING] =
+          fnv1a(fnv1a(2166136261u, (const uint8_t *)topic, topic_length), payload, payload_length);
     STAT_ADD(b, sent, 1);
     if (qos == 0) {
       wasmc_queue_ack(b->queue, seq);
@@ -592,9 +627,9 @@ static bool send_queued(wasmc_bridge *b) {
 }
 
 static bool is_echo(wasmc_bridge *b, const mqtt_publish *p) {
-  if (b->protocol_level != 4) return false;
-  uint32_t h = fnv1a(fnv1a(2166136261u, p->topic.data, p->topic.len), p->payload.data,
-                     p->payload.len);
+  if (b->protocol_level != 4)
+    return false;
+  uint32_t h = fnv1a(fnv1a(2166136261u, p->topic.data, p->topic.len), p->payload.data, p->payload.len);
   for (uint32_t i = 0; i < ECHO_RING; i++) {
     if (b->echo[i] == h && h != 0) {
       b->echo[i] = 0;
@@ -609,7 +644,8 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
   for (;;) {
     mqtt_fixed_header h;
     mqtt_status st = next_packet(b, &h);
-    if (st == MQTT_NEED_MORE) return true;
+    if (st == MQTT_NEED_MORE)
+      return true;
     if (st != MQTT_OK) {
       *why = st == MQTT_ERR_TOO_LARGE ? "packet too large" : "malformed packet";
       STAT_ADD(b, protocol_errors, 1);
@@ -631,8 +667,10 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
       if (is_in_topic(b, (const char *)p.topic.data, p.topic.len) && !is_echo(b, &p))
         b->receive(b->ctx, (const char *)p.topic.data, p.topic.len, p.payload.data, p.payload.len,
                    p.qos > 1 ? 1 : p.qos, p.retain);
-      if (p.qos == 1) ok = send_ack(b, MQTT_PUBACK, p.packet_id);
-      if (p.qos == 2) ok = send_ack(b, MQTT_PUBREC, p.packet_id);
+      if (p.qos == 1)
+        ok = send_ack(b, MQTT_PUBACK, p.packet_id);
+      if (p.qos == 2)
+        ok = send_ack(b, MQTT_PUBREC, p.packet_id);
       break;
     }
     case MQTT_PUBACK: {
@@ -643,7 +681,8 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
         break;
       }
       for (uint32_t i = 0; i < b->window_count; i++) {
-        if (b->window[i].packet_id != id) continue;
+        if (b->window[i].packet_id != id)
+          continue;
         wasmc_queue_ack(b->queue, b->window[i].seq);
         STAT_ADD(b, acknowledged, 1);
         b->window[i] = b->window[--b->window_count];
@@ -653,9 +692,9 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
     }
     case MQTT_PUBREL: {
       uint16_t id;
-      ok = mqtt_decode_packet_id(body, h.remaining_length, &id) == MQTT_OK &&
-           send_ack(b, MQTT_PUBCOMP, id);
-      if (!ok) *why = "malformed PUBREL";
+      ok = mqtt_decode_packet_id(body, h.remaining_length, &id) == MQTT_OK && send_ack(b, MQTT_PUBCOMP, id);
+      if (!ok)
+        *why = "malformed PUBREL";
       break;
     }
     case MQTT_SUBACK: {
@@ -669,16 +708,11 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
       }
       break;
     }
-    case MQTT_PINGRESP:
-      b->ping_outstanding = false;
-      break;
+    case MQTT_PINGRESP: b->ping_outstanding = false; break;
     case MQTT_PUBREC:
     case MQTT_PUBCOMP:
-    case MQTT_UNSUBACK:
-      break; /* we never ask for these: harmless */
-    default:
-      *why = "unexpected packet type";
-      ok = false;
+    case MQTT_UNSUBACK: break; /* we never ask for these: harmless */
+    default: *why = "unexpected packet type"; ok = false;
     }
     if (!ok) {
       STAT_ADD(b, protocol_errors, 1);
@@ -693,12 +727,16 @@ static bool handle_input(wasmc_bridge *b, const char **why) {
 /* Runs one connection until it fails or the bridge stops. */
 static void run_connection(wasmc_bridge *b) {
   const char *why = NULL;
-  if (!start_session(b)) why = "out of memory";
+  if (!start_session(b))
+    why = "out of memory";
   uint64_t keep_alive_ms = (uint64_t)b->keep_alive_s * 1000;
   while (why == NULL && !stopping(b)) {
-    if (!send_queued(b)) why = "out of memory";
-    if (why == NULL && !flush_output(b)) why = "send failed";
-    if (why != NULL) break;
+    if (!send_queued(b))
+      why = "out of memory";
+    if (why == NULL && !flush_output(b))
+      why = "send failed";
+    if (why != NULL)
+      break;
     uint64_t now = now_ms();
     if (keep_alive_ms > 0) {
       if (now - b->last_received_ms > keep_alive_ms * 3 / 2) {
@@ -714,12 +752,13 @@ static void run_connection(wasmc_bridge *b) {
     int timeout = b->ssl != NULL && SSL_pending(b->ssl) > 0 ? 0
                   : keep_alive_ms > 0                       ? (int)(keep_alive_ms / 4)
                                                             : 1000;
-    struct pollfd p[2] = {
-        {.fd = b->fd, .events = (short)(POLLIN | (b->out_length ? POLLOUT : 0))},
-        {.fd = b->wake_fd, .events = POLLIN}};
+    struct pollfd p[2] = {{.fd = b->fd, .events = (short)(POLLIN | (b->out_length ? POLLOUT : 0))},
+                          {.fd = b->wake_fd, .events = POLLIN}};
     int n = poll(p, 2, timeout);
-    if (n < 0 && errno != EINTR) why = "poll failed";
-    if (n <= 0) continue;
+    if (n < 0 && errno != EINTR)
+      why = "poll failed";
+    if (n <= 0)
+      continue;
     if (p[1].revents & POLLIN) {
       uint64_t value;
       ssize_t ignored = read(b->wake_fd, &value, sizeof value);
@@ -727,14 +766,15 @@ static void run_connection(wasmc_bridge *b) {
     }
     if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) || (b->ssl != NULL && SSL_pending(b->ssl) > 0)) {
       bool alive = fill_input(b);
-      if (!handle_input(b, &why)) break;
-      if (!alive) why = b->in_length > 0 ? "closed in the middle of a packet" : "closed by the upstream";
+      if (!handle_input(b, &why))
+        break;
+      if (!alive)
+        why = b->in_length > 0 ? "closed in the middle of a packet" : "closed by the upstream";
     }
   }
   if (why == NULL) { /* stopping: a clean DISCONNECT, so the will (state "0") is not sent */
     if (b->state_topic != NULL)
-      send_publish(b, b->state_topic, strlen(b->state_topic), (const uint8_t *)"0", 1, 0, true,
-                   false, 0);
+      send_publish(b, b->state_topic, strlen(b->state_topic), (const uint8_t *)"0", 1, 0, true, false, 0);
     send_empty(b, MQTT_DISCONNECT);
     flush_output(b);
     transport_close(b);
@@ -756,10 +796,10 @@ static void *bridge_thread(void *argument) {
       logf_(b, 1, "connected to %s:%u as %s", b->host, b->port, b->client_id);
       backoff = b->retry_initial_ms;
       run_connection(b);
-      if (stopping(b)) break;
+      if (stopping(b))
+        break;
     } else {
-      logf_(b, 2, "cannot connect to %s:%u: %s; retrying in %u ms", b->host, b->port, why,
-            backoff);
+      logf_(b, 2, "cannot connect to %s:%u: %s; retrying in %u ms", b->host, b->port, why, backoff);
     }
     /* Wait out the backoff, waking only to stop. */
     uint64_t deadline = now_ms() + backoff;
@@ -779,7 +819,8 @@ static void *bridge_thread(void *argument) {
 /* ---- lifecycle ---------------------------------------------------------------------- */
 
 static void free_bridge(wasmc_bridge *b) {
-  for (int i = 0; b->topics != NULL && i < b->topic_count; i++) free((char *)b->topics[i].filter);
+  for (int i = 0; b->topics != NULL && i < b->topic_count; i++)
+    free((char *)b->topics[i].filter);
   free(b->topics);
   free(b->host);
   free(b->client_id);
@@ -790,8 +831,10 @@ static void free_bridge(wasmc_bridge *b) {
   free(b->out);
   free(b->window);
   free(b->record);
-  if (b->wake_fd >= 0) close(b->wake_fd);
-  if (b->tls != NULL) SSL_CTX_free(b->tls);
+  if (b->wake_fd >= 0)
+    close(b->wake_fd);
+  if (b->tls != NULL)
+    SSL_CTX_free(b->tls);
   pthread_mutex_destroy(&b->lock);
   free(b);
 }
@@ -799,8 +842,8 @@ static void free_bridge(wasmc_bridge *b) {
 static char *copy_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 wasmc_bridge *wasmc_bridge_start(const wasmc_bridge_config *config, wasmc_queue *queue,
-                                 wasmc_bridge_receive receive, wasmc_uplink_log log, void *ctx,
-                                 char *error, size_t error_size) {
+                                 wasmc_bridge_receive receive, wasmc_uplink_log log, void *ctx, char *error,
+                                 size_t error_size) {
   if (config->host == NULL || config->client_id == NULL || config->port == 0) {
     snprintf(error, error_size, "the bridge needs a host, a port and a client id");
     return NULL;
@@ -850,8 +893,8 @@ wasmc_bridge *wasmc_bridge_start(const wasmc_bridge_config *config, wasmc_queue 
                   (config->ca_file != NULL ? SSL_CTX_load_verify_locations(b->tls, config->ca_file, NULL)
                                            : SSL_CTX_set_default_verify_paths(b->tls)) == 1;
     if (!loaded) {
-      snprintf(error, error_size, "cannot load the CA certificates%s%s",
-               config->ca_file ? " from " : "", config->ca_file ? config->ca_file : "");
+      snprintf(error, error_size, "cannot load the CA certificates%s%s", config->ca_file ? " from " : "",
+               config->ca_file ? config->ca_file : "");
       free_bridge(b);
       return NULL;
     }
@@ -875,7 +918,8 @@ wasmc_bridge *wasmc_bridge_start(const wasmc_bridge_config *config, wasmc_queue 
 }
 
 void wasmc_bridge_stop(wasmc_bridge *b) {
-  if (b == NULL) return;
+  if (b == NULL)
+    return;
   pthread_mutex_lock(&b->lock);
   b->stopping = true;
   pthread_mutex_unlock(&b->lock);

@@ -25,10 +25,8 @@ static size_t discard(char *data, size_t size, size_t count, void *user) {
   return size * count;
 }
 
-int wasmc_edge_http_post(const char *url, const char *content_type,
-                         const void *body, size_t body_length,
-                         uint32_t timeout_ms, const char *idempotency_key,
-                         char *error, size_t error_size) {
+int wasmc_edge_http_post(const char *url, const char *content_type, const void *body, size_t body_length,
+                         uint32_t timeout_ms, const char *idempotency_key, char *error, size_t error_size) {
   error[0] = '\0';
   CURL *curl = curl_easy_init();
   if (curl == NULL) {
@@ -76,17 +74,14 @@ int wasmc_edge_http_post(const char *url, const char *content_type,
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CACERT_BADFILE:
   case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_CERTPROBLEM:
-    return WASMC_EDGE_HTTP_TLS;
+  case CURLE_SSL_CERTPROBLEM: return WASMC_EDGE_HTTP_TLS;
   case CURLE_COULDNT_CONNECT:
   case CURLE_COULDNT_RESOLVE_HOST:
   case CURLE_OPERATION_TIMEDOUT:
   case CURLE_SEND_ERROR:
   case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-    return WASMC_EDGE_HTTP_CONNECT;
-  default:
-    return WASMC_EDGE_HTTP_OTHER;
+  case CURLE_GOT_NOTHING: return WASMC_EDGE_HTTP_CONNECT;
+  default: return WASMC_EDGE_HTTP_OTHER;
   }
 }
 

@@ -39,8 +39,8 @@
 #define SEGMENT_MAGIC "WQSEG001"
 #define SEGMENT_MAGIC_SIZE 8
 #define RECORD_HEADER 16
-#define SEGMENT_BYTES (8u << 20)       /* a new segment after this many bytes */
-#define MAX_RECORD (64u << 20)         /* larger length fields are damage */
+#define SEGMENT_BYTES (8u << 20) /* a new segment after this many bytes */
+#define MAX_RECORD (64u << 20)   /* larger length fields are damage */
 #define HEAD_WRITE_INTERVAL_NS 100000000ull
 
 typedef struct record {
@@ -68,9 +68,9 @@ struct wasmc_queue {
 
   segment *segments; /* in order; the last one is the active one when fd >= 0 */
   size_t segment_count, segment_capacity;
-  int fd;            /* active segment, -1 if none yet */
+  int fd; /* active segment, -1 if none yet */
   uint64_t active_size;
-  bool dirty;        /* written since the last fdatasync */
+  bool dirty;            /* written since the last fdatasync */
   uint64_t head_written; /* the seq last written to the head file */
   uint64_t head_written_at_ns;
   time_t last_full_log;
@@ -86,7 +86,8 @@ static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 static void crc_init(void) {
   for (uint32_t n = 0; n < 256; n++) {
     uint32_t c = n;
-    for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    for (int k = 0; k < 8; k++)
+      c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
     crc_table[n] = c;
   }
 }
@@ -94,24 +95,29 @@ static void crc_init(void) {
 /* CRC-32 (IEEE 802.3), continued from `crc` (0 to start). */
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n) {
   crc = ~crc;
-  for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+  for (size_t i = 0; i < n; i++)
+    crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
   return ~crc;
 }
 
 static void put_le32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 static void put_le64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 8; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 static uint32_t get_le32(const uint8_t *p) {
   uint32_t v = 0;
-  for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
+  for (int i = 3; i >= 0; i--)
+    v = (v << 8) | p[i];
   return v;
 }
 static uint64_t get_le64(const uint8_t *p) {
   uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
   return v;
 }
 
@@ -122,7 +128,8 @@ static uint64_t monotonic_ns(void) {
 }
 
 static void logf_(wasmc_queue *q, uint32_t level, const char *format, ...) {
-  if (q->log == NULL) return;
+  if (q->log == NULL)
+    return;
   char line[512];
   va_list args;
   va_start(args, format);
@@ -139,7 +146,8 @@ static bool write_all(int fd, const uint8_t *p, size_t n) {
   while (n > 0) {
     ssize_t w = write(fd, p, n);
     if (w < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return false;
     }
     p += w;
@@ -168,13 +176,15 @@ static bool push_record(wasmc_queue *q, uint64_t seq, const uint8_t *data, uint3
     if (q->count == q->capacity) {
       size_t capacity = q->capacity ? q->capacity * 2 : 256;
       record *grown = realloc(q->records, capacity * sizeof *grown);
-      if (grown == NULL) return false;
+      if (grown == NULL)
+        return false;
       q->records = grown;
       q->capacity = capacity;
     }
   }
   uint8_t *copy = malloc(length ? length : 1);
-  if (copy == NULL) return false;
+  if (copy == NULL)
+    return false;
   memcpy(copy, data, length);
   q->records[q->count++] = (record){seq, length, false, copy};
   q->stats.records++;
@@ -187,7 +197,8 @@ static uint64_t first_held_seq(const wasmc_queue *q) {
 }
 
 static void write_head_file(wasmc_queue *q, bool force) {
-  if (q->directory == NULL) return;
+  if (q->directory == NULL)
+    return;
   uint64_t head = first_held_seq(q);
   uint64_t now = monotonic_ns();
   if (head == q->head_written || (!force && now - q->head_written_at_ns < HEAD_WRITE_INTERVAL_NS))
@@ -199,7 +210,8 @@ static void write_head_file(wasmc_queue *q, bool force) {
   put_le64(bytes, head);
   put_le32(bytes + 8, crc32_update(0, bytes, 8));
   int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return;
+  if (fd < 0)
+    return;
   bool ok = write_all(fd, bytes, sizeof bytes);
   close(fd);
   if (ok && rename(temporary, path) == 0) {
@@ -214,13 +226,15 @@ static void advance_head(wasmc_queue *q) {
     free(q->records[q->head].data);
     q->head++;
   }
-  if (q->head == q->count) q->head = q->count = 0;
+  if (q->head == q->count)
+    q->head = q->count = 0;
   uint64_t head = first_held_seq(q);
   size_t removable = 0;
   while (removable < q->segment_count) {
     const segment *s = &q->segments[removable];
     bool active = q->fd >= 0 && removable == q->segment_count - 1;
-    if (active || s->last_seq == 0 || s->last_seq >= head) break;
+    if (active || s->last_seq == 0 || s->last_seq >= head)
+      break;
     removable++;
   }
   if (removable > 0 && q->directory != NULL) {
@@ -232,8 +246,7 @@ static void advance_head(wasmc_queue *q) {
     }
   }
   if (removable > 0) {
-    memmove(q->segments, q->segments + removable,
-            (q->segment_count - removable) * sizeof *q->segments);
+    memmove(q->segments, q->segments + removable, (q->segment_count - removable) * sizeof *q->segments);
     q->segment_count -= removable;
   }
   write_head_file(q, false);
@@ -242,7 +255,8 @@ static void advance_head(wasmc_queue *q) {
 /* Mark record i finished (and no longer counted as held). */
 static void finish_record(wasmc_queue *q, size_t i) {
   record *r = &q->records[i];
-  if (r->finished) return;
+  if (r->finished)
+    return;
   r->finished = true;
   q->stats.records--;
   q->stats.bytes -= r->length;
@@ -254,7 +268,8 @@ static bool add_segment(wasmc_queue *q, uint64_t first_seq, uint64_t last_seq) {
   if (q->segment_count == q->segment_capacity) {
     size_t capacity = q->segment_capacity ? q->segment_capacity * 2 : 16;
     segment *grown = realloc(q->segments, capacity * sizeof *grown);
-    if (grown == NULL) return false;
+    if (grown == NULL)
+      return false;
     q->segments = grown;
     q->segment_capacity = capacity;
   }
@@ -263,7 +278,8 @@ static bool add_segment(wasmc_queue *q, uint64_t first_seq, uint64_t last_seq) {
 }
 
 static bool close_active(wasmc_queue *q) {
-  if (q->fd < 0) return true;
+  if (q->fd < 0)
+    return true;
   bool ok = true;
   if (q->dirty) {
     ok = fdatasync(q->fd) == 0;
@@ -283,8 +299,7 @@ static bool open_active(wasmc_queue *q, uint64_t first_seq) {
     logf_(q, 3, "queue: cannot create %s: %s", path, strerror(errno));
     return false;
   }
-  if (!write_all(fd, (const uint8_t *)SEGMENT_MAGIC, SEGMENT_MAGIC_SIZE) ||
-      !add_segment(q, first_seq, 0)) {
+  if (!write_all(fd, (const uint8_t *)SEGMENT_MAGIC, SEGMENT_MAGIC_SIZE) || !add_segment(q, first_seq, 0)) {
     close(fd);
     unlink(path);
     return false;
@@ -321,7 +336,8 @@ static void recover_segment(wasmc_queue *q, const char *name, uint64_t head) {
     size_t got = 0;
     while (bytes != NULL && got < size) {
       ssize_t n = read(fd, bytes + got, size - got);
-      if (n <= 0) break;
+      if (n <= 0)
+        break;
       got += (size_t)n;
     }
     size = bytes ? got : 0;
@@ -334,22 +350,35 @@ static void recover_segment(wasmc_queue *q, const char *name, uint64_t head) {
   } else {
     offset = SEGMENT_MAGIC_SIZE;
     while (offset < size) {
-      if (size - offset < RECORD_HEADER) { damage = "truncated record header"; break; }
+      if (size - offset < RECORD_HEADER) {
+        damage = "truncated record header";
+        break;
+      }
       const uint8_t *h = bytes + offset;
       uint32_t length = get_le32(h), crc = get_le32(h + 4);
       uint64_t seq = get_le64(h + 8);
-      if (length > MAX_RECORD) { damage = "impossible record length"; break; }
-      if (size - offset - RECORD_HEADER < length) { damage = "truncated record"; break; }
+      if (length > MAX_RECORD) {
+        damage = "impossible record length";
+        break;
+      }
+      if (size - offset - RECORD_HEADER < length) {
+        damage = "truncated record";
+        break;
+      }
       if (crc32_update(crc32_update(0, h + 8, 8), h + RECORD_HEADER, length) != crc) {
         damage = "CRC mismatch";
         break;
       }
-      if (seq == 0 || seq < q->next_seq) { damage = "sequence number out of order"; break; }
+      if (seq == 0 || seq < q->next_seq) {
+        damage = "sequence number out of order";
+        break;
+      }
       if (seq >= head && !push_record(q, seq, h + RECORD_HEADER, length)) {
         damage = "out of memory";
         break;
       }
-      if (seq >= head) q->stats.recovered++;
+      if (seq >= head)
+        q->stats.recovered++;
       q->next_seq = seq + 1;
       last_seq = seq;
       kept++;
@@ -358,8 +387,8 @@ static void recover_segment(wasmc_queue *q, const char *name, uint64_t head) {
   }
   if (damage != NULL) {
     q->stats.damaged++;
-    logf_(q, 2, "queue: %s damaged at byte %zu (%s): kept %zu intact records, cut %zu bytes",
-          path, offset, damage, kept, size - offset);
+    logf_(q, 2, "queue: %s damaged at byte %zu (%s): kept %zu intact records, cut %zu bytes", path, offset,
+          damage, kept, size - offset);
   }
   free(bytes);
   if (kept == 0) {
@@ -367,7 +396,8 @@ static void recover_segment(wasmc_queue *q, const char *name, uint64_t head) {
     unlink(path);
     return;
   }
-  if (damage != NULL && ftruncate(fd, (off_t)offset) == 0) fdatasync(fd);
+  if (damage != NULL && ftruncate(fd, (off_t)offset) == 0)
+    fdatasync(fd);
   close(fd);
   add_segment(q, first_seq, last_seq);
 }
@@ -376,7 +406,8 @@ static uint64_t read_head_file(wasmc_queue *q) {
   char path[4096];
   snprintf(path, sizeof path, "%s/head", q->directory);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  if (fd < 0)
+    return 0;
   uint8_t bytes[12];
   ssize_t n = read(fd, bytes, sizeof bytes);
   close(fd);
@@ -403,35 +434,40 @@ static bool recover(wasmc_queue *q, char *error, size_t error_size) {
   struct dirent *entry;
   while ((entry = readdir(dir)) != NULL) {
     size_t length = strlen(entry->d_name);
-    if (length != 24 || strcmp(entry->d_name + 20, ".seg") != 0) continue;
+    if (length != 24 || strcmp(entry->d_name + 20, ".seg") != 0)
+      continue;
     if (count == capacity) {
       capacity = capacity ? capacity * 2 : 16;
       char **grown = realloc(names, capacity * sizeof *grown);
-      if (grown == NULL) break;
+      if (grown == NULL)
+        break;
       names = grown;
     }
     names[count++] = strdup(entry->d_name);
   }
   closedir(dir);
-  if (count > 0) qsort(names, count, sizeof *names, compare_names);
+  if (count > 0)
+    qsort(names, count, sizeof *names, compare_names);
   uint64_t head = read_head_file(q);
   q->head_written = head;
   for (size_t i = 0; i < count; i++) {
-    if (names[i] != NULL) recover_segment(q, names[i], head);
+    if (names[i] != NULL)
+      recover_segment(q, names[i], head);
     free(names[i]);
   }
   free(names);
-  if (q->next_seq < head) q->next_seq = head;
+  if (q->next_seq < head)
+    q->next_seq = head;
   if (q->stats.recovered > 0)
-    logf_(q, 1, "queue: recovered %llu undelivered records from %s",
-          (unsigned long long)q->stats.recovered, q->directory);
+    logf_(q, 1, "queue: recovered %llu undelivered records from %s", (unsigned long long)q->stats.recovered,
+          q->directory);
   return true;
 }
 
 /* ---- public API -------------------------------------------------------------- */
 
-wasmc_queue *wasmc_queue_open(const char *directory, uint64_t max_bytes, wasmc_uplink_log log,
-                              void *log_ctx, char *error, size_t error_size) {
+wasmc_queue *wasmc_queue_open(const char *directory, uint64_t max_bytes, wasmc_uplink_log log, void *log_ctx,
+                              char *error, size_t error_size) {
   pthread_once(&crc_once, crc_init);
   wasmc_queue *q = calloc(1, sizeof *q);
   if (q == NULL) {
@@ -461,11 +497,13 @@ wasmc_queue *wasmc_queue_open(const char *directory, uint64_t max_bytes, wasmc_u
 }
 
 void wasmc_queue_close(wasmc_queue *q) {
-  if (q == NULL) return;
+  if (q == NULL)
+    return;
   pthread_mutex_lock(&q->lock);
   close_active(q);
   write_head_file(q, true);
-  for (size_t i = q->head; i < q->count; i++) free(q->records[i].data);
+  for (size_t i = q->head; i < q->count; i++)
+    free(q->records[i].data);
   pthread_mutex_unlock(&q->lock);
   pthread_mutex_destroy(&q->lock);
   free(q->records);
@@ -483,7 +521,8 @@ uint64_t wasmc_queue_append(wasmc_queue *q, const void *data, size_t length) {
   /* Full: drop the oldest (the policy), counted, logged at most once a second. */
   uint64_t dropped = 0;
   for (size_t i = q->head; i < q->count && q->stats.bytes + length > q->max_bytes; i++) {
-    if (q->records[i].finished) continue;
+    if (q->records[i].finished)
+      continue;
     finish_record(q, i);
     dropped++;
   }
@@ -499,7 +538,8 @@ uint64_t wasmc_queue_append(wasmc_queue *q, const void *data, size_t length) {
   }
   uint64_t seq = q->next_seq;
   if (q->directory != NULL) {
-    if (q->fd >= 0 && q->active_size >= SEGMENT_BYTES) close_active(q);
+    if (q->fd >= 0 && q->active_size >= SEGMENT_BYTES)
+      close_active(q);
     if (q->fd < 0 && !open_active(q, seq)) {
       pthread_mutex_unlock(&q->lock);
       return 0;
@@ -521,7 +561,8 @@ uint64_t wasmc_queue_append(wasmc_queue *q, const void *data, size_t length) {
     if (!ok) {
       logf_(q, 3, "queue: write failed: %s: record not stored", strerror(errno));
       /* Cut what may have been half written, so recovery does not stop there. */
-      if (ftruncate(q->fd, (off_t)q->active_size) != 0) close_active(q);
+      if (ftruncate(q->fd, (off_t)q->active_size) != 0)
+        close_active(q);
       pthread_mutex_unlock(&q->lock);
       return 0;
     }
@@ -547,7 +588,8 @@ bool wasmc_queue_sync(wasmc_queue *q) {
     ok = fdatasync(q->fd) == 0;
     q->stats.syncs++;
     q->dirty = !ok;
-    if (!ok) logf_(q, 3, "queue: fdatasync failed: %s", strerror(errno));
+    if (!ok)
+      logf_(q, 3, "queue: fdatasync failed: %s", strerror(errno));
   }
   pthread_mutex_unlock(&q->lock);
   return ok;
@@ -558,8 +600,10 @@ static size_t lower_bound(const wasmc_queue *q, uint64_t seq) {
   size_t low = q->head, high = q->count;
   while (low < high) {
     size_t middle = low + (high - low) / 2;
-    if (q->records[middle].seq < seq) low = middle + 1;
-    else high = middle;
+    if (q->records[middle].seq < seq)
+      low = middle + 1;
+    else
+      high = middle;
   }
   return low;
 }
@@ -567,11 +611,13 @@ static size_t lower_bound(const wasmc_queue *q, uint64_t seq) {
 int64_t wasmc_queue_read(wasmc_queue *q, uint64_t seq, void *buf, size_t cap, uint64_t *found_seq) {
   pthread_mutex_lock(&q->lock);
   size_t i = lower_bound(q, seq);
-  while (i < q->count && q->records[i].finished) i++;
+  while (i < q->count && q->records[i].finished)
+    i++;
   int64_t result = -1;
   if (i < q->count) {
     const record *r = &q->records[i];
-    if (cap > 0) memcpy(buf, r->data, r->length < cap ? r->length : cap);
+    if (cap > 0)
+      memcpy(buf, r->data, r->length < cap ? r->length : cap);
     *found_seq = r->seq;
     result = r->length;
   }
@@ -593,7 +639,8 @@ void wasmc_queue_ack(wasmc_queue *q, uint64_t seq) {
 uint64_t wasmc_queue_first(wasmc_queue *q) {
   pthread_mutex_lock(&q->lock);
   size_t i = q->head;
-  while (i < q->count && q->records[i].finished) i++;
+  while (i < q->count && q->records[i].finished)
+    i++;
   uint64_t seq = i < q->count ? q->records[i].seq : 0;
   pthread_mutex_unlock(&q->lock);
   return seq;

@@ -135,15 +135,13 @@ static bool imports_wasi(const wasmc_module *module) {
 static int report_trap(const char *module, const wasmc_trap_info *trap) {
   if (trap->kind == WASMC_TRAP_EXIT)
     return trap->exit_code;
-  fprintf(stderr, "wasmc: trap in module %s: %s%s%s%s%s\n", module,
-          wasmc_trap_message(trap->kind), trap->function ? " in " : "",
-          trap->function ? trap->function : "", trap->detail[0] ? ": " : "",
+  fprintf(stderr, "wasmc: trap in module %s: %s%s%s%s%s\n", module, wasmc_trap_message(trap->kind),
+          trap->function ? " in " : "", trap->function ? trap->function : "", trap->detail[0] ? ": " : "",
           trap->detail);
   return EXIT_TRAP;
 }
 
-static wasmc_wasi *create_wasi(const options *opts, const char *name, char *error,
-                               size_t error_size) {
+static wasmc_wasi *create_wasi(const options *opts, const char *name, char *error, size_t error_size) {
   const char *argv[opts->arg_count + 1];
   argv[0] = name;
   for (int i = 0; i < opts->arg_count; i++)
@@ -189,8 +187,8 @@ static int instantiate(const wasmc_program_module *entry, int m, running_module 
           found = wasmc_instance_export(&modules[p].instance, want->name, &imports[i], NULL);
     }
     if (!found) {
-      fprintf(stderr, "wasmc: module %s: unresolved import \"%s\" \"%s\"\n", entry->name,
-              want->module, want->name);
+      fprintf(stderr, "wasmc: module %s: unresolved import \"%s\" \"%s\"\n", entry->name, want->module,
+              want->name);
       return EXIT_SETUP;
     }
   }
@@ -204,12 +202,11 @@ static int instantiate(const wasmc_program_module *entry, int m, running_module 
     return EXIT_SETUP;
   }
   wasmc_extern memory, start;
-  if (self->wasi != NULL &&
-      wasmc_instance_export(&self->instance, "memory", &memory, NULL) &&
+  if (self->wasi != NULL && wasmc_instance_export(&self->instance, "memory", &memory, NULL) &&
       memory.kind == WASMC_EXTERN_MEMORY)
     wasmc_wasi_bind_memory(self->wasi, memory.as.memory);
-  self->has_start = wasmc_instance_export(&self->instance, "_start", &start, NULL) &&
-                    start.kind == WASMC_EXTERN_FUNC;
+  self->has_start =
+      wasmc_instance_export(&self->instance, "_start", &start, NULL) && start.kind == WASMC_EXTERN_FUNC;
   return 0;
 }
 
@@ -250,8 +247,7 @@ int main(int argc, char **argv) {
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, THREAD_STACK_SIZE);
   for (int m = 0; m < count; m++) {
-    started[m] = modules[m].has_start &&
-                 pthread_create(&threads[m], &attr, run_start, &modules[m]) == 0;
+    started[m] = modules[m].has_start && pthread_create(&threads[m], &attr, run_start, &modules[m]) == 0;
     if (modules[m].has_start && !started[m]) {
       fprintf(stderr, "wasmc: cannot start a thread for module %s\n", modules[m].name);
       modules[m].status = EXIT_SETUP;

@@ -37,10 +37,8 @@ bool wasmc_edge_http_init(const char *ca_bundle);
  * allow-list applies to the URL given). Returns the HTTP status or a
  * negative WASMC_EDGE_HTTP_* with `error` set.
  */
-int wasmc_edge_http_post(const char *url, const char *content_type,
-                         const void *body, size_t body_length,
-                         uint32_t timeout_ms, const char *idempotency_key,
-                         char *error, size_t error_size);
+int wasmc_edge_http_post(const char *url, const char *content_type, const void *body, size_t body_length,
+                         uint32_t timeout_ms, const char *idempotency_key, char *error, size_t error_size);
 
 /*
  * The "host:port" a URL connects to, lowercased, with the scheme's default

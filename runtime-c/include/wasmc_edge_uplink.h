@@ -29,14 +29,14 @@ typedef void (*wasmc_uplink_log)(void *ctx, uint32_t level, const char *line);
 typedef struct wasmc_queue wasmc_queue;
 
 typedef struct wasmc_queue_stats {
-  uint64_t appended;      /* records accepted since open */
-  uint64_t acknowledged;  /* records removed because the consumer was done */
-  uint64_t dropped_full;  /* oldest records dropped to make room (the policy when full) */
-  uint64_t recovered;     /* records found on disk at open */
-  uint64_t damaged;       /* damaged or truncated regions found at open */
-  uint64_t syncs;         /* fdatasync calls (group commits) */
-  uint64_t records;       /* gauge: records held */
-  uint64_t bytes;         /* gauge: record bytes held */
+  uint64_t appended;     /* records accepted since open */
+  uint64_t acknowledged; /* records removed because the consumer was done */
+  uint64_t dropped_full; /* oldest records dropped to make room (the policy when full) */
+  uint64_t recovered;    /* records found on disk at open */
+  uint64_t damaged;      /* damaged or truncated regions found at open */
+  uint64_t syncs;        /* fdatasync calls (group commits) */
+  uint64_t records;      /* gauge: records held */
+  uint64_t bytes;        /* gauge: record bytes held */
 } wasmc_queue_stats;
 
 /*
@@ -46,8 +46,8 @@ typedef struct wasmc_queue_stats {
  * intact prefix is kept, the rest is cut off and logged. NULL with `error`
  * set when the directory cannot be used.
  */
-wasmc_queue *wasmc_queue_open(const char *directory, uint64_t max_bytes, wasmc_uplink_log log,
-                              void *log_ctx, char *error, size_t error_size);
+wasmc_queue *wasmc_queue_open(const char *directory, uint64_t max_bytes, wasmc_uplink_log log, void *log_ctx,
+                              char *error, size_t error_size);
 void wasmc_queue_close(wasmc_queue *q);
 
 /*
@@ -81,8 +81,8 @@ wasmc_queue_stats wasmc_queue_get_stats(wasmc_queue *q);
 /* ---- the upstream bridge ------------------------------------------------ */
 
 typedef enum wasmc_bridge_direction {
-  WASMC_BRIDGE_OUT = 1,  /* local → upstream */
-  WASMC_BRIDGE_IN = 2,   /* upstream → local */
+  WASMC_BRIDGE_OUT = 1, /* local → upstream */
+  WASMC_BRIDGE_IN = 2,  /* upstream → local */
   WASMC_BRIDGE_BOTH = 3,
 } wasmc_bridge_direction;
 
@@ -95,8 +95,8 @@ typedef struct wasmc_bridge_topic {
 typedef struct wasmc_bridge_config {
   const char *host;
   uint16_t port;
-  bool tls;              /* mqtts: TLS 1.2+, the certificate checked against... */
-  const char *ca_file;   /* ...these CAs (PEM), or the system's when NULL */
+  bool tls;            /* mqtts: TLS 1.2+, the certificate checked against... */
+  const char *ca_file; /* ...these CAs (PEM), or the system's when NULL */
   const char *client_id;
   const char *username; /* NULL: none */
   const char *password; /* NULL: none */
@@ -111,34 +111,33 @@ typedef struct wasmc_bridge_config {
 
 /* A message from upstream on an `in` topic, on the bridge's thread. */
 typedef void (*wasmc_bridge_receive)(void *ctx, const char *topic, size_t topic_length,
-                                     const uint8_t *payload, size_t payload_length, uint8_t qos,
-                                     bool retain);
+                                     const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain);
 
 typedef struct wasmc_bridge wasmc_bridge;
 
 typedef struct wasmc_bridge_stats {
-  uint64_t connects;       /* successful CONNACKs */
-  uint64_t disconnects;    /* connections lost or dropped */
-  uint64_t sent;           /* PUBLISH packets written upstream (resends included) */
-  uint64_t acknowledged;   /* PUBACKs for them (and QoS 0 sends) */
-  uint64_t received;       /* PUBLISH packets from upstream */
-  uint64_t protocol_errors;/* malformed or unexpected upstream packets */
-  uint32_t connected;      /* gauge */
+  uint64_t connects;        /* successful CONNACKs */
+  uint64_t disconnects;     /* connections lost or dropped */
+  uint64_t sent;            /* PUBLISH packets written upstream (resends included) */
+  uint64_t acknowledged;    /* PUBACKs for them (and QoS 0 sends) */
+  uint64_t received;        /* PUBLISH packets from upstream */
+  uint64_t protocol_errors; /* malformed or unexpected upstream packets */
+  uint32_t connected;       /* gauge */
 } wasmc_bridge_stats;
 
 /* Start the bridge's thread. The config is copied; `queue` must outlive the
  * bridge. NULL with `error` set on a bad config. */
 wasmc_bridge *wasmc_bridge_start(const wasmc_bridge_config *config, wasmc_queue *queue,
-                                 wasmc_bridge_receive receive, wasmc_uplink_log log, void *ctx,
-                                 char *error, size_t error_size);
+                                 wasmc_bridge_receive receive, wasmc_uplink_log log, void *ctx, char *error,
+                                 size_t error_size);
 
 /*
  * A local message: if its topic matches an `out` (or `both`) filter, it is
  * appended to the queue (not yet synced: see wasmc_bridge_sync) and the
  * bridge is woken. Returns 1 queued, 0 not for upstream, -1 not stored.
  */
-int wasmc_bridge_offer(wasmc_bridge *b, const char *topic, size_t topic_length,
-                       const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain);
+int wasmc_bridge_offer(wasmc_bridge *b, const char *topic, size_t topic_length, const uint8_t *payload,
+                       size_t payload_length, uint8_t qos, bool retain);
 
 /* Make what wasmc_bridge_offer queued durable (the queue's group commit). */
 bool wasmc_bridge_sync(wasmc_bridge *b);
@@ -151,8 +150,7 @@ wasmc_bridge_stats wasmc_bridge_get_stats(wasmc_bridge *b);
 /* Record layout in the queue: [flags u8: QoS bits 0-1, retain bit 2]
  * [topic length u16 big-endian][topic][payload]. Exposed for tests. */
 size_t wasmc_bridge_encode_record(uint8_t *out, size_t cap, const char *topic, size_t topic_length,
-                                  const uint8_t *payload, size_t payload_length, uint8_t qos,
-                                  bool retain);
+                                  const uint8_t *payload, size_t payload_length, uint8_t qos, bool retain);
 
 #ifdef __cplusplus
 }

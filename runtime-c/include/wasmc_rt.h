@@ -106,16 +106,16 @@ WASMC_API void wasmc_trap_frame_pop(wasmc_trap_frame *frame);
 /* sigsetjmp stands alone as the controlling expression of an `if`, as C requires. The flag is
  * volatile: a local changed between sigsetjmp and siglongjmp is indeterminate after the jump
  * (C11 7.13.2.1), and gcc -O2 (aarch64) does store `true` before a call it knows ends in a trap. */
-#define WASMC_TRY(frame, call)                                                \
-  ({                                                                          \
-    volatile bool wasmc_try_returned_ = false;                                \
-    wasmc_trap_frame_push(&(frame));                                          \
-    if (sigsetjmp((frame).jump, 0) == 0) {                                    \
-      call;                                                                   \
-      wasmc_try_returned_ = true;                                             \
-    }                                                                         \
-    wasmc_trap_frame_pop(&(frame));                                           \
-    wasmc_try_returned_;                                                      \
+#define WASMC_TRY(frame, call)                 \
+  ({                                           \
+    volatile bool wasmc_try_returned_ = false; \
+    wasmc_trap_frame_push(&(frame));           \
+    if (sigsetjmp((frame).jump, 0) == 0) {     \
+      call;                                    \
+      wasmc_try_returned_ = true;              \
+    }                                          \
+    wasmc_trap_frame_pop(&(frame));            \
+    wasmc_try_returned_;                       \
   })
 
 /* ------------------------------------------------------------------------ */
@@ -142,9 +142,7 @@ typedef struct wasmc_func {
   void *env;
 } wasmc_func;
 
-static inline bool wasmc_func_type_equal(const char *a, const char *b) {
-  return a == b || strcmp(a, b) == 0;
-}
+static inline bool wasmc_func_type_equal(const char *a, const char *b) { return a == b || strcmp(a, b) == 0; }
 
 /* ------------------------------------------------------------------------ */
 /* Values                                                                   */
@@ -206,17 +204,17 @@ static inline uint64_t wasmc_f64_bits(double d) {
 
 typedef struct wasmc_memory {
   uint8_t *data;
-  uint64_t size;      /* accessible bytes: pages * 64 KiB */
+  uint64_t size; /* accessible bytes: pages * 64 KiB */
   uint64_t pages;
   uint64_t max_pages; /* declared maximum, or 65536 */
   bool has_max;
-  uint64_t reserved;  /* bytes of address space mapped for it */
-  bool is64;          /* memory64: i64 addresses (set by its module after init) */
+  uint64_t reserved; /* bytes of address space mapped for it */
+  bool is64;         /* memory64: i64 addresses (set by its module after init) */
 } wasmc_memory;
 
 /* Allocate a memory; false when the host cannot provide the initial pages. */
-WASMC_API bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages,
-                       uint64_t max_pages, bool has_max);
+WASMC_API bool wasmc_memory_init(wasmc_memory *memory, uint64_t initial_pages, uint64_t max_pages,
+                                 bool has_max);
 WASMC_API void wasmc_memory_free(wasmc_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) on failure. */
 WASMC_API uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages);
@@ -226,13 +224,11 @@ WASMC_API uint32_t wasmc_memory_grow(wasmc_memory *memory, uint64_t delta_pages)
  * the memory? Host functions (WASI, the Swift table) must pass every guest
  * pointer through this (or wasmc_memory_ptr) before touching it.
  */
-static inline bool wasmc_memory_in_bounds(const wasmc_memory *mem,
-                                          uint64_t addr, uint64_t len) {
+static inline bool wasmc_memory_in_bounds(const wasmc_memory *mem, uint64_t addr, uint64_t len) {
   return addr <= mem->size && len <= mem->size - addr;
 }
 /* Host pointer for a guest range, or NULL if any byte is out of bounds. */
-static inline void *wasmc_memory_ptr(const wasmc_memory *mem, uint64_t addr,
-                                     uint64_t len) {
+static inline void *wasmc_memory_ptr(const wasmc_memory *mem, uint64_t addr, uint64_t len) {
   return wasmc_memory_in_bounds(mem, addr, len) ? mem->data + addr : NULL;
 }
 
@@ -248,8 +244,8 @@ typedef struct wasmc_table {
   char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
 } wasmc_table;
 
-WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial,
-                      uint32_t max, bool has_max);
+WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max,
+                                bool has_max);
 WASMC_API void wasmc_table_free(wasmc_table *table);
 /* table.grow: the old size, or -1 (as uint32_t) on failure. */
 WASMC_API uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init);
@@ -291,11 +287,11 @@ typedef struct wasmc_import_desc {
   const char *module;
   const char *name;
   wasmc_extern_kind kind;
-  const char *func_type;     /* FUNC: signature string */
-  wasmc_valtype value_type;  /* GLOBAL: value type; TABLE: element type;
+  const char *func_type;    /* FUNC: signature string */
+  wasmc_valtype value_type; /* GLOBAL: value type; TABLE: element type;
                                 MEMORY: WASMC_I64 for a 64-bit memory, else 0 */
-  bool is_mutable;           /* GLOBAL */
-  uint64_t min;              /* TABLE/MEMORY limits */
+  bool is_mutable;          /* GLOBAL */
+  uint64_t min;             /* TABLE/MEMORY limits */
   uint64_t max;
   bool has_max;
 } wasmc_import_desc;
@@ -309,8 +305,7 @@ typedef struct wasmc_export_desc {
 } wasmc_export_desc;
 
 /* Call an exported function generically: args and results in order. */
-typedef void (*wasmc_invoker)(const wasmc_func *func, const wasmc_value *args,
-                              wasmc_value *results);
+typedef void (*wasmc_invoker)(const wasmc_func *func, const wasmc_value *args, wasmc_value *results);
 
 /* Everything the runtime needs to know of one compiled module. */
 typedef struct wasmc_module {
@@ -344,14 +339,13 @@ typedef struct wasmc_instance {
  * module's declarations, per the spec's import matching rules. On a mismatch
  * writes a message naming the import into `error` and returns false.
  */
-WASMC_API bool wasmc_check_imports(const wasmc_module *module,
-                         const wasmc_extern *imports, char *error,
-                         size_t error_size);
+WASMC_API bool wasmc_check_imports(const wasmc_module *module, const wasmc_extern *imports, char *error,
+                                   size_t error_size);
 
 typedef enum wasmc_instantiate_status {
   WASMC_INSTANTIATED = 0,
-  WASMC_LINK_ERROR,       /* an import does not match its declaration */
-  WASMC_ALLOCATION_ERROR, /* memories or tables could not be allocated */
+  WASMC_LINK_ERROR,            /* an import does not match its declaration */
+  WASMC_ALLOCATION_ERROR,      /* memories or tables could not be allocated */
   WASMC_INSTANTIATION_TRAPPED, /* a segment or the start function trapped */
 } wasmc_instantiate_status;
 
@@ -362,29 +356,24 @@ typedef enum wasmc_instantiate_status {
  * initialisation trapped still exists (its effects on imported memories and
  * tables persist, per the spec) but is not returned.
  */
-WASMC_API wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module,
-                                           const wasmc_extern *imports,
-                                           wasmc_instance *out, char *error,
-                                           size_t error_size,
-                                           wasmc_trap_info *trap);
+WASMC_API wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module, const wasmc_extern *imports,
+                                                     wasmc_instance *out, char *error, size_t error_size,
+                                                     wasmc_trap_info *trap);
 WASMC_API void wasmc_instance_free(wasmc_instance *instance);
 
 /* Look an export up by name; false when there is none. */
-WASMC_API bool wasmc_instance_export(const wasmc_instance *instance, const char *name,
-                           wasmc_extern *out, const char **func_type);
+WASMC_API bool wasmc_instance_export(const wasmc_instance *instance, const char *name, wasmc_extern *out,
+                                     const char **func_type);
 
 /* Call an exported function by name, catching traps. */
-WASMC_API bool wasmc_instance_call(const wasmc_instance *instance, const char *name,
-                         const wasmc_value *args, wasmc_value *results,
-                         wasmc_trap_info *trap);
+WASMC_API bool wasmc_instance_call(const wasmc_instance *instance, const char *name, const wasmc_value *args,
+                                   wasmc_value *results, wasmc_trap_info *trap);
 
 /* The same for names given with a length (export names may contain NUL). */
-WASMC_API bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name,
-                             size_t name_length, wasmc_extern *out,
-                             const char **func_type);
-WASMC_API bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name,
-                           size_t name_length, const wasmc_value *args,
-                           wasmc_value *results, wasmc_trap_info *trap);
+WASMC_API bool wasmc_instance_export_n(const wasmc_instance *instance, const char *name, size_t name_length,
+                                       wasmc_extern *out, const char **func_type);
+WASMC_API bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name, size_t name_length,
+                                     const wasmc_value *args, wasmc_value *results, wasmc_trap_info *trap);
 
 /* ------------------------------------------------------------------------ */
 /* Programs                                                                 */

@@ -125,10 +125,10 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_simd_select(wasmc_v128 mask, wasmc_v128 a, wa
 #elif defined(__aarch64__)
 #define WASMC_SIMD_OPAQUE(v) __asm__("" : "+w"(v))
 #else
-#define WASMC_SIMD_OPAQUE(v)                                                   \
-  do {                                                                         \
-    volatile __typeof__(v) wasmc_opaque_ = (v);                                \
-    (v) = wasmc_opaque_;                                                       \
+#define WASMC_SIMD_OPAQUE(v)                    \
+  do {                                          \
+    volatile __typeof__(v) wasmc_opaque_ = (v); \
+    (v) = wasmc_opaque_;                        \
   } while (0)
 #endif
 
@@ -137,9 +137,7 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_simd_select(wasmc_v128 mask, wasmc_v128 a, wa
 /* ------------------------------------------------------------------------ */
 
 /* v128.const: lanes given as two little-endian halves. */
-WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_const(uint64_t low, uint64_t high) {
-  return (wasmc_v128){low, high};
-}
+WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_const(uint64_t low, uint64_t high) { return (wasmc_v128){low, high}; }
 
 /* v128.load / v128.store at an address that is already bounds-checked. */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_load(const void *address) {
@@ -147,9 +145,7 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_load(const void *address) {
   memcpy(&v, address, 16);
   return v;
 }
-WASMC_SIMD_INLINE void wasmc_v128_store(void *address, wasmc_v128 v) {
-  memcpy(address, &v, 16);
-}
+WASMC_SIMD_INLINE void wasmc_v128_store(void *address, wasmc_v128 v) { memcpy(address, &v, 16); }
 
 /* v128.loadMxN_s/u: 8 bytes read, each M-bit lane extended to 2M bits. */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_load8x8_s(const void *address) {
@@ -201,20 +197,12 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_splat(uint32_t x) {
   uint16_t h = (uint16_t)x;
   return (wasmc_v128)(wasmc_u16x8){h, h, h, h, h, h, h, h};
 }
-WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_splat(uint32_t x) {
-  return (wasmc_v128)(wasmc_u32x4){x, x, x, x};
-}
-WASMC_SIMD_INLINE wasmc_v128 wasmc_i64x2_splat(uint64_t x) {
-  return (wasmc_v128){x, x};
-}
+WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_splat(uint32_t x) { return (wasmc_v128)(wasmc_u32x4){x, x, x, x}; }
+WASMC_SIMD_INLINE wasmc_v128 wasmc_i64x2_splat(uint64_t x) { return (wasmc_v128){x, x}; }
 /* Float splats copy bits (an initializer, never arithmetic, keeps -0 and NaN
  * payloads). */
-WASMC_SIMD_INLINE wasmc_v128 wasmc_f32x4_splat(float x) {
-  return (wasmc_v128)(wasmc_f32x4){x, x, x, x};
-}
-WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_splat(double x) {
-  return (wasmc_v128)(wasmc_f64x2){x, x};
-}
+WASMC_SIMD_INLINE wasmc_v128 wasmc_f32x4_splat(float x) { return (wasmc_v128)(wasmc_f32x4){x, x, x, x}; }
+WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_splat(double x) { return (wasmc_v128)(wasmc_f64x2){x, x}; }
 
 /* v128.loadN_splat and v128.loadN_zero read N bits at a checked address. */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_v128_load8_splat(const void *address) {
@@ -265,9 +253,7 @@ WASMC_SIMD_INLINE uint32_t wasmc_i16x8_extract_lane_u(wasmc_v128 v, int lane) {
 WASMC_SIMD_INLINE uint32_t wasmc_i32x4_extract_lane(wasmc_v128 v, int lane) {
   return ((wasmc_u32x4)v)[lane & 3];
 }
-WASMC_SIMD_INLINE uint64_t wasmc_i64x2_extract_lane(wasmc_v128 v, int lane) {
-  return v[lane & 1];
-}
+WASMC_SIMD_INLINE uint64_t wasmc_i64x2_extract_lane(wasmc_v128 v, int lane) { return v[lane & 1]; }
 WASMC_SIMD_INLINE float wasmc_f32x4_extract_lane(wasmc_v128 v, int lane) {
   return ((wasmc_f32x4)v)[lane & 3];
 }
@@ -341,25 +327,22 @@ WASMC_SIMD_INLINE uint64_t wasmc_v128_store64_lane(wasmc_v128 v, int lane) {
 #endif
 #endif
 #if WASMC_SIMD_HAS_SHUFFLEVECTOR
-#define wasmc_i8x16_shuffle(a, b, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, \
-                            l15)                                                                    \
-  ((wasmc_v128)__builtin_shufflevector((wasmc_u8x16)(a), (wasmc_u8x16)(b), l0, l1, l2, l3, l4, l5, \
-                                       l6, l7, l8, l9, l10, l11, l12, l13, l14, l15))
+#define wasmc_i8x16_shuffle(a, b, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15)    \
+  ((wasmc_v128)__builtin_shufflevector((wasmc_u8x16)(a), (wasmc_u8x16)(b), l0, l1, l2, l3, l4, l5, l6, l7, \
+                                       l8, l9, l10, l11, l12, l13, l14, l15))
 #else
-#define wasmc_i8x16_shuffle(a, b, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, \
-                            l15)                                                                    \
-  wasmc_i8x16_shuffle_lanes((a), (b),                                                               \
-                            (const uint8_t[16]){l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11,   \
-                                                l12, l13, l14, l15})
+#define wasmc_i8x16_shuffle(a, b, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15) \
+  wasmc_i8x16_shuffle_lanes(                                                                            \
+      (a), (b), (const uint8_t[16]){l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15})
 #endif
 /* The same with the lanes in an array (each taken modulo 32). */
-WASMC_SIMD_INLINE wasmc_v128 wasmc_i8x16_shuffle_lanes(wasmc_v128 a, wasmc_v128 b,
-                                                       const uint8_t lanes[16]) {
+WASMC_SIMD_INLINE wasmc_v128 wasmc_i8x16_shuffle_lanes(wasmc_v128 a, wasmc_v128 b, const uint8_t lanes[16]) {
   uint8_t bytes[32];
   memcpy(bytes, &a, 16);
   memcpy(bytes + 16, &b, 16);
   wasmc_u8x16 r;
-  for (int i = 0; i < 16; i++) r[i] = bytes[lanes[i] & 31];
+  for (int i = 0; i < 16; i++)
+    r[i] = bytes[lanes[i] & 31];
   return (wasmc_v128)r;
 }
 
@@ -376,7 +359,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i8x16_swizzle(wasmc_v128 a, wasmc_v128 s) {
   return WASMC_FROM_NEON(vqtbl1q_u8((uint8x16_t)a, (uint8x16_t)s));
 #else
   wasmc_u8x16 x = (wasmc_u8x16)a, i = (wasmc_u8x16)s, r;
-  for (int k = 0; k < 16; k++) r[k] = i[k] < 16 ? x[i[k]] : 0;
+  for (int k = 0; k < 16; k++)
+    r[k] = i[k] < 16 ? x[i[k]] : 0;
   return (wasmc_v128)r;
 #endif
 }
@@ -385,10 +369,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i8x16_swizzle(wasmc_v128 a, wasmc_v128 s) {
 /* Comparisons: each lane all ones when true, zeros when false               */
 /* ------------------------------------------------------------------------ */
 
-#define WASMC_SIMD_COMPARE(name, T, op)                                        \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    return (wasmc_v128)((T)a op(T) b);                                         \
-  }
+#define WASMC_SIMD_COMPARE(name, T, op) \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { return (wasmc_v128)((T)a op(T) b); }
 WASMC_SIMD_COMPARE(i8x16_eq, wasmc_u8x16, ==)
 WASMC_SIMD_COMPARE(i8x16_ne, wasmc_u8x16, !=)
 WASMC_SIMD_COMPARE(i8x16_lt_s, wasmc_i8x16, <)
@@ -463,7 +445,8 @@ WASMC_SIMD_INLINE uint32_t wasmc_i8x16_all_true(wasmc_v128 a) {
 #else
   wasmc_u8x16 x = (wasmc_u8x16)a;
   uint32_t all = 1;
-  for (int i = 0; i < 16; i++) all &= x[i] != 0;
+  for (int i = 0; i < 16; i++)
+    all &= x[i] != 0;
   return all;
 #endif
 }
@@ -475,7 +458,8 @@ WASMC_SIMD_INLINE uint32_t wasmc_i16x8_all_true(wasmc_v128 a) {
 #else
   wasmc_u16x8 x = (wasmc_u16x8)a;
   uint32_t all = 1;
-  for (int i = 0; i < 8; i++) all &= x[i] != 0;
+  for (int i = 0; i < 8; i++)
+    all &= x[i] != 0;
   return all;
 #endif
 }
@@ -504,7 +488,8 @@ WASMC_SIMD_INLINE uint32_t wasmc_i8x16_bitmask(wasmc_v128 a) {
 #else
   wasmc_u8x16 x = (wasmc_u8x16)a;
   uint32_t mask = 0;
-  for (int i = 0; i < 16; i++) mask |= (uint32_t)(x[i] >> 7) << i;
+  for (int i = 0; i < 16; i++)
+    mask |= (uint32_t)(x[i] >> 7) << i;
   return mask;
 #endif
 }
@@ -519,7 +504,8 @@ WASMC_SIMD_INLINE uint32_t wasmc_i16x8_bitmask(wasmc_v128 a) {
 #else
   wasmc_u16x8 x = (wasmc_u16x8)a;
   uint32_t mask = 0;
-  for (int i = 0; i < 8; i++) mask |= (uint32_t)(x[i] >> 15) << i;
+  for (int i = 0; i < 8; i++)
+    mask |= (uint32_t)(x[i] >> 15) << i;
   return mask;
 #endif
 }
@@ -544,28 +530,26 @@ WASMC_SIMD_INLINE uint32_t wasmc_i64x2_bitmask(wasmc_v128 a) {
 /* Lane arithmetic is done on unsigned lanes: it wraps, as the spec's does,
  * where signed lanes would overflow (undefined in C). */
 
-#define WASMC_SIMD_INT_SHAPE(shape, U, S, bits)                                \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_add(wasmc_v128 a, wasmc_v128 b) { \
-    return (wasmc_v128)((U)a + (U)b);                                          \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_sub(wasmc_v128 a, wasmc_v128 b) { \
-    return (wasmc_v128)((U)a - (U)b);                                          \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_neg(wasmc_v128 a) {             \
-    return (wasmc_v128)((U){0} - (U)a);                                        \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_abs(wasmc_v128 a) {             \
-    U sign = (U)((S)a >> (bits - 1));                                          \
-    return (wasmc_v128)(((U)a ^ sign) - sign);                                 \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shl(wasmc_v128 a, uint32_t n) { \
-    return (wasmc_v128)((U)a << (int)(n & (bits - 1)));                        \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shr_s(wasmc_v128 a, uint32_t n) { \
-    return (wasmc_v128)((S)a >> (int)(n & (bits - 1)));                        \
-  }                                                                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shr_u(wasmc_v128 a, uint32_t n) { \
-    return (wasmc_v128)((U)a >> (int)(n & (bits - 1)));                        \
+#define WASMC_SIMD_INT_SHAPE(shape, U, S, bits)                                                          \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_add(wasmc_v128 a, wasmc_v128 b) {                         \
+    return (wasmc_v128)((U)a + (U)b);                                                                    \
+  }                                                                                                      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_sub(wasmc_v128 a, wasmc_v128 b) {                         \
+    return (wasmc_v128)((U)a - (U)b);                                                                    \
+  }                                                                                                      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_neg(wasmc_v128 a) { return (wasmc_v128)((U){0} - (U)a); } \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_abs(wasmc_v128 a) {                                       \
+    U sign = (U)((S)a >> (bits - 1));                                                                    \
+    return (wasmc_v128)(((U)a ^ sign) - sign);                                                           \
+  }                                                                                                      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shl(wasmc_v128 a, uint32_t n) {                           \
+    return (wasmc_v128)((U)a << (int)(n & (bits - 1)));                                                  \
+  }                                                                                                      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shr_s(wasmc_v128 a, uint32_t n) {                         \
+    return (wasmc_v128)((S)a >> (int)(n & (bits - 1)));                                                  \
+  }                                                                                                      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_shr_u(wasmc_v128 a, uint32_t n) {                         \
+    return (wasmc_v128)((U)a >> (int)(n & (bits - 1)));                                                  \
   }
 WASMC_SIMD_INT_SHAPE(i8x16, wasmc_u8x16, wasmc_i8x16, 8)
 WASMC_SIMD_INT_SHAPE(i16x8, wasmc_u16x8, wasmc_i16x8, 16)
@@ -582,12 +566,12 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_mul(wasmc_v128 a, wasmc_v128 b) {
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i64x2_mul(wasmc_v128 a, wasmc_v128 b) { return a * b; }
 
 /* Integer min and max (lane-wise, signed or unsigned). */
-#define WASMC_SIMD_MINMAX(shape, T, sfx)                                       \
+#define WASMC_SIMD_MINMAX(shape, T, sfx)                                                         \
   WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_min_##sfx##_generic(wasmc_v128 a, wasmc_v128 b) { \
-    return wasmc_simd_select((wasmc_v128)((T)a < (T)b), a, b);                 \
-  }                                                                            \
+    return wasmc_simd_select((wasmc_v128)((T)a < (T)b), a, b);                                   \
+  }                                                                                              \
   WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_max_##sfx##_generic(wasmc_v128 a, wasmc_v128 b) { \
-    return wasmc_simd_select((wasmc_v128)((T)a > (T)b), a, b);                 \
+    return wasmc_simd_select((wasmc_v128)((T)a > (T)b), a, b);                                   \
   }
 WASMC_SIMD_MINMAX(i8x16, wasmc_i8x16, s)
 WASMC_SIMD_MINMAX(i8x16, wasmc_u8x16, u)
@@ -599,19 +583,19 @@ WASMC_SIMD_MINMAX(i32x4, wasmc_u32x4, u)
 
 /* Each of these has one exact instruction on SSE4.1 (or SSE2) and NEON. */
 #if WASMC_SIMD_SSE41
-#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                          \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    return WASMC_FROM_X86(sse(WASMC_TO_M128I(a), WASMC_TO_M128I(b)));          \
+#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                     \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { \
+    return WASMC_FROM_X86(sse(WASMC_TO_M128I(a), WASMC_TO_M128I(b)));     \
   }
 #elif WASMC_SIMD_NEON
-#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                          \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    return WASMC_FROM_NEON(neon((neon_t)a, (neon_t)b));                        \
+#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                     \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { \
+    return WASMC_FROM_NEON(neon((neon_t)a, (neon_t)b));                   \
   }
 #else
-#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                          \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    return wasmc_##name##_generic(a, b);                                       \
+#define WASMC_SIMD_MINMAX_OP(name, sse, neon, neon_t)                     \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { \
+    return wasmc_##name##_generic(a, b);                                  \
   }
 #endif
 WASMC_SIMD_MINMAX_OP(i8x16_min_s, _mm_min_epi8, vminq_s8, int8x16_t)
@@ -630,18 +614,18 @@ WASMC_SIMD_MINMAX_OP(i32x4_max_u, _mm_max_epu32, vmaxq_u32, uint32x4_t)
 
 /* Saturating add and sub: SSE2 and NEON have each exactly; the generic code
  * computes in 32 bits and clamps. */
-#define WASMC_SIMD_SAT(name, T, N, wide_t, lo, hi, op, sse, neon, neon_t)      \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    WASMC_SIMD_SAT_FAST(sse, neon, neon_t)                                     \
-    T x = (T)a, y = (T)b, r;                                                   \
-    for (int i = 0; i < N; i++) {                                              \
-      wide_t v = (wide_t)x[i] op(wide_t) y[i];                                 \
-      r[i] = v < (lo) ? (lo) : v > (hi) ? (hi) : v;                            \
-    }                                                                          \
-    return (wasmc_v128)r;                                                      \
+#define WASMC_SIMD_SAT(name, T, N, wide_t, lo, hi, op, sse, neon, neon_t) \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { \
+    WASMC_SIMD_SAT_FAST(sse, neon, neon_t)                                \
+    T x = (T)a, y = (T)b, r;                                              \
+    for (int i = 0; i < N; i++) {                                         \
+      wide_t v = (wide_t)x[i] op(wide_t) y[i];                            \
+      r[i] = v < (lo) ? (lo) : v > (hi) ? (hi) : v;                       \
+    }                                                                     \
+    return (wasmc_v128)r;                                                 \
   }
 #if WASMC_SIMD_SSE2
-#define WASMC_SIMD_SAT_FAST(sse, neon, neon_t)                                 \
+#define WASMC_SIMD_SAT_FAST(sse, neon, neon_t) \
   return WASMC_FROM_X86(sse(WASMC_TO_M128I(a), WASMC_TO_M128I(b)));
 #elif WASMC_SIMD_NEON
 #define WASMC_SIMD_SAT_FAST(sse, neon, neon_t) return WASMC_FROM_NEON(neon((neon_t)a, (neon_t)b));
@@ -652,9 +636,11 @@ WASMC_SIMD_SAT(i8x16_add_sat_s, wasmc_i8x16, 16, int32_t, -128, 127, +, _mm_adds
 WASMC_SIMD_SAT(i8x16_add_sat_u, wasmc_u8x16, 16, int32_t, 0, 255, +, _mm_adds_epu8, vqaddq_u8, uint8x16_t)
 WASMC_SIMD_SAT(i8x16_sub_sat_s, wasmc_i8x16, 16, int32_t, -128, 127, -, _mm_subs_epi8, vqsubq_s8, int8x16_t)
 WASMC_SIMD_SAT(i8x16_sub_sat_u, wasmc_u8x16, 16, int32_t, 0, 255, -, _mm_subs_epu8, vqsubq_u8, uint8x16_t)
-WASMC_SIMD_SAT(i16x8_add_sat_s, wasmc_i16x8, 8, int32_t, -32768, 32767, +, _mm_adds_epi16, vqaddq_s16, int16x8_t)
+WASMC_SIMD_SAT(i16x8_add_sat_s, wasmc_i16x8, 8, int32_t, -32768, 32767, +, _mm_adds_epi16, vqaddq_s16,
+               int16x8_t)
 WASMC_SIMD_SAT(i16x8_add_sat_u, wasmc_u16x8, 8, int32_t, 0, 65535, +, _mm_adds_epu16, vqaddq_u16, uint16x8_t)
-WASMC_SIMD_SAT(i16x8_sub_sat_s, wasmc_i16x8, 8, int32_t, -32768, 32767, -, _mm_subs_epi16, vqsubq_s16, int16x8_t)
+WASMC_SIMD_SAT(i16x8_sub_sat_s, wasmc_i16x8, 8, int32_t, -32768, 32767, -, _mm_subs_epi16, vqsubq_s16,
+               int16x8_t)
 WASMC_SIMD_SAT(i16x8_sub_sat_u, wasmc_u16x8, 8, int32_t, 0, 65535, -, _mm_subs_epu16, vqsubq_u16, uint16x8_t)
 #undef WASMC_SIMD_SAT
 #undef WASMC_SIMD_SAT_FAST
@@ -805,12 +791,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_narrow_i32x4_u(wasmc_v128 a, wasmc_v128
 }
 
 /* extend_low/high: the low or high half's lanes, sign- or zero-extended. */
-#define WASMC_SIMD_EXTEND(name, From, To, N, first)                            \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a) {                    \
-    From x = (From)a;                                                          \
-    To r;                                                                      \
-    for (int i = 0; i < N; i++) r[i] = x[i + (first)];                         \
-    return (wasmc_v128)r;                                                      \
+#define WASMC_SIMD_EXTEND(name, From, To, N, first)         \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a) { \
+    From x = (From)a;                                       \
+    To r;                                                   \
+    for (int i = 0; i < N; i++)                             \
+      r[i] = x[i + (first)];                                \
+    return (wasmc_v128)r;                                   \
   }
 WASMC_SIMD_EXTEND(i16x8_extend_low_i8x16_s, wasmc_i8x16, wasmc_i16x8, 8, 0)
 WASMC_SIMD_EXTEND(i16x8_extend_high_i8x16_s, wasmc_i8x16, wasmc_i16x8, 8, 8)
@@ -827,12 +814,13 @@ WASMC_SIMD_EXTEND(i64x2_extend_high_i32x4_u, wasmc_u32x4, wasmc_u64x2, 2, 2)
 #undef WASMC_SIMD_EXTEND
 
 /* extmul_low/high: products of the extended halves (never overflow). */
-#define WASMC_SIMD_EXTMUL(name, From, To, Wide, N, first)                      \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    From x = (From)a, y = (From)b;                                             \
-    To r;                                                                      \
-    for (int i = 0; i < N; i++) r[i] = (Wide)x[i + (first)] * (Wide)y[i + (first)]; \
-    return (wasmc_v128)r;                                                      \
+#define WASMC_SIMD_EXTMUL(name, From, To, Wide, N, first)                 \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { \
+    From x = (From)a, y = (From)b;                                        \
+    To r;                                                                 \
+    for (int i = 0; i < N; i++)                                           \
+      r[i] = (Wide)x[i + (first)] * (Wide)y[i + (first)];                 \
+    return (wasmc_v128)r;                                                 \
   }
 WASMC_SIMD_EXTMUL(i16x8_extmul_low_i8x16_s, wasmc_i8x16, wasmc_i16x8, int16_t, 8, 0)
 WASMC_SIMD_EXTMUL(i16x8_extmul_high_i8x16_s, wasmc_i8x16, wasmc_i16x8, int16_t, 8, 8)
@@ -849,12 +837,13 @@ WASMC_SIMD_EXTMUL(i64x2_extmul_high_i32x4_u, wasmc_u32x4, wasmc_u64x2, uint64_t,
 #undef WASMC_SIMD_EXTMUL
 
 /* extadd_pairwise: sums of adjacent extended lanes (never overflow). */
-#define WASMC_SIMD_EXTADD(name, From, To, Wide, N)                             \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name##_generic(wasmc_v128 a) {          \
-    From x = (From)a;                                                          \
-    To r;                                                                      \
-    for (int i = 0; i < N; i++) r[i] = (Wide)x[2 * i] + (Wide)x[2 * i + 1];    \
-    return (wasmc_v128)r;                                                      \
+#define WASMC_SIMD_EXTADD(name, From, To, Wide, N)                    \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name##_generic(wasmc_v128 a) { \
+    From x = (From)a;                                                 \
+    To r;                                                             \
+    for (int i = 0; i < N; i++)                                       \
+      r[i] = (Wide)x[2 * i] + (Wide)x[2 * i + 1];                     \
+    return (wasmc_v128)r;                                             \
   }
 WASMC_SIMD_EXTADD(i16x8_extadd_pairwise_i8x16_s, wasmc_i8x16, wasmc_i16x8, int16_t, 8)
 WASMC_SIMD_EXTADD(i16x8_extadd_pairwise_i8x16_u, wasmc_u8x16, wasmc_u16x8, uint16_t, 8)
@@ -920,10 +909,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_neg(wasmc_v128 a) { return a ^ 0x800000
 
 /* The IEEE operations: the hardware's results are the spec's, NaN bits
  * aside (see the top of this file). */
-#define WASMC_SIMD_FLOAT_OP(name, T, op)                                       \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) {      \
-    return (wasmc_v128)((T)a op(T) b);                                         \
-  }
+#define WASMC_SIMD_FLOAT_OP(name, T, op) \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##name(wasmc_v128 a, wasmc_v128 b) { return (wasmc_v128)((T)a op(T) b); }
 WASMC_SIMD_FLOAT_OP(f32x4_add, wasmc_f32x4, +)
 WASMC_SIMD_FLOAT_OP(f32x4_sub, wasmc_f32x4, -)
 WASMC_SIMD_FLOAT_OP(f32x4_mul, wasmc_f32x4, *)
@@ -941,7 +928,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f32x4_sqrt(wasmc_v128 a) {
   return WASMC_FROM_NEON(vsqrtq_f32((float32x4_t)a));
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a, r;
-  for (int i = 0; i < 4; i++) r[i] = __builtin_sqrtf(x[i]);
+  for (int i = 0; i < 4; i++)
+    r[i] = __builtin_sqrtf(x[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -952,7 +940,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_sqrt(wasmc_v128 a) {
   return WASMC_FROM_NEON(vsqrtq_f64((float64x2_t)a));
 #else
   wasmc_f64x2 x = (wasmc_f64x2)a, r;
-  for (int i = 0; i < 2; i++) r[i] = __builtin_sqrt(x[i]);
+  for (int i = 0; i < 2; i++)
+    r[i] = __builtin_sqrt(x[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -960,7 +949,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_sqrt(wasmc_v128 a) {
 /* min and max: a NaN operand gives a NaN (x + y quiets it and keeps a
  * canonical one canonical), and -0 < +0. */
 WASMC_SIMD_INLINE float wasmc_simd_f32_min(float x, float y) {
-  if (x != x || y != y) return x + y;
+  if (x != x || y != y)
+    return x + y;
   if (x == y) { /* equal, or zeros of either sign: the OR of the bits is -0 if either is */
     uint32_t bx, by;
     memcpy(&bx, &x, 4);
@@ -972,7 +962,8 @@ WASMC_SIMD_INLINE float wasmc_simd_f32_min(float x, float y) {
   return x < y ? x : y;
 }
 WASMC_SIMD_INLINE float wasmc_simd_f32_max(float x, float y) {
-  if (x != x || y != y) return x + y;
+  if (x != x || y != y)
+    return x + y;
   if (x == y) { /* the AND of the bits is +0 if either is */
     uint32_t bx, by;
     memcpy(&bx, &x, 4);
@@ -984,7 +975,8 @@ WASMC_SIMD_INLINE float wasmc_simd_f32_max(float x, float y) {
   return x > y ? x : y;
 }
 WASMC_SIMD_INLINE double wasmc_simd_f64_min(double x, double y) {
-  if (x != x || y != y) return x + y;
+  if (x != x || y != y)
+    return x + y;
   if (x == y) {
     uint64_t bx, by;
     memcpy(&bx, &x, 8);
@@ -996,7 +988,8 @@ WASMC_SIMD_INLINE double wasmc_simd_f64_min(double x, double y) {
   return x < y ? x : y;
 }
 WASMC_SIMD_INLINE double wasmc_simd_f64_max(double x, double y) {
-  if (x != x || y != y) return x + y;
+  if (x != x || y != y)
+    return x + y;
   if (x == y) {
     uint64_t bx, by;
     memcpy(&bx, &x, 8);
@@ -1019,13 +1012,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f32x4_min(wasmc_v128 a, wasmc_v128 b) {
   __m128 m = _mm_or_ps(_mm_min_ps(x, y), _mm_min_ps(y, x));
   __m128 nan = _mm_cmpunord_ps(x, y);
   m = _mm_or_ps(m, nan);
-  return WASMC_FROM_X86(
-      _mm_andnot_ps(_mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(nan), 10)), m));
+  return WASMC_FROM_X86(_mm_andnot_ps(_mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(nan), 10)), m));
 #elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vminq_f32((float32x4_t)a, (float32x4_t)b));
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a, y = (wasmc_f32x4)b, r;
-  for (int i = 0; i < 4; i++) r[i] = wasmc_simd_f32_min(x[i], y[i]);
+  for (int i = 0; i < 4; i++)
+    r[i] = wasmc_simd_f32_min(x[i], y[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1035,13 +1028,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f32x4_max(wasmc_v128 a, wasmc_v128 b) {
   __m128 m = _mm_and_ps(_mm_max_ps(x, y), _mm_max_ps(y, x));
   __m128 nan = _mm_cmpunord_ps(x, y);
   m = _mm_or_ps(m, nan);
-  return WASMC_FROM_X86(
-      _mm_andnot_ps(_mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(nan), 10)), m));
+  return WASMC_FROM_X86(_mm_andnot_ps(_mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(nan), 10)), m));
 #elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vmaxq_f32((float32x4_t)a, (float32x4_t)b));
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a, y = (wasmc_f32x4)b, r;
-  for (int i = 0; i < 4; i++) r[i] = wasmc_simd_f32_max(x[i], y[i]);
+  for (int i = 0; i < 4; i++)
+    r[i] = wasmc_simd_f32_max(x[i], y[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1051,13 +1044,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_min(wasmc_v128 a, wasmc_v128 b) {
   __m128d m = _mm_or_pd(_mm_min_pd(x, y), _mm_min_pd(y, x));
   __m128d nan = _mm_cmpunord_pd(x, y);
   m = _mm_or_pd(m, nan);
-  return WASMC_FROM_X86(
-      _mm_andnot_pd(_mm_castsi128_pd(_mm_srli_epi64(_mm_castpd_si128(nan), 13)), m));
+  return WASMC_FROM_X86(_mm_andnot_pd(_mm_castsi128_pd(_mm_srli_epi64(_mm_castpd_si128(nan), 13)), m));
 #elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vminq_f64((float64x2_t)a, (float64x2_t)b));
 #else
   wasmc_f64x2 x = (wasmc_f64x2)a, y = (wasmc_f64x2)b, r;
-  for (int i = 0; i < 2; i++) r[i] = wasmc_simd_f64_min(x[i], y[i]);
+  for (int i = 0; i < 2; i++)
+    r[i] = wasmc_simd_f64_min(x[i], y[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1067,13 +1060,13 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_max(wasmc_v128 a, wasmc_v128 b) {
   __m128d m = _mm_and_pd(_mm_max_pd(x, y), _mm_max_pd(y, x));
   __m128d nan = _mm_cmpunord_pd(x, y);
   m = _mm_or_pd(m, nan);
-  return WASMC_FROM_X86(
-      _mm_andnot_pd(_mm_castsi128_pd(_mm_srli_epi64(_mm_castpd_si128(nan), 13)), m));
+  return WASMC_FROM_X86(_mm_andnot_pd(_mm_castsi128_pd(_mm_srli_epi64(_mm_castpd_si128(nan), 13)), m));
 #elif WASMC_SIMD_NEON
   return WASMC_FROM_NEON(vmaxq_f64((float64x2_t)a, (float64x2_t)b));
 #else
   wasmc_f64x2 x = (wasmc_f64x2)a, y = (wasmc_f64x2)b, r;
-  for (int i = 0; i < 2; i++) r[i] = wasmc_simd_f64_max(x[i], y[i]);
+  for (int i = 0; i < 2; i++)
+    r[i] = wasmc_simd_f64_max(x[i], y[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1097,38 +1090,40 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_f64x2_pmax(wasmc_v128 a, wasmc_v128 b) {
  * frint* are exact and quiet NaNs; the generic code quiets a NaN itself
  * (x + x), since a C library may return a signalling NaN unchanged. */
 #if WASMC_SIMD_SSE41
-#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)               \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) {          \
-    return WASMC_SIMD_ROUND_SSE_##shape(a, mode);                              \
+#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) { \
+    return WASMC_SIMD_ROUND_SSE_##shape(a, mode);                     \
   }
-#define WASMC_SIMD_ROUND_SSE_f32x4(a, mode)                                    \
+#define WASMC_SIMD_ROUND_SSE_f32x4(a, mode) \
   WASMC_FROM_X86(_mm_round_ps(WASMC_TO_M128(a), (mode) | _MM_FROUND_NO_EXC))
-#define WASMC_SIMD_ROUND_SSE_f64x2(a, mode)                                    \
+#define WASMC_SIMD_ROUND_SSE_f64x2(a, mode) \
   WASMC_FROM_X86(_mm_round_pd(WASMC_TO_M128D(a), (mode) | _MM_FROUND_NO_EXC))
 #elif WASMC_SIMD_NEON
-#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)               \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) {          \
-    return WASMC_SIMD_ROUND_NEON_##shape(a, neon_op);                          \
+#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) { \
+    return WASMC_SIMD_ROUND_NEON_##shape(a, neon_op);                 \
   }
 #define WASMC_SIMD_ROUND_NEON_f32x4(a, op) WASMC_FROM_NEON(op##_f32((float32x4_t)(a)))
 #define WASMC_SIMD_ROUND_NEON_f64x2(a, op) WASMC_FROM_NEON(op##_f64((float64x2_t)(a)))
 #else
-#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)               \
-  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) {          \
-    return WASMC_SIMD_ROUND_GENERIC_##shape(a, fn32, fn64);                    \
+#define WASMC_SIMD_ROUND(shape, name, mode, neon_op, fn32, fn64)      \
+  WASMC_SIMD_INLINE wasmc_v128 wasmc_##shape##_##name(wasmc_v128 a) { \
+    return WASMC_SIMD_ROUND_GENERIC_##shape(a, fn32, fn64);           \
   }
 #endif
-#define WASMC_SIMD_ROUND_GENERIC_f32x4(a, fn32, fn64)                          \
-  __extension__({                                                              \
-    wasmc_f32x4 x_ = (wasmc_f32x4)(a), r_;                                     \
-    for (int i_ = 0; i_ < 4; i_++) r_[i_] = x_[i_] != x_[i_] ? x_[i_] + x_[i_] : fn32(x_[i_]); \
-    (wasmc_v128) r_;                                                           \
+#define WASMC_SIMD_ROUND_GENERIC_f32x4(a, fn32, fn64)             \
+  __extension__({                                                 \
+    wasmc_f32x4 x_ = (wasmc_f32x4)(a), r_;                        \
+    for (int i_ = 0; i_ < 4; i_++)                                \
+      r_[i_] = x_[i_] != x_[i_] ? x_[i_] + x_[i_] : fn32(x_[i_]); \
+    (wasmc_v128) r_;                                              \
   })
-#define WASMC_SIMD_ROUND_GENERIC_f64x2(a, fn32, fn64)                          \
-  __extension__({                                                              \
-    wasmc_f64x2 x_ = (wasmc_f64x2)(a), r_;                                     \
-    for (int i_ = 0; i_ < 2; i_++) r_[i_] = x_[i_] != x_[i_] ? x_[i_] + x_[i_] : fn64(x_[i_]); \
-    (wasmc_v128) r_;                                                           \
+#define WASMC_SIMD_ROUND_GENERIC_f64x2(a, fn32, fn64)             \
+  __extension__({                                                 \
+    wasmc_f64x2 x_ = (wasmc_f64x2)(a), r_;                        \
+    for (int i_ = 0; i_ < 2; i_++)                                \
+      r_[i_] = x_[i_] != x_[i_] ? x_[i_] + x_[i_] : fn64(x_[i_]); \
+    (wasmc_v128) r_;                                              \
   })
 /* nearbyint rounds in the current mode, which WebAssembly code never changes
  * from round-to-nearest-even. */
@@ -1149,14 +1144,19 @@ WASMC_SIMD_ROUND(f64x2, nearest, _MM_FROUND_TO_NEAREST_INT, vrndnq, __builtin_ne
 /* trunc_sat: NaN gives 0, out-of-range values the nearest bound. The
  * comparisons are exact: 2^31 and 2^32 are floats. */
 WASMC_SIMD_INLINE int32_t wasmc_simd_trunc_sat_s32(double x) {
-  if (x != x) return 0;
-  if (x <= -2147483649.0) return INT32_MIN;
-  if (x >= 2147483648.0) return INT32_MAX;
+  if (x != x)
+    return 0;
+  if (x <= -2147483649.0)
+    return INT32_MIN;
+  if (x >= 2147483648.0)
+    return INT32_MAX;
   return (int32_t)x;
 }
 WASMC_SIMD_INLINE uint32_t wasmc_simd_trunc_sat_u32(double x) {
-  if (!(x > -1.0)) return 0; /* NaN, or trunc(x) < 0 */
-  if (x >= 4294967296.0) return UINT32_MAX;
+  if (!(x > -1.0))
+    return 0; /* NaN, or trunc(x) < 0 */
+  if (x >= 4294967296.0)
+    return UINT32_MAX;
   return (uint32_t)x;
 }
 
@@ -1175,7 +1175,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f32x4_s(wasmc_v128 a) {
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a;
   wasmc_i32x4 r;
-  for (int i = 0; i < 4; i++) r[i] = wasmc_simd_trunc_sat_s32(x[i]);
+  for (int i = 0; i < 4; i++)
+    r[i] = wasmc_simd_trunc_sat_s32(x[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1196,7 +1197,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_trunc_sat_f32x4_u(wasmc_v128 a) {
 #else
   wasmc_f32x4 x = (wasmc_f32x4)a;
   wasmc_u32x4 r;
-  for (int i = 0; i < 4; i++) r[i] = wasmc_simd_trunc_sat_u32(x[i]);
+  for (int i = 0; i < 4; i++)
+    r[i] = wasmc_simd_trunc_sat_u32(x[i]);
   return (wasmc_v128)r;
 #endif
 }
@@ -1355,7 +1357,8 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(wasmc_v128 a,
   /* The 16 products fit in 16 bits; phaddsw adds adjacent ones, saturating. */
   __m128i x = WASMC_TO_M128I(a), y = WASMC_TO_M128I(b);
   __m128i low = _mm_mullo_epi16(_mm_cvtepi8_epi16(x), _mm_cvtepi8_epi16(y));
-  __m128i high = _mm_mullo_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(x, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(y, 8)));
+  __m128i high =
+      _mm_mullo_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(x, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(y, 8)));
   return WASMC_FROM_X86(_mm_hadds_epi16(low, high));
 #elif WASMC_SIMD_NEON
   int8x16_t x = (int8x16_t)a, y = (int8x16_t)b;
@@ -1376,7 +1379,7 @@ WASMC_SIMD_INLINE wasmc_v128 wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(wasmc_v128 a,
  * sign-extended and added in pairs to 32 bits (extadd_pairwise_s), plus c
  * (wrapping), as the spec composes it ($vextternop__ RELAXED_DOT_ADD). */
 WASMC_SIMD_INLINE wasmc_v128 wasmc_i32x4_relaxed_dot_i8x16_i7x16_add_s(wasmc_v128 a, wasmc_v128 b,
-                                                                        wasmc_v128 c) {
+                                                                       wasmc_v128 c) {
   wasmc_v128 dot16 = wasmc_i16x8_relaxed_dot_i8x16_i7x16_s(a, b);
 #if WASMC_SIMD_SSE2
   __m128i sums = _mm_madd_epi16(WASMC_TO_M128I(dot16), _mm_set1_epi16(1));

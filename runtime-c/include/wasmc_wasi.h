@@ -77,8 +77,7 @@ WASMC_API void wasmc_wasi_config_init(wasmc_wasi_config *config);
  * Create a context. On failure (unreadable pre-open, bad socket, no memory)
  * returns NULL and writes a message into `error`.
  */
-WASMC_API wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
-                              size_t error_size);
+WASMC_API wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error, size_t error_size);
 
 /*
  * Resolve one import of module "wasi_snapshot_preview1". `func_type` is the
@@ -87,8 +86,8 @@ WASMC_API wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *e
  * function value lives inside the context, so it stays valid until
  * wasmc_wasi_destroy.
  */
-WASMC_API bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name,
-                        const char *func_type, wasmc_extern *out);
+WASMC_API bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name, const char *func_type,
+                                  wasmc_extern *out);
 
 /* The signature string of a preview1 function, or NULL if unknown. */
 WASMC_API const char *wasmc_wasi_func_type(const char *name);
@@ -103,8 +102,7 @@ WASMC_API void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory);
  * Open, bind and listen on a TCP socket: "127.0.0.1:8080", "[::1]:0",
  * "localhost:9000". Returns the host fd, or -1 with `error` set.
  */
-WASMC_API int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
-                          size_t error_size);
+WASMC_API int wasmc_wasi_listen_tcp(const char *addr_port, char *error, size_t error_size);
 
 /*
  * A host function the context runs on the guest's own thread while the guest
@@ -118,8 +116,7 @@ WASMC_API int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
  * caught by that call and should be reported by returning <0.
  */
 typedef int (*wasmc_wasi_poll_hook)(void *data);
-WASMC_API void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
-                              void *data);
+WASMC_API void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook, void *data);
 
 /* Thread-safe: make a guest waiting in poll_oneoff run the hook soon. */
 WASMC_API void wasmc_wasi_wake(wasmc_wasi *wasi);

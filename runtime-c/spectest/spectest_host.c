@@ -10,23 +10,46 @@
 #define MAX_RESULTS 64
 
 static wasmc_instance *instances[MAX_INSTANCES];
-static struct { const char *name; int id; } registered[MAX_REGISTERED];
+static struct {
+  const char *name;
+  int id;
+} registered[MAX_REGISTERED];
 static int registered_count;
 
 /* ---- the "spectest" module ---- */
 
 static void print_void(void *env) { (void)env; }
-static void print_i32(void *env, uint32_t a) { (void)env; (void)a; }
-static void print_i64(void *env, uint64_t a) { (void)env; (void)a; }
-static void print_f32(void *env, float a) { (void)env; (void)a; }
-static void print_f64(void *env, double a) { (void)env; (void)a; }
-static void print_i32_f32(void *env, uint32_t a, float b) { (void)env; (void)a; (void)b; }
-static void print_f64_f64(void *env, double a, double b) { (void)env; (void)a; (void)b; }
+static void print_i32(void *env, uint32_t a) {
+  (void)env;
+  (void)a;
+}
+static void print_i64(void *env, uint64_t a) {
+  (void)env;
+  (void)a;
+}
+static void print_f32(void *env, float a) {
+  (void)env;
+  (void)a;
+}
+static void print_f64(void *env, double a) {
+  (void)env;
+  (void)a;
+}
+static void print_i32_f32(void *env, uint32_t a, float b) {
+  (void)env;
+  (void)a;
+  (void)b;
+}
+static void print_f64_f64(void *env, double a, double b) {
+  (void)env;
+  (void)a;
+  (void)b;
+}
 
 static const wasmc_func spectest_funcs[] = {
-    {">", (wasmc_code)print_void, NULL},       {"i>", (wasmc_code)print_i32, NULL},
-    {"j>", (wasmc_code)print_i64, NULL},       {"f>", (wasmc_code)print_f32, NULL},
-    {"d>", (wasmc_code)print_f64, NULL},       {"if>", (wasmc_code)print_i32_f32, NULL},
+    {">", (wasmc_code)print_void, NULL},      {"i>", (wasmc_code)print_i32, NULL},
+    {"j>", (wasmc_code)print_i64, NULL},      {"f>", (wasmc_code)print_f32, NULL},
+    {"d>", (wasmc_code)print_f64, NULL},      {"if>", (wasmc_code)print_i32_f32, NULL},
     {"dd>", (wasmc_code)print_f64_f64, NULL},
 };
 static const char *const spectest_func_names[] = {
@@ -99,8 +122,8 @@ static bool resolve_imports(const wasmc_module *module, wasmc_extern *imports, c
   return true;
 }
 
-static wasmc_instantiate_status instantiate(const wasmc_module *module, wasmc_instance **out,
-                                            char *error, size_t size, wasmc_trap_info *trap) {
+static wasmc_instantiate_status instantiate(const wasmc_module *module, wasmc_instance **out, char *error,
+                                            size_t size, wasmc_trap_info *trap) {
   wasmc_extern imports[module->import_count ? module->import_count : 1];
   trap->kind = WASMC_TRAP_NONE;
   if (!resolve_imports(module, imports, error, size))
@@ -208,53 +231,62 @@ static bool matches(const spec_expect *e, wasmc_value v, char *why, size_t size)
   uint32_t b32 = v.i32;
   uint64_t b64 = v.i64;
   switch (e->kind) {
-  case SPEC_V128:
-    return matches_v128(e, v, why, size);
-  case SPEC_EITHER:
-  {
+  case SPEC_V128: return matches_v128(e, v, why, size);
+  case SPEC_EITHER: {
     char last[128] = "";
     for (int i = 0; i < e->count; i++) {
-      if (matches(&e->alternatives[i], v, last, sizeof last)) return true;
+      if (matches(&e->alternatives[i], v, last, sizeof last))
+        return true;
     }
     snprintf(why, size, "matches none of %d alternatives (last: %s)", e->count, last);
     return false;
   }
   case SPEC_I32:
   case SPEC_F32:
-    if (b32 == (uint32_t)e->bits) return true;
+    if (b32 == (uint32_t)e->bits)
+      return true;
     snprintf(why, size, "got 0x%08x, expected 0x%08x", b32, (uint32_t)e->bits);
     return false;
   case SPEC_I64:
   case SPEC_F64:
-    if (b64 == e->bits) return true;
-    snprintf(why, size, "got 0x%016llx, expected 0x%016llx", (unsigned long long)b64, (unsigned long long)e->bits);
+    if (b64 == e->bits)
+      return true;
+    snprintf(why, size, "got 0x%016llx, expected 0x%016llx", (unsigned long long)b64,
+             (unsigned long long)e->bits);
     return false;
   case SPEC_F32_CANONICAL_NAN:
-    if ((b32 & 0x7fffffffu) == 0x7fc00000u) return true;
+    if ((b32 & 0x7fffffffu) == 0x7fc00000u)
+      return true;
     snprintf(why, size, "got 0x%08x, expected canonical NaN", b32);
     return false;
   case SPEC_F32_ARITHMETIC_NAN:
-    if ((b32 & 0x7fc00000u) == 0x7fc00000u) return true;
+    if ((b32 & 0x7fc00000u) == 0x7fc00000u)
+      return true;
     snprintf(why, size, "got 0x%08x, expected arithmetic NaN", b32);
     return false;
   case SPEC_F64_CANONICAL_NAN:
-    if ((b64 & 0x7fffffffffffffffull) == 0x7ff8000000000000ull) return true;
+    if ((b64 & 0x7fffffffffffffffull) == 0x7ff8000000000000ull)
+      return true;
     snprintf(why, size, "got 0x%016llx, expected canonical NaN", (unsigned long long)b64);
     return false;
   case SPEC_F64_ARITHMETIC_NAN:
-    if ((b64 & 0x7ff8000000000000ull) == 0x7ff8000000000000ull) return true;
+    if ((b64 & 0x7ff8000000000000ull) == 0x7ff8000000000000ull)
+      return true;
     snprintf(why, size, "got 0x%016llx, expected arithmetic NaN", (unsigned long long)b64);
     return false;
   case SPEC_REF_NULL:
-    if (v.externref == NULL) return true;
+    if (v.externref == NULL)
+      return true;
     snprintf(why, size, "got a non-null reference, expected null");
     return false;
   case SPEC_REF_FUNC:
-    if (v.funcref != NULL) return true;
+    if (v.funcref != NULL)
+      return true;
     snprintf(why, size, "got null, expected a function reference");
     return false;
   case SPEC_REF_EXTERN:
-    if (v.externref == SPEC_EXTERN(e->bits)) return true;
+    if (v.externref == SPEC_EXTERN(e->bits))
+      return true;
     snprintf(why, size, "got extern %p, expected extern %llu", v.externref, (unsigned long long)e->bits);
     return false;
   }

@@ -10,10 +10,17 @@
 #include "wasmc_rt.h"
 
 typedef enum spec_expect_kind {
-  SPEC_I32, SPEC_I64, SPEC_F32, SPEC_F64,
-  SPEC_F32_CANONICAL_NAN, SPEC_F32_ARITHMETIC_NAN,
-  SPEC_F64_CANONICAL_NAN, SPEC_F64_ARITHMETIC_NAN,
-  SPEC_REF_NULL, SPEC_REF_FUNC, SPEC_REF_EXTERN,
+  SPEC_I32,
+  SPEC_I64,
+  SPEC_F32,
+  SPEC_F64,
+  SPEC_F32_CANONICAL_NAN,
+  SPEC_F32_ARITHMETIC_NAN,
+  SPEC_F64_CANONICAL_NAN,
+  SPEC_F64_ARITHMETIC_NAN,
+  SPEC_REF_NULL,
+  SPEC_REF_FUNC,
+  SPEC_REF_EXTERN,
   SPEC_V128,   /* bits and high: the 128 bits, but for the NaN lanes in nan */
   SPEC_EITHER, /* any one of alternatives[0..count) */
 } spec_expect_kind;

@@ -27,7 +27,8 @@ typedef struct wasi_func_desc {
   wasmc_code code;
 } wasi_func_desc;
 
-#define WASI_FUNC(name, type) {#name, type, (wasmc_code)wasip1_##name}
+#define WASI_FUNC(name, type) \
+  { #name, type, (wasmc_code)wasip1_##name }
 
 /* Every wasi_snapshot_preview1 function, with its canonical signature. */
 static const wasi_func_desc wasi_funcs[WASI_FUNC_COUNT] = {
@@ -91,32 +92,25 @@ const char *wasmc_wasi_func_type(const char *name) {
   return i < 0 ? NULL : wasi_funcs[i].type;
 }
 
-bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name,
-                        const char *func_type, wasmc_extern *out) {
+bool wasmc_wasi_resolve(wasmc_wasi *wasi, const char *name, const char *func_type, wasmc_extern *out) {
   int i = wasi_func_index(name);
-  if (i < 0 || func_type == NULL ||
-      !wasmc_func_type_equal(wasi_funcs[i].type, func_type))
+  if (i < 0 || func_type == NULL || !wasmc_func_type_equal(wasi_funcs[i].type, func_type))
     return false;
   out->kind = WASMC_EXTERN_FUNC;
   out->as.func = &wasi->funcs[i];
   return true;
 }
 
-void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory) {
-  wasi->memory = memory;
-}
+void wasmc_wasi_bind_memory(wasmc_wasi *wasi, wasmc_memory *memory) { wasi->memory = memory; }
 
 /* ------------------------------------------------------------------------ */
 /* Descriptor table                                                         */
 /* ------------------------------------------------------------------------ */
 
-wasi_fd *wasip1_fd(wasmc_wasi *wasi, uint32_t fd) {
-  return fd < wasi->fd_capacity ? wasi->fds[fd] : NULL;
-}
+wasi_fd *wasip1_fd(wasmc_wasi *wasi, uint32_t fd) { return fd < wasi->fd_capacity ? wasi->fds[fd] : NULL; }
 
 /* Put a copy of `entry` in `slot`, growing the table; the slot must be free. */
-static wasi_errno wasi_fd_place(wasmc_wasi *wasi, uint32_t slot,
-                                const wasi_fd *entry) {
+static wasi_errno wasi_fd_place(wasmc_wasi *wasi, uint32_t slot, const wasi_fd *entry) {
   if (slot >= WASI_MAX_FDS)
     return WASI_EMFILE;
   if (slot >= wasi->fd_capacity) {
@@ -128,8 +122,7 @@ static wasi_errno wasi_fd_place(wasmc_wasi *wasi, uint32_t slot,
     wasi_fd **fds = realloc(wasi->fds, capacity * sizeof *fds);
     if (fds == NULL)
       return WASI_ENOMEM;
-    memset(fds + wasi->fd_capacity, 0,
-           (capacity - wasi->fd_capacity) * sizeof *fds);
+    memset(fds + wasi->fd_capacity, 0, (capacity - wasi->fd_capacity) * sizeof *fds);
     wasi->fds = fds;
     wasi->fd_capacity = capacity;
   }
@@ -142,8 +135,7 @@ static wasi_errno wasi_fd_place(wasmc_wasi *wasi, uint32_t slot,
   return WASI_ESUCCESS;
 }
 
-wasi_errno wasip1_fd_insert(wasmc_wasi *wasi, const wasi_fd *entry,
-                            uint32_t *fd) {
+wasi_errno wasip1_fd_insert(wasmc_wasi *wasi, const wasi_fd *entry, uint32_t *fd) {
   uint32_t slot = 0;
   while (slot < wasi->fd_capacity && wasi->fds[slot] != NULL)
     slot++;
@@ -271,8 +263,7 @@ uint8_t wasip1_filetype(int host_fd, mode_t mode) {
     socklen_t len = sizeof type;
     if (host_fd >= 0)
       getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &type, &len);
-    return type == SOCK_DGRAM ? WASI_FILETYPE_SOCKET_DGRAM
-                              : WASI_FILETYPE_SOCKET_STREAM;
+    return type == SOCK_DGRAM ? WASI_FILETYPE_SOCKET_DGRAM : WASI_FILETYPE_SOCKET_STREAM;
   }
   default: return WASI_FILETYPE_UNKNOWN; /* FIFOs: preview1 has no code */
   }
@@ -294,10 +285,9 @@ wasi_errno wasip1_store_u64(wasmc_wasi *wasi, uint32_t addr, uint64_t value) {
   return WASI_ESUCCESS;
 }
 
-wasi_errno wasip1_iovecs(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len,
-                         struct iovec *out, int *out_count) {
-  const uint8_t *array =
-      wasi_mem(wasi, iovs, (uint64_t)iovs_len * WASI_IOVEC_SIZE);
+wasi_errno wasip1_iovecs(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len, struct iovec *out,
+                         int *out_count) {
+  const uint8_t *array = wasi_mem(wasi, iovs, (uint64_t)iovs_len * WASI_IOVEC_SIZE);
   if (array == NULL)
     return WASI_EFAULT;
   uint32_t count = iovs_len < WASI_MAX_IOVS ? iovs_len : WASI_MAX_IOVS;
@@ -331,8 +321,7 @@ void wasmc_wasi_config_init(wasmc_wasi_config *config) {
   config->stderr_fd = 2;
 }
 
-static void wasi_fail(char *error, size_t error_size, const char *format,
-                      ...) {
+static void wasi_fail(char *error, size_t error_size, const char *format, ...) {
   if (error == NULL || error_size == 0)
     return;
   va_list args;
@@ -342,8 +331,7 @@ static void wasi_fail(char *error, size_t error_size, const char *format,
 }
 
 /* Copy strings back to back, NUL-terminated; false if too big or no memory. */
-static bool wasi_pack_strings(int count, const char *const *strings,
-                              char **out, uint32_t *out_count,
+static bool wasi_pack_strings(int count, const char *const *strings, char **out, uint32_t *out_count,
                               uint32_t *out_size) {
   uint64_t size = 0;
   for (int i = 0; i < count; i++)
@@ -383,28 +371,23 @@ static int wasi_private_poll_fd(int host_fd, wasi_fd_kind kind) {
   return open(path, mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
 
-static bool wasi_add_stdio(wasmc_wasi *wasi, int host_fd, wasi_fd_kind kind,
-                           uint32_t expected_fd, char *error,
-                           size_t error_size) {
+static bool wasi_add_stdio(wasmc_wasi *wasi, int host_fd, wasi_fd_kind kind, uint32_t expected_fd,
+                           char *error, size_t error_size) {
   if (host_fd < 0)
     return true; /* the slot stays closed; the numbering doesn't shift */
   int dup_fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) {
-    wasi_fail(error, error_size, "wasi: stdio fd %d: %s", host_fd,
-              strerror(errno));
+    wasi_fail(error, error_size, "wasi: stdio fd %d: %s", host_fd, strerror(errno));
     return false;
   }
   struct stat st;
-  bool may_sigpipe = fstat(dup_fd, &st) == 0 &&
-                     (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
-  uint64_t rights =
-      kind == WASI_FD_STDIN ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+  bool may_sigpipe = fstat(dup_fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+  uint64_t rights = kind == WASI_FD_STDIN ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
   wasi_fd entry = {
       .kind = kind,
       .host = dup_fd,
       /* As wasmtime: a terminal is a character device, anything else unknown. */
-      .filetype = isatty(dup_fd) ? WASI_FILETYPE_CHARACTER_DEVICE
-                                 : WASI_FILETYPE_UNKNOWN,
+      .filetype = isatty(dup_fd) ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN,
       .rights_base = rights,
       .rights_inheriting = rights,
       .may_sigpipe = may_sigpipe,
@@ -420,8 +403,7 @@ static bool wasi_add_stdio(wasmc_wasi *wasi, int host_fd, wasi_fd_kind kind,
   return true;
 }
 
-static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot,
-                             const wasmc_wasi_preopen *p, char *error,
+static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot, const wasmc_wasi_preopen *p, char *error,
                              size_t error_size) {
   if (p->host_path == NULL || p->guest_path == NULL) {
     wasi_fail(error, error_size, "wasi: pre-open without a path");
@@ -429,8 +411,7 @@ static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot,
   }
   int dir = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) {
-    wasi_fail(error, error_size, "wasi: cannot open directory %s: %s",
-              p->host_path, strerror(errno));
+    wasi_fail(error, error_size, "wasi: cannot open directory %s: %s", p->host_path, strerror(errno));
     return false;
   }
   wasi_fd entry = {
@@ -443,8 +424,7 @@ static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot,
       .read_only = p->read_only,
       .preopen_name = strdup(p->guest_path),
   };
-  if (entry.preopen_name == NULL ||
-      wasi_fd_place(wasi, slot, &entry) != WASI_ESUCCESS) {
+  if (entry.preopen_name == NULL || wasi_fd_place(wasi, slot, &entry) != WASI_ESUCCESS) {
     free(entry.preopen_name);
     close(dir);
     wasi_fail(error, error_size, "wasi: out of memory");
@@ -453,20 +433,16 @@ static bool wasi_add_preopen(wasmc_wasi *wasi, uint32_t slot,
   return true;
 }
 
-static bool wasi_add_listener(wasmc_wasi *wasi, uint32_t slot, int host_fd,
-                              char *error, size_t error_size) {
+static bool wasi_add_listener(wasmc_wasi *wasi, uint32_t slot, int host_fd, char *error, size_t error_size) {
   int listening = 0;
   socklen_t len = sizeof listening;
-  if (getsockopt(host_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
-      !listening) {
-    wasi_fail(error, error_size, "wasi: fd %d is not a listening socket",
-              host_fd);
+  if (getsockopt(host_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+    wasi_fail(error, error_size, "wasi: fd %d is not a listening socket", host_fd);
     return false;
   }
   int dup_fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) {
-    wasi_fail(error, error_size, "wasi: socket fd %d: %s", host_fd,
-              strerror(errno));
+    wasi_fail(error, error_size, "wasi: socket fd %d: %s", host_fd, strerror(errno));
     return false;
   }
   /* Blocking accepts wait on the context's loop, never in accept() itself:
@@ -491,8 +467,7 @@ static bool wasi_add_listener(wasmc_wasi *wasi, uint32_t slot, int host_fd,
   return true;
 }
 
-wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
-                              size_t error_size) {
+wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error, size_t error_size) {
   wasmc_wasi *wasi = calloc(1, sizeof *wasi);
   if (wasi == NULL) {
     wasi_fail(error, error_size, "wasi: out of memory");
@@ -514,27 +489,20 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
   uv_unref((uv_handle_t *)&wasi->wakeup);
 
   bool ok = true;
-  if (!wasi_pack_strings(config->argc, config->argv, &wasi->args,
-                         &wasi->args_count, &wasi->args_size) ||
-      !wasi_pack_strings(config->envc, config->envp, &wasi->environ,
-                         &wasi->environ_count, &wasi->environ_size)) {
+  if (!wasi_pack_strings(config->argc, config->argv, &wasi->args, &wasi->args_count, &wasi->args_size) ||
+      !wasi_pack_strings(config->envc, config->envp, &wasi->environ, &wasi->environ_count,
+                         &wasi->environ_size)) {
     wasi_fail(error, error_size, "wasi: arguments or environment too large");
     ok = false;
   }
-  ok = ok &&
-       wasi_add_stdio(wasi, config->stdin_fd, WASI_FD_STDIN, 0, error,
-                      error_size) &&
-       wasi_add_stdio(wasi, config->stdout_fd, WASI_FD_STDOUT, 1, error,
-                      error_size) &&
-       wasi_add_stdio(wasi, config->stderr_fd, WASI_FD_STDOUT, 2, error,
-                      error_size);
+  ok = ok && wasi_add_stdio(wasi, config->stdin_fd, WASI_FD_STDIN, 0, error, error_size) &&
+       wasi_add_stdio(wasi, config->stdout_fd, WASI_FD_STDOUT, 1, error, error_size) &&
+       wasi_add_stdio(wasi, config->stderr_fd, WASI_FD_STDOUT, 2, error, error_size);
   uint32_t slot = 3;
   for (int i = 0; ok && i < config->preopen_count; i++)
-    ok = wasi_add_preopen(wasi, slot++, &config->preopens[i], error,
-                          error_size);
+    ok = wasi_add_preopen(wasi, slot++, &config->preopens[i], error, error_size);
   for (int i = 0; ok && i < config->socket_count; i++)
-    ok = wasi_add_listener(wasi, slot++, config->listen_sockets[i], error,
-                           error_size);
+    ok = wasi_add_listener(wasi, slot++, config->listen_sockets[i], error, error_size);
   if (!ok) {
     wasmc_wasi_destroy(wasi);
     return NULL;
@@ -542,12 +510,9 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error,
   return wasi;
 }
 
-static void wasi_wakeup_cb(uv_async_t *handle) {
-  ((wasmc_wasi *)handle->data)->woken = true;
-}
+static void wasi_wakeup_cb(uv_async_t *handle) { ((wasmc_wasi *)handle->data)->woken = true; }
 
-void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook,
-                              void *data) {
+void wasmc_wasi_set_poll_hook(wasmc_wasi *wasi, wasmc_wasi_poll_hook hook, void *data) {
   wasi->poll_hook = hook;
   wasi->poll_hook_data = data;
 }

@@ -39,8 +39,7 @@ void wasip1_write_filestat(uint8_t *out, int host_fd, const struct stat *st) {
   wasi_store64(out + 56, wasi_stat_ns(st->st_ctim));
 }
 
-static wasi_errno wasi_time(uint64_t ns, bool set, bool now,
-                            struct timespec *out) {
+static wasi_errno wasi_time(uint64_t ns, bool set, bool now, struct timespec *out) {
   if (set && now)
     return WASI_EINVAL;
   if (set) {
@@ -53,15 +52,13 @@ static wasi_errno wasi_time(uint64_t ns, bool set, bool now,
   return WASI_ESUCCESS;
 }
 
-wasi_errno wasip1_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
-                        struct timespec times[2]) {
+wasi_errno wasip1_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct timespec times[2]) {
   if (fst_flags & ~(uint32_t)0xf)
     return WASI_EINVAL;
-  wasi_errno error = wasi_time(atim, fst_flags & WASI_FSTFLAG_ATIM,
-                               fst_flags & WASI_FSTFLAG_ATIM_NOW, &times[0]);
+  wasi_errno error =
+      wasi_time(atim, fst_flags & WASI_FSTFLAG_ATIM, fst_flags & WASI_FSTFLAG_ATIM_NOW, &times[0]);
   if (error == WASI_ESUCCESS)
-    error = wasi_time(mtim, fst_flags & WASI_FSTFLAG_MTIM,
-                      fst_flags & WASI_FSTFLAG_MTIM_NOW, &times[1]);
+    error = wasi_time(mtim, fst_flags & WASI_FSTFLAG_MTIM, fst_flags & WASI_FSTFLAG_MTIM_NOW, &times[1]);
   return error;
 }
 
@@ -76,8 +73,7 @@ static wasi_fd *wasi_file(wasmc_wasi *wasi, uint32_t fd, wasi_errno *error) {
 }
 
 /* A seekable file; stdio and sockets are streams (ESPIPE). */
-static wasi_fd *wasi_seekable(wasmc_wasi *wasi, uint32_t fd,
-                              wasi_errno *error) {
+static wasi_fd *wasi_seekable(wasmc_wasi *wasi, uint32_t fd, wasi_errno *error) {
   wasi_fd *entry = wasip1_fd(wasi, fd);
   if (entry == NULL) {
     *error = WASI_EBADF;
@@ -93,8 +89,7 @@ static wasi_fd *wasi_seekable(wasmc_wasi *wasi, uint32_t fd,
   }
 }
 
-uint32_t wasip1_fd_advise(void *env, uint32_t fd, uint64_t offset,
-                          uint64_t len, uint32_t advice) {
+uint32_t wasip1_fd_advise(void *env, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice) {
   wasi_errno error;
   if (advice > 5) /* normal, sequential, random, willneed, dontneed, noreuse */
     return WASI_EINVAL;
@@ -106,12 +101,10 @@ uint32_t wasip1_fd_advise(void *env, uint32_t fd, uint64_t offset,
   if (offset > INT64_MAX || len > INT64_MAX)
     return WASI_EINVAL;
   /* The preview1 advice values are Linux's POSIX_FADV_* values. */
-  return wasip1_errno(
-      posix_fadvise(entry->host, (off_t)offset, (off_t)len, (int)advice));
+  return wasip1_errno(posix_fadvise(entry->host, (off_t)offset, (off_t)len, (int)advice));
 }
 
-uint32_t wasip1_fd_allocate(void *env, uint32_t fd, uint64_t offset,
-                            uint64_t len) {
+uint32_t wasip1_fd_allocate(void *env, uint32_t fd, uint64_t offset, uint64_t len) {
   wasi_errno error;
   wasi_fd *entry = wasi_file(env, fd, &error);
   if (entry == NULL)
@@ -137,8 +130,7 @@ uint32_t wasip1_fd_close(void *env, uint32_t fd) {
   return WASI_ESUCCESS;
 }
 
-static uint32_t wasi_sync(wasmc_wasi *wasi, uint32_t fd, uint64_t right,
-                          int (*sync)(int)) {
+static uint32_t wasi_sync(wasmc_wasi *wasi, uint32_t fd, uint64_t right, int (*sync)(int)) {
   wasi_errno error;
   wasi_fd *entry = wasi_file(wasi, fd, &error);
   if (entry == NULL)
@@ -152,9 +144,7 @@ uint32_t wasip1_fd_datasync(void *env, uint32_t fd) {
   return wasi_sync(env, fd, WASI_RIGHT_FD_DATASYNC, fdatasync);
 }
 
-uint32_t wasip1_fd_sync(void *env, uint32_t fd) {
-  return wasi_sync(env, fd, WASI_RIGHT_FD_SYNC, fsync);
-}
+uint32_t wasip1_fd_sync(void *env, uint32_t fd) { return wasi_sync(env, fd, WASI_RIGHT_FD_SYNC, fsync); }
 
 uint32_t wasip1_fd_fdstat_get(void *env, uint32_t fd, uint32_t result) {
   wasmc_wasi *wasi = env;
@@ -179,8 +169,7 @@ uint32_t wasip1_fd_fdstat_set_flags(void *env, uint32_t fd, uint32_t flags) {
   wasi_fd *entry = wasip1_fd(wasi, fd);
   if (entry == NULL)
     return WASI_EBADF;
-  bool is_socket =
-      entry->kind == WASI_FD_SOCKET || entry->kind == WASI_FD_LISTENER;
+  bool is_socket = entry->kind == WASI_FD_SOCKET || entry->kind == WASI_FD_LISTENER;
   if (entry->kind != WASI_FD_FILE && !is_socket)
     return WASI_EBADF; /* as wasmtime: stdio and directories can't change */
   wasi_errno error = wasip1_need(entry, WASI_RIGHT_FD_FDSTAT_SET_FLAGS);
@@ -189,8 +178,7 @@ uint32_t wasip1_fd_fdstat_set_flags(void *env, uint32_t fd, uint32_t flags) {
   /* Only APPEND and NONBLOCK can change after open (as wasmtime). */
   if (flags & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
     return WASI_EINVAL;
-  uint16_t keep = entry->flags &
-                  (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC);
+  uint16_t keep = entry->flags & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC);
   if (is_socket) {
     /* Host sockets stay O_NONBLOCK; blocking is done on the context loop. */
     entry->flags = keep | (uint16_t)(flags & WASI_FDFLAG_NONBLOCK);
@@ -199,18 +187,15 @@ uint32_t wasip1_fd_fdstat_set_flags(void *env, uint32_t fd, uint32_t flags) {
   int host_flags = fcntl(entry->host, F_GETFL);
   if (host_flags < 0)
     return wasip1_errno(errno);
-  host_flags = (flags & WASI_FDFLAG_APPEND) ? host_flags | O_APPEND
-                                            : host_flags & ~O_APPEND;
+  host_flags = (flags & WASI_FDFLAG_APPEND) ? host_flags | O_APPEND : host_flags & ~O_APPEND;
   if (fcntl(entry->host, F_SETFL, host_flags) != 0)
     return wasip1_errno(errno);
   /* NONBLOCK is recorded only: file I/O blocks anyway (as wasmtime). */
-  entry->flags =
-      keep | (uint16_t)(flags & (WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK));
+  entry->flags = keep | (uint16_t)(flags & (WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK));
   return WASI_ESUCCESS;
 }
 
-uint32_t wasip1_fd_fdstat_set_rights(void *env, uint32_t fd, uint64_t base,
-                                     uint64_t inheriting) {
+uint32_t wasip1_fd_fdstat_set_rights(void *env, uint32_t fd, uint64_t base, uint64_t inheriting) {
   wasi_fd *entry = wasip1_fd(env, fd);
   if (entry == NULL)
     return WASI_EBADF;
@@ -264,22 +249,20 @@ uint32_t wasip1_fd_filestat_set_size(void *env, uint32_t fd, uint64_t size) {
   return result == 0 ? WASI_ESUCCESS : wasip1_errno(errno);
 }
 
-uint32_t wasip1_fd_filestat_set_times(void *env, uint32_t fd, uint64_t atim,
-                                      uint64_t mtim, uint32_t fst_flags) {
+uint32_t wasip1_fd_filestat_set_times(void *env, uint32_t fd, uint64_t atim, uint64_t mtim,
+                                      uint32_t fst_flags) {
   struct timespec times[2];
   wasi_errno error = wasip1_times(atim, mtim, fst_flags, times);
   if (error)
     return error;
   wasi_fd *entry = wasip1_fd(env, fd);
-  if (entry == NULL ||
-      (entry->kind != WASI_FD_FILE && entry->kind != WASI_FD_DIR))
+  if (entry == NULL || (entry->kind != WASI_FD_FILE && entry->kind != WASI_FD_DIR))
     return WASI_EBADF;
   if (entry->read_only)
     return WASI_EREADONLY;
   if ((error = wasip1_need(entry, WASI_RIGHT_FD_FILESTAT_SET_TIMES)))
     return error;
-  return futimens(entry->host, times) == 0 ? WASI_ESUCCESS
-                                           : wasip1_errno(errno);
+  return futimens(entry->host, times) == 0 ? WASI_ESUCCESS : wasip1_errno(errno);
 }
 
 uint32_t wasip1_fd_prestat_get(void *env, uint32_t fd, uint32_t result) {
@@ -295,8 +278,7 @@ uint32_t wasip1_fd_prestat_get(void *env, uint32_t fd, uint32_t result) {
   return WASI_ESUCCESS;
 }
 
-uint32_t wasip1_fd_prestat_dir_name(void *env, uint32_t fd, uint32_t path,
-                                    uint32_t path_len) {
+uint32_t wasip1_fd_prestat_dir_name(void *env, uint32_t fd, uint32_t path, uint32_t path_len) {
   wasmc_wasi *wasi = env;
   wasi_fd *entry = wasip1_fd(wasi, fd);
   if (entry == NULL)
@@ -327,8 +309,7 @@ uint32_t wasip1_fd_renumber(void *env, uint32_t from, uint32_t to) {
   return WASI_ESUCCESS;
 }
 
-uint32_t wasip1_fd_seek(void *env, uint32_t fd, uint64_t offset,
-                        uint32_t whence, uint32_t result) {
+uint32_t wasip1_fd_seek(void *env, uint32_t fd, uint64_t offset, uint32_t whence, uint32_t result) {
   wasmc_wasi *wasi = env;
   static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > 2)
@@ -338,14 +319,12 @@ uint32_t wasip1_fd_seek(void *env, uint32_t fd, uint64_t offset,
   if (entry == NULL)
     return error;
   /* Asking where we are needs only FD_TELL. */
-  uint64_t right = (offset == 0 && whence == 1) ? WASI_RIGHT_FD_TELL
-                                                : WASI_RIGHT_FD_SEEK;
+  uint64_t right = (offset == 0 && whence == 1) ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
   if ((error = wasip1_need(entry, right)))
     return error;
   if (wasi_mem(wasi, result, 8) == NULL)
     return WASI_EFAULT;
-  off_t position =
-      lseek(entry->host, (off_t)(int64_t)offset, host_whence[whence]);
+  off_t position = lseek(entry->host, (off_t)(int64_t)offset, host_whence[whence]);
   if (position < 0)
     return wasip1_errno(errno);
   return wasip1_store_u64(wasi, result, (uint64_t)position);

@@ -31,27 +31,82 @@
 typedef uint16_t wasi_errno;
 
 enum {
-  WASI_ESUCCESS = 0, WASI_E2BIG = 1, WASI_EACCES = 2, WASI_EADDRINUSE = 3,
-  WASI_EADDRNOTAVAIL = 4, WASI_EAFNOSUPPORT = 5, WASI_EAGAIN = 6,
-  WASI_EALREADY = 7, WASI_EBADF = 8, WASI_EBADMSG = 9, WASI_EBUSY = 10,
-  WASI_ECANCELED = 11, WASI_ECHILD = 12, WASI_ECONNABORTED = 13,
-  WASI_ECONNREFUSED = 14, WASI_ECONNRESET = 15, WASI_EDEADLK = 16,
-  WASI_EDESTADDRREQ = 17, WASI_EDOM = 18, WASI_EDQUOT = 19, WASI_EEXIST = 20,
-  WASI_EFAULT = 21, WASI_EFBIG = 22, WASI_EHOSTUNREACH = 23, WASI_EIDRM = 24,
-  WASI_EILSEQ = 25, WASI_EINPROGRESS = 26, WASI_EINTR = 27, WASI_EINVAL = 28,
-  WASI_EIO = 29, WASI_EISCONN = 30, WASI_EISDIR = 31, WASI_ELOOP = 32,
-  WASI_EMFILE = 33, WASI_EMLINK = 34, WASI_EMSGSIZE = 35, WASI_EMULTIHOP = 36,
-  WASI_ENAMETOOLONG = 37, WASI_ENETDOWN = 38, WASI_ENETRESET = 39,
-  WASI_ENETUNREACH = 40, WASI_ENFILE = 41, WASI_ENOBUFS = 42,
-  WASI_ENODEV = 43, WASI_ENOENT = 44, WASI_ENOEXEC = 45, WASI_ENOLCK = 46,
-  WASI_ENOLINK = 47, WASI_ENOMEM = 48, WASI_ENOMSG = 49, WASI_ENOPROTOOPT = 50,
-  WASI_ENOSPC = 51, WASI_ENOSYS = 52, WASI_ENOTCONN = 53, WASI_ENOTDIR = 54,
-  WASI_ENOTEMPTY = 55, WASI_ENOTRECOVERABLE = 56, WASI_ENOTSOCK = 57,
-  WASI_ENOTSUP = 58, WASI_ENOTTY = 59, WASI_ENXIO = 60, WASI_EOVERFLOW = 61,
-  WASI_EOWNERDEAD = 62, WASI_EPERM = 63, WASI_EPIPE = 64, WASI_EPROTO = 65,
-  WASI_EPROTONOSUPPORT = 66, WASI_EPROTOTYPE = 67, WASI_ERANGE = 68,
-  WASI_EROFS = 69, WASI_ESPIPE = 70, WASI_ESRCH = 71, WASI_ESTALE = 72,
-  WASI_ETIMEDOUT = 73, WASI_ETXTBSY = 74, WASI_EXDEV = 75,
+  WASI_ESUCCESS = 0,
+  WASI_E2BIG = 1,
+  WASI_EACCES = 2,
+  WASI_EADDRINUSE = 3,
+  WASI_EADDRNOTAVAIL = 4,
+  WASI_EAFNOSUPPORT = 5,
+  WASI_EAGAIN = 6,
+  WASI_EALREADY = 7,
+  WASI_EBADF = 8,
+  WASI_EBADMSG = 9,
+  WASI_EBUSY = 10,
+  WASI_ECANCELED = 11,
+  WASI_ECHILD = 12,
+  WASI_ECONNABORTED = 13,
+  WASI_ECONNREFUSED = 14,
+  WASI_ECONNRESET = 15,
+  WASI_EDEADLK = 16,
+  WASI_EDESTADDRREQ = 17,
+  WASI_EDOM = 18,
+  WASI_EDQUOT = 19,
+  WASI_EEXIST = 20,
+  WASI_EFAULT = 21,
+  WASI_EFBIG = 22,
+  WASI_EHOSTUNREACH = 23,
+  WASI_EIDRM = 24,
+  WASI_EILSEQ = 25,
+  WASI_EINPROGRESS = 26,
+  WASI_EINTR = 27,
+  WASI_EINVAL = 28,
+  WASI_EIO = 29,
+  WASI_EISCONN = 30,
+  WASI_EISDIR = 31,
+  WASI_ELOOP = 32,
+  WASI_EMFILE = 33,
+  WASI_EMLINK = 34,
+  WASI_EMSGSIZE = 35,
+  WASI_EMULTIHOP = 36,
+  WASI_ENAMETOOLONG = 37,
+  WASI_ENETDOWN = 38,
+  WASI_ENETRESET = 39,
+  WASI_ENETUNREACH = 40,
+  WASI_ENFILE = 41,
+  WASI_ENOBUFS = 42,
+  WASI_ENODEV = 43,
+  WASI_ENOENT = 44,
+  WASI_ENOEXEC = 45,
+  WASI_ENOLCK = 46,
+  WASI_ENOLINK = 47,
+  WASI_ENOMEM = 48,
+  WASI_ENOMSG = 49,
+  WASI_ENOPROTOOPT = 50,
+  WASI_ENOSPC = 51,
+  WASI_ENOSYS = 52,
+  WASI_ENOTCONN = 53,
+  WASI_ENOTDIR = 54,
+  WASI_ENOTEMPTY = 55,
+  WASI_ENOTRECOVERABLE = 56,
+  WASI_ENOTSOCK = 57,
+  WASI_ENOTSUP = 58,
+  WASI_ENOTTY = 59,
+  WASI_ENXIO = 60,
+  WASI_EOVERFLOW = 61,
+  WASI_EOWNERDEAD = 62,
+  WASI_EPERM = 63,
+  WASI_EPIPE = 64,
+  WASI_EPROTO = 65,
+  WASI_EPROTONOSUPPORT = 66,
+  WASI_EPROTOTYPE = 67,
+  WASI_ERANGE = 68,
+  WASI_EROFS = 69,
+  WASI_ESPIPE = 70,
+  WASI_ESRCH = 71,
+  WASI_ESTALE = 72,
+  WASI_ETIMEDOUT = 73,
+  WASI_ETXTBSY = 74,
+  WASI_EXDEV = 75,
   WASI_ENOTCAPABLE = 76,
 };
 
@@ -98,30 +153,24 @@ enum {
 #define WASI_RIGHTS_ALL ((uint64_t)(1u << 30) - 1)
 
 /* Rights of a pre-opened directory: the set wasmtime reports. */
-#define WASI_RIGHTS_PREOPEN_BASE                                              \
-  ((uint64_t)(WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE |\
-              WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET |     \
-              WASI_RIGHT_PATH_OPEN | WASI_RIGHT_FD_READDIR |                  \
-              WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE |      \
-              WASI_RIGHT_PATH_RENAME_TARGET | WASI_RIGHT_PATH_SYMLINK |       \
-              WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE |\
-              WASI_RIGHT_PATH_FILESTAT_GET |                                  \
-              WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                            \
+#define WASI_RIGHTS_PREOPEN_BASE                                                                             \
+  ((uint64_t)(WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE | WASI_RIGHT_PATH_LINK_SOURCE | \
+              WASI_RIGHT_PATH_LINK_TARGET | WASI_RIGHT_PATH_OPEN | WASI_RIGHT_FD_READDIR |                   \
+              WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE | WASI_RIGHT_PATH_RENAME_TARGET |     \
+              WASI_RIGHT_PATH_SYMLINK | WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE |     \
+              WASI_RIGHT_PATH_FILESTAT_GET | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                            \
               WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_TIMES))
-#define WASI_RIGHTS_PREOPEN_INHERITING                                        \
-  (WASI_RIGHTS_PREOPEN_BASE | WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ |   \
-   WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | \
-   WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE |          \
-   WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                 \
+#define WASI_RIGHTS_PREOPEN_INHERITING                                                              \
+  (WASI_RIGHTS_PREOPEN_BASE | WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |    \
+   WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_WRITE | \
+   WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                \
    WASI_RIGHT_POLL_FD_READWRITE)
 /* A directory can't be written, seeked or truncated. */
-#define WASI_RIGHTS_DIRECTORY_MASK                                            \
-  (WASI_RIGHTS_ALL & ~(uint64_t)(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_WRITE |   \
-                                 WASI_RIGHT_FD_FILESTAT_SET_SIZE))
-#define WASI_RIGHTS_SOCKET                                                    \
-  ((uint64_t)(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE |                      \
-              WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_FILESTAT_GET |   \
-              WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_SOCK_SHUTDOWN))
+#define WASI_RIGHTS_DIRECTORY_MASK \
+  (WASI_RIGHTS_ALL & ~(uint64_t)(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FILESTAT_SET_SIZE))
+#define WASI_RIGHTS_SOCKET                                                                \
+  ((uint64_t)(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | \
+              WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_SOCK_SHUTDOWN))
 
 enum {
   WASI_FILETYPE_UNKNOWN = 0,
@@ -181,12 +230,12 @@ enum { WASI_SDFLAG_RD = 1 << 0, WASI_SDFLAG_WR = 1 << 1 };
 
 /* Sizes and field offsets of the guest structs (witx layout). */
 enum {
-  WASI_IOVEC_SIZE = 8,       /* buf u32 @0, buf_len u32 @4 */
-  WASI_FDSTAT_SIZE = 24,     /* filetype u8 @0, flags u16 @2, rights @8, @16 */
-  WASI_FILESTAT_SIZE = 64,   /* dev, ino, filetype u8 @16, nlink @24, size,
+  WASI_IOVEC_SIZE = 8,     /* buf u32 @0, buf_len u32 @4 */
+  WASI_FDSTAT_SIZE = 24,   /* filetype u8 @0, flags u16 @2, rights @8, @16 */
+  WASI_FILESTAT_SIZE = 64, /* dev, ino, filetype u8 @16, nlink @24, size,
                                 atim, mtim, ctim */
-  WASI_PRESTAT_SIZE = 8,     /* tag u8 @0, name_len u32 @4 */
-  WASI_DIRENT_SIZE = 24,     /* d_next, d_ino, d_namlen u32 @16, d_type @20 */
+  WASI_PRESTAT_SIZE = 8,   /* tag u8 @0, name_len u32 @4 */
+  WASI_DIRENT_SIZE = 24,   /* d_next, d_ino, d_namlen u32 @16, d_type @20 */
   WASI_SUBSCRIPTION_SIZE = 48,
   WASI_EVENT_SIZE = 32,
 };
@@ -213,16 +262,16 @@ typedef struct wasi_dir_position {
 
 typedef struct wasi_fd {
   wasi_fd_kind kind;
-  int host;             /* owned host descriptor */
-  int poll_host;        /* stdio: a private description to poll, else -1 */
-  uint8_t filetype;     /* what fd_fdstat_get reports */
-  uint16_t flags;       /* WASI_FDFLAG_* */
+  int host;         /* owned host descriptor */
+  int poll_host;    /* stdio: a private description to poll, else -1 */
+  uint8_t filetype; /* what fd_fdstat_get reports */
+  uint16_t flags;   /* WASI_FDFLAG_* */
   uint64_t rights_base;
   uint64_t rights_inheriting;
-  bool read_only;       /* under a read-only pre-open */
-  bool may_sigpipe;     /* a pipe or socket: writes must not raise SIGPIPE */
-  char *preopen_name;   /* guest path of a pre-opened directory, else NULL */
-  DIR *dir_stream;      /* fd_readdir state, lazily opened */
+  bool read_only;     /* under a read-only pre-open */
+  bool may_sigpipe;   /* a pipe or socket: writes must not raise SIGPIPE */
+  char *preopen_name; /* guest path of a pre-opened directory, else NULL */
+  DIR *dir_stream;    /* fd_readdir state, lazily opened */
   wasi_dir_position dir_positions[2];
   /* Sockets: the libuv registration poll_oneoff keeps between calls. */
   struct wasi_registration *registration;
@@ -248,7 +297,7 @@ struct wasmc_wasi {
   wasmc_wasi_poll_hook poll_hook;
   void *poll_hook_data;
   uv_async_t wakeup;
-  bool woken; /* set on the loop thread by the wake-up's callback */
+  bool woken;       /* set on the loop thread by the wake-up's callback */
   bool use_openat2; /* cleared when the kernel lacks it */
   /* Socket registrations started by poll_oneoff (wasi_poll.c), and the call
      that last used them: one not used by the latest call is stopped. */
@@ -263,10 +312,8 @@ struct wasmc_wasi {
 /* ------------------------------------------------------------------------ */
 
 /* Host pointer for guest [addr, addr+len), or NULL (answer EFAULT). */
-static inline uint8_t *wasi_mem(wasmc_wasi *wasi, uint64_t addr,
-                                uint64_t len) {
-  return wasi->memory ? (uint8_t *)wasmc_memory_ptr(wasi->memory, addr, len)
-                      : NULL;
+static inline uint8_t *wasi_mem(wasmc_wasi *wasi, uint64_t addr, uint64_t len) {
+  return wasi->memory ? (uint8_t *)wasmc_memory_ptr(wasi->memory, addr, len) : NULL;
 }
 static inline uint16_t wasi_load16(const uint8_t *p) {
   uint16_t v;
@@ -298,8 +345,8 @@ wasi_errno wasip1_store_u64(wasmc_wasi *wasi, uint32_t addr, uint64_t value);
  * Turn a guest iovec array into host iovecs pointing into guest memory.
  * Checks the array and every buffer; the total is capped at UINT32_MAX.
  */
-wasi_errno wasip1_iovecs(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len,
-                         struct iovec *out, int *out_count);
+wasi_errno wasip1_iovecs(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len, struct iovec *out,
+                         int *out_count);
 
 /* ------------------------------------------------------------------------ */
 /* Descriptor table (wasi_context.c)                                        */
@@ -311,8 +358,7 @@ wasi_fd *wasip1_fd(wasmc_wasi *wasi, uint32_t fd);
  * Put a copy of `entry` at the lowest free guest fd. On failure (EMFILE,
  * ENOMEM) the caller still owns entry->host.
  */
-wasi_errno wasip1_fd_insert(wasmc_wasi *wasi, const wasi_fd *entry,
-                            uint32_t *fd);
+wasi_errno wasip1_fd_insert(wasmc_wasi *wasi, const wasi_fd *entry, uint32_t *fd);
 /* Close a guest fd: release what it owns and free the slot. */
 void wasip1_fd_remove(wasmc_wasi *wasi, uint32_t fd);
 
@@ -324,8 +370,7 @@ wasi_errno wasip1_need(const wasi_fd *entry, uint64_t rights);
 /* Fill a guest filestat (64 bytes at `out`) from a host stat. */
 void wasip1_write_filestat(uint8_t *out, int host_fd, const struct stat *st);
 /* Timestamps for futimens/utimensat from preview1 arguments (EINVAL). */
-wasi_errno wasip1_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
-                        struct timespec times[2]);
+wasi_errno wasip1_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct timespec times[2]);
 
 /* The WASI errno for a host errno value. */
 wasi_errno wasip1_errno(int host_errno);
@@ -344,9 +389,9 @@ enum {
 
 /* A guest path resolved to a directory and one last component. */
 typedef struct wasi_resolved {
-  int dir;           /* host directory holding `name` */
-  bool dir_owned;    /* `dir` must be closed by wasip1_resolved_release */
-  bool trailing_slash; /* the guest path ended in '/' */
+  int dir;                 /* host directory holding `name` */
+  bool dir_owned;          /* `dir` must be closed by wasip1_resolved_release */
+  bool trailing_slash;     /* the guest path ended in '/' */
   char name[NAME_MAX + 2]; /* last component, "." for the directory itself */
 } wasi_resolved;
 
@@ -354,11 +399,9 @@ typedef struct wasi_resolved {
  * Read a path string from guest memory into a NUL-terminated host buffer:
  * EFAULT, EILSEQ (not UTF-8), EINVAL (embedded NUL), ENAMETOOLONG.
  */
-wasi_errno wasip1_read_path(wasmc_wasi *wasi, uint32_t addr, uint32_t len,
-                            char **out);
+wasi_errno wasip1_read_path(wasmc_wasi *wasi, uint32_t addr, uint32_t len, char **out);
 /* Resolve `path` beneath directory entry `base`. */
-wasi_errno wasip1_resolve(wasmc_wasi *wasi, const wasi_fd *base,
-                          const char *path, unsigned flags,
+wasi_errno wasip1_resolve(wasmc_wasi *wasi, const wasi_fd *base, const char *path, unsigned flags,
                           wasi_resolved *out);
 void wasip1_resolved_release(wasi_resolved *resolved);
 /* `name`, with the guest's trailing slash put back for the kernel to check. */
@@ -368,8 +411,7 @@ const char *wasip1_resolved_name_slashed(wasi_resolved *resolved);
  * kernel has it, else wasip1_resolve + openat(O_NOFOLLOW). `follow` says
  * whether a symlink in the last component is followed.
  */
-int wasip1_open_beneath(wasmc_wasi *wasi, const wasi_fd *base,
-                        const char *path, int open_flags, mode_t mode,
+int wasip1_open_beneath(wasmc_wasi *wasi, const wasi_fd *base, const char *path, int open_flags, mode_t mode,
                         bool follow, wasi_errno *error);
 
 /* ------------------------------------------------------------------------ */
@@ -386,11 +428,9 @@ wasi_errno wasip1_wait_fd(wasmc_wasi *wasi, int host_fd, int uv_events);
    host descriptor is closed). */
 void wasip1_poll_forget(wasmc_wasi *wasi, wasi_fd *entry);
 /* readv/writev honoring blocking mode, EINTR and (writes) SIGPIPE. */
-wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
-                              struct iovec *iov, int iov_count, int msg_flags,
-                              size_t *nread);
-wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry,
-                               const struct iovec *iov, int iov_count,
+wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry, struct iovec *iov, int iov_count,
+                              int msg_flags, size_t *nread);
+wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry, const struct iovec *iov, int iov_count,
                                size_t *nwritten);
 
 /* ------------------------------------------------------------------------ */
@@ -403,95 +443,69 @@ uint32_t wasip1_args_sizes_get(void *env, uint32_t argc, uint32_t size);
 uint32_t wasip1_environ_get(void *env, uint32_t environ, uint32_t buf);
 uint32_t wasip1_environ_sizes_get(void *env, uint32_t count, uint32_t size);
 uint32_t wasip1_clock_res_get(void *env, uint32_t id, uint32_t result);
-uint32_t wasip1_clock_time_get(void *env, uint32_t id, uint64_t precision,
-                               uint32_t result);
+uint32_t wasip1_clock_time_get(void *env, uint32_t id, uint64_t precision, uint32_t result);
 uint32_t wasip1_random_get(void *env, uint32_t buf, uint32_t len);
 void wasip1_proc_exit(void *env, uint32_t code);
 uint32_t wasip1_proc_raise(void *env, uint32_t signal);
 uint32_t wasip1_sched_yield(void *env);
 
 /* wasi_fd.c */
-uint32_t wasip1_fd_advise(void *env, uint32_t fd, uint64_t offset,
-                          uint64_t len, uint32_t advice);
-uint32_t wasip1_fd_allocate(void *env, uint32_t fd, uint64_t offset,
-                            uint64_t len);
+uint32_t wasip1_fd_advise(void *env, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice);
+uint32_t wasip1_fd_allocate(void *env, uint32_t fd, uint64_t offset, uint64_t len);
 uint32_t wasip1_fd_close(void *env, uint32_t fd);
 uint32_t wasip1_fd_datasync(void *env, uint32_t fd);
 uint32_t wasip1_fd_fdstat_get(void *env, uint32_t fd, uint32_t result);
 uint32_t wasip1_fd_fdstat_set_flags(void *env, uint32_t fd, uint32_t flags);
-uint32_t wasip1_fd_fdstat_set_rights(void *env, uint32_t fd, uint64_t base,
-                                     uint64_t inheriting);
+uint32_t wasip1_fd_fdstat_set_rights(void *env, uint32_t fd, uint64_t base, uint64_t inheriting);
 uint32_t wasip1_fd_filestat_get(void *env, uint32_t fd, uint32_t result);
 uint32_t wasip1_fd_filestat_set_size(void *env, uint32_t fd, uint64_t size);
-uint32_t wasip1_fd_filestat_set_times(void *env, uint32_t fd, uint64_t atim,
-                                      uint64_t mtim, uint32_t fst_flags);
+uint32_t wasip1_fd_filestat_set_times(void *env, uint32_t fd, uint64_t atim, uint64_t mtim,
+                                      uint32_t fst_flags);
 uint32_t wasip1_fd_prestat_get(void *env, uint32_t fd, uint32_t result);
-uint32_t wasip1_fd_prestat_dir_name(void *env, uint32_t fd, uint32_t path,
-                                    uint32_t path_len);
+uint32_t wasip1_fd_prestat_dir_name(void *env, uint32_t fd, uint32_t path, uint32_t path_len);
 uint32_t wasip1_fd_renumber(void *env, uint32_t from, uint32_t to);
-uint32_t wasip1_fd_seek(void *env, uint32_t fd, uint64_t offset,
-                        uint32_t whence, uint32_t result);
+uint32_t wasip1_fd_seek(void *env, uint32_t fd, uint64_t offset, uint32_t whence, uint32_t result);
 uint32_t wasip1_fd_sync(void *env, uint32_t fd);
 uint32_t wasip1_fd_tell(void *env, uint32_t fd, uint32_t result);
 
 /* wasi_io.c */
-uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
-                        uint32_t iovs_len, uint32_t nread);
-uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs,
-                         uint32_t iovs_len, uint64_t offset, uint32_t nread);
-uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs,
-                         uint32_t iovs_len, uint32_t nwritten);
-uint32_t wasip1_fd_pwrite(void *env, uint32_t fd, uint32_t iovs,
-                          uint32_t iovs_len, uint64_t offset,
+uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread);
+uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
+                         uint32_t nread);
+uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten);
+uint32_t wasip1_fd_pwrite(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
                           uint32_t nwritten);
-uint32_t wasip1_fd_readdir(void *env, uint32_t fd, uint32_t buf,
-                           uint32_t buf_len, uint64_t cookie,
+uint32_t wasip1_fd_readdir(void *env, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie,
                            uint32_t bufused);
 
 /* wasi_path.c */
-uint32_t wasip1_path_create_directory(void *env, uint32_t fd, uint32_t path,
-                                      uint32_t path_len);
-uint32_t wasip1_path_filestat_get(void *env, uint32_t fd, uint32_t flags,
-                                  uint32_t path, uint32_t path_len,
+uint32_t wasip1_path_create_directory(void *env, uint32_t fd, uint32_t path, uint32_t path_len);
+uint32_t wasip1_path_filestat_get(void *env, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len,
                                   uint32_t result);
-uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd,
-                                        uint32_t flags, uint32_t path,
-                                        uint32_t path_len, uint64_t atim,
-                                        uint64_t mtim, uint32_t fst_flags);
-uint32_t wasip1_path_link(void *env, uint32_t old_fd, uint32_t old_flags,
-                          uint32_t old_path, uint32_t old_path_len,
-                          uint32_t new_fd, uint32_t new_path,
-                          uint32_t new_path_len);
-uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
-                          uint32_t path, uint32_t path_len, uint32_t oflags,
-                          uint64_t rights_base, uint64_t rights_inheriting,
-                          uint32_t fdflags, uint32_t result);
-uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path,
-                              uint32_t path_len, uint32_t buf,
+uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd, uint32_t flags, uint32_t path,
+                                        uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fst_flags);
+uint32_t wasip1_path_link(void *env, uint32_t old_fd, uint32_t old_flags, uint32_t old_path,
+                          uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len);
+uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len,
+                          uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
+                          uint32_t result);
+uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path, uint32_t path_len, uint32_t buf,
                               uint32_t buf_len, uint32_t bufused);
-uint32_t wasip1_path_remove_directory(void *env, uint32_t fd, uint32_t path,
-                                      uint32_t path_len);
-uint32_t wasip1_path_rename(void *env, uint32_t fd, uint32_t old_path,
-                            uint32_t old_path_len, uint32_t new_fd,
+uint32_t wasip1_path_remove_directory(void *env, uint32_t fd, uint32_t path, uint32_t path_len);
+uint32_t wasip1_path_rename(void *env, uint32_t fd, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
                             uint32_t new_path, uint32_t new_path_len);
-uint32_t wasip1_path_symlink(void *env, uint32_t old_path,
-                             uint32_t old_path_len, uint32_t fd,
+uint32_t wasip1_path_symlink(void *env, uint32_t old_path, uint32_t old_path_len, uint32_t fd,
                              uint32_t new_path, uint32_t new_path_len);
-uint32_t wasip1_path_unlink_file(void *env, uint32_t fd, uint32_t path,
-                                 uint32_t path_len);
+uint32_t wasip1_path_unlink_file(void *env, uint32_t fd, uint32_t path, uint32_t path_len);
 
 /* wasi_poll.c */
-uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
-                            uint32_t nsubscriptions, uint32_t nevents);
+uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out, uint32_t nsubscriptions, uint32_t nevents);
 
 /* wasi_sock.c */
-uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags,
-                            uint32_t result);
-uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data,
-                          uint32_t ri_data_len, uint32_t ri_flags,
+uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags, uint32_t result);
+uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags,
                           uint32_t ro_datalen, uint32_t ro_flags);
-uint32_t wasip1_sock_send(void *env, uint32_t fd, uint32_t si_data,
-                          uint32_t si_data_len, uint32_t si_flags,
+uint32_t wasip1_sock_send(void *env, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags,
                           uint32_t so_datalen);
 uint32_t wasip1_sock_shutdown(void *env, uint32_t fd, uint32_t how);
 

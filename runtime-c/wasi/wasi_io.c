@@ -28,8 +28,7 @@ static bool wasi_is_socket(const wasi_fd *entry) {
  * for this thread only and a SIGPIPE the write raised is consumed, so the
  * guest sees EPIPE (as under wasmtime, which ignores SIGPIPE).
  */
-static ssize_t wasi_writev_nosigpipe(int fd, const struct iovec *iov,
-                                     int count) {
+static ssize_t wasi_writev_nosigpipe(int fd, const struct iovec *iov, int count) {
   sigset_t pipe_set, old;
   sigemptyset(&pipe_set);
   sigaddset(&pipe_set, SIGPIPE);
@@ -45,9 +44,8 @@ static ssize_t wasi_writev_nosigpipe(int fd, const struct iovec *iov,
   return n;
 }
 
-wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
-                              struct iovec *iov, int iov_count, int msg_flags,
-                              size_t *nread) {
+wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry, struct iovec *iov, int iov_count,
+                              int msg_flags, size_t *nread) {
   for (;;) {
     ssize_t n;
     if (wasi_is_socket(entry)) {
@@ -62,8 +60,7 @@ wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
     }
     if (errno == EINTR)
       continue;
-    if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
-        (entry->flags & WASI_FDFLAG_NONBLOCK))
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || (entry->flags & WASI_FDFLAG_NONBLOCK))
       return wasip1_errno(errno);
     wasi_errno error = wasip1_wait_fd(wasi, wasi_poll_fd(entry), UV_READABLE);
     if (error)
@@ -71,8 +68,7 @@ wasi_errno wasip1_stream_read(wasmc_wasi *wasi, wasi_fd *entry,
   }
 }
 
-wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry,
-                               const struct iovec *iov_in, int iov_count,
+wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry, const struct iovec *iov_in, int iov_count,
                                size_t *nwritten) {
   struct iovec iov[WASI_MAX_IOVS];
   memcpy(iov, iov_in, (size_t)iov_count * sizeof *iov);
@@ -123,8 +119,7 @@ wasi_errno wasip1_stream_write(wasmc_wasi *wasi, wasi_fd *entry,
 }
 
 /* The guest's iovec array and the address its byte count goes to, checked. */
-static wasi_errno guest_buffers(wasmc_wasi *wasi, uint32_t iovs,
-                                uint32_t iovs_len, uint32_t count_ptr,
+static wasi_errno guest_buffers(wasmc_wasi *wasi, uint32_t iovs, uint32_t iovs_len, uint32_t count_ptr,
                                 struct iovec *iov, int *count) {
   if (wasi_mem(wasi, count_ptr, 4) == NULL)
     return WASI_EFAULT;
@@ -135,8 +130,7 @@ static wasi_errno guest_buffers(wasmc_wasi *wasi, uint32_t iovs,
  * The descriptor of fd_pread/fd_pwrite: a regular file with `right`.
  * Streams (`stream_kind` and sockets) cannot seek.
  */
-static wasi_fd *positioned_file(wasmc_wasi *wasi, uint32_t fd,
-                                wasi_fd_kind stream_kind, uint64_t right,
+static wasi_fd *positioned_file(wasmc_wasi *wasi, uint32_t fd, wasi_fd_kind stream_kind, uint64_t right,
                                 uint64_t offset, wasi_errno *error) {
   wasi_fd *entry = wasip1_fd(wasi, fd);
   *error = WASI_EBADF;
@@ -157,12 +151,10 @@ static wasi_fd *positioned_file(wasmc_wasi *wasi, uint32_t fd,
   return entry;
 }
 
-uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
-                        uint32_t iovs_len, uint32_t nread) {
+uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread) {
   wasmc_wasi *wasi = env;
   wasi_fd *entry = wasip1_fd(wasi, fd);
-  if (entry == NULL || entry->kind == WASI_FD_STDOUT ||
-      entry->kind == WASI_FD_DIR)
+  if (entry == NULL || entry->kind == WASI_FD_STDOUT || entry->kind == WASI_FD_DIR)
     return WASI_EBADF;
   wasi_errno error = wasip1_need(entry, WASI_RIGHT_FD_READ);
   if (error)
@@ -177,12 +169,11 @@ uint32_t wasip1_fd_read(void *env, uint32_t fd, uint32_t iovs,
   return wasip1_store_u32(wasi, nread, (uint32_t)n);
 }
 
-uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs,
-                         uint32_t iovs_len, uint64_t offset, uint32_t nread) {
+uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
+                         uint32_t nread) {
   wasmc_wasi *wasi = env;
   wasi_errno error;
-  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDIN, WASI_RIGHT_FD_READ,
-                                   offset, &error);
+  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDIN, WASI_RIGHT_FD_READ, offset, &error);
   if (entry == NULL)
     return error;
   struct iovec iov[WASI_MAX_IOVS];
@@ -198,12 +189,10 @@ uint32_t wasip1_fd_pread(void *env, uint32_t fd, uint32_t iovs,
   return wasip1_store_u32(wasi, nread, (uint32_t)n);
 }
 
-uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs,
-                         uint32_t iovs_len, uint32_t nwritten) {
+uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten) {
   wasmc_wasi *wasi = env;
   wasi_fd *entry = wasip1_fd(wasi, fd);
-  if (entry == NULL || entry->kind == WASI_FD_STDIN ||
-      entry->kind == WASI_FD_DIR)
+  if (entry == NULL || entry->kind == WASI_FD_STDIN || entry->kind == WASI_FD_DIR)
     return WASI_EBADF;
   wasi_errno error = wasip1_need(entry, WASI_RIGHT_FD_WRITE);
   if (error)
@@ -218,13 +207,11 @@ uint32_t wasip1_fd_write(void *env, uint32_t fd, uint32_t iovs,
   return wasip1_store_u32(wasi, nwritten, (uint32_t)n);
 }
 
-uint32_t wasip1_fd_pwrite(void *env, uint32_t fd, uint32_t iovs,
-                          uint32_t iovs_len, uint64_t offset,
+uint32_t wasip1_fd_pwrite(void *env, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
                           uint32_t nwritten) {
   wasmc_wasi *wasi = env;
   wasi_errno error;
-  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDOUT,
-                                   WASI_RIGHT_FD_WRITE, offset, &error);
+  wasi_fd *entry = positioned_file(wasi, fd, WASI_FD_STDOUT, WASI_RIGHT_FD_WRITE, offset, &error);
   if (entry == NULL)
     return error;
   struct iovec iov[WASI_MAX_IOVS];
@@ -259,8 +246,8 @@ typedef struct wasi_dirent_writer {
 } wasi_dirent_writer;
 
 /* Append one entry, truncated at the end of the buffer; false when full. */
-static bool wasi_dirent_put(wasi_dirent_writer *w, uint64_t next, uint64_t ino,
-                            uint8_t type, const char *name) {
+static bool wasi_dirent_put(wasi_dirent_writer *w, uint64_t next, uint64_t ino, uint8_t type,
+                            const char *name) {
   uint8_t header[WASI_DIRENT_SIZE] = {0};
   uint32_t name_len = (uint32_t)strlen(name);
   wasi_store64(header, next);
@@ -315,8 +302,7 @@ static uint64_t wasi_dir_seek(wasi_fd *entry, uint64_t cookie) {
   return 2;
 }
 
-uint32_t wasip1_fd_readdir(void *env, uint32_t fd, uint32_t buf,
-                           uint32_t buf_len, uint64_t cookie,
+uint32_t wasip1_fd_readdir(void *env, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie,
                            uint32_t bufused) {
   wasmc_wasi *wasi = env;
   wasi_fd *entry = wasip1_fd(wasi, fd);
@@ -368,12 +354,9 @@ uint32_t wasip1_fd_readdir(void *env, uint32_t fd, uint32_t buf,
       continue;
     }
     entry->dir_positions[0] = (wasi_dir_position){index, location};
-    room = wasi_dirent_put(&w, index + 1, ent->d_ino,
-                           wasi_dirent_type(entry->dir_stream, ent),
-                           ent->d_name);
+    room = wasi_dirent_put(&w, index + 1, ent->d_ino, wasi_dirent_type(entry->dir_stream, ent), ent->d_name);
     index++;
-    entry->dir_positions[1] =
-        (wasi_dir_position){index, telldir(entry->dir_stream)};
+    entry->dir_positions[1] = (wasi_dir_position){index, telldir(entry->dir_stream)};
   }
   return wasip1_store_u32(wasi, bufused, buf_len - w.capacity);
 }

@@ -12,8 +12,7 @@
  * Write `count` pointers and the packed strings they point to: the layout of
  * both args_get and environ_get. Nothing is written unless all of it fits.
  */
-static wasi_errno wasi_write_string_list(wasmc_wasi *wasi, const char *strings,
-                                         uint32_t count, uint32_t size,
+static wasi_errno wasi_write_string_list(wasmc_wasi *wasi, const char *strings, uint32_t count, uint32_t size,
                                          uint32_t pointers, uint32_t buf) {
   uint8_t *pointer_area = wasi_mem(wasi, pointers, (uint64_t)count * 4);
   uint8_t *buf_area = wasi_mem(wasi, buf, size);
@@ -28,11 +27,9 @@ static wasi_errno wasi_write_string_list(wasmc_wasi *wasi, const char *strings,
   return WASI_ESUCCESS;
 }
 
-static wasi_errno wasi_write_sizes(wasmc_wasi *wasi, uint32_t count_addr,
-                                   uint32_t size_addr, uint32_t count,
+static wasi_errno wasi_write_sizes(wasmc_wasi *wasi, uint32_t count_addr, uint32_t size_addr, uint32_t count,
                                    uint32_t size) {
-  if (wasi_mem(wasi, count_addr, 4) == NULL ||
-      wasi_mem(wasi, size_addr, 4) == NULL)
+  if (wasi_mem(wasi, count_addr, 4) == NULL || wasi_mem(wasi, size_addr, 4) == NULL)
     return WASI_EFAULT;
   wasip1_store_u32(wasi, count_addr, count);
   wasip1_store_u32(wasi, size_addr, size);
@@ -41,26 +38,22 @@ static wasi_errno wasi_write_sizes(wasmc_wasi *wasi, uint32_t count_addr,
 
 uint32_t wasip1_args_get(void *env, uint32_t argv, uint32_t argv_buf) {
   wasmc_wasi *wasi = env;
-  return wasi_write_string_list(wasi, wasi->args, wasi->args_count,
-                                wasi->args_size, argv, argv_buf);
+  return wasi_write_string_list(wasi, wasi->args, wasi->args_count, wasi->args_size, argv, argv_buf);
 }
 
 uint32_t wasip1_args_sizes_get(void *env, uint32_t argc, uint32_t size) {
   wasmc_wasi *wasi = env;
-  return wasi_write_sizes(wasi, argc, size, wasi->args_count,
-                          wasi->args_size);
+  return wasi_write_sizes(wasi, argc, size, wasi->args_count, wasi->args_size);
 }
 
 uint32_t wasip1_environ_get(void *env, uint32_t environ, uint32_t buf) {
   wasmc_wasi *wasi = env;
-  return wasi_write_string_list(wasi, wasi->environ, wasi->environ_count,
-                                wasi->environ_size, environ, buf);
+  return wasi_write_string_list(wasi, wasi->environ, wasi->environ_count, wasi->environ_size, environ, buf);
 }
 
 uint32_t wasip1_environ_sizes_get(void *env, uint32_t count, uint32_t size) {
   wasmc_wasi *wasi = env;
-  return wasi_write_sizes(wasi, count, size, wasi->environ_count,
-                          wasi->environ_size);
+  return wasi_write_sizes(wasi, count, size, wasi->environ_count, wasi->environ_size);
 }
 
 /* The host clock for a WASI clock id; false for an unknown id. */
@@ -90,8 +83,7 @@ uint32_t wasip1_clock_res_get(void *env, uint32_t id, uint32_t result) {
   return wasip1_store_u64(wasi, result, ns ? ns : 1);
 }
 
-uint32_t wasip1_clock_time_get(void *env, uint32_t id, uint64_t precision,
-                               uint32_t result) {
+uint32_t wasip1_clock_time_get(void *env, uint32_t id, uint64_t precision, uint32_t result) {
   wasmc_wasi *wasi = env;
   (void)precision; /* the host clocks are as precise as they get */
   clockid_t clock;

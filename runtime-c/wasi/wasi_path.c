@@ -18,8 +18,7 @@
  * directory, ENOTCAPABLE without the right, EPERM when `mutates` and the
  * directory is read-only.
  */
-static wasi_fd *wasi_dir(wasmc_wasi *wasi, uint32_t fd, uint64_t right,
-                         bool mutates, wasi_errno *error) {
+static wasi_fd *wasi_dir(wasmc_wasi *wasi, uint32_t fd, uint64_t right, bool mutates, wasi_errno *error) {
   wasi_fd *entry = wasip1_fd(wasi, fd);
   if (entry == NULL || entry->kind != WASI_FD_DIR) {
     *error = WASI_EBADF;
@@ -35,9 +34,8 @@ static wasi_fd *wasi_dir(wasmc_wasi *wasi, uint32_t fd, uint64_t right,
 }
 
 /* Read a guest path and resolve it beneath `dir`. */
-static wasi_errno wasi_lookup(wasmc_wasi *wasi, const wasi_fd *dir,
-                              uint32_t path, uint32_t path_len, unsigned flags,
-                              wasi_resolved *out) {
+static wasi_errno wasi_lookup(wasmc_wasi *wasi, const wasi_fd *dir, uint32_t path, uint32_t path_len,
+                              unsigned flags, wasi_resolved *out) {
   char *text;
   wasi_errno error = wasip1_read_path(wasi, path, path_len, &text);
   if (error)
@@ -51,16 +49,13 @@ static wasi_errno wasi_lookup(wasmc_wasi *wasi, const wasi_fd *dir,
 static bool wasi_lookup_flags(uint32_t lookup, unsigned *flags) {
   if (lookup & ~(uint32_t)WASI_LOOKUP_SYMLINK_FOLLOW)
     return false;
-  *flags = WASI_RESOLVE_SLASH_FOLLOWS |
-           ((lookup & WASI_LOOKUP_SYMLINK_FOLLOW) ? WASI_RESOLVE_FOLLOW : 0);
+  *flags = WASI_RESOLVE_SLASH_FOLLOWS | ((lookup & WASI_LOOKUP_SYMLINK_FOLLOW) ? WASI_RESOLVE_FOLLOW : 0);
   return true;
 }
 
-uint32_t wasip1_path_create_directory(void *env, uint32_t fd, uint32_t path,
-                                      uint32_t path_len) {
+uint32_t wasip1_path_create_directory(void *env, uint32_t fd, uint32_t path, uint32_t path_len) {
   wasi_errno error;
-  wasi_fd *dir =
-      wasi_dir(env, fd, WASI_RIGHT_PATH_CREATE_DIRECTORY, true, &error);
+  wasi_fd *dir = wasi_dir(env, fd, WASI_RIGHT_PATH_CREATE_DIRECTORY, true, &error);
   if (dir == NULL)
     return error;
   wasi_resolved r;
@@ -72,8 +67,7 @@ uint32_t wasip1_path_create_directory(void *env, uint32_t fd, uint32_t path,
   return error;
 }
 
-uint32_t wasip1_path_filestat_get(void *env, uint32_t fd, uint32_t flags,
-                                  uint32_t path, uint32_t path_len,
+uint32_t wasip1_path_filestat_get(void *env, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len,
                                   uint32_t result) {
   wasmc_wasi *wasi = env;
   unsigned resolve_flags;
@@ -101,10 +95,8 @@ uint32_t wasip1_path_filestat_get(void *env, uint32_t fd, uint32_t flags,
   return WASI_ESUCCESS;
 }
 
-uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd,
-                                        uint32_t flags, uint32_t path,
-                                        uint32_t path_len, uint64_t atim,
-                                        uint64_t mtim, uint32_t fst_flags) {
+uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd, uint32_t flags, uint32_t path,
+                                        uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fst_flags) {
   unsigned resolve_flags;
   if (!wasi_lookup_flags(flags, &resolve_flags))
     return WASI_EINVAL;
@@ -112,8 +104,7 @@ uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd,
   wasi_errno error = wasip1_times(atim, mtim, fst_flags, times);
   if (error)
     return error;
-  wasi_fd *dir =
-      wasi_dir(env, fd, WASI_RIGHT_PATH_FILESTAT_SET_TIMES, true, &error);
+  wasi_fd *dir = wasi_dir(env, fd, WASI_RIGHT_PATH_FILESTAT_SET_TIMES, true, &error);
   if (dir == NULL)
     return error;
   wasi_resolved r;
@@ -132,21 +123,17 @@ uint32_t wasip1_path_filestat_set_times(void *env, uint32_t fd,
   return error;
 }
 
-uint32_t wasip1_path_link(void *env, uint32_t old_fd, uint32_t old_flags,
-                          uint32_t old_path, uint32_t old_path_len,
-                          uint32_t new_fd, uint32_t new_path,
-                          uint32_t new_path_len) {
+uint32_t wasip1_path_link(void *env, uint32_t old_fd, uint32_t old_flags, uint32_t old_path,
+                          uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len) {
   unsigned unused;
   if (!wasi_lookup_flags(old_flags, &unused))
     return WASI_EINVAL;
   wasi_errno error;
   /* Linking out of a read-only pre-open would make its files writable. */
-  wasi_fd *old_dir =
-      wasi_dir(env, old_fd, WASI_RIGHT_PATH_LINK_SOURCE, true, &error);
+  wasi_fd *old_dir = wasi_dir(env, old_fd, WASI_RIGHT_PATH_LINK_SOURCE, true, &error);
   if (old_dir == NULL)
     return error;
-  wasi_fd *new_dir =
-      wasi_dir(env, new_fd, WASI_RIGHT_PATH_LINK_TARGET, true, &error);
+  wasi_fd *new_dir = wasi_dir(env, new_fd, WASI_RIGHT_PATH_LINK_TARGET, true, &error);
   if (new_dir == NULL)
     return error;
   /* As wasmtime: following a symlink source is not supported. */
@@ -159,21 +146,19 @@ uint32_t wasip1_path_link(void *env, uint32_t old_fd, uint32_t old_flags,
     wasip1_resolved_release(&from);
     return error;
   }
-  if (linkat(from.dir, wasip1_resolved_name_slashed(&from), to.dir,
-             wasip1_resolved_name_slashed(&to), 0) != 0)
+  if (linkat(from.dir, wasip1_resolved_name_slashed(&from), to.dir, wasip1_resolved_name_slashed(&to), 0) !=
+      0)
     error = wasip1_errno(errno);
   wasip1_resolved_release(&from);
   wasip1_resolved_release(&to);
   return error;
 }
 
-uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
-                          uint32_t path, uint32_t path_len, uint32_t oflags,
-                          uint64_t rights_base, uint64_t rights_inheriting,
-                          uint32_t fdflags, uint32_t result) {
+uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len,
+                          uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
+                          uint32_t result) {
   wasmc_wasi *wasi = env;
-  if ((dirflags & ~(uint32_t)WASI_LOOKUP_SYMLINK_FOLLOW) ||
-      (oflags & ~(uint32_t)WASI_OFLAGS_ALL) ||
+  if ((dirflags & ~(uint32_t)WASI_LOOKUP_SYMLINK_FOLLOW) || (oflags & ~(uint32_t)WASI_OFLAGS_ALL) ||
       (fdflags & ~(uint32_t)WASI_FDFLAGS_ALL))
     return WASI_EINVAL;
   wasi_fd *dir = wasip1_fd(wasi, fd);
@@ -187,8 +172,7 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
   wasi_errno error = wasip1_need(dir, needed);
   if (error)
     return error;
-  if ((oflags & WASI_OFLAG_DIRECTORY) &&
-      (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC)))
+  if ((oflags & WASI_OFLAG_DIRECTORY) && (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC)))
     return WASI_EINVAL;
   /*
    * The descriptor gets the requested rights that apply to its file type,
@@ -201,28 +185,34 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
   uint64_t inheriting = rights_inheriting & dir->rights_inheriting;
   bool read = requested & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
   bool write = requested & WASI_RIGHT_FD_WRITE;
-  if (dir->read_only &&
-      (write || (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC))))
+  if (dir->read_only && (write || (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC))))
     return WASI_EREADONLY;
   if (wasi_mem(wasi, result, 4) == NULL)
     return WASI_EFAULT;
 
   int flags = O_NOCTTY;
   flags |= write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
-  if (oflags & WASI_OFLAG_CREAT) flags |= O_CREAT;
-  if (oflags & WASI_OFLAG_EXCL) flags |= O_EXCL;
-  if (oflags & WASI_OFLAG_TRUNC) flags |= O_TRUNC;
-  if (oflags & WASI_OFLAG_DIRECTORY) flags |= O_DIRECTORY;
-  if (fdflags & WASI_FDFLAG_APPEND) flags |= O_APPEND;
-  if (fdflags & WASI_FDFLAG_DSYNC) flags |= O_DSYNC;
-  if (fdflags & WASI_FDFLAG_SYNC) flags |= O_SYNC;
-  if (fdflags & WASI_FDFLAG_RSYNC) flags |= O_RSYNC;
+  if (oflags & WASI_OFLAG_CREAT)
+    flags |= O_CREAT;
+  if (oflags & WASI_OFLAG_EXCL)
+    flags |= O_EXCL;
+  if (oflags & WASI_OFLAG_TRUNC)
+    flags |= O_TRUNC;
+  if (oflags & WASI_OFLAG_DIRECTORY)
+    flags |= O_DIRECTORY;
+  if (fdflags & WASI_FDFLAG_APPEND)
+    flags |= O_APPEND;
+  if (fdflags & WASI_FDFLAG_DSYNC)
+    flags |= O_DSYNC;
+  if (fdflags & WASI_FDFLAG_SYNC)
+    flags |= O_SYNC;
+  if (fdflags & WASI_FDFLAG_RSYNC)
+    flags |= O_RSYNC;
 
   char *text;
   if ((error = wasip1_read_path(wasi, path, path_len, &text)))
     return error;
-  int host = wasip1_open_beneath(wasi, dir, text, flags, 0666,
-                                 dirflags & WASI_LOOKUP_SYMLINK_FOLLOW, &error);
+  int host = wasip1_open_beneath(wasi, dir, text, flags, 0666, dirflags & WASI_LOOKUP_SYMLINK_FOLLOW, &error);
   free(text);
   if (host < 0)
     return error;
@@ -248,8 +238,7 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
     entry.flags &= ~(uint16_t)WASI_FDFLAG_APPEND;
   } else {
     entry.kind = WASI_FD_FILE;
-    base &= ~(uint64_t)(WASI_RIGHT_FD_READDIR | WASI_RIGHT_SOCK_ACCEPT |
-                        WASI_RIGHT_SOCK_SHUTDOWN);
+    base &= ~(uint64_t)(WASI_RIGHT_FD_READDIR | WASI_RIGHT_SOCK_ACCEPT | WASI_RIGHT_SOCK_SHUTDOWN);
   }
   entry.rights_base = base;
   uint32_t new_fd;
@@ -260,8 +249,7 @@ uint32_t wasip1_path_open(void *env, uint32_t fd, uint32_t dirflags,
   return wasip1_store_u32(wasi, result, new_fd);
 }
 
-uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path,
-                              uint32_t path_len, uint32_t buf,
+uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path, uint32_t path_len, uint32_t buf,
                               uint32_t buf_len, uint32_t bufused) {
   wasmc_wasi *wasi = env;
   wasi_errno error;
@@ -271,8 +259,7 @@ uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path,
   if (wasi_mem(wasi, bufused, 4) == NULL)
     return WASI_EFAULT;
   wasi_resolved r;
-  if ((error = wasi_lookup(wasi, dir, path, path_len,
-                           WASI_RESOLVE_SLASH_FOLLOWS, &r)))
+  if ((error = wasi_lookup(wasi, dir, path, path_len, WASI_RESOLVE_SLASH_FOLLOWS, &r)))
     return error;
   char target[PATH_MAX];
   ssize_t n = readlinkat(r.dir, r.name, target, sizeof target);
@@ -293,8 +280,8 @@ uint32_t wasip1_path_readlink(void *env, uint32_t fd, uint32_t path,
 }
 
 /* unlinkat-style removals: path_remove_directory, path_unlink_file. */
-static uint32_t wasi_remove(wasmc_wasi *wasi, uint32_t fd, uint32_t path,
-                            uint32_t path_len, uint64_t right, int at_flags) {
+static uint32_t wasi_remove(wasmc_wasi *wasi, uint32_t fd, uint32_t path, uint32_t path_len, uint64_t right,
+                            int at_flags) {
   wasi_errno error;
   wasi_fd *dir = wasi_dir(wasi, fd, right, true, &error);
   if (dir == NULL)
@@ -308,27 +295,21 @@ static uint32_t wasi_remove(wasmc_wasi *wasi, uint32_t fd, uint32_t path,
   return error;
 }
 
-uint32_t wasip1_path_remove_directory(void *env, uint32_t fd, uint32_t path,
-                                      uint32_t path_len) {
-  return wasi_remove(env, fd, path, path_len,
-                     WASI_RIGHT_PATH_REMOVE_DIRECTORY, AT_REMOVEDIR);
+uint32_t wasip1_path_remove_directory(void *env, uint32_t fd, uint32_t path, uint32_t path_len) {
+  return wasi_remove(env, fd, path, path_len, WASI_RIGHT_PATH_REMOVE_DIRECTORY, AT_REMOVEDIR);
 }
 
-uint32_t wasip1_path_unlink_file(void *env, uint32_t fd, uint32_t path,
-                                 uint32_t path_len) {
+uint32_t wasip1_path_unlink_file(void *env, uint32_t fd, uint32_t path, uint32_t path_len) {
   return wasi_remove(env, fd, path, path_len, WASI_RIGHT_PATH_UNLINK_FILE, 0);
 }
 
-uint32_t wasip1_path_rename(void *env, uint32_t fd, uint32_t old_path,
-                            uint32_t old_path_len, uint32_t new_fd,
+uint32_t wasip1_path_rename(void *env, uint32_t fd, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
                             uint32_t new_path, uint32_t new_path_len) {
   wasi_errno error;
-  wasi_fd *old_dir =
-      wasi_dir(env, fd, WASI_RIGHT_PATH_RENAME_SOURCE, true, &error);
+  wasi_fd *old_dir = wasi_dir(env, fd, WASI_RIGHT_PATH_RENAME_SOURCE, true, &error);
   if (old_dir == NULL)
     return error;
-  wasi_fd *new_dir =
-      wasi_dir(env, new_fd, WASI_RIGHT_PATH_RENAME_TARGET, true, &error);
+  wasi_fd *new_dir = wasi_dir(env, new_fd, WASI_RIGHT_PATH_RENAME_TARGET, true, &error);
   if (new_dir == NULL)
     return error;
   wasi_resolved from, to;
@@ -338,16 +319,14 @@ uint32_t wasip1_path_rename(void *env, uint32_t fd, uint32_t old_path,
     wasip1_resolved_release(&from);
     return error;
   }
-  if (renameat(from.dir, wasip1_resolved_name_slashed(&from), to.dir,
-               wasip1_resolved_name_slashed(&to)) != 0)
+  if (renameat(from.dir, wasip1_resolved_name_slashed(&from), to.dir, wasip1_resolved_name_slashed(&to)) != 0)
     error = wasip1_errno(errno);
   wasip1_resolved_release(&from);
   wasip1_resolved_release(&to);
   return error;
 }
 
-uint32_t wasip1_path_symlink(void *env, uint32_t old_path,
-                             uint32_t old_path_len, uint32_t fd,
+uint32_t wasip1_path_symlink(void *env, uint32_t old_path, uint32_t old_path_len, uint32_t fd,
                              uint32_t new_path, uint32_t new_path_len) {
   wasmc_wasi *wasi = env;
   wasi_errno error;

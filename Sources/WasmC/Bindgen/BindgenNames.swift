@@ -16,11 +16,17 @@ struct BindgenNames {
 
     /// `kebab-case` → `camelCase` (Swift members), or `UpperCamel` (Swift types).
     static func camel(_ name: String, upperFirst: Bool = false) -> String {
-        let words = name.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == ":" || $0 == "/" || $0 == "." || $0 == "@" })
+        let words = name.split(whereSeparator: {
+            $0 == "-" || $0 == "_" || $0 == ":" || $0 == "/" || $0 == "." || $0 == "@"
+        })
         var result = ""
         for (index, word) in words.enumerated() {
             let text = String(word)
-            if index == 0 && !upperFirst { result += text.lowercased() } else { result += text.prefix(1).uppercased() + text.dropFirst() }
+            if index == 0 && !upperFirst {
+                result += text.lowercased()
+            } else {
+                result += text.prefix(1).uppercased() + text.dropFirst()
+            }
         }
         if let first = result.first, first.isNumber { result = "_" + result }
         return result.isEmpty ? "_" : result

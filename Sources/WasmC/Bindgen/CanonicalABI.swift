@@ -19,7 +19,8 @@ public struct CanonicalABI: Sendable {
         guard let kind = world.kind(type) else { return }
         switch kind {
         case .unsupported(let what):
-            throw BindgenError("\(context): \(what) types are not supported (resources, futures and streams are left out)")
+            throw BindgenError(
+                "\(context): \(what) types are not supported (resources, futures and streams are left out)")
         case .record(let fields):
             if fields.isEmpty { throw BindgenError("\(context): empty records have no canonical ABI") }
             for field in fields { try check(field.type, in: context) }

@@ -65,26 +65,37 @@ public struct GuestCEmitter {
         switch kind {
         case .record(let fields):
             for field in fields { emitType(field.type, into: &out, emitted: &emitted) }
-            body = ["typedef struct \(name) {"] + fields.map { "  \(cType($0.type)) \(BindgenNames.cIdentifier($0.name));" } + ["} \(name);"]
+            body =
+                ["typedef struct \(name) {"]
+                + fields.map { "  \(cType($0.type)) \(BindgenNames.cIdentifier($0.name));" } + ["} \(name);"]
         case .tuple(let elements):
             for element in elements { emitType(element, into: &out, emitted: &emitted) }
-            body = ["typedef struct \(name) {"] + elements.enumerated().map { "  \(cType($1)) f\($0);" } + ["} \(name);"]
+            body =
+                ["typedef struct \(name) {"] + elements.enumerated().map { "  \(cType($1)) f\($0);" } + ["} \(name);"]
         case .list(let element):
             emitType(element, into: &out, emitted: &emitted)
             body = ["typedef struct \(name) {", "  \(cType(element)) *ptr;", "  size_t len;", "} \(name);"]
         case .enumeration(let cases):
             body = ["typedef \(unsignedType(size: abi.size(type))) \(name);"]
-            for (index, item) in cases.enumerated() { body.append("#define \(stem)_\(BindgenNames.upper(item)) \(index)") }
+            for (index, item) in cases.enumerated() {
+                body.append("#define \(stem)_\(BindgenNames.upper(item)) \(index)")
+            }
         case .flags(let flags):
             body = ["typedef \(unsignedType(size: abi.size(type))) \(name);"]
-            for (index, flag) in flags.enumerated() { body.append("#define \(stem)_\(BindgenNames.upper(flag)) (1u << \(index))") }
+            for (index, flag) in flags.enumerated() {
+                body.append("#define \(stem)_\(BindgenNames.upper(flag)) (1u << \(index))")
+            }
         case .variant(let cases):
             for case let payload? in cases.map(\.type) { emitType(payload, into: &out, emitted: &emitted) }
             body = ["typedef struct \(name) {", "  \(unsignedType(size: abi.discriminantSize(cases.count))) tag;"]
-            let members = cases.compactMap { item in item.type.map { "    \(cType($0)) \(BindgenNames.cIdentifier(item.name));" } }
+            let members = cases.compactMap { item in
+                item.type.map { "    \(cType($0)) \(BindgenNames.cIdentifier(item.name));" }
+            }
             if !members.isEmpty { body += ["  union {"] + members + ["  } val;"] }
             body.append("} \(name);")
-            for (index, item) in cases.enumerated() { body.append("#define \(stem)_\(BindgenNames.upper(item.name)) \(index)") }
+            for (index, item) in cases.enumerated() {
+                body.append("#define \(stem)_\(BindgenNames.upper(item.name)) \(index)")
+            }
         case .option(let some):
             emitType(some, into: &out, emitted: &emitted)
             body = ["typedef struct \(name) {", "  bool is_some;", "  \(cType(some)) val;", "} \(name);"]
@@ -110,7 +121,9 @@ public struct GuestCEmitter {
                         let constant = "#define \(stem)_\(BindgenNames.upper(member)) "
                         let field = " \(BindgenNames.cIdentifier(member));"
                         if line.hasPrefix(constant) || line.hasSuffix(field) {
-                            return line + " /* " + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "*/", with: "* /") + " */"
+                            return line + " /* "
+                                + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(
+                                    of: "*/", with: "* /") + " */"
                         }
                     }
                     return line
@@ -125,7 +138,8 @@ public struct GuestCEmitter {
 
     /// A C block comment of WIT docs.
     static func comment(_ docs: String) -> [String] {
-        let lines = docs.replacingOccurrences(of: "*/", with: "* /").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = docs.replacingOccurrences(of: "*/", with: "* /").split(
+            separator: "\n", omittingEmptySubsequences: false)
         return ["/*"] + lines.map { $0.isEmpty ? " *" : " * \($0)" } + [" */"]
     }
 
@@ -152,7 +166,9 @@ public struct GuestCEmitter {
                 let interfacePrefix = names.interfacePrefix(interface, key: key)
                 for function in interface.functions {
                     let cName = "\(exported ? "exports_" : "")\(interfacePrefix)_\(BindgenNames.snake(function.name))"
-                    result.append(Binding(function: function, cName: cName, coreModule: WitWorld.qualifiedName(key: key, interface)))
+                    result.append(
+                        Binding(
+                            function: function, cName: cName, coreModule: WitWorld.qualifiedName(key: key, interface)))
                 }
             }
         }
@@ -220,7 +236,9 @@ public struct GuestCEmitter {
         for (_, entry) in world.interfaces.sorted(by: { $0.key < $1.key }) {
             for (name, index) in entry.interface.types {
                 if case .unsupported(let what) = world.kind(.defined(index)) {
-                    throw BindgenError("\(name) in interface \(WitWorld.qualifiedName(key: entry.key, entry.interface)): \(what) types are not supported (resources, futures and streams are left out)")
+                    throw BindgenError(
+                        "\(name) in interface \(WitWorld.qualifiedName(key: entry.key, entry.interface)): \(what) types are not supported (resources, futures and streams are left out)"
+                    )
                 }
             }
         }
@@ -270,7 +288,9 @@ public struct GuestCEmitter {
         out.append("")
         let imports = bindings(world.imports, exported: false)
         if !imports.isEmpty {
-            out.append("/* Imports: the host provides these. Arguments are borrowed; what is returned is the caller's to free. */")
+            out.append(
+                "/* Imports: the host provides these. Arguments are borrowed; what is returned is the caller's to free. */"
+            )
             for binding in imports {
                 if let docs = binding.function.docs { out += Self.comment(docs) }
                 out.append("\(prototype(binding));")
@@ -279,7 +299,9 @@ public struct GuestCEmitter {
         }
         let exports = bindings(world.exports, exported: true)
         if !exports.isEmpty {
-            out.append("/* Exports: the guest implements these. Arguments are the callee's to free; results are freed after they are returned. */")
+            out.append(
+                "/* Exports: the guest implements these. Arguments are the callee's to free; results are freed after they are returned. */"
+            )
             for binding in exports {
                 if let docs = binding.function.docs { out += Self.comment(docs) }
                 out.append("\(prototype(binding));")
@@ -323,7 +345,8 @@ public struct GuestCEmitter {
             "static inline __attribute__((__unused__)) uint32_t wasmc_cabi_f32_bits(float value) { uint32_t bits; memcpy(&bits, &value, 4); return bits; }",
             "static inline __attribute__((__unused__)) uint64_t wasmc_cabi_f64_bits(double value) { uint64_t bits; memcpy(&bits, &value, 8); return bits; }",
             "static inline __attribute__((__unused__)) float wasmc_cabi_f32_from_bits(uint32_t bits) { float value; memcpy(&value, &bits, 4); return value; }",
-            "static inline __attribute__((__unused__)) double wasmc_cabi_f64_from_bits(uint64_t bits) { double value; memcpy(&value, &bits, 8); return value; }", "",
+            "static inline __attribute__((__unused__)) double wasmc_cabi_f64_from_bits(uint64_t bits) { double value; memcpy(&value, &bits, 8); return value; }",
+            "",
             "/* The allocator the host uses for strings and lists it gives the guest (the canonical ABI's realloc). */",
             "__attribute__((__weak__, __export_name__(\"cabi_realloc\")))",
             "void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {",
@@ -393,16 +416,21 @@ public struct GuestCEmitter {
         let coreResult = core.signature.results.first.map(coreCType) ?? "void"
         var out = [
             "__attribute__((__import_module__(\"\(binding.coreModule ?? "$root")\"), __import_name__(\"\(function.name)\")))",
-            "extern \(coreResult) \(wasmName)(\(coreParameters.isEmpty ? "void" : coreParameters.joined(separator: ", ")));", "",
+            "extern \(coreResult) \(wasmName)(\(coreParameters.isEmpty ? "void" : coreParameters.joined(separator: ", ")));",
+            "",
             "\(prototype(binding)) {",
         ]
         var arguments: [String] = []
         if core.parametersInMemory {
             // More than 16 flat values: the arguments travel as a tuple in memory.
             out.append("  struct {")
-            for (index, parameter) in function.parameters.enumerated() { out.append("    \(cType(parameter.type)) a\(index);") }
+            for (index, parameter) in function.parameters.enumerated() {
+                out.append("    \(cType(parameter.type)) a\(index);")
+            }
             out.append("  } args;")
-            for (index, parameter) in function.parameters.enumerated() { out.append("  args.a\(index) = \(parameterValue(parameter));") }
+            for (index, parameter) in function.parameters.enumerated() {
+                out.append("  args.a\(index) = \(parameterValue(parameter));")
+            }
             arguments.append("(int32_t)(uintptr_t)&args")
         } else {
             let flatCount = function.parameters.reduce(0) { $0 + abi.flatten($1.type).count }
@@ -423,13 +451,16 @@ public struct GuestCEmitter {
         }
         let resultType = cType(result)
         if core.resultsInMemory {
-            out.append("  __attribute__((__aligned__(\(abi.alignment(result))))) uint8_t ret_area[\(abi.size(result))];")
+            out.append(
+                "  __attribute__((__aligned__(\(abi.alignment(result))))) uint8_t ret_area[\(abi.size(result))];")
             arguments.append("(int32_t)(uintptr_t)ret_area")
             out.append("  \(wasmName)(\(arguments.joined(separator: ", ")));")
             out.append("  \(resultType) result;")
             out.append("  memcpy(&result, ret_area, sizeof result);")
         } else {
-            out.append("  uint64_t result_flat[1] = {\(toRaw(core.signature.results[0], "\(wasmName)(\(arguments.joined(separator: ", ")))"))};")
+            out.append(
+                "  uint64_t result_flat[1] = {\(toRaw(core.signature.results[0], "\(wasmName)(\(arguments.joined(separator: ", ")))"))};"
+            )
             out.append("  \(resultType) result;")
             out.append("  {")
             out.append("    const uint64_t *flat = result_flat;")
@@ -463,25 +494,33 @@ public struct GuestCEmitter {
         let coreResult = core.signature.results.first.map(coreCType) ?? "void"
         var out: [String] = []
         if core.resultsInMemory, let result = function.result {
-            out.append("static __attribute__((__aligned__(\(abi.alignment(result))))) uint8_t \(wasmName)_ret_area[\(abi.size(result))];")
+            out.append(
+                "static __attribute__((__aligned__(\(abi.alignment(result))))) uint8_t \(wasmName)_ret_area[\(abi.size(result))];"
+            )
             out.append("")
         }
         out += [
             "__attribute__((__export_name__(\"\(binding.coreName)\")))",
             "\(coreResult) \(wasmName)(\(coreParameters.isEmpty ? "void" : coreParameters.joined(separator: ", "))) {",
         ]
-        for (index, parameter) in function.parameters.enumerated() { out.append("  \(cType(parameter.type)) a\(index);") }
+        for (index, parameter) in function.parameters.enumerated() {
+            out.append("  \(cType(parameter.type)) a\(index);")
+        }
         if core.parametersInMemory {
             out.append("  {")
             out.append("    struct {")
-            for (index, parameter) in function.parameters.enumerated() { out.append("      \(cType(parameter.type)) a\(index);") }
+            for (index, parameter) in function.parameters.enumerated() {
+                out.append("      \(cType(parameter.type)) a\(index);")
+            }
             out.append("    } *args = (void *)(uintptr_t)(uint32_t)p0;")
             for index in function.parameters.indices { out.append("    a\(index) = args->a\(index);") }
             out.append("    free(args);")
             out.append("  }")
         } else if !core.signature.parameters.isEmpty {
             out.append("  {")
-            out.append("    const uint64_t flat[] = {\(core.signature.parameters.enumerated().map { toRaw($1, "p\($0)") }.joined(separator: ", "))};")
+            out.append(
+                "    const uint64_t flat[] = {\(core.signature.parameters.enumerated().map { toRaw($1, "p\($0)") }.joined(separator: ", "))};"
+            )
             var slot = 0
             for (index, parameter) in function.parameters.enumerated() {
                 out += liftFlat(parameter.type, "a\(index)", slot: slot).map { "    " + $0 }

@@ -23,11 +23,14 @@ extension GuestCEmitter {
             lines.append("if ((\(value)).len > 0) free((\(value)).ptr);")
             return lines
         case .record(let fields):
-            return fields.flatMap { freeStatements($0.type, "(\(value)).\(BindgenNames.cIdentifier($0.name))", depth: depth) }
+            return fields.flatMap {
+                freeStatements($0.type, "(\(value)).\(BindgenNames.cIdentifier($0.name))", depth: depth)
+            }
         case .tuple(let elements):
             return elements.enumerated().flatMap { freeStatements($1, "(\(value)).f\($0)", depth: depth) }
         case .option(let some):
-            return ["if ((\(value)).is_some) {"] + freeStatements(some, "(\(value)).val", depth: depth).map { "  " + $0 } + ["}"]
+            return ["if ((\(value)).is_some) {"]
+                + freeStatements(some, "(\(value)).val", depth: depth).map { "  " + $0 } + ["}"]
         case .result(let ok, let err):
             var lines = ["if (!(\(value)).is_err) {"]
             if let ok { lines += freeStatements(ok, "(\(value)).val.ok", depth: depth).map { "  " + $0 } }
@@ -39,7 +42,8 @@ extension GuestCEmitter {
             for (index, item) in cases.enumerated() {
                 guard let payload = item.type, abi.owns(payload) else { continue }
                 lines.append("case \(index):")
-                lines += freeStatements(payload, "(\(value)).val.\(BindgenNames.cIdentifier(item.name))", depth: depth).map { "  " + $0 }
+                lines += freeStatements(payload, "(\(value)).val.\(BindgenNames.cIdentifier(item.name))", depth: depth)
+                    .map { "  " + $0 }
                 lines.append("  break;")
             }
             return lines + ["}"]
@@ -59,17 +63,23 @@ extension GuestCEmitter {
         case .f32: return ["flat[\(slot)] = wasmc_cabi_f32_bits(\(value));"]
         case .f64: return ["flat[\(slot)] = wasmc_cabi_f64_bits(\(value));"]
         case .string:
-            return ["flat[\(slot)] = (uint32_t)(uintptr_t)(\(value)).ptr;", "flat[\(slot + 1)] = (uint32_t)(\(value)).len;"]
+            return [
+                "flat[\(slot)] = (uint32_t)(uintptr_t)(\(value)).ptr;", "flat[\(slot + 1)] = (uint32_t)(\(value)).len;",
+            ]
         case .defined:
             switch world.kind(type)! {
             case .list:
-                return ["flat[\(slot)] = (uint32_t)(uintptr_t)(\(value)).ptr;", "flat[\(slot + 1)] = (uint32_t)(\(value)).len;"]
+                return [
+                    "flat[\(slot)] = (uint32_t)(uintptr_t)(\(value)).ptr;",
+                    "flat[\(slot + 1)] = (uint32_t)(\(value)).len;",
+                ]
             case .enumeration, .flags: return ["flat[\(slot)] = (uint32_t)(\(value));"]
             case .record(let fields):
                 var lines: [String] = []
                 var next = slot
                 for field in fields {
-                    lines += lowerFlat(field.type, "(\(value)).\(BindgenNames.cIdentifier(field.name))", slot: next, depth: depth)
+                    lines += lowerFlat(
+                        field.type, "(\(value)).\(BindgenNames.cIdentifier(field.name))", slot: next, depth: depth)
                     next += abi.flatten(field.type).count
                 }
                 return lines
@@ -102,9 +112,14 @@ extension GuestCEmitter {
         switch world.kind(type)! {
         case .option(let some): return ("(\(value)).is_some", [nil, (some, "(\(value)).val")])
         case .result(let ok, let err):
-            return ("(\(value)).is_err", [ok.map { ($0, "(\(value)).val.ok") }, err.map { ($0, "(\(value)).val.err") }])
+            return (
+                "(\(value)).is_err", [ok.map { ($0, "(\(value)).val.ok") }, err.map { ($0, "(\(value)).val.err") }]
+            )
         case .variant(let cases):
-            return ("(\(value)).tag", cases.map { item in item.type.map { ($0, "(\(value)).val.\(BindgenNames.cIdentifier(item.name))") } })
+            return (
+                "(\(value)).tag",
+                cases.map { item in item.type.map { ($0, "(\(value)).val.\(BindgenNames.cIdentifier(item.name))") } }
+            )
         default: return ("0", [])
         }
     }
@@ -118,13 +133,22 @@ extension GuestCEmitter {
         case .f32: return ["\(value) = wasmc_cabi_f32_from_bits((uint32_t)flat[\(slot)]);"]
         case .f64: return ["\(value) = wasmc_cabi_f64_from_bits(flat[\(slot)]);"]
         case .string:
-            return ["(\(value)).ptr = (uint8_t *)(uintptr_t)(uint32_t)flat[\(slot)];", "(\(value)).len = (uint32_t)flat[\(slot + 1)];"]
+            return [
+                "(\(value)).ptr = (uint8_t *)(uintptr_t)(uint32_t)flat[\(slot)];",
+                "(\(value)).len = (uint32_t)flat[\(slot + 1)];",
+            ]
         case .defined:
             switch world.kind(type)! {
             case .list(let element):
-                return ["(\(value)).ptr = (\(cType(element)) *)(uintptr_t)(uint32_t)flat[\(slot)];", "(\(value)).len = (uint32_t)flat[\(slot + 1)];"]
+                return [
+                    "(\(value)).ptr = (\(cType(element)) *)(uintptr_t)(uint32_t)flat[\(slot)];",
+                    "(\(value)).len = (uint32_t)flat[\(slot + 1)];",
+                ]
             case .enumeration(let cases):
-                return ["if ((uint32_t)flat[\(slot)] >= \(cases.count)u) __builtin_trap();", "\(value) = (\(cType(type)))flat[\(slot)];"]
+                return [
+                    "if ((uint32_t)flat[\(slot)] >= \(cases.count)u) __builtin_trap();",
+                    "\(value) = (\(cType(type)))flat[\(slot)];",
+                ]
             case .flags: return ["\(value) = (\(cType(type)))flat[\(slot)];"]
             case .record(let fields):
                 var lines: [String] = []

@@ -49,7 +49,8 @@ extension HostSwiftEmitter {
             let bits = size * 8
             let signed = [.s8, .s16, .s32].contains(world.resolve(type))
             lift = ["return \(swift)(truncatingIfNeeded: UInt32(truncatingIfNeeded: flat.next()))"]
-            lower = signed
+            lower =
+                signed
                 ? ["out.append(UInt64(UInt32(bitPattern: Int32(value))))"]
                 : ["out.append(UInt64(value))"]
             load = ["return \(swift)(truncatingIfNeeded: try memory.load(address, as: UInt\(bits).self))"]
@@ -70,18 +71,29 @@ extension HostSwiftEmitter {
             load = ["return Double(bitPattern: try memory.load(address, as: UInt64.self))"]
             store = ["try memory.store(value.bitPattern, at: address)"]
         case .char:
-            let check = "guard let scalar = Unicode.Scalar(code) else { throw .invalid(\"\\(code) is not a Unicode scalar value\") }"
+            let check =
+                "guard let scalar = Unicode.Scalar(code) else { throw .invalid(\"\\(code) is not a Unicode scalar value\") }"
             lift = ["let code = UInt32(truncatingIfNeeded: flat.next())", check, "return scalar"]
             lower = ["out.append(UInt64(value.value))"]
             load = ["let code = try memory.load(address, as: UInt32.self)", check, "return scalar"]
             store = ["try memory.store(value.value, at: address)"]
         case .string:
-            lift = ["let address = UInt32(truncatingIfNeeded: flat.next())", "let length = UInt32(truncatingIfNeeded: flat.next())",
-                    "return try memory.loadString(address, length)"]
-            lower = ["let (address, length) = try memory.allocateString(value)", "out.append(UInt64(address))", "out.append(UInt64(length))"]
-            load = ["return try memory.loadString(try memory.load(address, as: UInt32.self), try memory.load(address + 4, as: UInt32.self))"]
-            store = ["let (pointer, length) = try memory.allocateString(value)", "try memory.store(pointer, at: address)",
-                     "try memory.store(length, at: address + 4)"]
+            lift = [
+                "let address = UInt32(truncatingIfNeeded: flat.next())",
+                "let length = UInt32(truncatingIfNeeded: flat.next())",
+                "return try memory.loadString(address, length)",
+            ]
+            lower = [
+                "let (address, length) = try memory.allocateString(value)", "out.append(UInt64(address))",
+                "out.append(UInt64(length))",
+            ]
+            load = [
+                "return try memory.loadString(try memory.load(address, as: UInt32.self), try memory.load(address + 4, as: UInt32.self))"
+            ]
+            store = [
+                "let (pointer, length) = try memory.allocateString(value)", "try memory.store(pointer, at: address)",
+                "try memory.store(length, at: address + 4)",
+            ]
         case .defined:
             switch world.kind(type)! {
             case .list(let element):
@@ -91,7 +103,10 @@ extension HostSwiftEmitter {
                 let writeList: [String]
                 if world.resolve(element) == .u8 {
                     readList = ["return try memory.loadBytes(pointer, count)"]
-                    writeList = ["let pointer = try memory.allocate(value.count, alignment: 1)", "try memory.storeBytes(value, at: pointer)"]
+                    writeList = [
+                        "let pointer = try memory.allocate(value.count, alignment: 1)",
+                        "try memory.storeBytes(value, at: pointer)",
+                    ]
                 } else {
                     readList = [
                         "try memory.checkList(pointer, count, size: \(elementSize), alignment: \(elementAlignment))",
@@ -104,20 +119,40 @@ extension HostSwiftEmitter {
                         "for (index, element) in value.enumerated() { try store_\(key(element))(element, memory, pointer + UInt32(index * \(elementSize))) }",
                     ]
                 }
-                lift = ["let pointer = UInt32(truncatingIfNeeded: flat.next())", "let count = UInt32(truncatingIfNeeded: flat.next())"] + readList
+                lift =
+                    [
+                        "let pointer = UInt32(truncatingIfNeeded: flat.next())",
+                        "let count = UInt32(truncatingIfNeeded: flat.next())",
+                    ] + readList
                 lower = writeList + ["out.append(UInt64(pointer))", "out.append(UInt64(value.count))"]
-                load = ["let pointer = try memory.load(address, as: UInt32.self)", "let count = try memory.load(address + 4, as: UInt32.self)"] + readList
-                store = writeList + ["try memory.store(pointer, at: address)", "try memory.store(UInt32(value.count), at: address + 4)"]
+                load =
+                    [
+                        "let pointer = try memory.load(address, as: UInt32.self)",
+                        "let count = try memory.load(address + 4, as: UInt32.self)",
+                    ] + readList
+                store =
+                    writeList + [
+                        "try memory.store(pointer, at: address)",
+                        "try memory.store(UInt32(value.count), at: address + 4)",
+                    ]
             case .record(let fields):
                 let layout = abi.recordLayout(fields.map(\.type))
-                let initializer = "\(swift)(" + fields.map { "\(BindgenNames.camel($0.name)): \(BindgenNames.camel($0.name))" }.joined(separator: ", ") + ")"
+                let initializer =
+                    "\(swift)("
+                    + fields.map { "\(BindgenNames.camel($0.name)): \(BindgenNames.camel($0.name))" }.joined(
+                        separator: ", ") + ")"
                 for field in fields {
                     lift.append("let \(BindgenNames.camel(field.name)) = try lift_\(key(field.type))(&flat, memory)")
-                    lower.append("try lower_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), &out, memory)")
+                    lower.append(
+                        "try lower_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), &out, memory)")
                 }
                 for (field, offset) in zip(fields, layout.offsets) {
-                    load.append("let \(BindgenNames.camel(field.name)) = try load_\(key(field.type))(memory, address + \(offset))")
-                    store.append("try store_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), memory, address + \(offset))")
+                    load.append(
+                        "let \(BindgenNames.camel(field.name)) = try load_\(key(field.type))(memory, address + \(offset))"
+                    )
+                    store.append(
+                        "try store_\(key(field.type))(value.\(BindgenNames.swiftIdentifier(field.name)), memory, address + \(offset))"
+                    )
                 }
                 lift.append("return \(initializer)")
                 load.append("return \(initializer)")
@@ -136,7 +171,8 @@ extension HostSwiftEmitter {
                 load.append("return \(tuple)")
             case .enumeration(let cases):
                 let discriminant = "UInt\(abi.discriminantSize(cases.count) * 8)"
-                let check = "guard let value = \(swift)(rawValue: UInt32(code)) else { throw .invalid(\"\\(code) is not a case of \(WitPrinter(world: world).type(type))\") }"
+                let check =
+                    "guard let value = \(swift)(rawValue: UInt32(code)) else { throw .invalid(\"\\(code) is not a case of \(WitPrinter(world: world).type(type))\") }"
                 lift = ["let code = UInt32(truncatingIfNeeded: flat.next())", check, "return value"]
                 lower = ["out.append(UInt64(value.rawValue))"]
                 load = ["let code = try memory.load(address, as: \(discriminant).self)", check, "return value"]
@@ -155,11 +191,19 @@ extension HostSwiftEmitter {
         func function(_ header: String, _ body: [String]) -> [String] {
             ["\(header) {"] + body.map { "    " + $0 } + ["}", ""]
         }
-        return [] +
-            function("private func lift_\(name)(_ flat: inout FlatReader, _ memory: GuestMemory) throws(CanonicalABIError) -> \(swift)", lift) +
-            function("private func lower_\(name)(_ value: \(swift), _ out: inout [UInt64], _ memory: GuestMemory) throws(CanonicalABIError)", lower) +
-            function("private func load_\(name)(_ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) -> \(swift)", ["// \(size) bytes, aligned to \(alignment)"] + load) +
-            function("private func store_\(name)(_ value: \(swift), _ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError)", store)
+        return []
+            + function(
+                "private func lift_\(name)(_ flat: inout FlatReader, _ memory: GuestMemory) throws(CanonicalABIError) -> \(swift)",
+                lift)
+            + function(
+                "private func lower_\(name)(_ value: \(swift), _ out: inout [UInt64], _ memory: GuestMemory) throws(CanonicalABIError)",
+                lower)
+            + function(
+                "private func load_\(name)(_ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError) -> \(swift)",
+                ["// \(size) bytes, aligned to \(alignment)"] + load)
+            + function(
+                "private func store_\(name)(_ value: \(swift), _ memory: GuestMemory, _ address: UInt32) throws(CanonicalABIError)",
+                store)
     }
 
     /// Variants, options and results: a discriminant, then the case's payload (flat: padded
@@ -178,7 +222,9 @@ extension HostSwiftEmitter {
         case .variant(let items):
             cases = items.map { item in
                 let name = BindgenNames.swiftIdentifier(item.name)
-                return item.type == nil ? (".\(name)", "\(swift).\(name)", nil) : (".\(name)(let payload)", "\(swift).\(name)(payload)", item.type)
+                return item.type == nil
+                    ? (".\(name)", "\(swift).\(name)", nil)
+                    : (".\(name)(let payload)", "\(swift).\(name)(payload)", item.type)
             }
         default: cases = []
         }

@@ -50,9 +50,11 @@ public struct HostSwiftEmitter {
             switch definition.kind {
             case .list(let element): return "[\(swiftType(element))]"
             case .option(let some): return "\(swiftType(some))?"
-            case .result(let ok, let err): return "WitResult<\(ok.map(swiftType) ?? "Void"), \(err.map(swiftType) ?? "Void")>"
+            case .result(let ok, let err):
+                return "WitResult<\(ok.map(swiftType) ?? "Void"), \(err.map(swiftType) ?? "Void")>"
             case .tuple(let elements):
-                return elements.count == 1 ? swiftType(elements[0]) : "(\(elements.map(swiftType).joined(separator: ", ")))"
+                return elements.count == 1
+                    ? swiftType(elements[0]) : "(\(elements.map(swiftType).joined(separator: ", ")))"
             default: return "\(namespace).\(typeName(index))"
             }
         }
@@ -66,7 +68,8 @@ public struct HostSwiftEmitter {
     func key(_ type: WitType) -> String {
         switch world.resolve(type) {
         case .defined(let index):
-            return world.types[index].name != nil ? names.cTypeStem(index) : names.worldPrefix + "_" + names.structuralName(.defined(index))
+            return world.types[index].name != nil
+                ? names.cTypeStem(index) : names.worldPrefix + "_" + names.structuralName(.defined(index))
         default: return names.structuralName(world.resolve(type))
         }
     }
@@ -77,7 +80,9 @@ public struct HostSwiftEmitter {
     }
 
     static func docComment(_ docs: String, indent: String) -> [String] {
-        docs.split(separator: "\n", omittingEmptySubsequences: false).map { "\(indent)///\($0.isEmpty ? "" : " " + $0)" }
+        docs.split(separator: "\n", omittingEmptySubsequences: false).map {
+            "\(indent)///\($0.isEmpty ? "" : " " + $0)"
+        }
     }
 
     func declarationBody(_ index: Int) -> [String] {
@@ -86,24 +91,34 @@ public struct HostSwiftEmitter {
         case .record(let fields):
             var lines = ["    struct \(name) {"]
             lines += fields.map { "        var \(BindgenNames.swiftIdentifier($0.name)): \(swiftType($0.type))" }
-            let parameters = fields.map { "\(BindgenNames.camel($0.name)): \(swiftType($0.type))" }.joined(separator: ", ")
+            let parameters = fields.map { "\(BindgenNames.camel($0.name)): \(swiftType($0.type))" }.joined(
+                separator: ", ")
             lines.append("")
             lines.append("        init(\(parameters)) {")
-            lines += fields.map { "            self.\(BindgenNames.swiftIdentifier($0.name)) = \(BindgenNames.swiftIdentifier($0.name))" }
+            lines += fields.map {
+                "            self.\(BindgenNames.swiftIdentifier($0.name)) = \(BindgenNames.swiftIdentifier($0.name))"
+            }
             lines.append("        }")
             return lines + ["    }"]
         case .variant(let cases):
             var lines = ["    enum \(name) {"]
-            lines += cases.map { item in "        case \(BindgenNames.swiftIdentifier(item.name))" + (item.type.map { "(\(swiftType($0)))" } ?? "") }
+            lines += cases.map { item in
+                "        case \(BindgenNames.swiftIdentifier(item.name))"
+                    + (item.type.map { "(\(swiftType($0)))" } ?? "")
+            }
             return lines + ["    }"]
         case .enumeration(let cases):
             var lines = ["    enum \(name): UInt32, CaseIterable {"]
             lines += cases.map { "        case \(BindgenNames.swiftIdentifier($0))" }
             return lines + ["    }"]
         case .flags(let flags):
-            var lines = ["    struct \(name): OptionSet {", "        let rawValue: UInt32", "        init(rawValue: UInt32) { self.rawValue = rawValue }"]
+            var lines = [
+                "    struct \(name): OptionSet {", "        let rawValue: UInt32",
+                "        init(rawValue: UInt32) { self.rawValue = rawValue }",
+            ]
             for (bit, flag) in flags.enumerated() {
-                lines.append("        static let \(BindgenNames.swiftIdentifier(flag)) = \(name)(rawValue: 1 << \(bit))")
+                lines.append(
+                    "        static let \(BindgenNames.swiftIdentifier(flag)) = \(name)(rawValue: 1 << \(bit))")
             }
             return lines + ["    }"]
         default: return []
@@ -173,7 +188,8 @@ public struct HostSwiftEmitter {
     }
 
     func protocolName(key: String, _ interface: WitInterface?) -> String {
-        BindgenNames.camel(world.name, upperFirst: true) + BindgenNames.camel(interface?.name ?? key, upperFirst: true) + "Imports"
+        BindgenNames.camel(world.name, upperFirst: true) + BindgenNames.camel(interface?.name ?? key, upperFirst: true)
+            + "Imports"
     }
 
     func method(_ function: WitFunction) -> String {
@@ -190,23 +206,32 @@ public struct HostSwiftEmitter {
             switch item {
             case .function(let function): rootFunctions.append(function)
             case .interface(let key, let interface):
-                groups.append((protocolName(key: key, interface), WitWorld.qualifiedName(key: key, interface), interface.functions))
+                groups.append(
+                    (
+                        protocolName(key: key, interface), WitWorld.qualifiedName(key: key, interface),
+                        interface.functions
+                    ))
             }
         }
         // The world's own imported functions (core module "$root").
-        if !rootFunctions.isEmpty { groups.append((BindgenNames.camel(world.name, upperFirst: true) + "Imports", "$root", rootFunctions)) }
+        if !rootFunctions.isEmpty {
+            groups.append((BindgenNames.camel(world.name, upperFirst: true) + "Imports", "$root", rootFunctions))
+        }
         return groups
     }
 
     func importGlue(_ function: WitFunction, module: String, protocolName: String) -> [String] {
         let core = abi.coreSignature(function, .imported)
         let qualified = "\(module)#\(function.name)"
-        let closureType = "@convention(c) (UnsafeMutableRawPointer?" + core.signature.parameters.map { ", " + swiftCoreType($0) }.joined() + ") -> "
+        let closureType =
+            "@convention(c) (UnsafeMutableRawPointer?"
+            + core.signature.parameters.map { ", " + swiftCoreType($0) }.joined() + ") -> "
             + (core.signature.results.first.map(swiftCoreType) ?? "Void")
         let parameterNames = core.signature.parameters.indices.map { "p\($0)" }
         var out = [
             "    /// \(qualified): \(WitPrinter(world: world).function(function))",
-            "    static let \(glueName(module: module, function))" + ": \(closureType) = { env\(parameterNames.map { ", " + $0 }.joined()) in",
+            "    static let \(glueName(module: module, function))"
+                + ": \(closureType) = { env\(parameterNames.map { ", " + $0 }.joined()) in",
             "        let host = canonicalHost(env, as: (any \(protocolName) & CanonicalGuest).self, function: \(swiftString(qualified)))",
             "        let memory = GuestMemory(guest: host)",
             "        do {",
@@ -215,26 +240,39 @@ public struct HostSwiftEmitter {
         if core.parametersInMemory {
             let layout = abi.recordLayout(function.parameters.map(\.type))
             for (index, parameter) in function.parameters.enumerated() {
-                body.append("let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try load_\(key(parameter.type))(memory, p0 + \(layout.offsets[index])) }")
+                body.append(
+                    "let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try load_\(key(parameter.type))(memory, p0 + \(layout.offsets[index])) }"
+                )
             }
         } else {
             let flatCount = function.parameters.reduce(0) { $0 + abi.flatten($1.type).count }
             let flatTypes = core.signature.parameters.prefix(flatCount)
-            body.append("var flat = FlatReader([\(flatTypes.enumerated().map { toRaw($1, "p\($0)") }.joined(separator: ", "))])")
+            body.append(
+                "var flat = FlatReader([\(flatTypes.enumerated().map { toRaw($1, "p\($0)") }.joined(separator: ", "))])"
+            )
             body.append("_ = flat")
             for (index, parameter) in function.parameters.enumerated() {
-                body.append("let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try lift_\(key(parameter.type))(&flat, memory) }")
+                body.append(
+                    "let a\(index) = try canonicalArgument(\(swiftString(parameter.name))) { () throws(CanonicalABIError) in try lift_\(key(parameter.type))(&flat, memory) }"
+                )
             }
         }
-        let call = "host.\(BindgenNames.swiftIdentifier(function.name))(" + function.parameters.enumerated().map { "\(BindgenNames.camel($1.name)): a\($0)" }.joined(separator: ", ") + ")"
+        let call =
+            "host.\(BindgenNames.swiftIdentifier(function.name))("
+            + function.parameters.enumerated().map { "\(BindgenNames.camel($1.name)): a\($0)" }.joined(separator: ", ")
+            + ")"
         if let result = function.result {
             body.append("let result = \(call)")
             if core.resultsInMemory {
                 let retptr = "p\(core.signature.parameters.count - 1)"
-                body.append("try canonicalResult { () throws(CanonicalABIError) in try store_\(key(result))(result, memory, \(retptr)) }")
+                body.append(
+                    "try canonicalResult { () throws(CanonicalABIError) in try store_\(key(result))(result, memory, \(retptr)) }"
+                )
             } else {
                 body.append("var out: [UInt64] = []")
-                body.append("try canonicalResult { () throws(CanonicalABIError) in try lower_\(key(result))(result, &out, memory) }")
+                body.append(
+                    "try canonicalResult { () throws(CanonicalABIError) in try lower_\(key(result))(result, &out, memory) }"
+                )
                 body.append("return \(fromRaw(core.signature.results[0], "out[0]"))")
             }
         } else {
@@ -275,7 +313,9 @@ public struct HostSwiftEmitter {
             let alignment = types.map { abi.alignment($0) }.max() ?? 1
             out.append("        let _area = try _memory.allocate(\(layout.size), alignment: \(alignment))")
             for (index, parameter) in function.parameters.enumerated() {
-                out.append("        try store_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), _memory, _area + \(layout.offsets[index]))")
+                out.append(
+                    "        try store_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), _memory, _area + \(layout.offsets[index]))"
+                )
             }
             out.append("        var _argument = wasmc_value()")
             out.append("        _argument.i32 = _area")
@@ -283,27 +323,39 @@ public struct HostSwiftEmitter {
         } else if !core.signature.parameters.isEmpty {
             out.append("        var _flat: [UInt64] = []")
             for parameter in function.parameters {
-                out.append("        try lower_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), &_flat, _memory)")
+                out.append(
+                    "        try lower_\(key(parameter.type))(\(BindgenNames.swiftIdentifier(parameter.name)), &_flat, _memory)"
+                )
             }
             for (index, type) in core.signature.parameters.enumerated() {
-                out.append("        do { var _argument = wasmc_value(); _argument.\(wasmcValueField(type)) = \(fromRaw(type, "_flat[\(index)]")); _arguments.append(_argument) }")
+                out.append(
+                    "        do { var _argument = wasmc_value(); _argument.\(wasmcValueField(type)) = \(fromRaw(type, "_flat[\(index)]")); _arguments.append(_argument) }"
+                )
             }
         }
         let resultCount = core.signature.results.count
-        out.append("        let _results = try self.guest.callGuestExport(\(swiftString(coreName)), _arguments, resultCount: \(resultCount))")
+        out.append(
+            "        let _results = try self.guest.callGuestExport(\(swiftString(coreName)), _arguments, resultCount: \(resultCount))"
+        )
         guard let result = function.result else {
             out.append("        _ = _results")
             return out + ["    }", ""]
         }
         if core.resultsInMemory {
-            out.append("        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }")
+            out.append(
+                "        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try load_\(key(result))(_memory, _results[0].i32) }"
+            )
             if abi.owns(result) {
-                out.append("        _ = try self.guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)")
+                out.append(
+                    "        _ = try self.guest.callGuestExport(\(swiftString("cabi_post_" + coreName)), [_results[0]], resultCount: 0)"
+                )
             }
         } else {
             let type = core.signature.results[0]
             out.append("        var _resultFlat = FlatReader([\(toRaw(type, "_results[0].\(wasmcValueField(type))"))])")
-            out.append("        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try lift_\(key(result))(&_resultFlat, _memory) }")
+            out.append(
+                "        let _value = try canonicalResult(of: \(swiftString(coreName))) { () throws(CanonicalABIError) in try lift_\(key(result))(&_resultFlat, _memory) }"
+            )
         }
         out.append("        return _value")
         return out + ["    }", ""]
@@ -327,7 +379,8 @@ public struct HostSwiftEmitter {
         out.append("")
         let groups = importGroups()
         for group in groups {
-            out.append("/// What the host provides to guests for \(group.module): implement it on the object given as `env`.")
+            out.append(
+                "/// What the host provides to guests for \(group.module): implement it on the object given as `env`.")
             out.append("protocol \(group.protocolName): AnyObject {")
             for function in group.functions {
                 if let docs = function.docs { out += Self.docComment(docs, indent: "    ") }
@@ -336,7 +389,8 @@ public struct HostSwiftEmitter {
             out.append("}")
             out.append("")
         }
-        out.append("/// Imports of the world \(world.name): lifting, lowering and the table the host resolves imports from.")
+        out.append(
+            "/// Imports of the world \(world.name): lifting, lowering and the table the host resolves imports from.")
         out.append("enum \(namespace)Imports {")
         out.append("    struct Entry {")
         out.append("        var module: String")
@@ -350,13 +404,17 @@ public struct HostSwiftEmitter {
         for group in groups {
             for function in group.functions {
                 let signature = abi.coreSignature(function, .imported).signature.canonicalString
-                out.append("        Entry(module: \(swiftString(group.module)), name: \(swiftString(function.name)), signature: \"\(signature)\", code: unsafeBitCast(\(glueName(module: group.module, function)), to: wasmc_code.self)),")
+                out.append(
+                    "        Entry(module: \(swiftString(group.module)), name: \(swiftString(function.name)), signature: \"\(signature)\", code: unsafeBitCast(\(glueName(module: group.module, function)), to: wasmc_code.self)),"
+                )
             }
         }
         out.append("    ]")
         out.append("")
         out.append("    /// The import modules this world's host provides.")
-        out.append("    static let modules: Set<String> = [\(Set(groups.map(\.module)).sorted().map(swiftString).joined(separator: ", "))]")
+        out.append(
+            "    static let modules: Set<String> = [\(Set(groups.map(\.module)).sorted().map(swiftString).joined(separator: ", "))]"
+        )
         out.append("")
         out.append("    /// The entry for an import of a module, if it is one of the world's with this signature.")
         out.append("    static func entry(module: String, name: String, signature: String) -> Entry? {")
@@ -364,18 +422,26 @@ public struct HostSwiftEmitter {
         out.append("    }")
         out.append("")
         for group in groups {
-            for function in group.functions { out += importGlue(function, module: group.module, protocolName: group.protocolName) }
+            for function in group.functions {
+                out += importGlue(function, module: group.module, protocolName: group.protocolName)
+            }
         }
         out.append("}")
         out.append("")
         out.append("/// Errors of a lifted argument name the argument.")
-        out.append("private func canonicalArgument<T>(_ name: String, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
+        out.append(
+            "private func canonicalArgument<T>(_ name: String, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {"
+        )
         out.append("    do { return try body() } catch { throw error.about(\"argument \\(name)\") }")
         out.append("}")
         out.append("")
         out.append("/// Errors of a result name it (and the export it came from).")
-        out.append("private func canonicalResult<T>(of function: String? = nil, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {")
-        out.append("    do { return try body() } catch { throw error.about(function.map { \"\\($0): result\" } ?? \"result\") }")
+        out.append(
+            "private func canonicalResult<T>(of function: String? = nil, _ body: () throws(CanonicalABIError) -> T) throws(CanonicalABIError) -> T {"
+        )
+        out.append(
+            "    do { return try body() } catch { throw error.about(function.map { \"\\($0): result\" } ?? \"result\") }"
+        )
         out.append("}")
         out.append("")
         out.append("/// Typed calls of the guest's exports.")
@@ -387,7 +453,8 @@ public struct HostSwiftEmitter {
             case .function(let function): out += exportWrapper(function, coreName: function.name)
             case .interface(let key, let interface):
                 for function in interface.functions {
-                    out += exportWrapper(function, coreName: "\(WitWorld.qualifiedName(key: key, interface))#\(function.name)")
+                    out += exportWrapper(
+                        function, coreName: "\(WitWorld.qualifiedName(key: key, interface))#\(function.name)")
                 }
             }
         }

@@ -156,10 +156,11 @@ public enum WitJSON {
         var types: [WitTypeDefinition] = []
         for (index, entry) in typeList.enumerated() {
             let owner = entry["owner"] as? [String: Any]
-            types.append(WitTypeDefinition(
-                name: entry["name"] as? String, interface: owner?["interface"] as? Int,
-                kind: try kind(entry["kind"], at: index), docs: docs(entry["docs"]),
-                memberDocs: memberDocs(entry["kind"])))
+            types.append(
+                WitTypeDefinition(
+                    name: entry["name"] as? String, interface: owner?["interface"] as? Int,
+                    kind: try kind(entry["kind"], at: index), docs: docs(entry["docs"]),
+                    memberDocs: memberDocs(entry["kind"])))
         }
         func interface(_ index: Int) throws(BindgenError) -> WitInterface {
             guard index < interfaces.count else { throw BindgenError("interface \(index) out of range") }
@@ -273,14 +274,16 @@ public enum WitJSON {
         switch tag {
         case "record":
             let fields = (body as? [String: Any])?["fields"] as? [[String: Any]] ?? []
-            return .record(try fields.map { (field) throws(BindgenError) in
-                (field["name"] as? String ?? "", try type(field["type"]))
-            })
+            return .record(
+                try fields.map { (field) throws(BindgenError) in
+                    (field["name"] as? String ?? "", try type(field["type"]))
+                })
         case "variant":
             let cases = (body as? [String: Any])?["cases"] as? [[String: Any]] ?? []
-            return .variant(try cases.map { (entry) throws(BindgenError) in
-                (entry["name"] as? String ?? "", try optionalType(entry["type"]))
-            })
+            return .variant(
+                try cases.map { (entry) throws(BindgenError) in
+                    (entry["name"] as? String ?? "", try optionalType(entry["type"]))
+                })
         case "enum":
             let cases = (body as? [String: Any])?["cases"] as? [[String: Any]] ?? []
             return .enumeration(cases.map { $0["name"] as? String ?? "" })
@@ -308,7 +311,8 @@ public enum WitJSON {
             throw BindgenError("function \(name): resource methods are not supported (resources are left out)")
         }
         if entry["kind"] is [String: Any] {
-            throw BindgenError("function \(name): resource methods and constructors are not supported (resources are left out)")
+            throw BindgenError(
+                "function \(name): resource methods and constructors are not supported (resources are left out)")
         }
         let parameters = entry["params"] as? [[String: Any]] ?? []
         return WitFunction(

@@ -30,21 +30,26 @@ public struct WorldManifest: Sendable, Equatable {
     public init(world: WitWorld) {
         let abi = CanonicalABI(world: world)
         let printer = WitPrinter(world: world)
-        worldName = "\(world.package.namespace):\(world.package.name)/\(world.name)"
+        worldName =
+            "\(world.package.namespace):\(world.package.name)/\(world.name)"
             + (world.package.version.map { "@\($0)" } ?? "")
         imports = []
         exports = []
         for item in world.imports {
             switch item {
             case .function(let function):
-                imports.append(Entry(module: "$root", name: function.name,
-                                     signature: abi.coreSignature(function, .imported).signature,
-                                     witSignature: printer.function(function)))
+                imports.append(
+                    Entry(
+                        module: "$root", name: function.name,
+                        signature: abi.coreSignature(function, .imported).signature,
+                        witSignature: printer.function(function)))
             case .interface(let key, let interface):
                 for function in interface.functions {
-                    imports.append(Entry(module: WitWorld.qualifiedName(key: key, interface), name: function.name,
-                                         signature: abi.coreSignature(function, .imported).signature,
-                                         witSignature: printer.function(function)))
+                    imports.append(
+                        Entry(
+                            module: WitWorld.qualifiedName(key: key, interface), name: function.name,
+                            signature: abi.coreSignature(function, .imported).signature,
+                            witSignature: printer.function(function)))
                 }
             }
         }
@@ -60,11 +65,14 @@ public struct WorldManifest: Sendable, Equatable {
         }
         for (name, function) in exported {
             let core = abi.coreSignature(function, .exported)
-            exports.append(Entry(module: nil, name: name, signature: core.signature, witSignature: printer.function(function)))
+            exports.append(
+                Entry(module: nil, name: name, signature: core.signature, witSignature: printer.function(function)))
         }
-        exports.append(Entry(module: nil, name: "cabi_realloc",
-                             signature: FunctionSignature(parameters: [.i32, .i32, .i32, .i32], results: [.i32]),
-                             witSignature: "the canonical ABI's realloc"))
+        exports.append(
+            Entry(
+                module: nil, name: "cabi_realloc",
+                signature: FunctionSignature(parameters: [.i32, .i32, .i32, .i32], results: [.i32]),
+                witSignature: "the canonical ABI's realloc"))
     }
 
     public init(worldName: String, imports: [Entry], exports: [Entry]) {
@@ -76,7 +84,9 @@ public struct WorldManifest: Sendable, Equatable {
     public var text: String {
         var lines = ["wasmc-world 1\t\(worldName)"]
         for entry in imports {
-            lines.append("import\t\(entry.module ?? "")\t\(entry.name)\t\(entry.signature.canonicalString)\t\(entry.witSignature)")
+            lines.append(
+                "import\t\(entry.module ?? "")\t\(entry.name)\t\(entry.signature.canonicalString)\t\(entry.witSignature)"
+            )
         }
         for entry in exports {
             lines.append("export\t\(entry.name)\t\(entry.signature.canonicalString)\t\(entry.witSignature)")

@@ -108,7 +108,8 @@ public struct Session: Sendable {
     public func build(_ modules: [LinkedModule], output: String) throws(ToolchainError) {
         let targetSuffix = target.isHost ? "" : "\(target.architecture)-"
         let stem = URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent
-        let work = try WorkDirectory.makePrivate(in: workDirectory, prefix: "\(stem)-\(bounds.rawValue)-\(targetSuffix)")
+        let work = try WorkDirectory.makePrivate(
+            in: workDirectory, prefix: "\(stem)-\(bounds.rawValue)-\(targetSuffix)")
         try build(modules, workDirectory: work, output: output)
         WorkDirectory.remove(work)
     }

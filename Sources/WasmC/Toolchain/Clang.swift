@@ -1,5 +1,5 @@
-import WasmCBackEnd
 import Foundation
+import WasmCBackEnd
 
 /// A failure of an external tool (clang, the linker, a generated program).
 public struct ToolchainError: Error, CustomStringConvertible, Sendable {

@@ -1,4 +1,3 @@
-import WasmCBackEnd
 import Foundation
 import WasmCBackEnd
 
@@ -12,7 +11,8 @@ public struct CompileCache: Sendable {
         if let directory = environment["WASMC_CACHE_DIR"], !directory.isEmpty {
             return CompileCache(directory: directory)
         }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? NSHomeDirectory() + "/.cache"
         return CompileCache(directory: base + "/wasmc")
     }
@@ -28,7 +28,8 @@ public struct CompileCache: Sendable {
         hash.add(Array("runtime ABI \(abiVersion)".utf8))
         for component in RuntimeLibrary.Component.allCases {
             let folder = "\(runtime.root)/\(component.rawValue)"
-            for file in RuntimeLibrary.files(in: folder, suffix: ".c") + RuntimeLibrary.files(in: folder, suffix: ".h") {
+            for file in RuntimeLibrary.files(in: folder, suffix: ".c") + RuntimeLibrary.files(in: folder, suffix: ".h")
+            {
                 hash.add(Array(file.utf8))
                 hash.add([UInt8](FileManager.default.contents(atPath: file) ?? Data()))
             }

@@ -62,9 +62,11 @@ extension Session {
                         continue
                     }
                     let wit = witSignatures[entry.module]?[entry.name].map { " = \($0.wit)" } ?? ""
-                    let expected = functions[entry.name].map { "\(provider) provides function \($0)\(wit)" }
+                    let expected =
+                        functions[entry.name].map { "\(provider) provides function \($0)\(wit)" }
                         ?? "\(provider) has no such function"
-                    missing.append("\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
+                    missing.append(
+                        "\"\(entry.module)\" \"\(entry.name)\": \(describe(entry, in: linked.module)) (\(expected))")
                     continue
                 }
                 if provided[entry.module]?[entry.name] == nil && !hostC {
@@ -79,7 +81,7 @@ extension Session {
 
     /// Import modules the C runtime provides, with who provides them and their functions.
     static let hostModules: [String: (String, [String: FunctionSignature])] = [
-        WASIPreview1.moduleName: ("WASI", WASIPreview1.functions),
+        WASIPreview1.moduleName: ("WASI", WASIPreview1.functions)
     ]
 
     static func describe(_ entry: ModuleImport, in module: ValidatedModule) -> String {
@@ -115,7 +117,8 @@ extension Session {
         try write(table, to: "\(workDirectory)/program.c")
         units.append(CompileUnit(generated: "\(workDirectory)/program.c"))
         for (index, source) in hostC.enumerated() {
-            units.append(CompileUnit(source: source, object: "\(workDirectory)/host-c-\(index).o", defines: bounds.cDefines))
+            units.append(
+                CompileUnit(source: source, object: "\(workDirectory)/host-c-\(index).o", defines: bounds.cDefines))
         }
         try clang.compileAll(
             units, includeDirectories: [runtime.includeDirectory, workDirectory], optimization: optimization)

@@ -61,7 +61,8 @@ public enum ProcessRunner {
 
         if let directory {
             guard let addChdir = spawnChdirAction else {
-                throw ToolchainError("cannot run \(executable) in \(directory): this C library cannot spawn in a directory")
+                throw ToolchainError(
+                    "cannot run \(executable) in \(directory): this C library cannot spawn in a directory")
             }
             _ = addChdir(&actions, directory)
         }
@@ -77,7 +78,10 @@ public enum ProcessRunner {
                 var ends: [Int32] = [-1, -1]
                 guard pipe(&ends) == 0 else {
                     let reason = String(cString: strerror(errno))
-                    for pipe in pipes { close(pipe.read); close(pipe.write) }
+                    for pipe in pipes {
+                        close(pipe.read)
+                        close(pipe.write)
+                    }
                     spawnLock.unlock()
                     throw ToolchainError("cannot run \(executable): no pipe: \(reason)")
                 }
@@ -110,7 +114,8 @@ public enum ProcessRunner {
         defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
         let start = now()
-        let spawned = envp.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
+        let spawned =
+            envp.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
             ?? posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
         for pipe in pipes { close(pipe.write) }
         spawnLock.unlock()
@@ -198,10 +203,14 @@ private let spawnLock = NSLock()
 
 /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc
 /// module does not declare (it is a GNU extension): looked up by name.
-private let spawnChdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? =
-    dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np").map {
-        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
-    }
+private let spawnChdirAction:
+    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? =
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np").map {
+            unsafeBitCast(
+                $0,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)
+                    .self)
+        }
 
 final class DataBox: @unchecked Sendable {
     var data = Data()

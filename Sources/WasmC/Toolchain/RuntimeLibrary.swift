@@ -1,4 +1,3 @@
-import WasmCBackEnd
 import Foundation
 import WasmCBackEnd
 
@@ -20,7 +19,9 @@ public struct RuntimeLibrary: Sendable {
     /// The ABI version the runtime's header declares (`#define WASMC_RT_ABI_VERSION N` in
     /// wasmc_rt.h), or nil when it declares none.
     public var abiVersion: Int? {
-        guard let text = try? String(contentsOfFile: includeDirectory + "/wasmc_rt.h", encoding: .utf8) else { return nil }
+        guard let text = try? String(contentsOfFile: includeDirectory + "/wasmc_rt.h", encoding: .utf8) else {
+            return nil
+        }
         for line in text.split(separator: "\n") {
             let words = line.split(separator: " ", omittingEmptySubsequences: true)
             if words.count == 3, words[0] == "#define", words[1] == "WASMC_RT_ABI_VERSION" { return Int(words[2]) }
@@ -62,7 +63,7 @@ public struct RuntimeLibrary: Sendable {
         .edge: [
             "modules/server/mqtt_codec.c", "modules/server/mqtt_props.c", "modules/server/mqtt_topic.c",
             "modules/common/utf8.c",
-        ],
+        ]
     ]
 
     /// The sources of a component: its folder under `runtime-c`, then the shared guest sources.

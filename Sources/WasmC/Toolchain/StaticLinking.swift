@@ -33,7 +33,10 @@ extension Session {
         // name the libraries it needs: they follow it here.
         return ["-static-executable", "-use-ld=bfd", "-Xclang-linker", "-static-pie"]
             + (try staticLibuv(withoutCurl))
-            + ["-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization", "-lpthread", "-ldl"]
+            + [
+                "-lFoundationEssentials", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
+                "-lpthread", "-ldl",
+            ]
     }
 
     /// The install prefix of the static libcurl, building it the first time.

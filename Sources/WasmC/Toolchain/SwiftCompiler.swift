@@ -8,7 +8,8 @@ public struct SwiftCompiler: Sendable {
     public static func find(near clang: Clang) throws(ToolchainError) -> SwiftCompiler {
         let environment = ProcessInfo.processInfo.environment
         if let swiftc = environment["SWIFTC"], !swiftc.isEmpty { return SwiftCompiler(executable: swiftc) }
-        let beside = URL(fileURLWithPath: clang.executable).deletingLastPathComponent().appendingPathComponent("swiftc").path
+        let beside = URL(fileURLWithPath: clang.executable).deletingLastPathComponent().appendingPathComponent("swiftc")
+            .path
         var candidates = [beside]
         for directory in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(directory)/swiftc") }
         candidates.append("/opt/swift/usr/bin/swiftc")
@@ -25,7 +26,8 @@ public struct SwiftCompiler: Sendable {
     {
         guard !sources.isEmpty else { throw ToolchainError("no Swift sources for the host") }
         try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let headers = RuntimeLibrary.files(in: includeDirectory, suffix: ".h").sorted() + [includeDirectory + "/module.modulemap"]
+        let headers =
+            RuntimeLibrary.files(in: includeDirectory, suffix: ".h").sorted() + [includeDirectory + "/module.modulemap"]
         var hash = StableHash()
         hash.add(Array(executable.utf8))
         for file in sources + headers {
@@ -38,8 +40,10 @@ public struct SwiftCompiler: Sendable {
         let temporary = WorkDirectory.temporaryName(for: object)
         do {
             try run(
-                ["-O", "-wmo", "-parse-as-library", "-module-name", "WasmcHost", "-I", includeDirectory,
-                 "-emit-object", "-o", temporary] + sources,
+                [
+                    "-O", "-wmo", "-parse-as-library", "-module-name", "WasmcHost", "-I", includeDirectory,
+                    "-emit-object", "-o", temporary,
+                ] + sources,
                 what: "compiling the Swift host")
         } catch {
             unlink(temporary)

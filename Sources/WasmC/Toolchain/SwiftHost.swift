@@ -41,7 +41,8 @@ public struct SwiftHost: Sendable {
     static func loadWorlds(in directories: [String]) throws(ToolchainError) -> [WorldManifest] {
         var worlds: [WorldManifest] = []
         for file in directories.flatMap({ RuntimeLibrary.files(in: $0, suffix: ".world") }).sorted() {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let world = WorldManifest(text: text) else {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let world = WorldManifest(text: text)
+            else {
                 throw ToolchainError("\(file) is not a world written by wasmc bindgen")
             }
             worlds.append(world)

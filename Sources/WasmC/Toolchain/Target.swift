@@ -1,4 +1,3 @@
-import WasmCBackEnd
 import Foundation
 import WasmCBackEnd
 
@@ -28,11 +27,11 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     /// The machine wasmc runs on.
     public static var host: Target {
         #if arch(arm64)
-        Target(architecture: .aarch64)
+            Target(architecture: .aarch64)
         #elseif arch(arm)
-        Target(architecture: .armv7)
+            Target(architecture: .armv7)
         #else
-        Target(architecture: .x86_64)
+            Target(architecture: .x86_64)
         #endif
     }
 
@@ -139,9 +138,12 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The executable and arguments that run `program` with `arguments` on this machine.
-    public func command(running program: String, _ arguments: [String] = []) -> (executable: String, arguments: [String]) {
+    public func command(running program: String, _ arguments: [String] = []) -> (
+        executable: String, arguments: [String]
+    ) {
         guard let emulator = emulator.first else { return (program, arguments) }
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        let path =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/\(emulator)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/\(emulator)"
         return (path, Array(self.emulator.dropFirst()) + [program] + arguments)

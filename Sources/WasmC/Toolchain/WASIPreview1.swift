@@ -35,9 +35,11 @@ public enum WASIPreview1 {
         "fd_write": FunctionSignature(parameters: [.i32, .i32, .i32, .i32], results: [.i32]),
         "path_create_directory": FunctionSignature(parameters: [.i32, .i32, .i32], results: [.i32]),
         "path_filestat_get": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32]),
-        "path_filestat_set_times": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i64, .i64, .i32], results: [.i32]),
+        "path_filestat_set_times": FunctionSignature(
+            parameters: [.i32, .i32, .i32, .i32, .i64, .i64, .i32], results: [.i32]),
         "path_link": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i32, .i32, .i32], results: [.i32]),
-        "path_open": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], results: [.i32]),
+        "path_open": FunctionSignature(
+            parameters: [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], results: [.i32]),
         "path_readlink": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32]),
         "path_remove_directory": FunctionSignature(parameters: [.i32, .i32, .i32], results: [.i32]),
         "path_rename": FunctionSignature(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32]),

@@ -35,21 +35,26 @@ public enum WorldCheck {
             }
             if expected.signature != actual {
                 problems.append(
-                    "import \(name): the module's function is \(actual), the world's \(entry.name): \(expected.witSignature) lowers to \(expected.signature)")
+                    "import \(name): the module's function is \(actual), the world's \(entry.name): \(expected.witSignature) lowers to \(expected.signature)"
+                )
             }
         }
         var exported: [String: FunctionSignature] = [:]
-        for export in module.exports where export.kind == .function && Int(export.index) < validated.functionSignatures.count {
+        for export in module.exports
+        where export.kind == .function && Int(export.index) < validated.functionSignatures.count {
             exported[export.name] = validated.functionSignatures[Int(export.index)]
         }
         for entry in world.exports {
             guard let actual = exported[entry.name] else {
-                problems.append("export \"\(entry.name)\" is missing: the world declares \(entry.witSignature), lowered to \(entry.signature)")
+                problems.append(
+                    "export \"\(entry.name)\" is missing: the world declares \(entry.witSignature), lowered to \(entry.signature)"
+                )
                 continue
             }
             if actual != entry.signature {
                 problems.append(
-                    "export \"\(entry.name)\": the module's function is \(actual), the world's \(entry.witSignature) lowers to \(entry.signature)")
+                    "export \"\(entry.name)\": the module's function is \(actual), the world's \(entry.witSignature) lowers to \(entry.signature)"
+                )
             }
         }
         if !problems.isEmpty { throw WorldMismatch(world: world.worldName, entries: problems) }

@@ -47,8 +47,12 @@ package enum CNames {
         var previousWasOctal = false
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\""): out += "\\\""; previousWasOctal = false
-            case UInt8(ascii: "\\"): out += "\\\\"; previousWasOctal = false
+            case UInt8(ascii: "\""):
+                out += "\\\""
+                previousWasOctal = false
+            case UInt8(ascii: "\\"):
+                out += "\\\\"
+                previousWasOctal = false
             case 0x20...0x7e:
                 // A digit right after an octal escape would extend it; "?" could form a trigraph.
                 if previousWasOctal && (0x30...0x37).contains(byte) || byte == UInt8(ascii: "?") {

@@ -151,7 +151,8 @@ package enum SpecDriverSource {
             case .invoke(let line, let instance, let export, let values):
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
-                    "  { \(arguments(values)) spec_invoke(\(line), \(instance), \(literal(export)), a, \(values.count)); }")
+                    "  { \(arguments(values)) spec_invoke(\(line), \(instance), \(literal(export)), a, \(values.count)); }"
+                )
             case .assertReturn(let line, let instance, let export, let values, let expected):
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
@@ -159,7 +160,8 @@ package enum SpecDriverSource {
                 )
             case .assertGet(let line, let instance, let global, let expected):
                 out.append(
-                    "  { static const spec_expect e = \(expected.c); spec_assert_get(\(line), \(instance), \(literal(global)), &e); }")
+                    "  { static const spec_expect e = \(expected.c); spec_assert_get(\(line), \(instance), \(literal(global)), &e); }"
+                )
             case .assertTrap(let line, let instance, let export, let values, let message):
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
@@ -168,12 +170,14 @@ package enum SpecDriverSource {
             case .assertExhaustion(let line, let instance, let export, let values):
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
-                    "  { \(arguments(values)) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(values.count)); }")
+                    "  { \(arguments(values)) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(values.count)); }"
+                )
             case .assertUnlinkable(let line, let module):
                 out.append("  spec_assert_unlinkable(\(line), &\(CNames.moduleSymbol("m\(module)")));")
             case .assertUninstantiable(let line, let instance, let module, let message):
                 out.append(
-                    "  spec_assert_uninstantiable(\(line), \(instance), &\(CNames.moduleSymbol("m\(module)")), \(literal(message)));")
+                    "  spec_assert_uninstantiable(\(line), \(instance), &\(CNames.moduleSymbol("m\(module)")), \(literal(message)));"
+                )
             }
         }
         if parts > 0 { out.append("}") }

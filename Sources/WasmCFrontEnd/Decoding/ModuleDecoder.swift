@@ -13,7 +13,9 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         let at = "offset 0x\(String(problemOffset ?? offset, radix: 16))"
-        let place = section == "header" ? "in the header at \(at)"
+        let place =
+            section == "header"
+            ? "in the header at \(at)"
             : section.hasPrefix("unknown") ? "at \(at)" : "in the \(section) section at \(at)"
         return "malformed module: \(message) (\(place))"
     }
@@ -87,7 +89,9 @@ public struct ModuleDecoder {
                         return try Self.tableType(table.type)
                     }
                 case .memorySection(let memories):
-                    module.memories = try memories.map { memory throws(UnsupportedFeature) in try Self.memoryType(memory.type) }
+                    module.memories = try memories.map { memory throws(UnsupportedFeature) in
+                        try Self.memoryType(memory.type)
+                    }
                 case .globalSection(let globals):
                     module.globals = try globals.map { global throws(UnsupportedFeature) in
                         DefinedGlobal(
@@ -203,7 +207,8 @@ public struct ModuleDecoder {
         guard !type.limits.isMemory64 else { throw UnsupportedFeature("table64 (tables with i64 indices)") }
         guard !type.limits.shared else { throw UnsupportedFeature("shared tables (threads)") }
         return TableType(
-            elementType: try referenceType(type.elementType), limits: Limits(min: type.limits.min, max: type.limits.max))
+            elementType: try referenceType(type.elementType), limits: Limits(min: type.limits.min, max: type.limits.max)
+        )
     }
 
     static func globalType(_ type: WasmParser.GlobalType) throws(UnsupportedFeature) -> GlobalType {
@@ -232,7 +237,9 @@ public struct ModuleDecoder {
         }
     }
 
-    static func elementSegment(_ segment: ElementSegment, offset: Int) throws(UnsupportedFeature) -> ElementSegmentDefinition {
+    static func elementSegment(_ segment: ElementSegment, offset: Int) throws(UnsupportedFeature)
+        -> ElementSegmentDefinition
+    {
         let mode: ElementSegmentDefinition.Mode
         switch segment.mode {
         case .passive: mode = .passive

@@ -25,13 +25,13 @@ enum ParserErrorWording {
         }
         switch name {
         case "message":
-            let text = Mirror(reflecting: payload).children.first { $0.label == "text" }?.value as? String ?? "\(payload)"
+            let text =
+                Mirror(reflecting: payload).children.first { $0.label == "text" }?.value as? String ?? "\(payload)"
             // The parser reports where it stopped reading; these name where the problem starts.
             let start: Int? =
-                if text.hasPrefix("magic header") { 0 }
-                else if text.hasPrefix("unknown binary version") { 4 }
-                else if text.hasPrefix("malformed section id") { nil }
-                else { offset }
+                if text.hasPrefix("magic header") { 0 } else if text.hasPrefix("unknown binary version") {
+                    4
+                } else if text.hasPrefix("malformed section id") { nil } else { offset }
             return Wording(message: reword(text), offset: start)
         case "parserUnexpectedEnd":
             return Wording(message: "unexpected end of file: the module is cut short", offset: offset)

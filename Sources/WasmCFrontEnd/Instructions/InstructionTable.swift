@@ -207,7 +207,8 @@ public enum InstructionTable {
             "table.get", [.i32], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)",
             immediates: .table),
         InstructionRow(
-            "table.set", [.i32, .element], [], "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)",
+            "table.set", [.i32, .element], [],
+            "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)",
             immediates: .table),
 
         // Bulk memory and tables (0xFC 8-17). memory.copy and memory.fill check the whole

@@ -114,7 +114,9 @@ struct FunctionValidator {
     private mutating func popFrame() throws(ValidationError) -> ControlFrame {
         guard let frame = frames.last else { throw error("unexpected end") }
         try pop(frame.results)
-        if operands.count != frame.height { throw error("type mismatch: values remaining on the stack at end of block") }
+        if operands.count != frame.height {
+            throw error("type mismatch: values remaining on the stack at end of block")
+        }
         frames.removeLast()
         return frame
     }
@@ -251,7 +253,9 @@ struct FunctionValidator {
             for operand in row.operands.reversed() {
                 try pop(operand.resolved(address: address, sourceAddress: sourceAddress, element: element))
             }
-            for result in row.results { push(result.resolved(address: address, sourceAddress: sourceAddress, element: element)) }
+            for result in row.results {
+                push(result.resolved(address: address, sourceAddress: sourceAddress, element: element))
+            }
             return .plain(row, immediates, element: element)
         }
         switch instruction {
@@ -303,7 +307,9 @@ struct FunctionValidator {
             let defaultTypes = try label(targets.defaultIndex).labelTypes
             for depth in targets.labelIndices {
                 let types = try label(depth).labelTypes
-                guard types.count == defaultTypes.count else { throw error("type mismatch: br_table targets differ in arity") }
+                guard types.count == defaultTypes.count else {
+                    throw error("type mismatch: br_table targets differ in arity")
+                }
                 let saved = operands
                 try pop(types)
                 operands = saved
@@ -323,7 +329,9 @@ struct FunctionValidator {
             return .call(function: index, callee)
         case .callIndirect(let typeIndex, let tableIndex):
             let table = try table(tableIndex)
-            guard table.elementType == .funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+            guard table.elementType == .funcref else {
+                throw error("type mismatch: call_indirect needs a funcref table")
+            }
             guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
             let callee = context.types[Int(typeIndex)]
             try pop(.i32)

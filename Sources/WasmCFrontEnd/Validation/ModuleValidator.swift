@@ -83,11 +83,14 @@ public struct ModuleValidator {
             case .passive: mode = .passive
             case .declarative: mode = .declarative
             case .active(let tableIndex, let offset):
-                guard tableIndex < tables.count else { throw fail(location, "unknown table \(tableIndex)", offset: offset.offset) }
+                guard tableIndex < tables.count else {
+                    throw fail(location, "unknown table \(tableIndex)", offset: offset.offset)
+                }
                 guard tables[Int(tableIndex)].elementType == segment.elementType else {
                     throw fail(location, "type mismatch: element type differs from the table's", offset: offset.offset)
                 }
-                mode = .active(table: tableIndex, offset: try constantContext.check(offset, type: .i32, location: location))
+                mode = .active(
+                    table: tableIndex, offset: try constantContext.check(offset, type: .i32, location: location))
             }
             elementSegments.append(ValidatedElementSegment(elementType: segment.elementType, items: items, mode: mode))
         }
@@ -98,10 +101,13 @@ public struct ModuleValidator {
                 dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .passive))
             case .active(let memoryIndex, let offset):
                 let location = "data segment \(i)"
-                guard memoryIndex < memories.count else { throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset) }
+                guard memoryIndex < memories.count else {
+                    throw fail(location, "unknown memory \(memoryIndex)", offset: offset.offset)
+                }
                 let value = try constantContext.check(
                     offset, type: memories[Int(memoryIndex)].addressType, location: location)
-                dataSegments.append(ValidatedDataSegment(bytes: segment.bytes, mode: .active(memory: memoryIndex, offset: value)))
+                dataSegments.append(
+                    ValidatedDataSegment(bytes: segment.bytes, mode: .active(memory: memoryIndex, offset: value)))
             }
         }
 
@@ -117,7 +123,9 @@ public struct ModuleValidator {
         var exportNames = Set<[UInt8]>()
         for export in module.exports {
             let location = "export \"\(export.name)\""
-            guard exportNames.insert(Array(export.name.utf8)).inserted else { throw fail(location, "duplicate export name") }
+            guard exportNames.insert(Array(export.name.utf8)).inserted else {
+                throw fail(location, "duplicate export name")
+            }
             let count: Int
             switch export.kind {
             case .function: count = functions.count
@@ -139,9 +147,11 @@ public struct ModuleValidator {
             let signature = functions[Int(index)]
             var location = "function \(index)"
             if let name = module.functionNames[index] { location += " \"\(name)\"" }
-            var validator = FunctionValidator(context: context, signature: signature, locals: body.locals, location: location)
+            var validator = FunctionValidator(
+                context: context, signature: signature, locals: body.locals, location: location)
             let instructions = try validator.validate(body)
-            validated.append(ValidatedFunction(index: index, signature: signature, locals: body.locals, body: instructions))
+            validated.append(
+                ValidatedFunction(index: index, signature: signature, locals: body.locals, body: instructions))
         }
 
         return ValidatedModule(
@@ -155,7 +165,8 @@ public struct ModuleValidator {
 
     static func checkTableLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
         if let max = limits.max, limits.min > max {
-            throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
+            throw ValidationError(
+                location: location, offset: 0, message: "size minimum must not be greater than maximum")
         }
     }
 
@@ -169,7 +180,8 @@ public struct ModuleValidator {
                     ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)")
         }
         if let max = limits.max, limits.min > max {
-            throw ValidationError(location: location, offset: 0, message: "size minimum must not be greater than maximum")
+            throw ValidationError(
+                location: location, offset: 0, message: "size minimum must not be greater than maximum")
         }
     }
 }
@@ -181,7 +193,9 @@ struct ConstantContext {
     var globals: [GlobalType]
 
     /// The expression's value, once it is known to be one constant of type `type`.
-    func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError) -> ConstantValue {
+    func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError)
+        -> ConstantValue
+    {
         func fail(_ message: String) -> ValidationError {
             ValidationError(location: location, offset: expression.offset, message: message)
         }
@@ -205,7 +219,9 @@ struct ConstantContext {
             case .binary(let op):
                 guard let op = Self.extendedOperator(op) else { throw fail("constant expression required") }
                 guard stack.count >= 2, stack[stack.count - 1].type == op.type, stack[stack.count - 2].type == op.type
-                else { throw fail("type mismatch: \(op.rawValue) in a constant expression needs two \(op.type) operands") }
+                else {
+                    throw fail("type mismatch: \(op.rawValue) in a constant expression needs two \(op.type) operands")
+                }
                 let right = stack.removeLast().value
                 let left = stack.removeLast().value
                 stack.append((op.type, .arithmetic(op, left, right)))

@@ -63,8 +63,12 @@ public enum ConstantValue: Hashable, Sendable {
 
 /// The arithmetic a constant expression may do (extended constant expressions).
 public enum ConstantOperator: String, Hashable, Sendable {
-    case i32Add = "i32.add", i32Sub = "i32.sub", i32Mul = "i32.mul"
-    case i64Add = "i64.add", i64Sub = "i64.sub", i64Mul = "i64.mul"
+    case i32Add = "i32.add"
+    case i32Sub = "i32.sub"
+    case i32Mul = "i32.mul"
+    case i64Add = "i64.add"
+    case i64Sub = "i64.sub"
+    case i64Mul = "i64.mul"
 
     /// The operands' and the result's type.
     public var type: ValueType {

@@ -23,7 +23,8 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
             let moduleName = String(cString: want.module)
             let name = String(cString: want.name)
             guard let type = want.func_type,
-                let entry = RoundtripWorldImports.entry(module: moduleName, name: name, signature: String(cString: type))
+                let entry = RoundtripWorldImports.entry(
+                    module: moduleName, name: name, signature: String(cString: type))
             else { throw TestFailure("unresolved import \(moduleName) \(name)") }
             let signature = strdup(entry.signature)!
             signatures.append(signature)
@@ -48,7 +49,9 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
         }
     }
 
-    func callGuestExport(_ name: String, _ arguments: [wasmc_value], resultCount: Int) throws(CanonicalABIError) -> [wasmc_value] {
+    func callGuestExport(_ name: String, _ arguments: [wasmc_value], resultCount: Int) throws(CanonicalABIError)
+        -> [wasmc_value]
+    {
         var results = [wasmc_value](repeating: wasmc_value(), count: max(resultCount, 1))
         var trap = wasmc_trap_info()
         let returned = arguments.withUnsafeBufferPointer { args in
@@ -73,14 +76,20 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
     func echoOption(o: UInt32??) -> UInt32?? { o }
     func echoResult(r: WitResult<String, RoundtripWorld.Color>) -> WitResult<String, RoundtripWorld.Color> { r }
     func echoUnitResult(r: WitResult<Void, Void>) -> WitResult<Void, Void> { r }
-    func echoFlags(p: RoundtripWorld.Perms, c: RoundtripWorld.Color) -> (RoundtripWorld.Perms, RoundtripWorld.Color) { (p, c) }
+    func echoFlags(p: RoundtripWorld.Perms, c: RoundtripWorld.Color) -> (RoundtripWorld.Perms, RoundtripWorld.Color) {
+        (p, c)
+    }
     func scalars(a: Int8, b: UInt16, c: Int64, d: Float, e: Double, f: Unicode.Scalar, g: Bool) -> Double {
         scalarSum(a, b, c, d, e, f, g)
     }
-    func many(a1: UInt32, a2: UInt32, a3: UInt32, a4: UInt32, a5: UInt32, a6: UInt32, a7: UInt32, a8: UInt32,
-              a9: UInt32, a10: UInt32, a11: UInt32, a12: UInt32, a13: UInt32, a14: UInt32, a15: UInt32,
-              a16: UInt32, a17: String) -> UInt64 {
-        [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16].reduce(UInt64(a17.utf8.count)) { $0 + UInt64($1) }
+    func many(
+        a1: UInt32, a2: UInt32, a3: UInt32, a4: UInt32, a5: UInt32, a6: UInt32, a7: UInt32, a8: UInt32,
+        a9: UInt32, a10: UInt32, a11: UInt32, a12: UInt32, a13: UInt32, a14: UInt32, a15: UInt32,
+        a16: UInt32, a17: String
+    ) -> UInt64 {
+        [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16].reduce(UInt64(a17.utf8.count)) {
+            $0 + UInt64($1)
+        }
     }
     func log(message: String) { logged.append(message) }
     func tick(n: UInt32) -> UInt32 { n &+ 1 }
@@ -136,7 +145,8 @@ func everything(_ variant: Int) -> RoundtripWorld.Everything {
     RoundtripWorld.Everything(
         b: variant % 2 == 0, i8v: variant == 0 ? .min : .max, u8v: variant == 0 ? 0 : .max,
         i16v: variant == 0 ? .min : -1, u16v: .max, i32v: variant == 0 ? .min : .max, u32v: .max,
-        i64v: variant == 0 ? .min : .max, u64v: variant == 0 ? .max : 0, f32v: variant == 0 ? -0.0 : .greatestFiniteMagnitude,
+        i64v: variant == 0 ? .min : .max, u64v: variant == 0 ? .max : 0,
+        f32v: variant == 0 ? -0.0 : .greatestFiniteMagnitude,
         f64v: variant == 0 ? -.infinity : 1e-300, c: variant == 0 ? "\u{0}" : "😀",
         s: variant == 0 ? "" : String(repeating: "x✓", count: 50_000),
         bytes: variant == 0 ? [] : (0..<70_000).map { UInt8(truncatingIfNeeded: $0) },
@@ -151,18 +161,30 @@ func runTests(_ guest: Guest) {
     let exports = RoundtripWorldExports(guest: guest)
 
     // Host → guest: every export, edge values.
-    for variant in 0..<3 { checkEcho("echo-everything variant \(variant)", everything(variant)) { v throws(CanonicalABIError) in try exports.echoEverything(value: v) } }
-    for (index, shape) in allShapes.enumerated() { checkEcho("echo-shape case \(index)", shape) { v throws(CanonicalABIError) in try exports.echoShape(s: v) } }
+    for variant in 0..<3 {
+        checkEcho("echo-everything variant \(variant)", everything(variant)) { v throws(CanonicalABIError) in
+            try exports.echoEverything(value: v)
+        }
+    }
+    for (index, shape) in allShapes.enumerated() {
+        checkEcho("echo-shape case \(index)", shape) { v throws(CanonicalABIError) in try exports.echoShape(s: v) }
+    }
     let options: [UInt32??] = [nil, .some(nil), .some(.some(0)), .some(.some(.max))]
     for (index, option) in options.enumerated() {
         do {
             let back = try exports.echoOption(o: option)
             // The export returns option<option<u32>> as it came: compare the descriptions.
-            check("echo-option \(index)", String(describing: back) == String(describing: option), "got \(String(describing: back))")
+            check(
+                "echo-option \(index)", String(describing: back) == String(describing: option),
+                "got \(String(describing: back))")
         } catch { check("echo-option \(index)", false, "\(error)") }
     }
-    let results: [WitResult<String, RoundtripWorld.Color>] = [.ok(""), .ok("ok ✓"), .err(.red), .err(.green), .err(.blue)]
-    for (index, result) in results.enumerated() { checkEcho("echo-result \(index)", result) { v throws(CanonicalABIError) in try exports.echoResult(r: v) } }
+    let results: [WitResult<String, RoundtripWorld.Color>] = [
+        .ok(""), .ok("ok ✓"), .err(.red), .err(.green), .err(.blue),
+    ]
+    for (index, result) in results.enumerated() {
+        checkEcho("echo-result \(index)", result) { v throws(CanonicalABIError) in try exports.echoResult(r: v) }
+    }
     for bits in 0..<8 {
         for color in RoundtripWorld.Color.allCases {
             do {
@@ -173,15 +195,22 @@ func runTests(_ guest: Guest) {
     }
     do {
         let got = try exports.scalars(a: .min, b: .max, c: .min, d: -0.5, e: 1e300, f: "😀", g: true)
-        check("scalars (extremes)", got.bitPattern == scalarSum(.min, .max, .min, -0.5, 1e300, "😀", true).bitPattern, "got \(got)")
-        let many = try exports.many(a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 7, a8: 8, a9: 9, a10: 10, a11: 11,
-                                    a12: 12, a13: 13, a14: 14, a15: 15, a16: .max, a17: "seventeen")
+        check(
+            "scalars (extremes)", got.bitPattern == scalarSum(.min, .max, .min, -0.5, 1e300, "😀", true).bitPattern,
+            "got \(got)")
+        let many = try exports.many(
+            a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 7, a8: 8, a9: 9, a10: 10, a11: 11,
+            a12: 12, a13: 13, a14: 14, a15: 15, a16: .max, a17: "seventeen")
         check("many (17 parameters, through memory)", many == 120 + UInt64(UInt32.max) + 9, "got \(many)")
         let names = try exports.names(result: 1, flat: "flat", guest: 2, memory: 3, switch: 4)
         check("parameters named like the glue's own variables", names == 14, "got \(names)")
     } catch { check("scalars and many", false, "\(error)") }
-    let stringLists: [[String]] = [[], [""], (0..<1000).map { "string \($0)" }, [String(repeating: "é", count: 500_000)]]
-    for (index, list) in stringLists.enumerated() { checkEcho("echo-strings \(index)", list) { v throws(CanonicalABIError) in try exports.echoStrings(s: v) } }
+    let stringLists: [[String]] = [
+        [], [""], (0..<1000).map { "string \($0)" }, [String(repeating: "é", count: 500_000)],
+    ]
+    for (index, list) in stringLists.enumerated() {
+        checkEcho("echo-strings \(index)", list) { v throws(CanonicalABIError) in try exports.echoStrings(s: v) }
+    }
 
     // Guest → host → guest: the guest's scenarios.
     for scenario in ["strings", "bytes", "points", "shapes", "options", "results", "flags", "scalars", "everything"] {
@@ -196,7 +225,9 @@ func runTests(_ guest: Guest) {
     do {
         if case .err(let message) = try exports.run(scenario: "no-such") {
             check("unknown scenario is an error result", message == "no such scenario", message)
-        } else { check("unknown scenario is an error result", false) }
+        } else {
+            check("unknown scenario is an error result", false)
+        }
     } catch { check("unknown scenario is an error result", false, "\(error)") }
 
     // Malformed arguments from the guest: a trap naming the function, the argument and the fault.
@@ -222,19 +253,25 @@ func runTests(_ guest: Guest) {
         }
     }
     // Malformed results of an export: refused, naming the result.
-    let badResults = [("string that is not UTF-8", "not UTF-8"), ("bad variant tag", "42 is not a case of shape"),
-                      ("list past the end of memory", "past the end of memory")]
+    let badResults = [
+        ("string that is not UTF-8", "not UTF-8"), ("bad variant tag", "42 is not a case of shape"),
+        ("list past the end of memory", "past the end of memory"),
+    ]
     for (index, (name, expected)) in badResults.enumerated() {
         do {
             let value = try exports.badResult(which: UInt32(index))
             check("bad result: \(name) is refused", false, "accepted \(value)")
         } catch {
             let text = "\(error)"
-            check("bad result: \(name) is refused naming the export", text.contains("bad-result: result") && text.contains(expected), text)
+            check(
+                "bad result: \(name) is refused naming the export",
+                text.contains("bad-result: result") && text.contains(expected), text)
         }
     }
     // The guest still works after all that.
-    checkEcho("echo-shape after the traps", RoundtripWorld.Shape.named("still here")) { v throws(CanonicalABIError) in try exports.echoShape(s: v) }
+    checkEcho("echo-shape after the traps", RoundtripWorld.Shape.named("still here")) { v throws(CanonicalABIError) in
+        try exports.echoShape(s: v)
+    }
 }
 
 @main

@@ -25,7 +25,8 @@ int main(int argc, char **argv) {
   char **args = malloc((count + 1) * sizeof *args);
   show("args_get", __wasi_args_get((uint8_t **)args, (uint8_t *)buffer));
   size_t total = 0;
-  for (__wasi_size_t i = 0; i < count; i++) total += strlen(args[i]) + 1;
+  for (__wasi_size_t i = 0; i < count; i++)
+    total += strlen(args[i]) + 1;
   check("args size is sum of lengths", total == size, "args_buf_size differs from the strings' total");
   check("argv[0] is non-empty", count > 0 && args[0][0] != '\0', "argv[0] empty");
   for (__wasi_size_t i = 1; i < count; i++) {
@@ -41,7 +42,8 @@ int main(int argc, char **argv) {
   char **env = malloc((count + 1) * sizeof *env);
   show("environ_get", __wasi_environ_get((uint8_t **)env, (uint8_t *)env_buffer));
   total = 0;
-  for (__wasi_size_t i = 0; i < count; i++) total += strlen(env[i]) + 1;
+  for (__wasi_size_t i = 0; i < count; i++)
+    total += strlen(env[i]) + 1;
   check("environ size is sum of lengths", total == size, "environ_buf_size differs from the strings' total");
   qsort(env, count, sizeof *env, compare_strings);
   for (__wasi_size_t i = 0; i < count; i++) {

@@ -27,7 +27,8 @@ int main(void) {
     int n = snprintf(line, sizeof line, "line %ld\n", lines);
     __wasi_ciovec_t iov = {(const uint8_t *)line, (size_t)n};
     __wasi_size_t written = 0;
-    if ((error = __wasi_fd_write(1, &iov, 1, &written))) break;
+    if ((error = __wasi_fd_write(1, &iov, 1, &written)))
+      break;
   }
   report("fd_write after the reader closed stdout", errname(error));
   report("process survived the closed pipe", "yes");

@@ -22,7 +22,8 @@ static volatile uint64_t sink;
 
 static void burn_cpu(void) {
   uint64_t x = 1;
-  for (int i = 0; i < 20 * 1000 * 1000; i++) x = x * 6364136223846793005ull + 1442695040888963407ull;
+  for (int i = 0; i < 20 * 1000 * 1000; i++)
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
   sink = x;
 }
 
@@ -51,7 +52,8 @@ int main(void) {
   int backwards = 0;
   for (int i = 0; i < 10000; i++) {
     __wasi_timestamp_t t = now(__WASI_CLOCKID_MONOTONIC);
-    if (t < previous) backwards++;
+    if (t < previous)
+      backwards++;
     previous = t;
   }
   check("monotonic never decreases (10000 reads)", backwards == 0, "went backwards");
@@ -70,7 +72,8 @@ int main(void) {
     __wasi_timestamp_t res = 0, t0 = 0, t1 = 0;
     snprintf(key, sizeof key, "%s clock", clock_names[clock]);
     int error = __wasi_clock_res_get(clock, &res);
-    if (error == 0) error = __wasi_clock_time_get(clock, 1, &t0);
+    if (error == 0)
+      error = __wasi_clock_time_get(clock, 1, &t0);
     if (error != 0) {
       show(key, error);
       continue;
@@ -91,7 +94,8 @@ int main(void) {
 
   /* sched_yield returns success, repeatedly. */
   int yields = 0;
-  for (int i = 0; i < 100; i++) yields += __wasi_sched_yield() == 0;
+  for (int i = 0; i < 100; i++)
+    yields += __wasi_sched_yield() == 0;
   say("sched_yield x100 ok", "%d", yields);
   return 0;
 }

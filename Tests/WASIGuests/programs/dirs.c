@@ -23,7 +23,8 @@ static void stat_show(const char *key, const char *path, int follow) {
   int error = __wasi_path_filestat_get(sandbox, follow ? __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW : 0, path, &st);
   if (error)
     show(key, error);
-  else if (st.filetype == __WASI_FILETYPE_DIRECTORY) /* a directory's size and links depend on the file system */
+  else if (st.filetype ==
+           __WASI_FILETYPE_DIRECTORY) /* a directory's size and links depend on the file system */
     say(key, "dir");
   else
     say(key, "%s size %llu nlink %llu", filetype_name(st.filetype), (unsigned long long)st.size,
@@ -50,7 +51,8 @@ static void readlink_show(const char *key, const char *path, size_t size) {
     show(key, error);
   else
     say(key, "[%.*s] (%u bytes)%s", (int)used, buf, (unsigned)used,
-        buf[size < sizeof buf ? size : 0] == '#' || size >= sizeof buf ? "" : " FAIL (wrote past the buffer)");
+        buf[size < sizeof buf ? size : 0] == '#' || size >= sizeof buf ? ""
+                                                                       : " FAIL (wrote past the buffer)");
 }
 
 static void create_file(const char *path, const char *text) {
@@ -69,7 +71,8 @@ static void make_and_remove(void) {
   list_show("readdir d1", "d1");
   expect("rmdir d1/d2/d3", __wasi_path_remove_directory(sandbox, "d1/d2/d3"), 0);
   stat_show("stat d1/d2/d3 after rmdir", "d1/d2/d3", 0);
-  expect("mkdir with missing parent", __wasi_path_create_directory(sandbox, "nope/child"), __WASI_ERRNO_NOENT);
+  expect("mkdir with missing parent", __wasi_path_create_directory(sandbox, "nope/child"),
+         __WASI_ERRNO_NOENT);
 }
 
 static void renames(void) {
@@ -165,16 +168,20 @@ static void through_libc(void) {
   say("readlink", "%zd [%.*s]", n, n > 0 ? (int)n : 0, target);
   struct stat st;
   say("lstat sym is a link", "%d %d", lstat("/sandbox/p/sym", &st), S_ISLNK(st.st_mode));
-  say("stat sym is a file", "%d %d size %lld", stat("/sandbox/p/sym", &st), S_ISREG(st.st_mode), (long long)st.st_size);
+  say("stat sym is a file", "%d %d size %lld", stat("/sandbox/p/sym", &st), S_ISREG(st.st_mode),
+      (long long)st.st_size);
   say("stat linked nlink", "%d %llu", stat("/sandbox/p/linked", &st), (unsigned long long)st.st_nlink);
   errno = 0;
   say("rmdir non-empty", "%d %s", rmdir("/sandbox/p"), errname(errno));
   DIR *d = opendir("/sandbox/p");
   int entries = 0;
-  for (struct dirent *e; d && (e = readdir(d));) entries += e->d_name[0] != '.';
-  if (d) closedir(d);
+  for (struct dirent *e; d && (e = readdir(d));)
+    entries += e->d_name[0] != '.';
+  if (d)
+    closedir(d);
   say("readdir p entries (without dot entries)", "%d", entries);
-  say("unlink x3", "%d %d %d", unlink("/sandbox/p/sym"), unlink("/sandbox/p/linked"), unlink("/sandbox/p/renamed"));
+  say("unlink x3", "%d %d %d", unlink("/sandbox/p/sym"), unlink("/sandbox/p/linked"),
+      unlink("/sandbox/p/renamed"));
   say("rmdir", "%d", rmdir("/sandbox/p"));
   errno = 0;
   say("access removed dir", "%d %s", access("/sandbox/p", F_OK), errname(errno));

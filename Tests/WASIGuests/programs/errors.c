@@ -33,7 +33,8 @@ static void bad_descriptors(void) {
   expect("EBADF fd_advise", __wasi_fd_advise(bad, 0, 0, __WASI_ADVICE_NORMAL), __WASI_ERRNO_BADF);
   expect("EBADF fd_filestat_get", __wasi_fd_filestat_get(bad, &st), __WASI_ERRNO_BADF);
   expect("EBADF fd_filestat_set_size", __wasi_fd_filestat_set_size(bad, 0), __WASI_ERRNO_BADF);
-  expect("EBADF fd_filestat_set_times", __wasi_fd_filestat_set_times(bad, 0, 0, __WASI_FSTFLAGS_MTIM_NOW), __WASI_ERRNO_BADF);
+  expect("EBADF fd_filestat_set_times", __wasi_fd_filestat_set_times(bad, 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
+         __WASI_ERRNO_BADF);
   expect("EBADF fd_fdstat_get", __wasi_fd_fdstat_get(bad, &fdstat), __WASI_ERRNO_BADF);
   expect("EBADF fd_fdstat_set_flags", __wasi_fd_fdstat_set_flags(bad, 0), __WASI_ERRNO_BADF);
   expect("EBADF fd_prestat_get", __wasi_fd_prestat_get(bad, &(__wasi_prestat_t){0}), __WASI_ERRNO_BADF);
@@ -53,8 +54,10 @@ static void bad_descriptors(void) {
   expect("EBADF read after close", __wasi_fd_read(fd, &iov, 1, &n), __WASI_ERRNO_BADF);
   /* A file is not a directory descriptor: path calls relative to it fail. */
   MUST(open_at(sandbox, "hello.txt", 0, 0, 0, &fd));
-  expect("ENOTDIR path_open relative to a file fd", open_at(fd, "x", 0, 0, 0, &(__wasi_fd_t){0}), __WASI_ERRNO_NOTDIR);
-  expect("EBADF fd_prestat_get on a file", __wasi_fd_prestat_get(fd, &(__wasi_prestat_t){0}), __WASI_ERRNO_BADF);
+  expect("ENOTDIR path_open relative to a file fd", open_at(fd, "x", 0, 0, 0, &(__wasi_fd_t){0}),
+         __WASI_ERRNO_NOTDIR);
+  expect("EBADF fd_prestat_get on a file", __wasi_fd_prestat_get(fd, &(__wasi_prestat_t){0}),
+         __WASI_ERRNO_BADF);
   show("fd_readdir on a file", __wasi_fd_readdir(fd, (uint8_t *)buf, sizeof buf, 0, &n));
   MUST(__wasi_fd_close(fd));
 }
@@ -63,26 +66,31 @@ static void missing_and_existing(void) {
   __wasi_fd_t fd;
   __wasi_filestat_t st;
   expect("ENOENT open missing", open_at(sandbox, "missing", 0, 0, 0, &fd), __WASI_ERRNO_NOENT);
-  expect("ENOENT open in missing dir", open_at(sandbox, "nodir/x", 0, __WASI_OFLAGS_CREAT, 0, &fd), __WASI_ERRNO_NOENT);
+  expect("ENOENT open in missing dir", open_at(sandbox, "nodir/x", 0, __WASI_OFLAGS_CREAT, 0, &fd),
+         __WASI_ERRNO_NOENT);
   expect("ENOENT stat missing", __wasi_path_filestat_get(sandbox, 0, "missing", &st), __WASI_ERRNO_NOENT);
   expect("ENOENT unlink missing", __wasi_path_unlink_file(sandbox, "missing"), __WASI_ERRNO_NOENT);
   expect("ENOENT rmdir missing", __wasi_path_remove_directory(sandbox, "missing"), __WASI_ERRNO_NOENT);
   expect("ENOENT rename missing", __wasi_path_rename(sandbox, "missing", sandbox, "x"), __WASI_ERRNO_NOENT);
   expect("ENOENT link missing", __wasi_path_link(sandbox, 0, "missing", sandbox, "x"), __WASI_ERRNO_NOENT);
-  expect("ENOENT readlink missing", __wasi_path_readlink(sandbox, "missing", (uint8_t[8]){0}, 8, &(__wasi_size_t){0}),
+  expect("ENOENT readlink missing",
+         __wasi_path_readlink(sandbox, "missing", (uint8_t[8]){0}, 8, &(__wasi_size_t){0}),
          __WASI_ERRNO_NOENT);
-  expect("ENOENT set_times missing", __wasi_path_filestat_set_times(sandbox, 0, "missing", 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
+  expect("ENOENT set_times missing",
+         __wasi_path_filestat_set_times(sandbox, 0, "missing", 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
          __WASI_ERRNO_NOENT);
   expect("ENOENT open empty path", open_at(sandbox, "", 0, 0, 0, &fd), __WASI_ERRNO_NOENT);
 
-  expect("EEXIST creat|excl existing", open_at(sandbox, "hello.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd),
+  expect("EEXIST creat|excl existing",
+         open_at(sandbox, "hello.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd),
          __WASI_ERRNO_EXIST);
-  expect("EEXIST creat|excl existing dir", open_at(sandbox, "sub", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd),
-         __WASI_ERRNO_EXIST);
+  expect("EEXIST creat|excl existing dir",
+         open_at(sandbox, "sub", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd), __WASI_ERRNO_EXIST);
   expect("EEXIST mkdir existing", __wasi_path_create_directory(sandbox, "sub"), __WASI_ERRNO_EXIST);
   expect("EEXIST mkdir over file", __wasi_path_create_directory(sandbox, "hello.txt"), __WASI_ERRNO_EXIST);
   expect("EEXIST symlink over file", __wasi_path_symlink("x", sandbox, "hello.txt"), __WASI_ERRNO_EXIST);
-  expect("EEXIST link over file", __wasi_path_link(sandbox, 0, "sub/a.txt", sandbox, "hello.txt"), __WASI_ERRNO_EXIST);
+  expect("EEXIST link over file", __wasi_path_link(sandbox, 0, "sub/a.txt", sandbox, "hello.txt"),
+         __WASI_ERRNO_EXIST);
 }
 
 static void wrong_kind(void) {
@@ -90,11 +98,14 @@ static void wrong_kind(void) {
   expect("ENOTDIR open file/x", open_at(sandbox, "hello.txt/x", 0, 0, 0, &fd), __WASI_ERRNO_NOTDIR);
   expect("ENOTDIR open file with O_DIRECTORY", open_dir(sandbox, "hello.txt", &fd), __WASI_ERRNO_NOTDIR);
   expect("ENOTDIR rmdir a file", __wasi_path_remove_directory(sandbox, "hello.txt"), __WASI_ERRNO_NOTDIR);
-  expect("ENOTDIR mkdir under a file", __wasi_path_create_directory(sandbox, "hello.txt/d"), __WASI_ERRNO_NOTDIR);
-  expect("ENOTDIR rename dir over file", __wasi_path_rename(sandbox, "sub", sandbox, "hello.txt"), __WASI_ERRNO_NOTDIR);
+  expect("ENOTDIR mkdir under a file", __wasi_path_create_directory(sandbox, "hello.txt/d"),
+         __WASI_ERRNO_NOTDIR);
+  expect("ENOTDIR rename dir over file", __wasi_path_rename(sandbox, "sub", sandbox, "hello.txt"),
+         __WASI_ERRNO_NOTDIR);
 
   expect("EISDIR open dir for writing", open_at(sandbox, "sub", 0, 0, 0, &fd), __WASI_ERRNO_ISDIR);
-  expect("EISDIR rename file over dir", __wasi_path_rename(sandbox, "hello.txt", sandbox, "sub"), __WASI_ERRNO_ISDIR);
+  expect("EISDIR rename file over dir", __wasi_path_rename(sandbox, "hello.txt", sandbox, "sub"),
+         __WASI_ERRNO_ISDIR);
   show("unlink a directory", __wasi_path_unlink_file(sandbox, "sub"));
   show("link a directory", __wasi_path_link(sandbox, 0, "sub", sandbox, "sublink"));
 
@@ -108,7 +119,8 @@ static void wrong_kind(void) {
   MUST(__wasi_path_symlink("loop", sandbox, "loop"));
   expect("ELOOP open symlink loop", open_at(sandbox, "loop", 1, 0, 0, &fd), __WASI_ERRNO_LOOP);
   expect("ELOOP open symlink nofollow", open_at(sandbox, "loop", 0, 0, 0, &fd), __WASI_ERRNO_LOOP);
-  expect("EINVAL readlink a file", __wasi_path_readlink(sandbox, "hello.txt", (uint8_t[8]){0}, 8, &(__wasi_size_t){0}),
+  expect("EINVAL readlink a file",
+         __wasi_path_readlink(sandbox, "hello.txt", (uint8_t[8]){0}, 8, &(__wasi_size_t){0}),
          __WASI_ERRNO_INVAL);
 }
 
@@ -117,11 +129,14 @@ static void bad_arguments(void) {
   MUST(open_at(sandbox, "hello.txt", 0, 0, 0, &fd));
   __wasi_filesize_t offset;
   expect("EINVAL seek before start", __wasi_fd_seek(fd, -1, __WASI_WHENCE_SET, &offset), __WASI_ERRNO_INVAL);
-  expect("EINVAL seek cur to negative", __wasi_fd_seek(fd, -100, __WASI_WHENCE_CUR, &offset), __WASI_ERRNO_INVAL);
+  expect("EINVAL seek cur to negative", __wasi_fd_seek(fd, -100, __WASI_WHENCE_CUR, &offset),
+         __WASI_ERRNO_INVAL);
   expect("EINVAL set_times atim and atim_now",
-         __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW), __WASI_ERRNO_INVAL);
+         __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW),
+         __WASI_ERRNO_INVAL);
   expect("EINVAL set_times mtim and mtim_now",
-         __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM | __WASI_FSTFLAGS_MTIM_NOW), __WASI_ERRNO_INVAL);
+         __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM | __WASI_FSTFLAGS_MTIM_NOW),
+         __WASI_ERRNO_INVAL);
   show("set_size huge", __wasi_fd_filestat_set_size(fd, 1ull << 62));
   MUST(__wasi_fd_close(fd));
   show("fd_seek on a directory", __wasi_fd_seek(sandbox, 0, __WASI_WHENCE_CUR, &offset));

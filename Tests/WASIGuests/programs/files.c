@@ -22,7 +22,8 @@ static int sandbox;
 /* Read from the current offset; prints "key: ENAME" or "key: [text]". */
 static void read_show(const char *key, __wasi_fd_t fd, size_t max) {
   char buf[256];
-  if (max >= sizeof buf) max = sizeof buf - 1;
+  if (max >= sizeof buf)
+    max = sizeof buf - 1;
   __wasi_iovec_t iov = {(uint8_t *)buf, max};
   __wasi_size_t n = 0;
   int error = __wasi_fd_read(fd, &iov, 1, &n);
@@ -54,7 +55,8 @@ static void seek_show(const char *key, __wasi_fd_t fd, __wasi_filedelta_t delta,
 static __wasi_filestat_t stat_fd(__wasi_fd_t fd) {
   __wasi_filestat_t st;
   memset(&st, 0, sizeof st);
-  if (__wasi_fd_filestat_get(fd, &st) != 0) st.filetype = 0xff;
+  if (__wasi_fd_filestat_get(fd, &st) != 0)
+    st.filetype = 0xff;
   return st;
 }
 
@@ -77,18 +79,21 @@ static void content_show(const char *key, const char *path) {
   }
   /* Show NUL bytes as '0' so zero-filled extensions are visible. */
   for (size_t i = 0; i < n; i++)
-    if (buf[i] == '\0') buf[i] = '0';
+    if (buf[i] == '\0')
+      buf[i] = '0';
   say(key, "[%.*s] (%u bytes)", (int)n, buf, (unsigned)n);
 }
 
 static void basic_io(void) {
   __wasi_fd_t fd;
-  expect("open new.txt creat|excl", open_at(sandbox, "new.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd), 0);
+  expect("open new.txt creat|excl",
+         open_at(sandbox, "new.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd), 0);
   __wasi_filestat_t st = stat_fd(fd);
   say("new.txt filetype and size", "%s %llu", filetype_name(st.filetype), (unsigned long long)st.size);
 
   /* Three iovecs in one write, one empty. */
-  __wasi_ciovec_t parts[3] = {{(const uint8_t *)"0123", 4}, {(const uint8_t *)"", 0}, {(const uint8_t *)"456789", 6}};
+  __wasi_ciovec_t parts[3] = {
+      {(const uint8_t *)"0123", 4}, {(const uint8_t *)"", 0}, {(const uint8_t *)"456789", 6}};
   size_t total = 0;
   expect("fd_write 3 iovecs", write_all(fd, parts, 3, &total), 0);
   say("fd_write 3 iovecs wrote", "%zu", total);
@@ -102,7 +107,8 @@ static void basic_io(void) {
   read_show("fd_read at eof", fd, 100);
   seek_show("fd_seek past end", fd, 5, __WASI_WHENCE_END);
   tell_show("fd_tell past end", fd);
-  expect("fd_seek before start", __wasi_fd_seek(fd, -100, __WASI_WHENCE_SET, &(__wasi_filesize_t){0}), __WASI_ERRNO_INVAL);
+  expect("fd_seek before start", __wasi_fd_seek(fd, -100, __WASI_WHENCE_SET, &(__wasi_filesize_t){0}),
+         __WASI_ERRNO_INVAL);
 
   /* Scatter read into two buffers; a runtime may fill only the first. */
   seek_show("fd_seek set 0", fd, 0, __WASI_WHENCE_SET);
@@ -146,7 +152,8 @@ static void basic_io(void) {
 
   expect("fd_sync", __wasi_fd_sync(fd), 0);
   expect("fd_datasync", __wasi_fd_datasync(fd), 0);
-  static const char *const advice_names[] = {"normal", "sequential", "random", "willneed", "dontneed", "noreuse"};
+  static const char *const advice_names[] = {"normal",   "sequential", "random",
+                                             "willneed", "dontneed",   "noreuse"};
   for (int advice = 0; advice < 6; advice++) {
     char key[40];
     snprintf(key, sizeof key, "fd_advise %s", advice_names[advice]);
@@ -158,7 +165,8 @@ static void basic_io(void) {
   say("fdstat filetype and flags", "%s %u", filetype_name(fdstat.fs_filetype), (unsigned)fdstat.fs_flags);
   expect("fd_close", __wasi_fd_close(fd), 0);
   expect("fd_close again", __wasi_fd_close(fd), __WASI_ERRNO_BADF);
-  expect("open new.txt creat|excl again", open_at(sandbox, "new.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd),
+  expect("open new.txt creat|excl again",
+         open_at(sandbox, "new.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, 0, &fd),
          __WASI_ERRNO_EXIST);
 }
 
@@ -192,32 +200,38 @@ static void flags_and_truncate(void) {
 static void times(void) {
   __wasi_fd_t fd;
   open_at(sandbox, "sub/a.txt", 0, 0, 0, &fd);
-  const __wasi_timestamp_t atim = 1000000000ull * 1000000000ull + 123456789;  /* 2001-09-09 */
-  const __wasi_timestamp_t mtim = 1500000000ull * 1000000000ull + 987654321;  /* 2017-07-14 */
+  const __wasi_timestamp_t atim = 1000000000ull * 1000000000ull + 123456789; /* 2001-09-09 */
+  const __wasi_timestamp_t mtim = 1500000000ull * 1000000000ull + 987654321; /* 2017-07-14 */
   expect("fd_filestat_set_times atim+mtim",
          __wasi_fd_filestat_set_times(fd, atim, mtim, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM), 0);
   __wasi_filestat_t st = stat_fd(fd);
   check("atim set exactly", st.atim == atim, "atim differs");
   check("mtim set exactly", st.mtim == mtim, "mtim differs");
-  expect("fd_filestat_set_times mtim only", __wasi_fd_filestat_set_times(fd, 0, mtim + 1000, __WASI_FSTFLAGS_MTIM), 0);
+  expect("fd_filestat_set_times mtim only",
+         __wasi_fd_filestat_set_times(fd, 0, mtim + 1000, __WASI_FSTFLAGS_MTIM), 0);
   st = stat_fd(fd);
   check("atim kept when only mtim set", st.atim == atim, "atim changed");
   check("mtim updated", st.mtim == mtim + 1000, "mtim differs");
-  expect("fd_filestat_set_times mtim now", __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM_NOW), 0);
+  expect("fd_filestat_set_times mtim now", __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
+         0);
   __wasi_timestamp_t now = 0;
   MUST(__wasi_clock_time_get(__WASI_CLOCKID_REALTIME, 1, &now));
   st = stat_fd(fd);
   long long age = (long long)(now / 1000000000ull) - (long long)(st.mtim / 1000000000ull);
   check("mtim now is within 10 s of realtime", age >= -10 && age <= 10, "mtim far from now");
-  expect("fd_filestat_set_times atim and atim_now", __wasi_fd_filestat_set_times(fd, atim, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW),
+  expect("fd_filestat_set_times atim and atim_now",
+         __wasi_fd_filestat_set_times(fd, atim, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW),
          __WASI_ERRNO_INVAL);
   MUST(__wasi_fd_close(fd));
 
-  expect("path_filestat_set_times", __wasi_path_filestat_set_times(sandbox, 0, "sub/b.txt", atim, mtim, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM), 0);
+  expect("path_filestat_set_times",
+         __wasi_path_filestat_set_times(sandbox, 0, "sub/b.txt", atim, mtim,
+                                        __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM),
+         0);
   expect("path_filestat_get sub/b.txt", __wasi_path_filestat_get(sandbox, 0, "sub/b.txt", &st), 0);
   check("path atim/mtim set exactly", st.atim == atim && st.mtim == mtim, "times differ");
-  say("sub/b.txt filetype size nlink", "%s %llu %llu", filetype_name(st.filetype), (unsigned long long)st.size,
-      (unsigned long long)st.nlink);
+  say("sub/b.txt filetype size nlink", "%s %llu %llu", filetype_name(st.filetype),
+      (unsigned long long)st.size, (unsigned long long)st.nlink);
 }
 
 static void rights_and_renumber(void) {
@@ -243,15 +257,19 @@ static void rights_and_renumber(void) {
             (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE),
         "missing read/write rights");
   show("fd_fdstat_set_rights drop write",
-       __wasi_fd_fdstat_set_rights(fd, fdstat.fs_rights_base & ~__WASI_RIGHTS_FD_WRITE, fdstat.fs_rights_inheriting));
+       __wasi_fd_fdstat_set_rights(fd, fdstat.fs_rights_base & ~__WASI_RIGHTS_FD_WRITE,
+                                   fdstat.fs_rights_inheriting));
   show("write after dropping write right", write_text(fd, "x"));
-  show("fd_fdstat_set_rights regain write", __wasi_fd_fdstat_set_rights(fd, fdstat.fs_rights_base, fdstat.fs_rights_inheriting));
+  show("fd_fdstat_set_rights regain write",
+       __wasi_fd_fdstat_set_rights(fd, fdstat.fs_rights_base, fdstat.fs_rights_inheriting));
   MUST(__wasi_fd_close(fd));
 
   /* Open read-only by rights: writing is refused either way. */
   __wasi_fd_t ro;
-  expect("open sub/a.txt read right only",
-         __wasi_path_open(sandbox, 0, "sub/a.txt", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK, 0, 0, &ro), 0);
+  expect(
+      "open sub/a.txt read right only",
+      __wasi_path_open(sandbox, 0, "sub/a.txt", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK, 0, 0, &ro),
+      0);
   expect("write to read-only fd", write_text(ro, "x"), __WASI_ERRNO_BADF);
   read_show("read from read-only fd", ro, 100);
   MUST(__wasi_fd_close(ro));
@@ -281,7 +299,8 @@ static void directories_by_fd(void) {
 static void through_libc(void) {
   FILE *file = fopen("/sandbox/libc.txt", "w+");
   check("fopen w+", file != NULL, "fopen failed");
-  if (!file) return;
+  if (!file)
+    return;
   fprintf(file, "line one\nline %d\n", 2);
   say("ftell", "%ld", ftell(file));
   rewind(file);
@@ -292,7 +311,8 @@ static void through_libc(void) {
   say("fclose", "%d", fclose(file));
 
   struct stat st;
-  say("stat libc.txt", "%d size %lld regular %d", stat("/sandbox/libc.txt", &st), (long long)st.st_size, S_ISREG(st.st_mode));
+  say("stat libc.txt", "%d size %lld regular %d", stat("/sandbox/libc.txt", &st), (long long)st.st_size,
+      S_ISREG(st.st_mode));
   int fd = open("/sandbox/libc.txt", O_RDWR | O_APPEND);
   say("open O_APPEND", "%s", fd >= 0 ? "ok" : errname(errno));
   say("write", "%zd", write(fd, "3\n", 2));
@@ -307,14 +327,17 @@ static void through_libc(void) {
 
   DIR *d = opendir("/sandbox/sub");
   int entries = 0;
-  for (struct dirent *e; d && (e = readdir(d));) entries++;
-  if (d) closedir(d);
+  for (struct dirent *e; d && (e = readdir(d));)
+    entries++;
+  if (d)
+    closedir(d);
   say("opendir/readdir sub entries", "%d", entries);
 
   /* The read-only pre-open reads fine. */
   file = fopen("/ro/data.txt", "r");
   say("fopen /ro/data.txt r", "[%s]", file && fgets(line, sizeof line, file) ? strtok(line, "\n") : "(null)");
-  if (file) fclose(file);
+  if (file)
+    fclose(file);
 }
 
 /* Many descriptors at once: the table grows, each one stays distinct, all close. */
@@ -323,16 +346,19 @@ static void many_descriptors(void) {
   static __wasi_fd_t fds[COUNT];
   int opened = 0, distinct = 1, readable = 0, closed = 0;
   for (int i = 0; i < COUNT; i++) {
-    if (open_at(sandbox, i % 2 ? "sub/a.txt" : "sub/b.txt", 0, 0, 0, &fds[i]) != 0) break;
+    if (open_at(sandbox, i % 2 ? "sub/a.txt" : "sub/b.txt", 0, 0, 0, &fds[i]) != 0)
+      break;
     opened++;
   }
   for (int i = 0; i < opened; i++)
-    for (int j = 0; j < i; j++) distinct &= fds[i] != fds[j];
+    for (int j = 0; j < i; j++)
+      distinct &= fds[i] != fds[j];
   for (int i = 0; i < opened; i++) {
     char text[8];
     readable += read_text(fds[i], text, sizeof text) == 0 && strcmp(text, i % 2 ? "a\n" : "bb\n") == 0;
   }
-  for (int i = 0; i < opened; i++) closed += __wasi_fd_close(fds[i]) == 0;
+  for (int i = 0; i < opened; i++)
+    closed += __wasi_fd_close(fds[i]) == 0;
   say("open 300 descriptors", "%d opened, %s, %d read their own file, %d closed", opened,
       distinct ? "all distinct" : "FAIL (duplicates)", readable, closed);
 }

@@ -23,22 +23,31 @@
 #define RIGHTS_ALL ((__wasi_rights_t)((1ull << 30) - 1))
 
 static const char *const errno_names[] = {
-    "ESUCCESS", "E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EAGAIN", "EALREADY",
-    "EBADF", "EBADMSG", "EBUSY", "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET",
-    "EDEADLK", "EDESTADDRREQ", "EDOM", "EDQUOT", "EEXIST", "EFAULT", "EFBIG", "EHOSTUNREACH", "EIDRM",
-    "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK",
-    "EMSGSIZE", "EMULTIHOP", "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE", "ENOBUFS",
-    "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOLINK", "ENOMEM", "ENOMSG", "ENOPROTOOPT", "ENOSPC",
-    "ENOSYS", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTRECOVERABLE", "ENOTSOCK", "ENOTSUP", "ENOTTY",
-    "ENXIO", "EOVERFLOW", "EOWNERDEAD", "EPERM", "EPIPE", "EPROTO", "EPROTONOSUPPORT", "EPROTOTYPE",
-    "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY", "EXDEV", "ENOTCAPABLE",
+    "ESUCCESS",     "E2BIG",           "EACCES",       "EADDRINUSE",   "EADDRNOTAVAIL",
+    "EAFNOSUPPORT", "EAGAIN",          "EALREADY",     "EBADF",        "EBADMSG",
+    "EBUSY",        "ECANCELED",       "ECHILD",       "ECONNABORTED", "ECONNREFUSED",
+    "ECONNRESET",   "EDEADLK",         "EDESTADDRREQ", "EDOM",         "EDQUOT",
+    "EEXIST",       "EFAULT",          "EFBIG",        "EHOSTUNREACH", "EIDRM",
+    "EILSEQ",       "EINPROGRESS",     "EINTR",        "EINVAL",       "EIO",
+    "EISCONN",      "EISDIR",          "ELOOP",        "EMFILE",       "EMLINK",
+    "EMSGSIZE",     "EMULTIHOP",       "ENAMETOOLONG", "ENETDOWN",     "ENETRESET",
+    "ENETUNREACH",  "ENFILE",          "ENOBUFS",      "ENODEV",       "ENOENT",
+    "ENOEXEC",      "ENOLCK",          "ENOLINK",      "ENOMEM",       "ENOMSG",
+    "ENOPROTOOPT",  "ENOSPC",          "ENOSYS",       "ENOTCONN",     "ENOTDIR",
+    "ENOTEMPTY",    "ENOTRECOVERABLE", "ENOTSOCK",     "ENOTSUP",      "ENOTTY",
+    "ENXIO",        "EOVERFLOW",       "EOWNERDEAD",   "EPERM",        "EPIPE",
+    "EPROTO",       "EPROTONOSUPPORT", "EPROTOTYPE",   "ERANGE",       "EROFS",
+    "ESPIPE",       "ESRCH",           "ESTALE",       "ETIMEDOUT",    "ETXTBSY",
+    "EXDEV",        "ENOTCAPABLE",
 };
 
 /* The WASI name of an errno ("ok" for success). wasi-libc's errno values are WASI's. */
 static inline const char *errname(int error) {
   static char unknown[24];
-  if (error == 0) return "ok";
-  if (error > 0 && error < (int)(sizeof errno_names / sizeof *errno_names)) return errno_names[error];
+  if (error == 0)
+    return "ok";
+  if (error > 0 && error < (int)(sizeof errno_names / sizeof *errno_names))
+    return errno_names[error];
   snprintf(unknown, sizeof unknown, "errno%d", error);
   return unknown;
 }
@@ -83,7 +92,8 @@ static inline void check(const char *key, int ok, const char *detail) {
 /* A set-up call that must succeed; its failure is printed as a failed check. */
 #define MUST(call) must_succeed(#call, (call))
 static inline void must_succeed(const char *what, int error) {
-  if (error != 0) printf("set-up %s: %s FAIL\n", what, errname(error));
+  if (error != 0)
+    printf("set-up %s: %s FAIL\n", what, errname(error));
 }
 
 /* path_open with every right, the way a program that only cares about errnos opens. */
@@ -97,8 +107,8 @@ static inline int open_at(int dir, const char *path, int follow, __wasi_oflags_t
  * Rights for opening a directory. wasmtime opens for writing (and then fails
  * with EISDIR) when any write-like right is asked for.
  */
-#define RIGHTS_DIR                                                                                     \
-  (RIGHTS_ALL & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_ALLOCATE |     \
+#define RIGHTS_DIR                                                                                 \
+  (RIGHTS_ALL & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_ALLOCATE | \
                   __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 
 /* Open a directory beneath `dir`. */
@@ -114,19 +124,25 @@ static inline int open_dir(int dir, const char *path, __wasi_fd_t *fd) {
  */
 static inline int write_all(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t count, size_t *total) {
   __wasi_ciovec_t pending[16];
-  if (count > 16) return __WASI_ERRNO_INVAL;
+  if (count > 16)
+    return __WASI_ERRNO_INVAL;
   memcpy(pending, iovs, count * sizeof *iovs);
   size_t first = 0;
   *total = 0;
   for (;;) {
-    while (first < count && pending[first].buf_len == 0) first++;
-    if (first == count) return 0;
+    while (first < count && pending[first].buf_len == 0)
+      first++;
+    if (first == count)
+      return 0;
     __wasi_size_t n = 0;
     int error = __wasi_fd_write(fd, pending + first, count - first, &n);
-    if (error) return error;
-    if (n == 0) return __WASI_ERRNO_IO; /* no progress */
+    if (error)
+      return error;
+    if (n == 0)
+      return __WASI_ERRNO_IO; /* no progress */
     *total += n;
-    for (; first < count && n >= pending[first].buf_len; first++) n -= pending[first].buf_len;
+    for (; first < count && n >= pending[first].buf_len; first++)
+      n -= pending[first].buf_len;
     if (first < count) {
       pending[first].buf += n;
       pending[first].buf_len -= n;
@@ -154,17 +170,21 @@ static inline int read_text(__wasi_fd_t fd, char *buf, size_t size) {
 static inline int preopen_fd(const char *name) {
   for (__wasi_fd_t fd = 3; fd < 64; fd++) {
     __wasi_prestat_t prestat;
-    if (__wasi_fd_prestat_get(fd, &prestat) != 0) continue;
+    if (__wasi_fd_prestat_get(fd, &prestat) != 0)
+      continue;
     char buf[256];
     size_t len = prestat.u.dir.pr_name_len;
-    if (len >= sizeof buf || __wasi_fd_prestat_dir_name(fd, (uint8_t *)buf, len) != 0) continue;
+    if (len >= sizeof buf || __wasi_fd_prestat_dir_name(fd, (uint8_t *)buf, len) != 0)
+      continue;
     buf[len] = '\0';
-    if (strcmp(buf, name) == 0) return (int)fd;
+    if (strcmp(buf, name) == 0)
+      return (int)fd;
   }
   return -1;
 }
 
-static const char *const filetype_names[] = {"unknown", "block", "char", "dir", "file", "dgram", "stream", "symlink"};
+static const char *const filetype_names[] = {"unknown", "block", "char",   "dir",
+                                             "file",    "dgram", "stream", "symlink"};
 
 /* A filetype's short name. */
 static inline const char *filetype_name(__wasi_filetype_t type) {
@@ -190,12 +210,14 @@ static inline int list_dir(const char *key, __wasi_fd_t dir, size_t chunk) {
   for (;;) {
     __wasi_size_t used = 0;
     error = __wasi_fd_readdir(dir, buffer, chunk, cookie, &used);
-    if (error || ++rounds > 10000) break;
+    if (error || ++rounds > 10000)
+      break;
     size_t at = 0, progress = 0;
     while (at + sizeof(__wasi_dirent_t) <= used) {
       __wasi_dirent_t entry;
       memcpy(&entry, buffer + at, sizeof entry);
-      if (at + sizeof entry + entry.d_namlen > used) break; /* name cut off: re-read from cookie */
+      if (at + sizeof entry + entry.d_namlen > used)
+        break; /* name cut off: re-read from cookie */
       if (count < MAX_ENTRIES && entry.d_namlen <= NAME_MAX_LEN) {
         snprintf(entries[count++], sizeof entries[0], "%.*s/%s", (int)entry.d_namlen,
                  (const char *)buffer + at + sizeof entry, filetype_name(entry.d_type));
@@ -204,8 +226,9 @@ static inline int list_dir(const char *key, __wasi_fd_t dir, size_t chunk) {
       at += sizeof entry + entry.d_namlen;
       progress++;
     }
-    if (used < chunk) break; /* end of directory */
-    if (progress == 0) {      /* one entry larger than the buffer */
+    if (used < chunk)
+      break;             /* end of directory */
+    if (progress == 0) { /* one entry larger than the buffer */
       error = -1;
       break;
     }
@@ -221,7 +244,8 @@ static inline int list_dir(const char *key, __wasi_fd_t dir, size_t chunk) {
   }
   qsort(entries, count, sizeof entries[0], compare_entry_text);
   printf("%s:", key);
-  for (int i = 0; i < count; i++) printf(" %s", entries[i]);
+  for (int i = 0; i < count; i++)
+    printf(" %s", entries[i]);
   printf("\n");
   return 0;
 }

@@ -24,7 +24,8 @@ static uint8_t pattern(size_t i) { return (uint8_t)(i * 31 + (i >> 12)); }
 /* A fresh page grown by hand; returns the address of its last `n` bytes. */
 static uint8_t *grown_tail(size_t n) {
   size_t old_pages = __builtin_wasm_memory_grow(0, 1);
-  if (old_pages == (size_t)-1) return NULL;
+  if (old_pages == (size_t)-1)
+    return NULL;
   return (uint8_t *)((old_pages + 1) * PAGE - n);
 }
 
@@ -35,8 +36,10 @@ int main(void) {
 
   uint8_t *out = malloc(BIG);
   check("malloc 24 MiB", out != NULL, "out of memory");
-  if (!out) return 1;
-  for (size_t i = 0; i < BIG; i++) out[i] = pattern(i);
+  if (!out)
+    return 1;
+  for (size_t i = 0; i < BIG; i++)
+    out[i] = pattern(i);
   __wasi_fd_t fd;
   MUST(open_at(sandbox, "big.bin", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, 0, &fd));
   __wasi_ciovec_t whole = {out, BIG};
@@ -47,28 +50,33 @@ int main(void) {
   /* Grow again before reading, so the read buffer is newer than the file's descriptor. */
   uint8_t *in = malloc(BIG);
   check("malloc another 24 MiB", in != NULL, "out of memory");
-  if (!in) return 1;
+  if (!in)
+    return 1;
   memset(in, 0, BIG);
   size_t got = 0;
   int error = 0;
   while (got < BIG) {
     __wasi_iovec_t iov = {in + got, BIG - got};
     __wasi_size_t n = 0;
-    if ((error = __wasi_fd_pread(fd, &iov, 1, got, &n)) || n == 0) break;
+    if ((error = __wasi_fd_pread(fd, &iov, 1, got, &n)) || n == 0)
+      break;
     got += n;
   }
   show("pread 24 MiB back", error);
   check("24 MiB round trip identical", got == BIG && memcmp(in, out, BIG) == 0, "contents differ");
-  say("memory grew by at least 48 MiB", "%s", __builtin_wasm_memory_size(0) - pages_at_start >= 2 * BIG / PAGE ? "yes" : "no FAIL");
+  say("memory grew by at least 48 MiB", "%s",
+      __builtin_wasm_memory_size(0) - pages_at_start >= 2 * BIG / PAGE ? "yes" : "no FAIL");
   free(out);
 
   /* The last bytes of linear memory, each in a page grown just before the call. */
   uint8_t *tail = grown_tail(16);
   check("memory.grow by hand", tail != NULL, "grow failed");
-  if (!tail) return 1;
+  if (!tail)
+    return 1;
   expect("random_get into the last 16 bytes", __wasi_random_get(tail, 16), 0);
   int nonzero = 0;
-  for (int i = 0; i < 16; i++) nonzero |= tail[i];
+  for (int i = 0; i < 16; i++)
+    nonzero |= tail[i];
   check("last 16 bytes were written", nonzero, "still zero");
 
   tail = grown_tail(16);
@@ -76,7 +84,8 @@ int main(void) {
   __wasi_size_t n = 0;
   expect("fd_pread into the last 16 bytes", __wasi_fd_pread(fd, &last, 1, 1000, &n), 0);
   int same = n == 16;
-  for (size_t i = 0; i < 16 && same; i++) same = tail[i] == pattern(1000 + i);
+  for (size_t i = 0; i < 16 && same; i++)
+    same = tail[i] == pattern(1000 + i);
   check("pread into the last 16 bytes correct", same, "wrong bytes");
 
   tail = grown_tail(16);
@@ -92,7 +101,8 @@ int main(void) {
   tail = grown_tail(32);
   memcpy(tail, "big.bin", 8);
   __wasi_filestat_t st;
-  expect("path_filestat_get with the path at the end of memory", __wasi_path_filestat_get(sandbox, 0, (const char *)tail, &st), 0);
+  expect("path_filestat_get with the path at the end of memory",
+         __wasi_path_filestat_get(sandbox, 0, (const char *)tail, &st), 0);
   say("big.bin size", "%llu", (unsigned long long)st.size);
   __wasi_iovec_t *iovs = (__wasi_iovec_t *)(grown_tail(16));
   uint8_t *dest = grown_tail(8);
@@ -100,7 +110,8 @@ int main(void) {
   iovs[1] = (__wasi_iovec_t){dest + 4, 4};
   expect("fd_pread with iovecs and buffers at the end of memory", __wasi_fd_pread(fd, iovs, 2, 100, &n), 0);
   same = n >= 4;
-  for (size_t i = 0; i < n && same; i++) same = dest[i] == pattern(100 + i);
+  for (size_t i = 0; i < n && same; i++)
+    same = dest[i] == pattern(100 + i);
   check("those bytes are right", same, "wrong bytes");
   MUST(__wasi_fd_close(fd));
   expect("unlink big.bin", __wasi_path_unlink_file(sandbox, "big.bin"), 0);

@@ -22,8 +22,8 @@ static __wasi_timestamp_t monotonic(void) {
   return __wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t) == 0 ? t : 0;
 }
 
-static __wasi_subscription_t clock_sub(__wasi_userdata_t userdata, __wasi_clockid_t id, __wasi_timestamp_t timeout,
-                                       int absolute) {
+static __wasi_subscription_t clock_sub(__wasi_userdata_t userdata, __wasi_clockid_t id,
+                                       __wasi_timestamp_t timeout, int absolute) {
   __wasi_subscription_t sub;
   memset(&sub, 0, sizeof sub);
   sub.userdata = userdata;
@@ -48,13 +48,15 @@ static __wasi_subscription_t fd_sub(__wasi_userdata_t userdata, __wasi_eventtype
 }
 
 /* Poll and describe the events as "ud=<userdata> <type> <errno>", sorted by userdata. */
-static int poll_show(const char *key, const __wasi_subscription_t *subs, size_t count, __wasi_timestamp_t *elapsed) {
+static int poll_show(const char *key, const __wasi_subscription_t *subs, size_t count,
+                     __wasi_timestamp_t *elapsed) {
   __wasi_event_t events[8];
   __wasi_size_t n = 0;
   memset(events, 0xff, sizeof events);
   __wasi_timestamp_t start = monotonic();
   int error = __wasi_poll_oneoff(subs, events, count, &n);
-  if (elapsed) *elapsed = monotonic() - start;
+  if (elapsed)
+    *elapsed = monotonic() - start;
   if (error) {
     show(key, error);
     return error;
@@ -69,8 +71,8 @@ static int poll_show(const char *key, const __wasi_subscription_t *subs, size_t 
   static const char *const types[] = {"clock", "fd_read", "fd_write"};
   printf("%s:", key);
   for (__wasi_size_t i = 0; i < n; i++)
-    printf(" ud=%llu %s %s", (unsigned long long)events[i].userdata, events[i].type < 3 ? types[events[i].type] : "?",
-           errname(events[i].error));
+    printf(" ud=%llu %s %s", (unsigned long long)events[i].userdata,
+           events[i].type < 3 ? types[events[i].type] : "?", errname(events[i].error));
   printf("\n");
   return 0;
 }
@@ -169,18 +171,22 @@ static void descriptors(void) {
   while ((!seen_read || !seen_write) && rounds++ < 10) {
     __wasi_subscription_t pending[3];
     size_t count = 0;
-    if (!seen_read) pending[count++] = subs[0];
-    if (!seen_write) pending[count++] = subs[1];
+    if (!seen_read)
+      pending[count++] = subs[0];
+    if (!seen_write)
+      pending[count++] = subs[1];
     pending[count++] = subs[2];
     __wasi_event_t events[3];
     __wasi_size_t n = 0;
-    if (__wasi_poll_oneoff(pending, events, count, &n) != 0) break;
+    if (__wasi_poll_oneoff(pending, events, count, &n) != 0)
+      break;
     for (__wasi_size_t i = 0; i < n; i++) {
       seen_read |= events[i].userdata == 36 && events[i].error == 0;
       seen_write |= events[i].userdata == 37 && events[i].error == 0;
     }
   }
-  check("two files + clock: both files reported ready", seen_read && seen_write, "a ready file was not reported");
+  check("two files + clock: both files reported ready", seen_read && seen_write,
+        "a ready file was not reported");
   check("two files + clock: no clock wait (< 1s)", monotonic() - start < 1000 * MS, "waited for the clock");
 
   /* A closed descriptor: reported as an event error, or as the call's error. */

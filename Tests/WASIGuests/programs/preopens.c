@@ -19,10 +19,12 @@ int main(int argc, char **argv) {
   int count = 0, last = 2;
   for (__wasi_fd_t fd = 3; fd < 16; fd++) {
     __wasi_prestat_t prestat;
-    if (__wasi_fd_prestat_get(fd, &prestat) != 0) break;
+    if (__wasi_fd_prestat_get(fd, &prestat) != 0)
+      break;
     char name[512] = {0};
     size_t len = prestat.u.dir.pr_name_len;
-    if (len >= sizeof name) len = sizeof name - 1;
+    if (len >= sizeof name)
+      len = sizeof name - 1;
     MUST(__wasi_fd_prestat_dir_name(fd, (uint8_t *)name, len));
     char key[32];
     snprintf(key, sizeof key, "pre-open %d", ++count);
@@ -33,7 +35,8 @@ int main(int argc, char **argv) {
     last = fd;
   }
   say("pre-opens", "%d", count);
-  expect("fd_prestat_get after the last", __wasi_fd_prestat_get(last + 1, &(__wasi_prestat_t){0}), __WASI_ERRNO_BADF);
+  expect("fd_prestat_get after the last", __wasi_fd_prestat_get(last + 1, &(__wasi_prestat_t){0}),
+         __WASI_ERRNO_BADF);
   char small[2];
   expect("fd_prestat_dir_name into a short buffer", __wasi_fd_prestat_dir_name(3, (uint8_t *)small, 2),
          __WASI_ERRNO_NAMETOOLONG);
@@ -57,12 +60,14 @@ int main(int argc, char **argv) {
   errno = 0;
   int posix = open("/data/sub/a.txt", O_WRONLY);
   refused("open(\"/data/sub/a.txt\", O_WRONLY) uses the /data/sub grant", posix >= 0 ? 0 : errno);
-  if (posix >= 0) close(posix);
+  if (posix >= 0)
+    close(posix);
   expect("the same file through the /data fd", open_at(rw, "sub/a.txt", 0, 0, 0, &fd), 0);
   MUST(__wasi_fd_close(fd));
   errno = 0;
   posix = open("/data/hello.txt", O_RDONLY);
   say("open(\"/data/hello.txt\") through libc", "%s", posix >= 0 ? "ok" : errname(errno));
-  if (posix >= 0) close(posix);
+  if (posix >= 0)
+    close(posix);
   return 0;
 }

@@ -36,7 +36,8 @@ static void open_refused(const char *key, int dir, const char *path, int follow)
   int error = __wasi_path_open(dir, follow ? __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW : 0, path, 0,
                                __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_GET, 0, 0, &fd);
   refused(key, error);
-  if (error == 0) MUST(__wasi_fd_close(fd));
+  if (error == 0)
+    MUST(__wasi_fd_close(fd));
 }
 
 static void stat_refused(const char *key, int dir, const char *path, int follow) {
@@ -49,7 +50,8 @@ static void create_refused(const char *key, int dir, const char *path, __wasi_of
   int error = __wasi_path_open(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags,
                                __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &fd);
   refused(key, error);
-  if (error == 0) MUST(__wasi_fd_close(fd));
+  if (error == 0)
+    MUST(__wasi_fd_close(fd));
 }
 
 static void reading_out(void) {
@@ -77,7 +79,8 @@ static void reading_out(void) {
   __wasi_fd_t fd;
   int error = open_at(sandbox, "link_inside", 1, 0, 0, &fd);
   expect("open link_inside (stays inside)", error, 0);
-  if (error == 0) MUST(__wasi_fd_close(fd));
+  if (error == 0)
+    MUST(__wasi_fd_close(fd));
 
   /* A subdirectory descriptor is its own capability: no `..` above it. */
   __wasi_fd_t sub;
@@ -94,7 +97,8 @@ static void reading_out(void) {
   stat_refused("stat /etc", sandbox, "/etc", 0);
   char buf[64];
   __wasi_size_t used;
-  refused("readlink ../outside/x", __wasi_path_readlink(sandbox, "link_updir/../x", (uint8_t *)buf, sizeof buf, &used));
+  refused("readlink ../outside/x",
+          __wasi_path_readlink(sandbox, "link_updir/../x", (uint8_t *)buf, sizeof buf, &used));
 }
 
 static void writing_out(void) {
@@ -103,7 +107,8 @@ static void writing_out(void) {
   create_refused("create link_updir/new", sandbox, "link_updir/new", __WASI_OFLAGS_CREAT);
   create_refused("truncate through link_up", sandbox, "link_up", __WASI_OFLAGS_TRUNC);
   create_refused("truncate through link_abs", sandbox, "link_abs", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC);
-  create_refused("create absolute /tmp/wasi-guest-escape", sandbox, "/tmp/wasi-guest-escape", __WASI_OFLAGS_CREAT);
+  create_refused("create absolute /tmp/wasi-guest-escape", sandbox, "/tmp/wasi-guest-escape",
+                 __WASI_OFLAGS_CREAT);
   refused("mkdir ../outside/newdir", __wasi_path_create_directory(sandbox, "../outside/newdir"));
   refused("mkdir link_updir/newdir", __wasi_path_create_directory(sandbox, "link_updir/newdir"));
   refused("rmdir ../outside/odir", __wasi_path_remove_directory(sandbox, "../outside/odir"));
@@ -111,19 +116,28 @@ static void writing_out(void) {
   refused("unlink ../outside/secret", __wasi_path_unlink_file(sandbox, "../outside/secret"));
   refused("unlink link_updir/secret", __wasi_path_unlink_file(sandbox, "link_updir/secret"));
   refused("set_times link_up follow",
-          __wasi_path_filestat_set_times(sandbox, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "link_up", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+          __wasi_path_filestat_set_times(sandbox, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "link_up", 0, 0,
+                                         __WASI_FSTFLAGS_MTIM_NOW));
   refused("set_times ../outside/secret",
           __wasi_path_filestat_set_times(sandbox, 0, "../outside/secret", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
 
   /* Hard links and renames across the boundary, both directions. */
-  refused("link ../outside/secret -> stolen", __wasi_path_link(sandbox, 0, "../outside/secret", sandbox, "stolen"));
-  refused("link link_up (followed) -> stolen", __wasi_path_link(sandbox, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "link_up", sandbox, "stolen"));
-  refused("link link_updir/secret -> stolen", __wasi_path_link(sandbox, 0, "link_updir/secret", sandbox, "stolen"));
-  refused("link hello.txt -> ../outside/hl", __wasi_path_link(sandbox, 0, "hello.txt", sandbox, "../outside/hl"));
-  refused("link hello.txt -> link_updir/hl", __wasi_path_link(sandbox, 0, "hello.txt", sandbox, "link_updir/hl"));
-  refused("rename hello.txt -> ../outside/moved", __wasi_path_rename(sandbox, "hello.txt", sandbox, "../outside/moved"));
-  refused("rename ../outside/secret -> stolen", __wasi_path_rename(sandbox, "../outside/secret", sandbox, "stolen"));
-  refused("rename link_updir/secret -> stolen", __wasi_path_rename(sandbox, "link_updir/secret", sandbox, "stolen"));
+  refused("link ../outside/secret -> stolen",
+          __wasi_path_link(sandbox, 0, "../outside/secret", sandbox, "stolen"));
+  refused("link link_up (followed) -> stolen",
+          __wasi_path_link(sandbox, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "link_up", sandbox, "stolen"));
+  refused("link link_updir/secret -> stolen",
+          __wasi_path_link(sandbox, 0, "link_updir/secret", sandbox, "stolen"));
+  refused("link hello.txt -> ../outside/hl",
+          __wasi_path_link(sandbox, 0, "hello.txt", sandbox, "../outside/hl"));
+  refused("link hello.txt -> link_updir/hl",
+          __wasi_path_link(sandbox, 0, "hello.txt", sandbox, "link_updir/hl"));
+  refused("rename hello.txt -> ../outside/moved",
+          __wasi_path_rename(sandbox, "hello.txt", sandbox, "../outside/moved"));
+  refused("rename ../outside/secret -> stolen",
+          __wasi_path_rename(sandbox, "../outside/secret", sandbox, "stolen"));
+  refused("rename link_updir/secret -> stolen",
+          __wasi_path_rename(sandbox, "link_updir/secret", sandbox, "stolen"));
   refused("rename sub -> ../outside/sub", __wasi_path_rename(sandbox, "sub", sandbox, "../outside/sub"));
   refused("symlink at ../escape", __wasi_path_symlink("hello.txt", sandbox, "../escape"));
   refused("symlink at link_updir/escape", __wasi_path_symlink("hello.txt", sandbox, "link_updir/escape"));
@@ -147,7 +161,8 @@ static void writing_out(void) {
 
 static void read_only(void) {
   __wasi_fd_t fd;
-  int error = __wasi_path_open(ro, 0, "data.txt", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_GET, 0, 0, &fd);
+  int error = __wasi_path_open(ro, 0, "data.txt", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_GET, 0,
+                               0, &fd);
   expect("[ro] open data.txt for reading", error, 0);
   char text[64];
   MUST(read_text(fd, text, sizeof text));
@@ -162,8 +177,8 @@ static void read_only(void) {
   create_refused("[ro] create new.txt", ro, "new.txt", __WASI_OFLAGS_CREAT);
   create_refused("[ro] create|excl new.txt", ro, "new.txt", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL);
   create_refused("[ro] truncate data.txt", ro, "data.txt", __WASI_OFLAGS_TRUNC);
-  refused("[ro] open data.txt with the append flag", __wasi_path_open(ro, 0, "data.txt", 0, __WASI_RIGHTS_FD_WRITE, 0,
-                                                                     __WASI_FDFLAGS_APPEND, &fd));
+  refused("[ro] open data.txt with the append flag",
+          __wasi_path_open(ro, 0, "data.txt", 0, __WASI_RIGHTS_FD_WRITE, 0, __WASI_FDFLAGS_APPEND, &fd));
   refused("[ro] mkdir", __wasi_path_create_directory(ro, "newdir"));
   refused("[ro] rmdir rdir/.. child", __wasi_path_remove_directory(ro, "rdir"));
   refused("[ro] unlink data.txt", __wasi_path_unlink_file(ro, "data.txt"));
@@ -171,8 +186,10 @@ static void read_only(void) {
   refused("[ro] symlink", __wasi_path_symlink("data.txt", ro, "sym"));
   refused("[ro] link data.txt -> copy", __wasi_path_link(ro, 0, "data.txt", ro, "copy"));
   refused("[ro] path_filestat_set_times",
-          __wasi_path_filestat_set_times(ro, 0, "data.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW | __WASI_FSTFLAGS_ATIM_NOW));
-  refused("[ro] fd_filestat_set_times on the pre-open", __wasi_fd_filestat_set_times(ro, 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+          __wasi_path_filestat_set_times(ro, 0, "data.txt", 0, 0,
+                                         __WASI_FSTFLAGS_MTIM_NOW | __WASI_FSTFLAGS_ATIM_NOW));
+  refused("[ro] fd_filestat_set_times on the pre-open",
+          __wasi_fd_filestat_set_times(ro, 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
 
   /* Moving or hard-linking a read-only file out would make it writable. */
   refused("[ro] rename data.txt out to /sandbox", __wasi_path_rename(ro, "data.txt", sandbox, "taken.txt"));
@@ -206,11 +223,13 @@ static void read_only(void) {
   errno = 0;
   FILE *file = fopen("/ro/data.txt", "w");
   refused("[ro] fopen /ro/data.txt w", file ? 0 : errno);
-  if (file) fclose(file);
+  if (file)
+    fclose(file);
   errno = 0;
   int posix = open("/ro/new.txt", O_CREAT | O_WRONLY, 0644);
   refused("[ro] open(2) O_CREAT", posix >= 0 ? 0 : errno);
-  if (posix >= 0) close(posix);
+  if (posix >= 0)
+    close(posix);
 }
 
 int main(void) {

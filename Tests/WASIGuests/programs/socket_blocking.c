@@ -26,7 +26,8 @@ int main(void) {
   __wasi_fd_t listener = 3, client;
   __wasi_fdstat_t st;
   expect("listener filetype", __wasi_fd_fdstat_get(listener, &st), 0);
-  say("listener is a stream socket", "%s", st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM ? "yes" : "no FAIL");
+  say("listener is a stream socket", "%s",
+      st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM ? "yes" : "no FAIL");
   say("ready", "blocking");
   fflush(stdout);
 
@@ -51,12 +52,14 @@ int main(void) {
   __wasi_size_t count = 0;
   expect("poll read+write on one socket", __wasi_poll_oneoff(subs, events, 3, &count), 0);
   int writable = 0;
-  for (__wasi_size_t i = 0; i < count; i++) writable |= events[i].userdata == 2 && events[i].error == 0;
+  for (__wasi_size_t i = 0; i < count; i++)
+    writable |= events[i].userdata == 2 && events[i].error == 0;
   say("fd_write event among them", "%s", writable ? "yes" : "no FAIL");
 
   char buf[32] = {0};
   size_t got = 0;
-  expect("sock_recv waitall 10 bytes sent in two parts", receive(client, buf, 10, __WASI_RIFLAGS_RECV_WAITALL, &got), 0);
+  expect("sock_recv waitall 10 bytes sent in two parts",
+         receive(client, buf, 10, __WASI_RIFLAGS_RECV_WAITALL, &got), 0);
   say("received", "[%.*s] (%zu bytes)", (int)got, buf, got);
   memset(buf, 0, sizeof buf);
   expect("sock_recv peek", receive(client, buf, 5, __WASI_RIFLAGS_RECV_PEEK, &got), 0);

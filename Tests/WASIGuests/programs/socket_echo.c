@@ -43,7 +43,8 @@ static unsigned long long echoed;
 static int find_listener(void) {
   for (__wasi_fd_t fd = 3; fd < 32; fd++) {
     __wasi_fdstat_t st;
-    if (__wasi_fd_fdstat_get(fd, &st) == 0 && st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM) return (int)fd;
+    if (__wasi_fd_fdstat_get(fd, &st) == 0 && st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM)
+      return (int)fd;
   }
   return -1;
 }
@@ -62,9 +63,11 @@ static int wait_writable(__wasi_fd_t fd) {
   __wasi_event_t events[2];
   __wasi_size_t n = 0;
   int error = __wasi_poll_oneoff(subs, events, 2, &n);
-  if (error) return error;
+  if (error)
+    return error;
   for (__wasi_size_t i = 0; i < n; i++)
-    if (events[i].userdata == 1) return events[i].error;
+    if (events[i].userdata == 1)
+      return events[i].error;
   return __WASI_ERRNO_TIMEDOUT;
 }
 
@@ -75,10 +78,12 @@ static int send_all(__wasi_fd_t fd, const uint8_t *buf, size_t len) {
     __wasi_size_t sent = 0;
     int error = __wasi_sock_send(fd, &iov, 1, 0, &sent);
     if (error == __WASI_ERRNO_AGAIN) {
-      if ((error = wait_writable(fd))) return error;
+      if ((error = wait_writable(fd)))
+        return error;
       continue;
     }
-    if (error) return error;
+    if (error)
+      return error;
     buf += sent;
     len -= sent;
   }
@@ -88,13 +93,15 @@ static int send_all(__wasi_fd_t fd, const uint8_t *buf, size_t len) {
 static void accept_one(__wasi_fd_t listener) {
   __wasi_fd_t fd;
   int error = __wasi_sock_accept(listener, __WASI_FDFLAGS_NONBLOCK, &fd);
-  if (error == __WASI_ERRNO_AGAIN) return; /* another poll round */
+  if (error == __WASI_ERRNO_AGAIN)
+    return; /* another poll round */
   if (error) {
     say("sock_accept", "%s FAIL", errname(error));
     return;
   }
   int slot = 0;
-  while (slot < MAX_CLIENTS && clients[slot].open) slot++;
+  while (slot < MAX_CLIENTS && clients[slot].open)
+    slot++;
   if (slot == MAX_CLIENTS) {
     say("too many clients", "FAIL");
     MUST(__wasi_fd_close(fd));
@@ -102,7 +109,8 @@ static void accept_one(__wasi_fd_t listener) {
   }
   clients[slot] = (client){fd, 1};
   accepted++;
-  if (++open_clients > max_open) max_open = open_clients;
+  if (++open_clients > max_open)
+    max_open = open_clients;
   __wasi_fdstat_t st;
   if (__wasi_fd_fdstat_get(fd, &st) == 0 && st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM &&
       (st.fs_flags & __WASI_FDFLAGS_NONBLOCK))
@@ -113,7 +121,8 @@ static void accept_one(__wasi_fd_t listener) {
   __wasi_iovec_t iov = {&byte, 1};
   __wasi_size_t got = 0;
   __wasi_roflags_t roflags = 0;
-  if (__wasi_sock_recv(fd, &iov, 1, 0, &got, &roflags) == __WASI_ERRNO_AGAIN) first_recv_again++;
+  if (__wasi_sock_recv(fd, &iov, 1, 0, &got, &roflags) == __WASI_ERRNO_AGAIN)
+    first_recv_again++;
 
   /* The greeting goes through fd_write: sockets are streams like any other. */
   const char *greeting = "hello from wasi\n";
@@ -127,7 +136,8 @@ static int serve(client *c) {
   __wasi_size_t got = 0;
   __wasi_roflags_t roflags = 0;
   int error = __wasi_sock_recv(c->fd, iovs, 2, 0, &got, &roflags);
-  if (error == __WASI_ERRNO_AGAIN) return 0;
+  if (error == __WASI_ERRNO_AGAIN)
+    return 0;
   if (error == 0 && got > 0) {
     error = send_all(c->fd, buffer, got);
     if (error == 0) {
@@ -145,7 +155,8 @@ static int serve(client *c) {
     say("client error", "%s FAIL", errname(error));
   }
   /* End of stream (or an error): half-close our side too, then close. */
-  if (__wasi_sock_shutdown(c->fd, __WASI_SDFLAGS_WR) == 0) shutdowns_ok++;
+  if (__wasi_sock_shutdown(c->fd, __WASI_SDFLAGS_WR) == 0)
+    shutdowns_ok++;
   MUST(__wasi_fd_close(c->fd));
   c->open = 0;
   open_clients--;
@@ -157,9 +168,11 @@ int main(int argc, char **argv) {
   int want = argc > 1 ? atoi(argv[1]) : 3;
   int listener = find_listener();
   say("pre-opened listening socket", "%s", listener >= 0 ? "yes" : "no FAIL");
-  if (listener < 0) return 1;
+  if (listener < 0)
+    return 1;
   int sandbox = preopen_fd("/sandbox");
-  say("the socket's fd follows the directory's", "%s", sandbox >= 3 && listener == sandbox + 1 ? "yes" : "no FAIL");
+  say("the socket's fd follows the directory's", "%s",
+      sandbox >= 3 && listener == sandbox + 1 ? "yes" : "no FAIL");
   __wasi_prestat_t prestat;
   show("fd_prestat_get on the socket", __wasi_fd_prestat_get(listener, &prestat));
   expect("fd_fdstat_set_flags nonblock", __wasi_fd_fdstat_set_flags(listener, __WASI_FDFLAGS_NONBLOCK), 0);
@@ -191,7 +204,8 @@ int main(int argc, char **argv) {
     subs[count].u.u.fd_read.file_descriptor = listener;
     count++;
     for (int i = 0; i < MAX_CLIENTS; i++) {
-      if (!clients[i].open) continue;
+      if (!clients[i].open)
+        continue;
       subs[count].userdata = i;
       subs[count].u.tag = __WASI_EVENTTYPE_FD_READ;
       subs[count].u.u.fd_read.file_descriptor = clients[i].fd;
@@ -211,11 +225,13 @@ int main(int argc, char **argv) {
        * is wrong. Either way serve() reads the real state.
        */
       if (events[i].error && events[i].error != __WASI_ERRNO_CONNRESET) {
-        __wasi_fd_t fd = events[i].userdata == 999 ? (__wasi_fd_t)listener
-                         : events[i].userdata < MAX_CLIENTS ? clients[events[i].userdata].fd : (__wasi_fd_t)-1;
+        __wasi_fd_t fd = events[i].userdata == 999          ? (__wasi_fd_t)listener
+                         : events[i].userdata < MAX_CLIENTS ? clients[events[i].userdata].fd
+                                                            : (__wasi_fd_t)-1;
         __wasi_fdstat_t st;
         int open = __wasi_fd_fdstat_get(fd, &st) == 0;
-        say("poll_oneoff event error", "%s for %s socket FAIL", errname(events[i].error), open ? "an open" : "a closed");
+        say("poll_oneoff event error", "%s for %s socket FAIL", errname(events[i].error),
+            open ? "an open" : "a closed");
         bad_event_errors++;
       }
       if (events[i].userdata == 1000)
@@ -226,7 +242,8 @@ int main(int argc, char **argv) {
         serve(&clients[events[i].userdata]);
     }
   }
-  if (timed_out) say("timed out after 20 s", "FAIL");
+  if (timed_out)
+    say("timed out after 20 s", "FAIL");
   say("accepted", "%d", accepted);
   say("served", "%d", served);
   say("clients were non-blocking streams", "%d", stream_clients);
@@ -234,13 +251,15 @@ int main(int argc, char **argv) {
   say("most clients open at once", "%d", max_open);
   say("shutdowns ok", "%d", shutdowns_ok);
   say("sock_recv answered ECONNRESET for the reset connection", "%d", reset_seen);
-  say("sock_send after ECONNRESET", "%s", send_after_reset < 0 ? "not tried FAIL" : errname(send_after_reset));
+  say("sock_send after ECONNRESET", "%s",
+      send_after_reset < 0 ? "not tried FAIL" : errname(send_after_reset));
   say("poll_oneoff event errors other than ECONNRESET on open sockets", "%d", bad_event_errors);
   say("bytes echoed", "%llu", echoed);
   expect("sock_accept after the last client", __wasi_sock_accept(listener, __WASI_FDFLAGS_NONBLOCK, &none),
          __WASI_ERRNO_AGAIN);
-  expect("sock_send on a closed fd", __wasi_sock_send(clients[0].fd, &(__wasi_ciovec_t){(const uint8_t *)"x", 1}, 1, 0,
-                                                      &(__wasi_size_t){0}),
-         __WASI_ERRNO_BADF);
+  expect(
+      "sock_send on a closed fd",
+      __wasi_sock_send(clients[0].fd, &(__wasi_ciovec_t){(const uint8_t *)"x", 1}, 1, 0, &(__wasi_size_t){0}),
+      __WASI_ERRNO_BADF);
   return served == want && !timed_out ? 0 : 1;
 }

@@ -12,7 +12,8 @@
 #include "guest.h"
 
 static uint32_t fnv1a(const uint8_t *data, size_t n, uint32_t hash) {
-  for (size_t i = 0; i < n; i++) hash = (hash ^ data[i]) * 16777619u;
+  for (size_t i = 0; i < n; i++)
+    hash = (hash ^ data[i]) * 16777619u;
   return hash;
 }
 
@@ -48,7 +49,8 @@ int main(void) {
   int seen = 0, others = 0;
   for (int round = 0; round < 10 && seen != 3; round++) {
     /* Runtimes may report the two stdin subscriptions in different calls. */
-    if (__wasi_poll_oneoff(subs, events, 3, &count) != 0) break;
+    if (__wasi_poll_oneoff(subs, events, 3, &count) != 0)
+      break;
     for (__wasi_size_t i = 0; i < count; i++) {
       if (events[i].error == 0 && events[i].type == __WASI_EVENTTYPE_FD_READ && events[i].userdata != 2)
         seen |= (int)events[i].userdata;
@@ -56,8 +58,8 @@ int main(void) {
         others++;
     }
   }
-  say("poll stdin subscribed twice", "%s", seen == 3 && others == 0 ? "both fd_read events, no clock"
-                                                                      : "FAIL (missing or unexpected events)");
+  say("poll stdin subscribed twice", "%s",
+      seen == 3 && others == 0 ? "both fd_read events, no clock" : "FAIL (missing or unexpected events)");
 
   /* stdin, 7 bytes at a time through fd_read. */
   uint8_t chunk[7];
@@ -67,11 +69,13 @@ int main(void) {
   for (;;) {
     __wasi_iovec_t iov = {chunk, sizeof chunk};
     __wasi_size_t n = 0;
-    if ((error = __wasi_fd_read(0, &iov, 1, &n)) || n == 0) break;
+    if ((error = __wasi_fd_read(0, &iov, 1, &n)) || n == 0)
+      break;
     reads++;
     total += n;
     hash = fnv1a(chunk, n, hash);
-    for (size_t i = 0; i < n; i++) lines += chunk[i] == '\n';
+    for (size_t i = 0; i < n; i++)
+      lines += chunk[i] == '\n';
   }
   show("read stdin to end", error);
   say("stdin bytes, lines, fnv1a", "%zu %zu %08x", total, lines, (unsigned)hash);
@@ -88,9 +92,10 @@ int main(void) {
   /* stdout: sixteen iovecs, none, then one large write. */
   fflush(stdout);
   __wasi_ciovec_t parts[16];
-  static const char *const words[16] = {"six", "teen", " ", "io", "vecs", ":", " ", "o", "n", "e", " ",
-                                        "w", "ri", "te", "", "\n"};
-  for (int i = 0; i < 16; i++) parts[i] = (__wasi_ciovec_t){(const uint8_t *)words[i], strlen(words[i])};
+  static const char *const words[16] = {"six", "teen", " ", "io", "vecs", ":",  " ", "o",
+                                        "n",   "e",    " ", "w",  "ri",   "te", "",  "\n"};
+  for (int i = 0; i < 16; i++)
+    parts[i] = (__wasi_ciovec_t){(const uint8_t *)words[i], strlen(words[i])};
   size_t written = 0;
   expect("fd_write 16 iovecs", write_all(1, parts, 16, &written), 0);
   __wasi_size_t none = 99;
@@ -99,7 +104,8 @@ int main(void) {
 
   static char big[20000 * 12 + 1];
   size_t len = 0;
-  for (int i = 0; i < 20000; i++) len += (size_t)snprintf(big + len, sizeof big - len, "line %06d\n", i);
+  for (int i = 0; i < 20000; i++)
+    len += (size_t)snprintf(big + len, sizeof big - len, "line %06d\n", i);
   __wasi_ciovec_t one = {(const uint8_t *)big, len};
   expect("fd_write 240000 bytes", write_all(1, &one, 1, &written), 0);
   say("large write total", "%zu", written);

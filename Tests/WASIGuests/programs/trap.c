@@ -37,11 +37,16 @@ int main(int argc, char **argv) {
   volatile int zero = 0, numerator = 12345;
   volatile uint32_t far = 0xfffffff0u;
   volatile uintptr_t index = 1000000;
-  if (strcmp(how, "unreachable") == 0) abort();
-  if (strcmp(how, "divide") == 0) say("quotient", "%d FAIL", numerator / zero);
-  if (strcmp(how, "memory") == 0) say("loaded", "%d FAIL", *(volatile int *)(uintptr_t)far);
-  if (strcmp(how, "table") == 0) say("called", "%d FAIL", ((unary)index)(1));
-  if (strcmp(how, "recursion") == 0) say("recursed", "%d FAIL", descend(0));
+  if (strcmp(how, "unreachable") == 0)
+    abort();
+  if (strcmp(how, "divide") == 0)
+    say("quotient", "%d FAIL", numerator / zero);
+  if (strcmp(how, "memory") == 0)
+    say("loaded", "%d FAIL", *(volatile int *)(uintptr_t)far);
+  if (strcmp(how, "table") == 0)
+    say("called", "%d FAIL", ((unary)index)(1));
+  if (strcmp(how, "recursion") == 0)
+    say("recursed", "%d FAIL", descend(0));
   say("still running", "FAIL");
   return 0;
 }

@@ -37,12 +37,11 @@ static void test_envelope(void) {
     CHECK_ENVELOPE("caf\xC3\xA9", "\xE2\x82\xAC\xF0\x9F\x98\x80",
                    "{\"topic\":\"caf\xC3\xA9\",\"payload\":\"\xE2\x82\xAC\xF0\x9F\x98\x80\"}", false);
     /* Not UTF-8: base64 (with each padding length). */
-    CHECK_ENVELOPE("bin", "\xFF", "{\"topic\":\"bin\",\"payload\":\"/w==\",\"encoding\":\"base64\"}",
-                   true);
+    CHECK_ENVELOPE("bin", "\xFF", "{\"topic\":\"bin\",\"payload\":\"/w==\",\"encoding\":\"base64\"}", true);
     CHECK_ENVELOPE("bin", "\xFF\xFE", "{\"topic\":\"bin\",\"payload\":\"//4=\",\"encoding\":\"base64\"}",
                    true);
-    CHECK_ENVELOPE("bin", "\xFF\xFE\xFD",
-                   "{\"topic\":\"bin\",\"payload\":\"//79\",\"encoding\":\"base64\"}", true);
+    CHECK_ENVELOPE("bin", "\xFF\xFE\xFD", "{\"topic\":\"bin\",\"payload\":\"//79\",\"encoding\":\"base64\"}",
+                   true);
     CHECK_ENVELOPE("bin", "ab\xC0\x80",
                    "{\"topic\":\"bin\",\"payload\":\"YWLAgA==\",\"encoding\":\"base64\"}", true);
     /* An ill-formed topic byte becomes U+FFFD. */

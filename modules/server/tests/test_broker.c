@@ -19,7 +19,8 @@ static void put16(buf *b, uint16_t v) {
     put8(b, (uint8_t)v);
 }
 static void putraw(buf *b, const void *p, size_t n) {
-    if (n == 0) return;
+    if (n == 0)
+        return;
     memcpy(b->d + b->n, p, n);
     b->n += n;
 }
@@ -71,11 +72,11 @@ static buf unsubscribe_pkt(uint16_t pid, const char *filter) {
     return packet(0xA2, &b);
 }
 
-static buf publish_pkt(const char *topic, const char *payload, uint8_t qos, bool retain,
-                       uint16_t pid) {
+static buf publish_pkt(const char *topic, const char *payload, uint8_t qos, bool retain, uint16_t pid) {
     buf b = {.n = 0};
     putstr(&b, topic);
-    if (qos) put16(&b, pid);
+    if (qos)
+        put16(&b, pid);
     putraw(&b, payload, strlen(payload));
     return packet((uint8_t)(0x30 | (qos << 1) | (retain ? 1 : 0)), &b);
 }
@@ -111,7 +112,8 @@ static bool on_publish(void *ctx, const char *topic, size_t topic_len, const uin
 static bool verbose_log;
 static void on_log(void *ctx, uint32_t level, const char *line) {
     (void)ctx;
-    if (verbose_log) fprintf(stderr, "  broker[%u]: %s\n", level, line);
+    if (verbose_log)
+        fprintf(stderr, "  broker[%u]: %s\n", level, line);
 }
 
 static bus_capture captured;
@@ -123,9 +125,7 @@ static broker *new_broker(broker_limits *override) {
     return broker_create(&l, &hooks);
 }
 
-static void feed(broker *b, int conn, buf p, uint64_t now) {
-    broker_input(b, conn, p.d, p.n, now);
-}
+static void feed(broker *b, int conn, buf p, uint64_t now) { broker_input(b, conn, p.d, p.n, now); }
 
 /* Take all pending output of conn. */
 static buf output(broker *b, int conn) {
@@ -133,10 +133,12 @@ static buf output(broker *b, int conn) {
     const uint8_t *data;
     size_t n;
     while ((n = broker_output(b, conn, &data)) > 0) {
-        if (n > sizeof out.d - out.n) n = sizeof out.d - out.n;
+        if (n > sizeof out.d - out.n)
+            n = sizeof out.d - out.n;
         putraw(&out, data, n);
         broker_output_consumed(b, conn, n);
-        if (out.n == sizeof out.d) break;
+        if (out.n == sizeof out.d)
+            break;
     }
     return out;
 }
@@ -159,7 +161,8 @@ static int count_packets(const buf *out) {
     mqtt_fixed_header h;
     const uint8_t *body;
     int n = 0;
-    while (nth_packet(out, n, &h, &body)) n++;
+    while (nth_packet(out, n, &h, &body))
+        n++;
     return n;
 }
 
@@ -167,14 +170,15 @@ static int count_packets(const buf *out) {
 static bool nth_publish(const buf *out, int i, mqtt_publish *p) {
     mqtt_fixed_header h;
     const uint8_t *body;
-    if (!nth_packet(out, i, &h, &body) || h.type != MQTT_PUBLISH) return false;
+    if (!nth_packet(out, i, &h, &body) || h.type != MQTT_PUBLISH)
+        return false;
     return mqtt_decode_publish(h.flags, body, h.remaining_length, p) == MQTT_OK;
 }
 
-#define CHECK_PUBLISH(p, want_topic, want_payload)                                 \
-    do {                                                                           \
-        CHECK_BYTES((p).topic.data, (p).topic.len, want_topic);                    \
-        CHECK_BYTES((p).payload.data, (p).payload.len, want_payload);              \
+#define CHECK_PUBLISH(p, want_topic, want_payload)                    \
+    do {                                                              \
+        CHECK_BYTES((p).topic.data, (p).topic.len, want_topic);       \
+        CHECK_BYTES((p).payload.data, (p).payload.len, want_payload); \
     } while (0)
 
 /* Open a connection and complete CONNECT; checks the CONNACK. */
@@ -184,8 +188,7 @@ static int connect_client(broker *b, const char *id, bool clean, bool expect_ses
     feed(b, c, connect_pkt(id, clean, 0, NULL, NULL), 0);
     buf out = output(b, c);
     CHECK_EQ(out.n, 4);
-    CHECK(out.d[0] == 0x20 && out.d[1] == 2 && out.d[2] == (expect_session ? 1 : 0) &&
-          out.d[3] == 0);
+    CHECK(out.d[0] == 0x20 && out.d[1] == 2 && out.d[2] == (expect_session ? 1 : 0) && out.d[3] == 0);
     return c;
 }
 
@@ -232,7 +235,8 @@ static void test_connect_rules(void) {
     /* CONNECT split across reads, byte by byte. */
     c = broker_open(b, 0);
     buf ck = connect_pkt("slow", true, 30, NULL, NULL);
-    for (size_t i = 0; i < ck.n; i++) broker_input(b, c, ck.d + i, 1, 0);
+    for (size_t i = 0; i < ck.n; i++)
+        broker_input(b, c, ck.d + i, 1, 0);
     out = output(b, c);
     CHECK_BYTES(out.d, out.n, "\x20\x02\x00\x00");
     broker_close(b, c, 0);
@@ -563,7 +567,7 @@ static void test_fuzz(void) {
     int watcher = connect_client(b, "watcher", true, false);
     subscribe(b, watcher, "#", 1, 1);
     buf seeds[] = {
-        connect_pkt("f", true, 5, "w", "x"), subscribe_pkt(3, "a/+/#", 1),
+        connect_pkt("f", true, 5, "w", "x"),       subscribe_pkt(3, "a/+/#", 1),
         publish_pkt("a/b", "payload", 1, true, 9), unsubscribe_pkt(4, "a/#"),
         publish_pkt("a/b", "", 2, false, 8),
     };
@@ -571,8 +575,10 @@ static void test_fuzz(void) {
     for (int round = 0; round < 3000; round++) {
         int c = broker_open(b, 0);
         all_opened = all_opened && c >= 0;
-        if (c < 0) break;
-        if (round % 2) feed(b, c, seeds[0], 0); /* half of them get past CONNECT */
+        if (c < 0)
+            break;
+        if (round % 2)
+            feed(b, c, seeds[0], 0); /* half of them get past CONNECT */
         for (int k = 0; k < 4; k++) {
             buf m = seeds[RAND() % (sizeof seeds / sizeof seeds[0])];
             int flips = (int)(RAND() % 4);
@@ -580,10 +586,12 @@ static void test_fuzz(void) {
                 size_t at = RAND() % m.n;
                 m.d[at] = (uint8_t)RAND();
             }
-            if (RAND() % 3 == 0) m.n = RAND() % (m.n + 1);
+            if (RAND() % 3 == 0)
+                m.n = RAND() % (m.n + 1);
             if (RAND() % 5 == 0) {
                 m.n = RAND() % 64;
-                for (size_t i = 0; i < m.n; i++) m.d[i] = (uint8_t)RAND();
+                for (size_t i = 0; i < m.n; i++)
+                    m.d[i] = (uint8_t)RAND();
             }
             feed(b, c, m, 0);
         }
@@ -621,7 +629,8 @@ static buf publish5_pkt(const char *topic, const char *payload, uint8_t qos, uin
                         const uint8_t *props, size_t props_len) {
     buf b = {.n = 0};
     putstr(&b, topic);
-    if (qos) put16(&b, pid);
+    if (qos)
+        put16(&b, pid);
     put8(&b, (uint8_t)props_len);
     putraw(&b, props, props_len);
     putraw(&b, payload, strlen(payload));
@@ -638,14 +647,15 @@ static void test_mqtt5_flow_control(void) {
     CHECK(out.n > 4 && out.d[0] == 0x20 && out.d[3] == 0); /* CONNACK v5, reason 0 */
     buf body = {.n = 0};
     put16(&body, 1);
-    put8(&body, 0);          /* no properties */
+    put8(&body, 0); /* no properties */
     putstr(&body, "fc/#");
-    put8(&body, 1);          /* options: QoS 1 */
+    put8(&body, 1); /* options: QoS 1 */
     feed(b, sub, packet(0x82, &body), 0);
     out = output(b, sub);
     CHECK(out.n == 6 && out.d[0] == 0x90 && out.d[4] == 0 && out.d[5] == 1); /* SUBACK v5 */
     int pub = connect_client(b, "pub", true, false);
-    for (int i = 0; i < 5; i++) feed(b, pub, publish_pkt("fc/x", "m", 1, false, (uint16_t)(i + 1)), 0);
+    for (int i = 0; i < 5; i++)
+        feed(b, pub, publish_pkt("fc/x", "m", 1, false, (uint16_t)(i + 1)), 0);
     output(b, pub);
     out = output(b, sub);
     CHECK_EQ(count_packets(&out), 2);
@@ -706,7 +716,7 @@ static void test_store_failure_withholds_puback(void) {
     captured.refuse = true;
     feed(b, c311, publish_pkt("s/t", "x", 1, false, 7), 0);
     buf out = output(b, c311);
-    CHECK_EQ(out.n, 0);                                        /* no PUBACK... */
+    CHECK_EQ(out.n, 0);                                         /* no PUBACK... */
     CHECK_EQ(broker_close_state_of(b, c311), BROKER_CLOSE_NOW); /* ...the client resends */
     feed(b, c5, publish5_pkt("s/t", "x", 1, 8, NULL, 0), 0);
     out = output(b, c5);

@@ -66,9 +66,8 @@ static void test_connect(void) {
     CHECK_BYTES(c.client_id.data, c.client_id.len, "p1");
 
     /* Will (QoS 1, retain), username and password. */
-    static const uint8_t full[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0xEE, 0x01, 0x00, 0, 1, 'c',
-                                   0, 3, 'w', '/', 't', 0, 2, 'b', 'y', 0, 1, 'u', 0, 2, 0xFF,
-                                   0x00};
+    static const uint8_t full[] = {0,   4,   'M', 'Q', 'T', 'T', 4,   0xEE, 0x01, 0x00, 0, 1, 'c',  0,   3,
+                                   'w', '/', 't', 0,   2,   'b', 'y', 0,    1,    'u',  0, 2, 0xFF, 0x00};
     CHECK_EQ(mqtt_decode_connect(full, sizeof full, &c), MQTT_OK);
     CHECK(c.will_flag && c.will_retain && c.has_username && c.has_password);
     CHECK_EQ(c.will_qos, 1);
@@ -86,33 +85,28 @@ static void test_connect(void) {
     CHECK_EQ(c.protocol_level, 3);
     CHECK_EQ(mqtt_decode_connect(lvl6, sizeof lvl6, &c), MQTT_ERR_BAD_PROTOCOL);
     /* MQTT 5: a property list after the keep-alive (here Session Expiry 60). */
-    static const uint8_t v5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60,
-                                 5, 0x11, 0, 0, 0, 60, 0, 1, 'x'};
+    static const uint8_t v5[] = {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 5, 0x11, 0, 0, 0, 60, 0, 1, 'x'};
     CHECK_EQ(mqtt_decode_connect(v5, sizeof v5, &c), MQTT_OK);
     CHECK(c.protocol_level == 5 && c.properties.len == 5 && c.client_id.len == 1);
     mqtt_props props;
-    CHECK_EQ(mqtt_props_decode(c.properties.data, c.properties.len, MQTT_PROPS_CONNECT, &props,
-                               NULL), MQTT_OK);
+    CHECK_EQ(mqtt_props_decode(c.properties.data, c.properties.len, MQTT_PROPS_CONNECT, &props, NULL),
+             MQTT_OK);
     CHECK(props.has_session_expiry && props.session_expiry == 60);
     /* Properties out of place, repeated, or out of range are malformed. */
     static const uint8_t alias_in_connect[] = {0x23, 0, 1};
     static const uint8_t twice[] = {0x11, 0, 0, 0, 1, 0x11, 0, 0, 0, 2};
     static const uint8_t zero_receive_max[] = {0x21, 0, 0};
     static const uint8_t cut_pair[] = {0x26, 0, 3, 'a'};
-    CHECK_EQ(mqtt_props_decode(alias_in_connect, 3, MQTT_PROPS_CONNECT, &props, NULL),
-             MQTT_ERR_MALFORMED);
-    CHECK_EQ(mqtt_props_decode(twice, sizeof twice, MQTT_PROPS_CONNECT, &props, NULL),
-             MQTT_ERR_MALFORMED);
-    CHECK_EQ(mqtt_props_decode(zero_receive_max, 3, MQTT_PROPS_CONNECT, &props, NULL),
-             MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(alias_in_connect, 3, MQTT_PROPS_CONNECT, &props, NULL), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(twice, sizeof twice, MQTT_PROPS_CONNECT, &props, NULL), MQTT_ERR_MALFORMED);
+    CHECK_EQ(mqtt_props_decode(zero_receive_max, 3, MQTT_PROPS_CONNECT, &props, NULL), MQTT_ERR_MALFORMED);
     CHECK_EQ(mqtt_props_decode(cut_pair, sizeof cut_pair, MQTT_PROPS_PUBLISH, &props, NULL),
              MQTT_ERR_MALFORMED);
     /* A PUBLISH's user property and content type are forwarded, its alias is not. */
-    static const uint8_t publish_props[] = {0x23, 0, 2, 0x26, 0, 1, 'k', 0, 1, 'v',
-                                            0x03, 0, 1, 't'};
+    static const uint8_t publish_props[] = {0x23, 0, 2, 0x26, 0, 1, 'k', 0, 1, 'v', 0x03, 0, 1, 't'};
     uint8_t forward[sizeof publish_props];
-    CHECK_EQ(mqtt_props_decode(publish_props, sizeof publish_props, MQTT_PROPS_PUBLISH, &props,
-                               forward), MQTT_OK);
+    CHECK_EQ(mqtt_props_decode(publish_props, sizeof publish_props, MQTT_PROPS_PUBLISH, &props, forward),
+             MQTT_OK);
     CHECK(props.has_topic_alias && props.topic_alias == 2);
     CHECK_EQ(props.forward_len, 11);
     CHECK_BYTES(forward, props.forward_len, "\x26\x00\x01k\x00\x01v\x03\x00\x01t");
@@ -124,8 +118,7 @@ static void test_connect(void) {
     /* Flag rules. */
     static const uint8_t reserved[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x03, 0, 60, 0, 0};
     static const uint8_t pw_no_user[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x42, 0, 60, 0, 0, 0, 0};
-    static const uint8_t will_qos3[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x1E, 0, 60, 0, 0,
-                                        0, 1, 'w', 0, 0};
+    static const uint8_t will_qos3[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x1E, 0, 60, 0, 0, 0, 1, 'w', 0, 0};
     static const uint8_t qos_no_will[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x0A, 0, 60, 0, 0};
     static const uint8_t trailing[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 0, 9};
     static const uint8_t truncated[] = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 5, 'a'};
@@ -156,9 +149,9 @@ static void test_publish(void) {
 
     static const uint8_t pid0[] = {0, 1, 't', 0, 0};
     CHECK_EQ(mqtt_decode_publish(0x2, pid0, sizeof pid0, &p), MQTT_ERR_MALFORMED);
-    CHECK_EQ(mqtt_decode_publish(0x6, q1, sizeof q1, &p), MQTT_ERR_MALFORMED);  /* QoS 3 */
-    CHECK_EQ(mqtt_decode_publish(0x8, q0, sizeof q0, &p), MQTT_ERR_MALFORMED);  /* DUP, QoS 0 */
-    CHECK_EQ(mqtt_decode_publish(0x2, q1, 3, &p), MQTT_ERR_MALFORMED);          /* no packet id */
+    CHECK_EQ(mqtt_decode_publish(0x6, q1, sizeof q1, &p), MQTT_ERR_MALFORMED); /* QoS 3 */
+    CHECK_EQ(mqtt_decode_publish(0x8, q0, sizeof q0, &p), MQTT_ERR_MALFORMED); /* DUP, QoS 0 */
+    CHECK_EQ(mqtt_decode_publish(0x2, q1, 3, &p), MQTT_ERR_MALFORMED);         /* no packet id */
     static const uint8_t bad_topic[] = {0, 2, 0xED, 0xA0};
     CHECK_EQ(mqtt_decode_publish(0, bad_topic, sizeof bad_topic, &p), MQTT_ERR_MALFORMED);
     static const uint8_t short_topic[] = {0, 9, 'a'};
@@ -233,9 +226,9 @@ static void test_encoders(void) {
 
     /* PUBLISH round trip, with a payload long enough for a 2-byte length. */
     uint8_t payload[200];
-    for (size_t i = 0; i < sizeof payload; i++) payload[i] = (uint8_t)i;
-    size_t n = mqtt_encode_publish(buf, sizeof buf, LIT("s/t"), payload, sizeof payload, 1, true,
-                                   true, 42);
+    for (size_t i = 0; i < sizeof payload; i++)
+        payload[i] = (uint8_t)i;
+    size_t n = mqtt_encode_publish(buf, sizeof buf, LIT("s/t"), payload, sizeof payload, 1, true, true, 42);
     CHECK_EQ(n, 1 + 2 + 2 + 3 + 2 + 200);
     CHECK_EQ(buf[0], 0x30 | 0x8 | 0x2 | 0x1);
     mqtt_fixed_header h;
@@ -263,9 +256,14 @@ static void test_encoders(void) {
  * broker's own decoder must read back. */
 static void test_client_side(void) {
     uint8_t buf[256];
-    mqtt_connect c = {.protocol_level = 0x84, .clean_session = false, .keep_alive = 30,
-                      .will_flag = true, .will_qos = 1, .will_retain = true,
-                      .has_username = true, .has_password = true};
+    mqtt_connect c = {.protocol_level = 0x84,
+                      .clean_session = false,
+                      .keep_alive = 30,
+                      .will_flag = true,
+                      .will_qos = 1,
+                      .will_retain = true,
+                      .has_username = true,
+                      .has_password = true};
     c.client_id = (mqtt_bytes){(const uint8_t *)"edge-1", 6};
     c.will_topic = (mqtt_bytes){(const uint8_t *)"$SYS/s", 6};
     c.will_message = (mqtt_bytes){(const uint8_t *)"0", 1};
@@ -301,7 +299,9 @@ static void test_client_side(void) {
 
     n = mqtt_encode_subscribe(buf, sizeof buf, 9, LIT("a/#"), 1);
     CHECK_EQ(n, 10);
-    CHECK_BYTES(buf, 10, "\x82\x08\x00\x09\x00\x03" "a/#\x01");
+    CHECK_BYTES(buf, 10,
+                "\x82\x08\x00\x09\x00\x03"
+                "a/#\x01");
     mqtt_topic_list list;
     CHECK_EQ(mqtt_read_fixed_header(buf, n, 1000, &h), MQTT_OK);
     CHECK_EQ(mqtt_decode_subscribe(h.flags, buf + h.header_length, h.remaining_length, &list), MQTT_OK);
@@ -323,14 +323,14 @@ static void test_client_side(void) {
 static void test_utf8(void) {
     CHECK(utf8_is_valid(LIT("plain ascii")));
     CHECK(utf8_is_valid(LIT("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80")));
-    CHECK(!utf8_is_valid(LIT("\xC0\x80")));          /* overlong NUL */
-    CHECK(!utf8_is_valid(LIT("\xE0\x80\xAF")));      /* overlong */
-    CHECK(!utf8_is_valid(LIT("\xED\xA0\x80")));      /* surrogate */
-    CHECK(!utf8_is_valid(LIT("\xF4\x90\x80\x80")));  /* > U+10FFFF */
-    CHECK(!utf8_is_valid(LIT("\xE2\x82")));          /* truncated */
-    CHECK(!utf8_is_valid(LIT("\x80")));              /* lone continuation */
+    CHECK(!utf8_is_valid(LIT("\xC0\x80")));         /* overlong NUL */
+    CHECK(!utf8_is_valid(LIT("\xE0\x80\xAF")));     /* overlong */
+    CHECK(!utf8_is_valid(LIT("\xED\xA0\x80")));     /* surrogate */
+    CHECK(!utf8_is_valid(LIT("\xF4\x90\x80\x80"))); /* > U+10FFFF */
+    CHECK(!utf8_is_valid(LIT("\xE2\x82")));         /* truncated */
+    CHECK(!utf8_is_valid(LIT("\x80")));             /* lone continuation */
     CHECK(!utf8_is_valid(LIT("\xFF")));
-    CHECK(utf8_is_valid(LIT("\xF4\x8F\xBF\xBF")));   /* U+10FFFF */
+    CHECK(utf8_is_valid(LIT("\xF4\x8F\xBF\xBF"))); /* U+10FFFF */
     CHECK(mqtt_string_is_valid(LIT("ok")));
     CHECK(!mqtt_string_is_valid((const uint8_t *)"a\0b", 3)); /* U+0000 */
 }
