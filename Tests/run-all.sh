@@ -95,6 +95,20 @@ else
   failed=$((failed + 1))
 fi
 
+count_spec_run() {  # LABEL LOG: print and add up one spec-test run's "N passed, M failed" line
+  local summary setup
+  grep -E "^(FAIL|  .*failed)" "$2" | head -20
+  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$2" | tail -1)
+  setup=$(grep -E "module or action commands failed" "$2" | grep -oE "^[0-9]+" || echo 0)
+  echo "$1: ${summary:-no summary (see $2)}; set-up failures: $setup"
+  if [[ -z "$summary" ]]; then
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
+  failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary") + setup))
+}
+
 echo "== SIMD spec tests"
 # Fixed-width SIMD (the 57 top-level simd_*.wast) and relaxed SIMD, once per strategy
 # (about 1.5 minutes each on 2 busy cores).
@@ -103,16 +117,7 @@ if [[ -d "$testsuite" ]]; then
     log="$log_dir/spec-simd-$bounds.log"
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-simd \
       "$testsuite"/simd_*.wast "$testsuite"/proposals/relaxed-simd/*.wast >"$log" 2>&1
-    grep -E "^(FAIL|  .*failed:)" "$log" | head -20
-    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
-    setup=$(grep -E "module or action commands failed" "$log" | grep -oE "^[0-9]+" || echo 0)
-    echo "spec simd ($bounds): ${summary:-no summary}; set-up failures: $setup"
-    if [[ -z "$summary" ]]; then
-      failed=$((failed + 1))
-      continue
-    fi
-    passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
-    failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary") + setup))
+    count_spec_run "spec simd ($bounds)" "$log"
   done
 fi
 
@@ -127,16 +132,7 @@ if [[ -d "$testsuite/proposals" ]]; then
   for bounds in guard explicit; do
     log="$log_dir/proposals-$bounds.log"
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-proposals "${proposal_scripts[@]}" >"$log" 2>&1
-    grep -E "^(FAIL|  .*failed)" "$log" | head -20
-    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
-    setup=$(grep -E "module or action commands failed" "$log" | grep -oE "^[0-9]+" || echo 0)
-    echo "proposals ($bounds): ${summary:-no summary (see $log)}; set-up failures: $setup"
-    if [[ -z "$summary" ]]; then
-      failed=$((failed + 1))
-      continue
-    fi
-    passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$summary")))
-    failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary") + setup))
+    count_spec_run "proposals ($bounds)" "$log"
   done
 fi
 
