@@ -65,6 +65,7 @@ typedef enum wasmc_trap_kind {
   WASMC_TRAP_CALL_STACK_EXHAUSTED,
   WASMC_TRAP_HOST, /* a host function reported an unrecoverable error */
   WASMC_TRAP_EXIT, /* proc_exit: not an error, carries an exit code */
+  WASMC_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of a null reference */
 } wasmc_trap_kind;
 
 /* The spec's wording for each trap kind ("integer divide by zero", ...). */

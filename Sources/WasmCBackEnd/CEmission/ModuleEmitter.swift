@@ -186,7 +186,9 @@ public struct ModuleEmitter {
                 out.append("typedef struct { \(fields) } \(signature.cReturnType);")
             }
         }
-        for signature in names.signatures {
+        var pointerTypes = Set<String>()
+        // Signatures that differ only in their typed references share a C type, declared once.
+        for signature in names.signatures where pointerTypes.insert(signature.cPointerType).inserted {
             let parameters = (["void *"] + signature.parameters.map(\.cType)).joined(separator: ", ")
             out.append("typedef \(signature.cReturnType) (*\(signature.cPointerType))(\(parameters));")
         }
@@ -374,6 +376,15 @@ public struct ModuleEmitter {
             let type = module.globals[index].valueType
             out.append("  inst->global\(index)_value.\(type.valueField) = \(constant(initializer, type: type));")
         }
+        for (offset, initializer) in module.tableInitializers.enumerated() {
+            // A table with an initializer (typed function references): every element starts with it.
+            guard let initializer else { continue }
+            let index = module.importedTableCount + offset
+            let type = module.tables[index].elementType
+            out.append("  for (uint32_t k = 0; k < inst->own_table\(index).size; k++)")
+            out.append(
+                "    inst->own_table\(index).elements[k] = (void *)(uintptr_t)(\(constant(initializer, type: type)));")
+        }
         for (index, segment) in module.elementSegments.enumerated() {
             if let functions = functionIndices(segment.items) {
                 // Only ref.func and ref.null: a table of function indices and a loop.
@@ -448,12 +459,14 @@ public struct ModuleEmitter {
 
     // MARK: Imports, exports, descriptor
 
+    /// One signature per invoker (`invoke_<cTag>`): signatures that differ only in their
+    /// typed references are invoked alike.
     private func exportedSignatures() -> [FunctionSignature] {
-        var seen = Set<FunctionSignature>()
+        var seen = Set<String>()
         var result: [FunctionSignature] = []
         for export in module.exports where export.kind == .function {
             let signature = module.functionSignatures[Int(export.index)]
-            if seen.insert(signature).inserted { result.append(signature) }
+            if seen.insert(signature.cTag).inserted { result.append(signature) }
         }
         return result
     }

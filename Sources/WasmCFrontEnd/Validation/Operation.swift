@@ -43,6 +43,12 @@ public enum Operation: Hashable, Sendable {
     case refNull(ValueType)
     case refIsNull(ValueType?)
     case refFunc(UInt32)
+
+    // Typed function references: the callee's type; the operand's type (nil when unknown).
+    case callRef(FunctionSignature)
+    case refAsNonNull(ValueType?)
+    case brOnNull(depth: UInt32, ValueType?)
+    case brOnNonNull(depth: UInt32, ValueType?)
 }
 
 /// The value of a validated constant expression (spec 3.3.10).
