@@ -243,6 +243,7 @@ typedef struct wasmc_table {
   uint32_t max;
   bool has_max;
   char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
+  const char *ref_type; /* a typed reference element type's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_table;
 
 WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max,
@@ -259,6 +260,7 @@ typedef struct wasmc_global {
   wasmc_valtype type;
   bool is_mutable;
   wasmc_value *value; /* storage, owned by the defining instance or host */
+  const char *ref_type; /* a typed reference type's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_global;
 
 /* ------------------------------------------------------------------------ */
@@ -288,7 +290,8 @@ typedef struct wasmc_import_desc {
   const char *module;
   const char *name;
   wasmc_extern_kind kind;
-  const char *func_type;    /* FUNC: signature string */
+  const char *func_type;    /* FUNC: signature string; TABLE, GLOBAL: a typed reference's
+                               canonical code ("Nr", "Q(i>)"), else NULL */
   wasmc_valtype value_type; /* GLOBAL: value type; TABLE: element type;
                                 MEMORY: WASMC_I64 for a 64-bit memory, else 0 */
   bool is_mutable;          /* GLOBAL */

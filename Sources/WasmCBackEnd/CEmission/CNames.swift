@@ -126,6 +126,13 @@ extension ValueType {
         }
     }
 
+    /// The `ref_type` of a `wasmc_global` or `wasmc_table` and of an import: a typed
+    /// reference's canonical code as a C string, NULL for every other type.
+    var referenceCodeLiteral: String {
+        guard case .ref = self else { return "NULL" }
+        return CNames.stringLiteral(canonicalCode)
+    }
+
     /// `funcref` or `externref`, for a typed reference: how C holds it (`const wasmc_func *`
     /// or `void *`); validation has already checked the rest of its type.
     var erased: ValueType {

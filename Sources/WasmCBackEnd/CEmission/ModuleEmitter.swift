@@ -312,12 +312,15 @@ public struct ModuleEmitter {
             out.append(
                 "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;"
             )
+            if case .ref = module.tables[index].elementType {
+                out.append("  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
+            }
             out.append("  inst->table\(index) = &inst->own_table\(index);")
         }
         for index in module.importedGlobalCount..<module.globals.count {
             let type = module.globals[index]
             out.append(
-                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value};"
+                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value, \(type.valueType.referenceCodeLiteral)};"
             )
         }
         for (index, segment) in module.dataSegments.enumerated() {
@@ -516,7 +519,7 @@ public struct ModuleEmitter {
                     )
                 case .table(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},"
+                        "  {\(module), \(name), WASMC_EXTERN_TABLE, \(type.elementType.referenceCodeLiteral), \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},"
                     )
                 case .memory(let limits):
                     let addressType = limits.is64 ? "WASMC_I64" : "0"
@@ -525,7 +528,7 @@ public struct ModuleEmitter {
                     )
                 case .global(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},"
+                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, \(type.valueType.referenceCodeLiteral), \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},"
                     )
                 }
             }

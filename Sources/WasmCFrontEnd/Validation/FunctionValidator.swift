@@ -149,6 +149,8 @@ struct FunctionValidator {
             do {
                 return FunctionSignature(
                     parameters: [], results: [try ModuleDecoder.valueType(valueType, types: context.types)])
+            } catch let unknown as ModuleDecoder.UnknownType {
+                throw self.error("unknown type \(unknown.index)")
             } catch { throw self.error("unsupported block type \(valueType)") }
         case .funcType(let index):
             guard index < context.types.count else { throw error("unknown type \(index)") }
@@ -363,9 +365,11 @@ struct FunctionValidator {
             return .select(type)
         case .typedSelect(let wasmType):
             let type: ValueType
-            do { type = try ModuleDecoder.valueType(wasmType, types: context.types) } catch {
-                throw self.error("unknown type or unsupported type in select: \(error)")
-            }
+            do { type = try ModuleDecoder.valueType(wasmType, types: context.types) } catch let unknown
+                as ModuleDecoder.UnknownType
+            {
+                throw self.error("unknown type \(unknown.index)")
+            } catch { throw self.error("unsupported type in select") }
             try pop(.i32)
             try pop(type)
             try pop(type)
