@@ -134,6 +134,14 @@ if [[ -d "$testsuite/proposals" ]]; then
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-proposals "${proposal_scripts[@]}" >"$log" 2>&1
     count_spec_run "proposals ($bounds)" "$log"
   done
+  # Typed function references (return_call*.wast need tail calls too); its binary.wast has
+  # the top-level one's 8 WebAssembly 2.0 expectations at the same lines, hence --known-failures.
+  mapfile -t funcref_scripts < <(ls "$testsuite"/proposals/function-references/*.wast | grep -v '/return_call')
+  for bounds in guard explicit; do
+    log="$log_dir/function-references-$bounds.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --known-failures Tests/spec-known-failures.txt --work-directory build/spec-test-funcref "${funcref_scripts[@]}" >"$log" 2>&1
+    count_spec_run "function references ($bounds)" "$log"
+  done
 fi
 
 echo "== wasmc's own spec scripts"
