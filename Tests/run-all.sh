@@ -209,6 +209,8 @@ run_suite simd-runtime Tests/SIMD/run.sh
 run_suite exceptions-runtime Tests/Exceptions/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
+# Typed function references in a .wat program (closures, a call_ref interpreter) against wasmtime.
+run_suite function-references Tests/FunctionReferences/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
 # An installed copy (scripts/install.sh) compiles and runs the flagship with the checkout hidden.
 run_suite install Tests/InstallTests/run.sh
