@@ -68,7 +68,7 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
     /* Table element types are invariant (the table is mutable). */
     if (have->as.table->element_type != (char)want->value_type ||
         !same_code(reference_code(have->as.table->element_type, have->as.table->ref_type),
-                   reference_code(want->value_type, want->func_type))) {
+                   reference_code(want->value_type, want->ref_type))) {
       snprintf(why, why_size, "table element types differ");
       return false;
     }
@@ -96,7 +96,7 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
       /* A constant global's reference type may be a subtype of the import's; a mutable one's
        * must be the same (spec 3.0, "Import Subtyping"). */
       const char *have_code = reference_code(have->as.global->type, have->as.global->ref_type);
-      const char *want_code = reference_code(want->value_type, want->func_type);
+      const char *want_code = reference_code(want->value_type, want->ref_type);
       bool matches = have_code == NULL || want_code == NULL
                          ? have->as.global->type == want->value_type && have_code == want_code
                      : want->is_mutable ? same_code(have_code, want_code)

@@ -290,14 +290,14 @@ typedef struct wasmc_import_desc {
   const char *module;
   const char *name;
   wasmc_extern_kind kind;
-  const char *func_type;    /* FUNC: signature string; TABLE, GLOBAL: a typed reference's
-                               canonical code ("Nr", "Q(i>)"), else NULL */
+  const char *func_type;    /* FUNC: signature string */
   wasmc_valtype value_type; /* GLOBAL: value type; TABLE: element type;
                                 MEMORY: WASMC_I64 for a 64-bit memory, else 0 */
   bool is_mutable;          /* GLOBAL */
   uint64_t min;             /* TABLE/MEMORY limits */
   uint64_t max;
   bool has_max;
+  const char *ref_type; /* TABLE, GLOBAL: a typed reference's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_import_desc;
 
 typedef struct wasmc_export_desc {

@@ -519,7 +519,7 @@ public struct ModuleEmitter {
                     )
                 case .table(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_TABLE, \(type.elementType.referenceCodeLiteral), \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},"
+                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil), \(type.elementType.referenceCodeLiteral)},"
                     )
                 case .memory(let limits):
                     let addressType = limits.is64 ? "WASMC_I64" : "0"
@@ -528,7 +528,7 @@ public struct ModuleEmitter {
                     )
                 case .global(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, \(type.valueType.referenceCodeLiteral), \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},"
+                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false, \(type.valueType.referenceCodeLiteral)},"
                     )
                 }
             }
