@@ -33,10 +33,13 @@ import Testing
     /// Equivalent function types (the same structure under other indices) give one string;
     /// a typed reference differs from `funcref` in it although C holds both alike.
     @Test func canonicalStringsSpellOutTypedReferences() {
-        let typed = FunctionSignature(parameters: [reference(false, .function(unary))], results: [reference(true, .func)])
+        let typed = FunctionSignature(
+            parameters: [reference(false, .function(unary))], results: [reference(true, .func)])
         #expect(typed.canonicalString == "N(i>i)>r")
         #expect(FunctionSignature(parameters: [.funcref], results: []).canonicalString == "r>")
-        #expect(FunctionSignature(parameters: [reference(true, .function(unary))], results: []).canonicalString == "Q(i>i)>")
+        #expect(
+            FunctionSignature(parameters: [reference(true, .function(unary))], results: []).canonicalString == "Q(i>i)>"
+        )
         #expect(reference(false, .extern).canonicalCode == "Ne")
         #expect(reference(false, .function(unary)).signatureLetter == "r")
     }

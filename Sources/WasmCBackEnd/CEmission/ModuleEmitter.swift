@@ -313,7 +313,8 @@ public struct ModuleEmitter {
                 "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;"
             )
             if case .ref = module.tables[index].elementType {
-                out.append("  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
+                out.append(
+                    "  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
             }
             out.append("  inst->table\(index) = &inst->own_table\(index);")
         }

@@ -227,7 +227,8 @@ public struct ModuleDecoder {
         guard !type.limits.isMemory64 else { throw UnsupportedFeature("table64 (tables with i64 indices)") }
         guard !type.limits.shared else { throw UnsupportedFeature("shared tables (threads)") }
         return TableType(
-            elementType: try referenceType(type.elementType, types: types), limits: Limits(min: type.limits.min, max: type.limits.max)
+            elementType: try referenceType(type.elementType, types: types),
+            limits: Limits(min: type.limits.min, max: type.limits.max)
         )
     }
 

@@ -421,7 +421,8 @@ struct FunctionValidator {
         case .refNull(let heapType):
             let type: ValueType
             do {
-                type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heapType, types: context.types))
+                type =
+                    TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heapType, types: context.types))
                     .valueType
             } catch let unknown as ModuleDecoder.UnknownType {
                 throw error("unknown type \(unknown.index)")

@@ -74,7 +74,8 @@ public struct ModuleValidator {
                 tableInitializers.append(nil)
                 continue
             }
-            tableInitializers.append(try constantContext.check(initializer, type: table.elementType, location: location))
+            tableInitializers.append(
+                try constantContext.check(initializer, type: table.elementType, location: location))
         }
         var globalInitializers: [ConstantValue] = []
         for (i, global) in module.globals.enumerated() {
@@ -231,7 +232,8 @@ struct ConstantContext {
             case .refNull(let heap):
                 let type: ValueType
                 do {
-                    type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heap, types: types)).valueType
+                    type =
+                        TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heap, types: types)).valueType
                 } catch let unknown as ModuleDecoder.UnknownType {
                     throw fail("unknown type \(unknown.index)")
                 } catch { throw fail("unsupported reference type \(heap)") }
@@ -258,7 +260,9 @@ struct ConstantContext {
             }
         }
         guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
-        guard stack[0].type.isSubtype(of: type) else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
+        guard stack[0].type.isSubtype(of: type) else {
+            throw fail("type mismatch: expected \(type), got \(stack[0].type)")
+        }
         return stack[0].value
     }
 
