@@ -1,5 +1,6 @@
 import Testing
 
+@testable import WasmC
 @testable import WasmCFrontEnd
 
 /// Typed function references: subtyping and the canonical strings that `call_indirect` and
@@ -42,6 +43,20 @@ import Testing
         )
         #expect(reference(false, .extern).canonicalCode == "Ne")
         #expect(reference(false, .function(unary)).signatureLetter == "r")
+    }
+
+    /// A type may name only the types before it (function references without GC): the
+    /// decoder refuses `(type $t (func (result (ref $t))))` as invalid, naming the index.
+    @Test func aTypeNamingItselfIsInvalid() {
+        let bytes: [UInt8] = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+            0x01, 0x06, 0x01, 0x60, 0x00, 0x01, 0x64, 0x00,  // type 0: [] -> [(ref 0)]
+        ]
+        #expect {
+            _ = try Compiler.validate(bytes)
+        } throws: { error in
+            "\(error)" == "invalid module: unknown type 0 (in the type section at offset 0x8)"
+        }
     }
 
     @Test func onlyNonNullReferencesNeedAnInitialValue() {

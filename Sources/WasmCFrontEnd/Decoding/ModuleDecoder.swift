@@ -10,6 +10,9 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// Byte offset of the problem itself, when the parser knows it.
     public var problemOffset: Int? = nil
+    /// The bytes decode but break a validation rule found while decoding (a reference to a
+    /// type index not defined before it), so the module is invalid rather than malformed.
+    public var isInvalid = false
 
     public var description: String {
         let at = "offset 0x\(String(problemOffset ?? offset, radix: 16))"
@@ -17,7 +20,7 @@ public struct DecodingError: Error, CustomStringConvertible, Sendable {
             section == "header"
             ? "in the header at \(at)"
             : section.hasPrefix("unknown") ? "at \(at)" : "in the \(section) section at \(at)"
-        return "malformed module: \(message) (\(place))"
+        return "\(isInvalid ? "invalid" : "malformed") module: \(message) (\(place))"
     }
 }
 
@@ -139,7 +142,9 @@ public struct ModuleDecoder {
             } catch let error as UnsupportedFeature {
                 throw fail("unsupported feature: \(error.feature)")
             } catch let error as UnknownType {
-                throw fail("unknown type \(error.index)")
+                var failure = fail("unknown type \(error.index)")
+                failure.isInvalid = true
+                throw failure
             } catch let error as DecodingError {
                 throw error
             } catch {
