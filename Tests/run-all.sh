@@ -135,6 +135,14 @@ if [[ -d "$testsuite/proposals" ]]; then
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-proposals "${proposal_scripts[@]}" >"$log" 2>&1
     count_spec_run "proposals ($bounds)" "$log"
   done
+  # Typed function references (with return_call*.wast, which need tail calls too); its binary.wast has
+  # the top-level one's 8 WebAssembly 2.0 expectations at the same lines, hence --known-failures.
+  mapfile -t funcref_scripts < <(ls "$testsuite"/proposals/function-references/*.wast)
+  for bounds in guard explicit; do
+    log="$log_dir/function-references-$bounds.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --known-failures Tests/spec-known-failures.txt --work-directory build/spec-test-funcref "${funcref_scripts[@]}" >"$log" 2>&1
+    count_spec_run "function references ($bounds)" "$log"
+  done
 fi
 
 echo "== wasmc's own spec scripts"
@@ -204,6 +212,8 @@ run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
 # A tail-recursive state machine (10^8 return_call*) against wasmtime, both modes, -O0, aarch64.
 run_suite tail-calls Tests/TailCalls/run.sh
+# Typed function references in a .wat program (closures, a call_ref interpreter) against wasmtime.
+run_suite function-references Tests/FunctionReferences/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
 # An installed copy (scripts/install.sh) compiles and runs the flagship with the checkout hidden.
 run_suite install Tests/InstallTests/run.sh

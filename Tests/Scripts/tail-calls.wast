@@ -117,3 +117,23 @@
     (table 1 funcref)
     (func (result i32) (return_call_indirect (type $t) (i32.const 0))))
   "type mismatch")
+
+;; return_call_ref (typed function references): to another module's function with a body
+;; of the uniform prototype (the chain continues there), to a module without tail calls, and
+;; a null reference.
+(module $refs
+  (type $pred (func (param i64) (result i32)))
+  (type $add (func (param i32 i32 i32) (result i32)))
+  (import "evens" "even" (func $even (type $pred)))
+  (import "plain" "add3" (func $add3 (type $add)))
+  (elem declare func $even $add3)
+  (func (export "to-tail-module") (param i64) (result i32)
+    (return_call_ref $pred (local.get 0) (ref.func $even)))
+  (func (export "to-plain-module") (param i32) (result i32)
+    (return_call_ref $add (local.get 0) (i32.const 1) (i32.const 2) (ref.func $add3)))
+  (func (export "null") (result i32)
+    (return_call_ref $add (i32.const 0) (i32.const 0) (i32.const 0) (ref.null $add))))
+
+(assert_return (invoke $refs "to-tail-module" (i64.const 1000000)) (i32.const 1))
+(assert_return (invoke $refs "to-plain-module" (i32.const 10)) (i32.const 13))
+(assert_trap (invoke $refs "null") "null function reference")

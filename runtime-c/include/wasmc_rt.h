@@ -65,6 +65,7 @@ typedef enum wasmc_trap_kind {
   WASMC_TRAP_CALL_STACK_EXHAUSTED,
   WASMC_TRAP_HOST, /* a host function reported an unrecoverable error */
   WASMC_TRAP_EXIT, /* proc_exit: not an error, carries an exit code */
+  WASMC_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of a null reference */
 } wasmc_trap_kind;
 
 /* The spec's wording for each trap kind ("integer divide by zero", ...). */
@@ -250,6 +251,7 @@ typedef struct wasmc_table {
   uint32_t max;
   bool has_max;
   char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
+  const char *ref_type; /* a typed reference element type's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_table;
 
 WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max,
@@ -266,6 +268,7 @@ typedef struct wasmc_global {
   wasmc_valtype type;
   bool is_mutable;
   wasmc_value *value; /* storage, owned by the defining instance or host */
+  const char *ref_type; /* a typed reference type's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_global;
 
 /* ------------------------------------------------------------------------ */
@@ -302,6 +305,7 @@ typedef struct wasmc_import_desc {
   uint64_t min;             /* TABLE/MEMORY limits */
   uint64_t max;
   bool has_max;
+  const char *ref_type; /* TABLE, GLOBAL: a typed reference's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_import_desc;
 
 typedef struct wasmc_export_desc {

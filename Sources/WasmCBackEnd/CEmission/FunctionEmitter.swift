@@ -158,9 +158,9 @@ struct FunctionEmitter {
         return function.body.contains { typed in
             switch typed.operation {
             case .call(let index, _): Int(index) < module.importedFunctionCount
-            case .callIndirect: true
+            case .callIndirect, .callRef: true
             case .returnCall(let index, _): Int(index) < module.importedFunctionCount
-            case .returnCallIndirect: true
+            case .returnCallIndirect, .returnCallRef: true
             case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
@@ -357,6 +357,9 @@ struct FunctionEmitter {
         case .returnCallIndirect(let tableIndex, let signature):
             emitIndirectTailCall(signature: signature, tableIndex: tableIndex, height: h)
             dead = true
+        case .returnCallRef(let signature):
+            emitReferenceTailCall(signature: signature, height: h)
+            dead = true
         case .drop:
             break
         case .select(let operandType):
@@ -388,7 +391,40 @@ struct FunctionEmitter {
             emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
         case .refFunc(let index):
             emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
+        case .callRef(let signature):
+            emitReferenceCall(signature: signature, height: h)
+        case .refAsNonNull(let type):
+            emit("if (\(slot(type ?? .funcref, h - 1)) == NULL) wasmc_trap(WASMC_TRAP_NULL_REFERENCE, __func__);")
+        case .brOnNull(let depth, let type):
+            emit("if (\(slot(type ?? .funcref, h - 1)) == NULL) {")
+            indent += 1
+            branch(depth, height: h - 1)
+            indent -= 1
+            emit("}")
+        case .brOnNonNull(let depth, let type):
+            // The reference stays on the stack for the branch, which takes it along.
+            emit("if (\(slot(type ?? .funcref, h - 1)) != NULL) {")
+            indent += 1
+            branch(depth, height: h)
+            indent -= 1
+            emit("}")
         }
+    }
+
+    /// `call_ref`: through the reference's `wasmc_func`, after the null check. Validation has
+    /// proved that a non-null reference points to a function of `signature` (function types
+    /// are checked at link time too), so the cast is to its own C type, with no check.
+    private mutating func emitReferenceCall(signature: FunctionSignature, height h: Int) {
+        defer { refreshMemory() }
+        let args = arguments(signature, top: h - 1)
+        let base = h - 1 - signature.parameters.count
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = wasmc_reference_target(\(slot(.funcref, h - 1)), __func__);")
+        let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
+        assignResults(call, signature, base: base)
+        indent -= 1
+        emit("}")
     }
 
     /// A row of the instruction table: its C with the operands' slots and the immediates filled
@@ -555,6 +591,17 @@ struct FunctionEmitter {
         emit(
             "const wasmc_func *callee = wasmc_indirect_target(inst->table\(tableIndex), \(index), \(names.signatureConstant(signature)), __func__);"
         )
+        emitTailCallThroughValue(signature, arguments: args, base: h - 1 - signature.parameters.count)
+        indent -= 1
+        emit("}")
+    }
+
+    /// `return_call_ref`: the null check of call_ref, then a tail call of the reference.
+    private mutating func emitReferenceTailCall(signature: FunctionSignature, height h: Int) {
+        let args = arguments(signature, top: h - 1)
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = wasmc_reference_target(\(slot(.funcref, h - 1)), __func__);")
         emitTailCallThroughValue(signature, arguments: args, base: h - 1 - signature.parameters.count)
         indent -= 1
         emit("}")

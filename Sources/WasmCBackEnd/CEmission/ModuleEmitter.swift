@@ -204,7 +204,9 @@ public struct ModuleEmitter {
                 out.append("typedef struct { \(fields) } \(signature.cReturnType);")
             }
         }
-        for signature in names.signatures {
+        var pointerTypes = Set<String>()
+        // Signatures that differ only in their typed references share a C type, declared once.
+        for signature in names.signatures where pointerTypes.insert(signature.cPointerType).inserted {
             let parameters = (["void *"] + signature.parameters.map(\.cType)).joined(separator: ", ")
             out.append("typedef \(signature.cReturnType) (*\(signature.cPointerType))(\(parameters));")
         }
@@ -345,12 +347,15 @@ public struct ModuleEmitter {
             out.append(
                 "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;"
             )
+            if case .ref = module.tables[index].elementType {
+                out.append("  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
+            }
             out.append("  inst->table\(index) = &inst->own_table\(index);")
         }
         for index in module.importedGlobalCount..<module.globals.count {
             let type = module.globals[index]
             out.append(
-                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value};"
+                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value, \(type.valueType.referenceCodeLiteral)};"
             )
         }
         for (index, segment) in module.dataSegments.enumerated() {
@@ -408,6 +413,15 @@ public struct ModuleEmitter {
             let index = module.importedGlobalCount + offset
             let type = module.globals[index].valueType
             out.append("  inst->global\(index)_value.\(type.valueField) = \(constant(initializer, type: type));")
+        }
+        for (offset, initializer) in module.tableInitializers.enumerated() {
+            // A table with an initializer (typed function references): every element starts with it.
+            guard let initializer else { continue }
+            let index = module.importedTableCount + offset
+            let type = module.tables[index].elementType
+            out.append("  for (uint32_t k = 0; k < inst->own_table\(index).size; k++)")
+            out.append(
+                "    inst->own_table\(index).elements[k] = (void *)(uintptr_t)(\(constant(initializer, type: type)));")
         }
         for (index, segment) in module.elementSegments.enumerated() {
             if let functions = functionIndices(segment.items) {
@@ -483,12 +497,14 @@ public struct ModuleEmitter {
 
     // MARK: Imports, exports, descriptor
 
+    /// One signature per invoker (`invoke_<cTag>`): signatures that differ only in their
+    /// typed references are invoked alike.
     private func exportedSignatures() -> [FunctionSignature] {
-        var seen = Set<FunctionSignature>()
+        var seen = Set<String>()
         var result: [FunctionSignature] = []
         for export in module.exports where export.kind == .function {
             let signature = module.functionSignatures[Int(export.index)]
-            if seen.insert(signature).inserted { result.append(signature) }
+            if seen.insert(signature.cTag).inserted { result.append(signature) }
         }
         return result
     }
@@ -538,7 +554,7 @@ public struct ModuleEmitter {
                     )
                 case .table(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},"
+                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil), \(type.elementType.referenceCodeLiteral)},"
                     )
                 case .memory(let limits):
                     let addressType = limits.is64 ? "WASMC_I64" : "0"
@@ -547,7 +563,7 @@ public struct ModuleEmitter {
                     )
                 case .global(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},"
+                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false, \(type.valueType.referenceCodeLiteral)},"
                     )
                 }
             }

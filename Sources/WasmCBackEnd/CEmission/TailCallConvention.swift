@@ -38,6 +38,7 @@ enum TailCallConvention {
         case .f64: "wasmc_tail_from_f64(\(value))"
         case .funcref, .externref: "(uint64_t)(uintptr_t)\(value)"
         case .v128: "0"  // never in a register
+        case .ref: word(type.erased, value)
         }
     }
 
@@ -51,6 +52,7 @@ enum TailCallConvention {
         case .funcref: "(const wasmc_func *)(uintptr_t)\(word)"
         case .externref: "(void *)(uintptr_t)\(word)"
         case .v128: "(wasmc_v128){0, 0}"  // never in a register
+        case .ref: value(type.erased, fromWord: word)
         }
     }
 

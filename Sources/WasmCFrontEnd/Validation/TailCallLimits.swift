@@ -7,12 +7,12 @@ extension ModuleValidator {
     /// (the spec leaves implementation limits to the implementation, appendix A.2).
     public static let tailCallValueLimit = 1000
 
-    /// Whether any body uses `return_call` or `return_call_indirect`.
+    /// Whether any body uses `return_call`, `return_call_indirect` or `return_call_ref`.
     public static func usesTailCalls(_ functions: [ValidatedFunction]) -> Bool {
         functions.contains { function in
             function.body.contains { typed in
                 switch typed.operation {
-                case .returnCall, .returnCallIndirect: true
+                case .returnCall, .returnCallIndirect, .returnCallRef: true
                 default: false
                 }
             }
