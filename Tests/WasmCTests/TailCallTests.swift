@@ -20,17 +20,22 @@ import WAT
 
     @Test func resultsMustBeTheCallers() throws {
         #expect {
-            _ = try Compiler.validate(try encode("(module (func $f (result i64) (i64.const 0)) (func (result i32) (return_call $f)))"))
+            _ = try Compiler.validate(
+                try encode("(module (func $f (result i64) (i64.const 0)) (func (result i32) (return_call $f)))"))
         } throws: { error in
             let error = error as! ValidationError
-            return error.message.contains("type mismatch: return_call to a function returning (i64) in a function returning (i32)")
+            return error.message.contains(
+                "type mismatch: return_call to a function returning (i64) in a function returning (i32)")
                 && error.location.contains("function 1")
         }
         #expect {
             _ = try Compiler.validate(
-                try encode("(module (type $t (func)) (table 1 funcref) (func (result i32) (return_call_indirect (type $t) (i32.const 0))))"))
+                try encode(
+                    "(module (type $t (func)) (table 1 funcref) (func (result i32) (return_call_indirect (type $t) (i32.const 0))))"
+                ))
         } throws: { error in
-            "\(error)".contains("type mismatch: return_call_indirect to a function returning () in a function returning (i32)")
+            "\(error)".contains(
+                "type mismatch: return_call_indirect to a function returning () in a function returning (i32)")
         }
     }
 
@@ -55,12 +60,19 @@ import WAT
         #expect(!plain.source.contains("_entry"))
 
         let tail = try translate(
-            "(module (func $f (export \"f\") (param i32 f64) (result i32) (return_call $f (local.get 0) (local.get 1))))")
+            "(module (func $f (export \"f\") (param i32 f64) (result i32) (return_call $f (local.get 0) (local.get 1))))"
+        )
         #expect(tail.source.contains("#include \"wasmc_tail_calls.h\""))
-        #expect(tail.source.contains("static uint64_t func0_f(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)"))
-        #expect(tail.source.contains("WASMC_MUSTTAIL return func0_f(inst, (uint64_t)i0, wasmc_tail_from_f64(d1), 0, 0, 0);"))
+        #expect(
+            tail.source.contains(
+                "static uint64_t func0_f(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)"))
+        #expect(
+            tail.source.contains("WASMC_MUSTTAIL return func0_f(inst, (uint64_t)i0, wasmc_tail_from_f64(d1), 0, 0, 0);")
+        )
         #expect(tail.source.contains("static uint32_t func0_f_entry(void *env, uint32_t p0, double p1)"))
         #expect(tail.source.contains("{signature_0, (wasmc_code)func0_f_entry, func0_f},"))
-        #expect(try translate("(module (func $g (return_call $g)))").source == translate("(module (func $g (return_call $g)))").source)
+        #expect(
+            try translate("(module (func $g (return_call $g)))").source
+                == translate("(module (func $g (return_call $g)))").source)
     }
 }

@@ -544,7 +544,10 @@ struct FunctionEmitter {
         let results = signature.results
         if spills.isEmpty, results.count <= 1, !(results.first.map { TailCallConvention.spillsResult(0, $0) } ?? false)
         {
-            emit(results.isEmpty ? "\(call);" : "\(slot(results[0], base)) = \(TailCallConvention.value(results[0], fromWord: call));")
+            emit(
+                results.isEmpty
+                    ? "\(call);"
+                    : "\(slot(results[0], base)) = \(TailCallConvention.value(results[0], fromWord: call));")
             return
         }
         emit("{")
@@ -571,7 +574,9 @@ struct FunctionEmitter {
         if Int(index) >= module.importedFunctionCount {
             let (spills, registers) = TailCallConvention.arguments(signature.parameters, args)
             for line in spills { emit(line) }
-            emit("WASMC_MUSTTAIL return \(TailCallConvention.call(names.functions[Int(index)], env: "inst", registers: registers));")
+            emit(
+                "WASMC_MUSTTAIL return \(TailCallConvention.call(names.functions[Int(index)], env: "inst", registers: registers));"
+            )
             return
         }
         emit("{")
@@ -609,12 +614,15 @@ struct FunctionEmitter {
 
     /// A tail call of the function value `callee`: through its `tail_code` in the caller's
     /// frame when it has one, else an ordinary call of its `code` and a return of its results.
-    private mutating func emitTailCallThroughValue(_ signature: FunctionSignature, arguments args: [String], base: Int) {
+    private mutating func emitTailCallThroughValue(_ signature: FunctionSignature, arguments args: [String], base: Int)
+    {
         let (spills, registers) = TailCallConvention.arguments(signature.parameters, args)
         emit("if (callee->tail_code != NULL) {")
         indent += 1
         for line in spills { emit(line) }
-        emit("WASMC_MUSTTAIL return \(TailCallConvention.call("callee->tail_code", env: "callee->env", registers: registers));")
+        emit(
+            "WASMC_MUSTTAIL return \(TailCallConvention.call("callee->tail_code", env: "callee->env", registers: registers));"
+        )
         indent -= 1
         emit("}")
         let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"

@@ -159,7 +159,8 @@ public struct ModuleEmitter {
             if names.tailCalls {
                 // Bodies of the uniform prototype, and their entries of the wasm signature.
                 out.append(
-                    "\(names.storage) uint64_t \(names.functions[Int(function.index)])(\(TailCallConvention.bodyParameterList));")
+                    "\(names.storage) uint64_t \(names.functions[Int(function.index)])(\(TailCallConvention.bodyParameterList));"
+                )
                 out.append(
                     "\(names.storage) \(signature.cReturnType) \(names.entry(function.index))(\(signature.cParameterList { "p\($0)" }));"
                 )

@@ -88,7 +88,8 @@ enum TailCallConvention {
     /// first, then the spill area, before anything else can call and overwrite it.
     static func receiveParameters(_ parameters: [ValueType]) -> [String] {
         var lines: [String] = []
-        let unused = (min(parameters.count, registerParameters)..<registerParameters).map { "(void)a\($0);" }
+        let unused =
+            (min(parameters.count, registerParameters)..<registerParameters).map { "(void)a\($0);" }
             + parameters.enumerated().filter { $0.offset < registerParameters && $0.element == .v128 }
             .map { "(void)a\($0.offset);" }
         if !unused.isEmpty { lines.append(unused.joined(separator: " ")) }
