@@ -27,7 +27,7 @@
  */
 #ifndef WASMC_RT_H
 #define WASMC_RT_H
-#define WASMC_RT_ABI_VERSION 2
+#define WASMC_RT_ABI_VERSION 3
 
 #include <setjmp.h>
 #include <stdbool.h>
@@ -136,12 +136,20 @@ WASMC_API void wasmc_thread_init(void);
  * exports of functions pass around. `type` is a canonical signature string:
  * one letter per parameter, '>' and one letter per result, with
  * i=i32 j=i64 f=f32 d=f64 r=funcref e=externref (e.g. "ij>f", ">").
+ * `code` takes the parameters of that signature. `tail_code` is NULL except for
+ * functions of modules that use tail calls (return_call*): there it is the
+ * same function in the uniform prototype of wasmc_tail_calls.h, through which
+ * a tail call to another module's function reuses the caller's stack frame.
+ * Hosts leave it NULL; a tail call to such a function is an ordinary call.
  */
 typedef void (*wasmc_code)(void);
+typedef uint64_t (*wasmc_tail_code)(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                    uint64_t a4);
 typedef struct wasmc_func {
   const char *type;
   wasmc_code code;
   void *env;
+  wasmc_tail_code tail_code;
 } wasmc_func;
 
 static inline bool wasmc_func_type_equal(const char *a, const char *b) { return a == b || strcmp(a, b) == 0; }

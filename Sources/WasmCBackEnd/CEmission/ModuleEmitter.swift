@@ -135,6 +135,7 @@ public struct ModuleEmitter {
         if options.bounds == .guardPages { out.append("#define WASMC_BOUNDS_GUARD 1") }
         if usesSIMD { out.append("#define WASMC_SIMD 1") }
         out.append("#include \"wasmc_module.h\"")
+        if names.tailCalls { out.append("#include \"wasmc_tail_calls.h\"") }
         out.append("#include \"\(prefix).h\"")
         out.append("#include <stdlib.h>")
         out += RuntimeABI.check
@@ -155,6 +156,16 @@ public struct ModuleEmitter {
         out.append("/* Functions */")
         for function in module.functions {
             let signature = function.signature
+            if names.tailCalls {
+                // Bodies of the uniform prototype, and their entries of the wasm signature.
+                out.append(
+                    "\(names.storage) uint64_t \(names.functions[Int(function.index)])(\(TailCallConvention.bodyParameterList));"
+                )
+                out.append(
+                    "\(names.storage) \(signature.cReturnType) \(names.entry(function.index))(\(signature.cParameterList { "p\($0)" }));"
+                )
+                continue
+            }
             out.append(
                 "\(names.storage) \(signature.cReturnType) \(names.functions[Int(function.index)])(\(signature.cParameterList { "l\($0)" }));"
             )
@@ -169,6 +180,14 @@ public struct ModuleEmitter {
             var emitter = FunctionEmitter(module: module, function: function, names: names, options: options)
             out.append(emitter.emitDefinition())
             out.append("")
+            if names.tailCalls {
+                out.append(
+                    TailCallConvention.entryDefinition(
+                        storage: names.storage, entry: names.entry(function.index),
+                        body: names.functions[Int(function.index)], signature: function.signature,
+                        wasmIndex: function.index))
+                out.append("")
+            }
         }
         return out
     }
@@ -266,7 +285,19 @@ public struct ModuleEmitter {
     private func emitCreate() -> [String] {
         var out: [String] = []
         let defined = module.functions
-        if !defined.isEmpty {
+        if !defined.isEmpty, names.tailCalls {
+            // Each function's entry of its wasm signature, and its body for tail calls.
+            out.append(
+                "static const struct { const char *type; wasmc_code code; wasmc_tail_code tail_code; } defined_functions[\(defined.count)] = {"
+            )
+            for function in defined {
+                out.append(
+                    "  {\(names.signatureConstant(function.signature)), (wasmc_code)\(names.entry(function.index)), \(names.functions[Int(function.index)])},"
+                )
+            }
+            out.append("};")
+            out.append("")
+        } else if !defined.isEmpty {
             // A table and a loop rather than a statement per function: a big module's create()
             // would otherwise be its most expensive function to compile.
             out.append(
@@ -293,7 +324,12 @@ public struct ModuleEmitter {
             case .global: out.append("  inst->global\(index) = *imports[\(i)].as.global;")
             }
         }
-        if let first = defined.first {
+        if let first = defined.first, names.tailCalls {
+            out.append("  for (uint32_t i = 0; i < \(defined.count)u; i++)")
+            out.append(
+                "    inst->funcs[\(first.index)u + i] = (wasmc_func){defined_functions[i].type, defined_functions[i].code, inst, defined_functions[i].tail_code};"
+            )
+        } else if let first = defined.first {
             out.append("  for (uint32_t i = 0; i < \(defined.count)u; i++)")
             out.append(
                 "    inst->funcs[\(first.index)u + i] = (wasmc_func){defined_functions[i].type, defined_functions[i].code, inst};"

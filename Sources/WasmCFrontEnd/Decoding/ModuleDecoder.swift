@@ -35,9 +35,12 @@ public struct ModuleDecoder {
     /// number) where WebAssembly 2.0 had a zero byte, and a memarg may name a memory.
     /// With memory64, a memarg's offset is read as a 64-bit number (validation bounds it by
     /// the memory's address type) and limits may say `i64`.
+    /// With tail calls, `return_call` and `return_call_indirect` decode.
     /// With typed function references, value types may be `(ref $t)`, a table may have an
     /// initializer, and an element segment of function indices has type `(ref func)`.
-    static let features: WasmFeatureSet = [.referenceTypes, .simd, .multiMemory, .memory64, .functionReferences]
+    static let features: WasmFeatureSet = [
+        .referenceTypes, .simd, .multiMemory, .memory64, .tailCall, .functionReferences,
+    ]
 
     public init() {}
 

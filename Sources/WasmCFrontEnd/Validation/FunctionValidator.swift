@@ -253,6 +253,18 @@ struct FunctionValidator {
         index < context.memories.count ? context.memories[Int(index)].addressType : .i32
     }
 
+    /// A tail call returns the callee's results as the caller's own, so they must be the
+    /// caller's result types (spec 3.3.8.11, `return_call`: t_3* must match C.return).
+    private func checkTailCallResults(_ callee: FunctionSignature, instruction: String) throws(ValidationError) {
+        guard callee.results.count == signature.results.count,
+            zip(callee.results, signature.results).allSatisfy({ $0.isSubtype(of: $1) })
+        else {
+            throw error(
+                "type mismatch: \(instruction) to a function returning (\(callee.results.map(\.description).joined(separator: " "))) in a function returning (\(signature.results.map(\.description).joined(separator: " ")))"
+            )
+        }
+    }
+
     // MARK: Instructions
 
     /// Checks one instruction, applies its effect, and returns it with everything resolved.
@@ -350,6 +362,25 @@ struct FunctionValidator {
             try pop(callee.parameters)
             push(callee.results)
             return .callIndirect(table: tableIndex, callee)
+        case .returnCall(let index):
+            guard index < context.functions.count else { throw error("unknown function \(index)") }
+            let callee = context.functions[Int(index)]
+            try checkTailCallResults(callee, instruction: "return_call")
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCall(function: index, callee)
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            let table = try table(tableIndex)
+            guard table.elementType == .funcref else {
+                throw error("type mismatch: return_call_indirect needs a funcref table")
+            }
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try checkTailCallResults(callee, instruction: "return_call_indirect")
+            try pop(.i32)
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCallIndirect(table: tableIndex, callee)
         case .drop:
             _ = try pop()
             return .drop
@@ -456,6 +487,14 @@ struct FunctionValidator {
             try pop(callee.parameters)
             push(callee.results)
             return .callRef(callee)
+        case .returnCallRef(let typeIndex):
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try checkTailCallResults(callee, instruction: "return_call_ref")
+            try pop(.ref(TypedReference(isNullable: true, heap: .function(callee))))
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCallRef(callee)
         case .refAsNonNull:
             let type = try popReference()
             push(type?.nonNullable)

@@ -168,6 +168,7 @@ public struct ModuleValidator {
             validated.append(
                 ValidatedFunction(index: index, signature: signature, locals: body.locals, body: instructions))
         }
+        try Self.checkTailCallLimits(types: module.types, functions: validated)
 
         return ValidatedModule(
             module: module, types: module.types, imports: module.imports, exports: module.exports, start: module.start,
