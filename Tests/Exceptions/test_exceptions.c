@@ -656,7 +656,7 @@ static void test_host_boundary(void) {
   side_effects = 0;
   CALL(o, r = func10_via_host_uncaught(&a1, 6));
   CHECK(!o.returned);
-  CHECK_EQ(o.trap.kind, WASMC_TRAP_HOST);
+  CHECK_EQ(o.trap.kind, WASMC_TRAP_UNCAUGHT_EXCEPTION);
   CHECK_STR(o.trap.detail, "uncaught exception: tag \"a\" \"e\"");
   CHECK(o.uncaught != NULL && WASMC_EXCEPTION_GET(o.uncaught, 0, uint32_t) == 6);
   CHECK_EQ(side_effects, 0);
@@ -674,7 +674,7 @@ static void test_uncaught(void) {
   CALL(o, r = func0_thrower(&a1, 3));
   (void)r;
   CHECK(!o.returned);
-  CHECK_EQ(o.trap.kind, WASMC_TRAP_HOST);
+  CHECK_EQ(o.trap.kind, WASMC_TRAP_UNCAUGHT_EXCEPTION);
   CHECK_STR(o.trap.detail, "uncaught exception: tag \"a\" \"e\"");
   CHECK(o.uncaught != NULL && o.uncaught->tag == a1.tags[0]);
   CHECK_EQ(wasmc_exception_live_count(), 1); /* the scope's pin keeps it for the report */
