@@ -123,8 +123,10 @@ static WASMC_NORETURN void leave_scope_uncaught(wasmc_exception *exception) {
     wasmc_exnref_pin(exception);
     current_scope->uncaught = exception;
   }
+  /* The report reads "uncaught exception: tag NAME": the trap's message, then this detail. */
   char detail[160];
-  wasmc_exception_describe(exception, detail, sizeof detail);
+  const char *name = exception->tag->name;
+  snprintf(detail, sizeof detail, "tag %s", name != NULL ? name : "(unnamed)");
   wasmc_trap_with_detail(WASMC_TRAP_UNCAUGHT_EXCEPTION, detail);
 }
 

@@ -252,7 +252,8 @@ static inline void wasmc_exnref_store(wasmc_exception **slot, wasmc_exception *v
  * need nothing more. Inside the scope the chain of handlers starts empty, so
  * a throw never reaches a handler beyond a host frame. A throw no handler
  * catches pins the exception into `uncaught` and unwinds like a trap
- * (WASMC_TRAP_UNCAUGHT_EXCEPTION, detail "uncaught exception: tag NAME").
+ * (WASMC_TRAP_UNCAUGHT_EXCEPTION, "uncaught exception", with the detail
+ * "tag NAME").
  * The host then either reports it, and calls wasmc_exception_scope_discard,
  * or, inside a host function called by wasm, hands it back with
  * wasmc_exception_set_pending and returns: the wasm code that called the
