@@ -57,8 +57,18 @@
     (drop (call $return-from-try (i32.const 5)))
     (call $throw (local.get 0))
     (i32.const -2))
+  ;; br_if to a loop around the try_table: the loop goes on, the try body is left.
+  (func $leave-by-continue (param i32) (result i32) (local $i i32)
+    (block $h
+      (loop $again
+        (try_table (catch_all $h)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get $i) (i32.const 3)))))
+      (call $throw (local.get 0)))
+    (i32.const -1))
   (type $leaver (func (param i32) (result i32)))
-  (table $leavers funcref (elem $leave-by-br $leave-by-br_if $leave-by-br_table $leave-by-own-label $leave-by-return))
+  (table $leavers funcref
+    (elem $leave-by-br $leave-by-br_if $leave-by-br_table $leave-by-own-label $leave-by-return $leave-by-continue))
   (func (export "leave-then-throw") (param $how i32) (param $x i32) (result i32)
     (block $c (result i32)
       (try_table (catch $e $c)
@@ -156,6 +166,7 @@
 (assert_return (invoke "leave-then-throw" (i32.const 2) (i32.const 0)) (i32.const 100))
 (assert_return (invoke "leave-then-throw" (i32.const 3) (i32.const 13)) (i32.const 13))
 (assert_return (invoke "leave-then-throw" (i32.const 4) (i32.const 14)) (i32.const 14))
+(assert_return (invoke "leave-then-throw" (i32.const 5) (i32.const 16)) (i32.const 16))
 (assert_return (invoke "catch-returns" (i32.const 15)) (i32.const 15))
 (assert_return (invoke "locals-assigned-in-try" (i32.const 3)) (i64.const 42063))
 (assert_return (invoke "try-in-loop" (i32.const 100)) (i32.const 5851))
