@@ -23,7 +23,8 @@ static uint32_t call_back(void *env, const wasmc_func *callback, uint32_t x) {
   wasmc_exception_scope scope;
   wasmc_trap_frame frame;
   wasmc_exception_scope_enter(&scope);
-  bool returned = WASMC_TRY(frame, result = ((uint32_t (*)(void *, uint32_t))callback->code)(callback->env, x));
+  bool returned =
+      WASMC_TRY(frame, result = ((uint32_t(*)(void *, uint32_t))callback->code)(callback->env, x));
   wasmc_exception_scope_leave(&scope);
   if (frames_live != depth) {
     fprintf(stderr, "callback_host: a host frame was skipped\n");

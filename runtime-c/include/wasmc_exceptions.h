@@ -262,7 +262,7 @@ static inline void wasmc_exnref_store(wasmc_exception **slot, wasmc_exception *v
 typedef struct wasmc_exception_scope {
   wasmc_handler *saved_handlers;
   struct wasmc_exception_scope *previous;
-  wasmc_exception *uncaught;       /* pinned while here */
+  wasmc_exception *uncaught;      /* pinned while here */
   wasmc_exception *saved_pending; /* the pending exception of the host code around the scope */
 } wasmc_exception_scope;
 

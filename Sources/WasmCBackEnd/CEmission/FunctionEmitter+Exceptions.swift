@@ -81,7 +81,8 @@ extension FunctionEmitter {
         for (k, parameter) in parameters.enumerated() {
             let offset = Self.payloadOffset(parameters, k)
             emit(
-                "WASMC_EXCEPTION_PUT(exn, \(offset), \(parameter.cType), \(slot(parameter, h - parameters.count + k)));")
+                "WASMC_EXCEPTION_PUT(exn, \(offset), \(parameter.cType), \(slot(parameter, h - parameters.count + k)));"
+            )
         }
         emit("wasmc_throw(exn);")
         indent -= 1

@@ -116,7 +116,8 @@ struct FunctionEmitter {
         let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
         header.append(
-            "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { volatileLocals.contains(UInt32($0)) ? "volatile l\($0)" : "l\($0)" })) {")
+            "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { volatileLocals.contains(UInt32($0)) ? "volatile l\($0)" : "l\($0)" })) {"
+        )
         header.append("  instance *inst = (instance *)env;")
         header.append("  (void)inst;")
         for (offset, type) in function.locals.enumerated() {

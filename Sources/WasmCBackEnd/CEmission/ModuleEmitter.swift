@@ -467,9 +467,11 @@ public struct ModuleEmitter {
         for index in module.elementSegments.indices {
             out.append("  free(inst->elem\(index));")
         }
-        for index in module.importedGlobalCount..<module.globals.count where module.globals[index].valueType == .exnref {
+        for index in module.importedGlobalCount..<module.globals.count where module.globals[index].valueType == .exnref
+        {
             // The global pinned the exception it held (wasmc_exnref_store).
-            out.append("  if (inst->global\(index)_value.exnref) wasmc_exnref_unpin(inst->global\(index)_value.exnref);")
+            out.append(
+                "  if (inst->global\(index)_value.exnref) wasmc_exnref_unpin(inst->global\(index)_value.exnref);")
         }
         out.append("}")
         out.append("")
@@ -550,7 +552,9 @@ public struct ModuleEmitter {
                     )
                 case .tag(let typeIndex):
                     let letters = String(self.module.types[Int(typeIndex)].parameters.map(\.signatureLetter))
-                    out.append("  {\(module), \(name), WASMC_EXTERN_TAG, \(CNames.stringLiteral(letters)), 0, false, 0, 0, false},")
+                    out.append(
+                        "  {\(module), \(name), WASMC_EXTERN_TAG, \(CNames.stringLiteral(letters)), 0, false, 0, 0, false},"
+                    )
                 }
             }
             out.append("};")
@@ -599,7 +603,8 @@ public struct ModuleEmitter {
                     "  case \(i): out->kind = WASMC_EXTERN_GLOBAL; out->as.global = &inst->global\(export.index); break;"
                 )
             case .tag:
-                out.append("  case \(i): out->kind = WASMC_EXTERN_TAG; out->as.tag = inst->tags[\(export.index)]; break;")
+                out.append(
+                    "  case \(i): out->kind = WASMC_EXTERN_TAG; out->as.tag = inst->tags[\(export.index)]; break;")
             }
         }
         out.append("  default: break;")
