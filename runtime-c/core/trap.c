@@ -38,6 +38,7 @@ const char *wasmc_trap_message(wasmc_trap_kind kind) {
   case WASMC_TRAP_HOST: return "host error";
   case WASMC_TRAP_EXIT: return "exit";
   case WASMC_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
+  case WASMC_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
   }
   return "unknown trap";
 }

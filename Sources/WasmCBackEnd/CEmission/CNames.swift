@@ -83,6 +83,7 @@ extension ValueType {
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
         case .exnref: "wasmc_exception *"
+        case .ref: erased.cType
         }
     }
 
@@ -97,6 +98,7 @@ extension ValueType {
         case .funcref: "funcref"
         case .externref: "externref"
         case .exnref: "exnref"
+        case .ref: erased.valueField
         }
     }
 
@@ -111,6 +113,7 @@ extension ValueType {
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
         case .exnref: "WASMC_EXNREF"
+        case .ref: erased.runtimeConstant
         }
     }
 
@@ -122,8 +125,22 @@ extension ValueType {
         case .f32: "0.0f"
         case .f64: "0.0"
         case .v128: "(wasmc_v128){0, 0}"
-        case .funcref, .externref, .exnref: "NULL"
+        case .funcref, .externref, .exnref, .ref: "NULL"
         }
+    }
+
+    /// The `ref_type` of a `wasmc_global` or `wasmc_table` and of an import: a typed
+    /// reference's canonical code as a C string, NULL for every other type.
+    var referenceCodeLiteral: String {
+        guard case .ref = self else { return "NULL" }
+        return CNames.stringLiteral(canonicalCode)
+    }
+
+    /// `funcref` or `externref`, for a typed reference: how C holds it (`const wasmc_func *`
+    /// or `void *`); validation has already checked the rest of its type.
+    var erased: ValueType {
+        guard case .ref(let reference) = self else { return self }
+        return reference.heap == .extern ? .externref : .funcref
     }
 }
 

@@ -85,6 +85,9 @@ public struct ValidatedModule: Sendable {
     /// exception's payload, its results empty.
     public var tags: [FunctionSignature] = []
     public var importedTagCount = 0
+    /// The initial value of every element of each defined table: nil for null (typed function
+    /// references let a table declare another, e.g. `(table 10 (ref $t) (ref.func $f))`).
+    public var tableInitializers: [ConstantValue?] = []
 
     /// A readable name for function `index`: the export or name-section name, if any.
     public func functionName(_ index: UInt32) -> String? {
