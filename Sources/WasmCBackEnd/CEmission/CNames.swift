@@ -82,6 +82,7 @@ extension ValueType {
         case .v128: "wasmc_v128"
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
+        case .exnref: "wasmc_exception *"
         case .ref: erased.cType
         }
     }
@@ -96,6 +97,7 @@ extension ValueType {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .exnref: "exnref"
         case .ref: erased.valueField
         }
     }
@@ -110,6 +112,7 @@ extension ValueType {
         case .v128: "WASMC_V128"
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
+        case .exnref: "WASMC_EXNREF"
         case .ref: erased.runtimeConstant
         }
     }
@@ -122,7 +125,7 @@ extension ValueType {
         case .f32: "0.0f"
         case .f64: "0.0"
         case .v128: "(wasmc_v128){0, 0}"
-        case .funcref, .externref, .ref: "NULL"
+        case .funcref, .externref, .exnref, .ref: "NULL"
         }
     }
 
