@@ -57,7 +57,7 @@ struct FunctionValidator {
     }
 
     mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
-        let instructions: [(Instruction, Int)]
+        let instructions: [(BodyInstruction, Int)]
         do {
             instructions = try body.instructions()
         } catch {
@@ -243,6 +243,14 @@ struct FunctionValidator {
 
     // MARK: Instructions
 
+    /// Checks an instruction of either form: WasmParser's, or one of the legacy exception-handling proposal.
+    private mutating func check(_ instruction: BodyInstruction) throws(ValidationError) -> Operation {
+        switch instruction {
+        case .wasm(let instruction): return try check(instruction)
+        case .legacy(let instruction): return try checkLegacy(instruction)
+        }
+    }
+
     /// Checks one instruction, applies its effect, and returns it with everything resolved.
     private mutating func check(_ instruction: Instruction) throws(ValidationError) -> Operation {
         if let (row, immediates) = InstructionTable.row(for: instruction) {
@@ -419,5 +427,15 @@ struct FunctionValidator {
         default:
             throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 or relaxed SIMD)")
         }
+    }
+}
+
+// MARK: Legacy exception handling
+
+extension FunctionValidator {
+    /// The instructions of the legacy exception-handling proposal decode (`BodyInstruction`)
+    /// but are not compiled yet: a module using them is refused in words, at the instruction.
+    fileprivate func checkLegacy(_ instruction: LegacyInstruction) throws(ValidationError) -> Operation {
+        throw error("unsupported instruction \(instruction) (legacy exception handling is not compiled yet)")
     }
 }
