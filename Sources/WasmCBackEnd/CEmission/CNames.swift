@@ -82,6 +82,7 @@ extension ValueType {
         case .v128: "wasmc_v128"
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
+        case .exnref: "wasmc_exception *"
         }
     }
 
@@ -95,6 +96,7 @@ extension ValueType {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .exnref: "exnref"
         }
     }
 
@@ -108,6 +110,7 @@ extension ValueType {
         case .v128: "WASMC_V128"
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
+        case .exnref: "WASMC_EXNREF"
         }
     }
 
@@ -119,7 +122,7 @@ extension ValueType {
         case .f32: "0.0f"
         case .f64: "0.0"
         case .v128: "(wasmc_v128){0, 0}"
-        case .funcref, .externref: "NULL"
+        case .funcref, .externref, .exnref: "NULL"
         }
     }
 }

@@ -32,7 +32,9 @@ public struct ModuleDecoder {
     /// number) where WebAssembly 2.0 had a zero byte, and a memarg may name a memory.
     /// With memory64, a memarg's offset is read as a 64-bit number (validation bounds it by
     /// the memory's address type) and limits may say `i64`.
-    static let features: WasmFeatureSet = [.referenceTypes, .simd, .multiMemory, .memory64]
+    /// With exception handling, the tag section, tag imports and exports, `exnref`, `throw`,
+    /// `throw_ref` and `try_table` decode.
+    static let features: WasmFeatureSet = [.referenceTypes, .simd, .multiMemory, .memory64, .exceptionHandling]
 
     public init() {}
 
@@ -98,8 +100,8 @@ public struct ModuleDecoder {
                             type: try Self.globalType(global.type),
                             initializer: ConstantExpression(instructions: global.initializer, offset: sectionOffset))
                     }
-                case .tagSection:
-                    throw UnsupportedFeature("exception handling (tag section)")
+                case .tagSection(let tags):
+                    module.tags = tags.map(\.type)
                 case .exportSection(let exports):
                     module.exports = try exports.map(Self.moduleExport)
                 case .startSection(let index):
@@ -194,6 +196,7 @@ public struct ModuleDecoder {
         switch reference.heapType {
         case .abstract(.funcRef): return .funcref
         case .abstract(.externRef): return .externref
+        case .abstract(.exnRef): return .exnref
         default: throw UnsupportedFeature("reference type \(reference)")
         }
     }
@@ -222,7 +225,7 @@ public struct ModuleDecoder {
         case .table(let type): descriptor = .table(try tableType(type))
         case .memory(let type): descriptor = .memory(try memoryType(type))
         case .global(let type): descriptor = .global(try globalType(type))
-        case .tag: throw UnsupportedFeature("exception handling (tag import)")
+        case .tag(let typeIndex): descriptor = .tag(typeIndex: typeIndex)
         }
         return ModuleImport(module: entry.module, name: entry.name, descriptor: descriptor)
     }
@@ -233,7 +236,7 @@ public struct ModuleDecoder {
         case .table(let index): return ModuleExport(name: entry.name, kind: .table, index: index)
         case .memory(let index): return ModuleExport(name: entry.name, kind: .memory, index: index)
         case .global(let index): return ModuleExport(name: entry.name, kind: .global, index: index)
-        case .tag: throw UnsupportedFeature("exception handling (tag export)")
+        case .tag(let index): return ModuleExport(name: entry.name, kind: .tag, index: index)
         }
     }
 

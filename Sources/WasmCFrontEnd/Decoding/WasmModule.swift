@@ -3,8 +3,10 @@ import WasmParser
 /// A WebAssembly 2.0 value type, as wasmc compiles it (`v128` is fixed-width SIMD).
 public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case i32, i64, f32, f64, v128, funcref, externref
+    /// A reference to an exception (exception handling, WebAssembly 3.0).
+    case exnref
 
-    public var isReference: Bool { self == .funcref || self == .externref }
+    public var isReference: Bool { self == .funcref || self == .externref || self == .exnref }
 
     /// The letter used in canonical signature strings (see `wasmc_func.type`).
     public var signatureLetter: Character {
@@ -16,6 +18,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v"
         case .funcref: "r"
         case .externref: "e"
+        case .exnref: "x"
         }
     }
 
@@ -28,6 +31,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .exnref: "exnref"
         }
     }
 }
@@ -75,6 +79,8 @@ public struct GlobalType: Hashable, Sendable {
 
 public enum ExternalKind: String, Sendable {
     case function, table, memory, global
+    /// An exception tag (exception handling).
+    case tag
 }
 
 public struct ModuleImport: Sendable {
@@ -83,6 +89,8 @@ public struct ModuleImport: Sendable {
         case table(TableType)
         case memory(Limits)
         case global(GlobalType)
+        /// A tag of the given function type (its parameters are the payload; no results).
+        case tag(typeIndex: UInt32)
     }
     public var module: String
     public var name: String
@@ -94,6 +102,7 @@ public struct ModuleImport: Sendable {
         case .table: .table
         case .memory: .memory
         case .global: .global
+        case .tag: .tag
         }
     }
 }
@@ -152,6 +161,8 @@ public struct WasmModule: Sendable {
     public var tables: [TableType] = []
     public var memories: [Limits] = []
     public var globals: [DefinedGlobal] = []
+    /// The type index of each defined (non-imported) tag.
+    public var tags: [UInt32] = []
     public var exports: [ModuleExport] = []
     public var start: UInt32?
     public var elements: [ElementSegmentDefinition] = []

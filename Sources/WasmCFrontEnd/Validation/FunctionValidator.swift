@@ -12,6 +12,8 @@ struct ValidationContext {
     var dataCount: UInt32?
     /// Functions that may be named by `ref.func` in code (spec C.refs).
     var declaredReferences: Set<UInt32>
+    /// Tag types, imported first (exception handling).
+    var tags: [FunctionSignature] = []
 }
 
 /// Type-checks one function body with the algorithm of the spec's validation appendix,
@@ -241,6 +243,51 @@ struct FunctionValidator {
         index < context.memories.count ? context.memories[Int(index)].addressType : .i32
     }
 
+    // MARK: Exception handling
+
+    private func tag(_ index: UInt32) throws(ValidationError) -> FunctionSignature {
+        guard index < context.tags.count else { throw error("unknown tag \(index)") }
+        return context.tags[Int(index)]
+    }
+
+    /// `try_table` (exception handling): each clause's label, seen from outside the block, must
+    /// take what the clause passes (the tag's payload, then an exnref for the `_ref` forms);
+    /// the block itself is typed like `block`.
+    private mutating func checkTryTable(_ type: BlockType, _ catches: [WasmParser.CatchClause])
+        throws(ValidationError) -> Operation
+    {
+        let blockType = try resolve(type)
+        var clauses: [CatchClause] = []
+        for clause in catches {
+            let resolved: CatchClause
+            let passed: [ValueType]
+            switch clause {
+            case .catch(let tagIndex, let label):
+                passed = try tag(tagIndex).parameters
+                resolved = .catch(tag: tagIndex, label: label)
+            case .catchRef(let tagIndex, let label):
+                passed = try tag(tagIndex).parameters + [.exnref]
+                resolved = .catchRef(tag: tagIndex, label: label)
+            case .catchAll(let label):
+                passed = []
+                resolved = .catchAll(label: label)
+            case .catchAllRef(let label):
+                passed = [.exnref]
+                resolved = .catchAllRef(label: label)
+            }
+            let expected = try label(resolved.label).labelTypes
+            guard passed == expected else {
+                throw error(
+                    "type mismatch: catch clause passes [\(passed.map(\.description).joined(separator: " "))] to a label of [\(expected.map(\.description).joined(separator: " "))]"
+                )
+            }
+            clauses.append(resolved)
+        }
+        try pop(blockType.parameters)
+        pushFrame(.block, blockType.parameters, blockType.results)
+        return .tryTable(blockType, clauses)
+    }
+
     // MARK: Instructions
 
     /// Checks an instruction of either form: WasmParser's, or one of the legacy exception-handling proposal.
@@ -410,10 +457,22 @@ struct FunctionValidator {
             switch heapType {
             case .abstract(.funcRef): type = .funcref
             case .abstract(.externRef): type = .externref
+            case .abstract(.exnRef): type = .exnref
             default: throw error("unsupported reference type \(heapType)")
             }
             push(type)
             return .refNull(type)
+        case .tryTable(let type, let tryCatch):
+            return try checkTryTable(type, tryCatch.catches)
+        case .throw(let index):
+            let tag = try tag(index)
+            try pop(tag.parameters)
+            markUnreachable()
+            return .throw(tag: index, tag)
+        case .throwRef:
+            try pop(.exnref)
+            markUnreachable()
+            return .throwRef
         case .refIsNull:
             let type = try pop()
             if let type, !type.isReference { throw error("type mismatch: ref.is_null needs a reference") }

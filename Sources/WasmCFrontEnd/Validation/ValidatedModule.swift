@@ -81,6 +81,10 @@ public struct ValidatedModule: Sendable {
     public var functions: [ValidatedFunction]
     /// Function names from the `name` custom section, by function index.
     public var functionNames: [UInt32: String]
+    /// The type of each tag (exception handling), imported ones first: its parameters are the
+    /// exception's payload, its results empty.
+    public var tags: [FunctionSignature] = []
+    public var importedTagCount = 0
 
     /// A readable name for function `index`: the export or name-section name, if any.
     public func functionName(_ index: UInt32) -> String? {
