@@ -123,13 +123,19 @@ extension FunctionEmitter {
         var assigned = Set<UInt32>()
         for typed in body {
             switch typed.operation {
-            case .tryTable:
+            case .tryTable, .legacyTry:
                 open.append(true)
                 tryDepth += 1
             case .block, .loop, .if:
                 open.append(false)
-            case .end:
+            case .end, .delegate:
                 if let isTry = open.popLast(), isTry { tryDepth -= 1 }
+            case .legacyCatch, .legacyCatchAll:
+                // A legacy try's body ends at its first clause; the clauses are not try bodies.
+                if open.last == true {
+                    open[open.count - 1] = false
+                    tryDepth -= 1
+                }
             case .localSet(let index, _), .localTee(let index, _):
                 if tryDepth > 0 { assigned.insert(index) }
             default:
