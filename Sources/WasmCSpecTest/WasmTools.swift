@@ -9,7 +9,7 @@ struct WasmTools: Sendable {
     let executable: String
 
     /// What wasmc compiles, in the terms of `wasm-tools validate --features`.
-    static let supportedFeatures = "wasm2,relaxed-simd,multi-memory,extended-const,memory64,exceptions"
+    static let supportedFeatures = "wasm2,relaxed-simd,multi-memory,extended-const,memory64,exceptions,legacy-exceptions"
 
     /// Finds `wasm-tools` (`$WASM_TOOLS`, else on `PATH`).
     static func find() throws(ToolchainError) -> WasmTools {
