@@ -92,7 +92,8 @@ import WasmParser
                 append(.wasm(.i32Const(value: 0)), [0x41, 0x00])
                 let targets = 3000
                 append(
-                    .wasm(.brTable(targets: BrTable(labelIndices: Array(repeating: 0, count: targets), defaultIndex: 0))),
+                    .wasm(
+                        .brTable(targets: BrTable(labelIndices: Array(repeating: 0, count: targets), defaultIndex: 0))),
                     [0x0e] + Bytes.leb(targets) + [UInt8](repeating: 0x00, count: targets + 1))
                 append(.wasm(.end), [0x0b])
             }

@@ -204,7 +204,8 @@ struct RepairingReader {
         for (instruction, offset) in collector.instructions {
             var decoded = BodyInstruction.wasm(instruction)
             // The window's first instruction is the stand-in of a legacy one re-encoded there.
-            if offset == windowOrigin, let legacy = window.legacy, let original = legacy.instruction(from: instruction) {
+            if offset == windowOrigin, let legacy = window.legacy, let original = legacy.instruction(from: instruction)
+            {
                 decoded = .legacy(original)
             }
             instructions.append((decoded, origin + window.original(offset - windowOrigin)))
