@@ -90,7 +90,8 @@ extension FunctionEmitter {
 
     /// Before a branch that leaves `depth + 1` frames (the target's body too, unless it is a
     /// loop): pop the handlers of the try bodies it leaves, all at once, by restoring the
-    /// chain the outermost of them was pushed onto.
+    /// chain the outermost of them was pushed onto; and the legacy catch blocks it leaves are
+    /// done with their exceptions.
     mutating func popHandlers(leaving depth: Int) {
         let top = frames.count - 1
         var outermost: String?
@@ -98,6 +99,7 @@ extension FunctionEmitter {
             if let handler = frames[index].handler, frames[index].kind != .loop { outermost = handler }
         }
         if let outermost { emit("wasmc_handler_pop(&\(outermost));") }
+        releaseCaughtExceptions(leaving: depth)
     }
 
     /// Byte offset of payload value `index` of a tag with these parameters: 8 bytes per value,

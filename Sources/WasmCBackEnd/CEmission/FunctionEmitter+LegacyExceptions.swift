@@ -148,8 +148,9 @@ extension FunctionEmitter {
         emit("goto \(frame.label);")
     }
 
-    /// Before a branch or `return` that leaves `depth + 1` frames: the clause blocks it leaves
-    /// are done with their exceptions. An exception still held by a clause that stays (or
+    /// Before a branch or `return` that leaves `depth + 1` frames (`popHandlers` calls it, so
+    /// every way out that pops handlers does this too): the clause blocks it leaves are done
+    /// with their exceptions. An exception still held by a clause that stays (or
     /// released already by an inner one) is the same object caught twice: kept or freed once.
     mutating func releaseCaughtExceptions(leaving depth: Int) {
         let top = frames.count - 1

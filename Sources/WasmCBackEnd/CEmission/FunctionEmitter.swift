@@ -219,7 +219,6 @@ struct FunctionEmitter {
     mutating func branch(_ depth: UInt32, height: Int) {
         let frame = frames[frames.count - 1 - Int(depth)]
         popHandlers(leaving: Int(depth))
-        releaseCaughtExceptions(leaving: Int(depth))
         if frame.kind == .function {
             emit(returnStatement(height: height))
         } else {
@@ -352,7 +351,6 @@ struct FunctionEmitter {
             dead = true
         case .return:
             popHandlers(leaving: frames.count - 1)
-            releaseCaughtExceptions(leaving: frames.count - 1)
             emit(returnStatement(height: h))
             dead = true
         case .tryTable(let signature, let clauses):
