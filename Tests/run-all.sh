@@ -151,6 +151,13 @@ if [[ -d "$testsuite/proposals" ]]; then
     .build/debug/wasmc spec-test --bounds "$bounds" --known-failures Tests/spec-known-failures.txt --work-directory build/spec-test-funcref "${funcref_scripts[@]}" >"$log" 2>&1
     count_spec_run "function references ($bounds)" "$log"
   done
+  # Legacy exception handling (try/catch/rethrow/delegate): wasm-tools cannot read these scripts,
+  # so the runner converts them with wabt's wast2json (and says so in the log).
+  for bounds in guard explicit; do
+    log="$log_dir/proposal-legacy-exceptions-$bounds.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-legacy-exceptions "$testsuite"/proposals/exception-handling/legacy/*.wast >"$log" 2>&1
+    count_spec_run "legacy exception handling ($bounds)" "$log"
+  done
 fi
 
 echo "== wasmc's own spec scripts"

@@ -10,6 +10,8 @@ public struct SpecFileResult: Sendable {
     /// Set-up commands (modules, invokes, registrations) that failed: they fail the run too.
     public var setupFailures: [SpecAssertion]
     public var seconds: Double
+    /// How the script was converted when `wasm-tools json-from-wast` could not (see `Wast2Json`).
+    public var conversionNote: String? = nil
 
     public var passed: Int { assertions.filter { $0.outcome == .passed }.count }
     public var failed: Int { assertions.filter { if case .failed = $0.outcome { true } else { false } }.count }
@@ -60,8 +62,11 @@ public struct SpecRunner: Sendable {
 
         let scriptDirectory = "\(directory)/script"
         let commands: [WastCommand]
+        let conversionNote: String?
         do {
-            commands = try tools.convert(path, into: scriptDirectory)
+            let converted = try tools.convertWithFallback(path, into: scriptDirectory)
+            commands = converted.commands
+            conversionNote = converted.fallback
         } catch {
             return SpecFileResult(
                 path: path, assertions: [],
@@ -99,7 +104,7 @@ public struct SpecRunner: Sendable {
         assertions.sort { $0.line < $1.line }
         return SpecFileResult(
             path: path, assertions: assertions, setupFailures: setupFailures,
-            seconds: Date().timeIntervalSince(start))
+            seconds: Date().timeIntervalSince(start), conversionNote: conversionNote)
     }
 
     private func buildAndRun(_ plan: SpecPlan, directory: String) throws -> (

@@ -110,6 +110,7 @@ struct SpecTestCommand: ParsableCommand {
             print(
                 "\(status) \(name): \(result.passed) passed, \(result.failed) failed, \(result.skipped) skipped (\(String(format: "%.1f", result.seconds)) s)"
             )
+            if let note = result.conversionNote { print("  \(name): \(note)") }
             for assertion in result.assertions {
                 if case .failed(let why) = assertion.outcome {
                     print("  \(name):\(assertion.line): \(assertion.kind) failed: \(why)")

@@ -44,7 +44,7 @@ import WasmParser
         let module = try ModuleDecoder().decode(bytes)
         let instructions = try module.bodies[0].instructions()
         #expect(
-            instructions.map(\.0) == [
+            instructions.map(\.0.wasm) == [
                 .unreachable, .conversion(.i32TruncSatF32S), .unreachable, .conversion(.i32TruncSatF32U),
                 .unreachable, .conversion(.i64TruncSatF64S), .unreachable, .conversion(.i64TruncSatF64U),
                 .unreachable, .end,
@@ -62,7 +62,7 @@ import WasmParser
         ]
         let bytes = Self.module(body: body)
         let instructions = try ModuleDecoder().decode(bytes).bodies[0].instructions()
-        #expect(instructions.map(\.0).last == .end)
+        #expect(instructions.map(\.0).last == .wasm(.end))
         #expect(instructions.map(\.1).last == Self.bodyStart(bytes, bodyLength: body.count) + 11)
         #expect {
             _ = try Compiler.validate(bytes)
@@ -126,7 +126,7 @@ import WasmParser
         let start = Self.bodyStart(bytes, bodyLength: body.count)
         let instructions = try ModuleDecoder().decode(bytes).bodies[0].instructions()
         #expect(instructions.count == expected.count)
-        #expect(instructions.map(\.0) == expected.map(\.0))
+        #expect(instructions.map(\.0) == expected.map { .wasm($0.0) })
         #expect(instructions.map(\.1) == expected.map { start + $0.1 })
         _ = try Compiler.validate(bytes)
     }

@@ -91,7 +91,8 @@ extension FunctionEmitter {
 
     /// Before a branch that leaves `depth + 1` frames (the target's body too, unless it is a
     /// loop): pop the handlers of the try bodies it leaves, all at once, by restoring the
-    /// chain the outermost of them was pushed onto.
+    /// chain the outermost of them was pushed onto; and the legacy catch blocks it leaves are
+    /// done with their exceptions.
     mutating func popHandlers(leaving depth: Int) {
         let top = frames.count - 1
         var outermost: String?
@@ -99,6 +100,7 @@ extension FunctionEmitter {
             if let handler = frames[index].handler, frames[index].kind != .loop { outermost = handler }
         }
         if let outermost { emit("wasmc_handler_pop(&\(outermost));") }
+        releaseCaughtExceptions(leaving: depth)
     }
 
     /// Byte offset of payload value `index` of a tag with these parameters: 8 bytes per value,
@@ -124,13 +126,19 @@ extension FunctionEmitter {
         var assigned = Set<UInt32>()
         for typed in body {
             switch typed.operation {
-            case .tryTable:
+            case .tryTable, .legacyTry:
                 open.append(true)
                 tryDepth += 1
             case .block, .loop, .if:
                 open.append(false)
-            case .end:
+            case .end, .delegate:
                 if let isTry = open.popLast(), isTry { tryDepth -= 1 }
+            case .legacyCatch, .legacyCatchAll:
+                // A legacy try's body ends at its first clause; the clauses are not try bodies.
+                if open.last == true {
+                    open[open.count - 1] = false
+                    tryDepth -= 1
+                }
             case .localSet(let index, _), .localTee(let index, _):
                 if tryDepth > 0 { assigned.insert(index) }
             default:

@@ -23,6 +23,8 @@ struct FunctionEmitter {
         var base: Int
         /// A try_table's handler (`h1`, …), which every way out of its body pops.
         var handler: String? = nil
+        /// A legacy try: its handler and clauses (FunctionEmitter+LegacyExceptions.swift).
+        var legacy: LegacyTry? = nil
 
         var labelTypes: [ValueType] { kind == .loop ? parameters : results }
     }
@@ -186,7 +188,7 @@ struct FunctionEmitter {
             case .returnCall(let index, _): Int(index) < module.importedFunctionCount
             case .returnCallIndirect, .returnCallRef: true
             // Throwing allocates and may collect: runtime code starts with the reserve too.
-            case .throw, .throwRef, .tryTable: true
+            case .throw, .throwRef, .tryTable, .legacyTry, .rethrow: true
             case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
@@ -201,10 +203,10 @@ struct FunctionEmitter {
         var result = Set<Int>()
         for (index, typed) in body.enumerated() {
             switch typed.operation {
-            case .block, .loop, .tryTable: open.append(nil)
+            case .block, .loop, .tryTable, .legacyTry: open.append(nil)
             case .if: open.append(index)
             case .else: if let last = open.last, let start = last { result.insert(start) }
-            case .end: if !open.isEmpty { open.removeLast() }
+            case .end, .delegate: if !open.isEmpty { open.removeLast() }
             default: break
             }
         }
@@ -271,15 +273,15 @@ struct FunctionEmitter {
         let h = typed.height
         if dead {
             switch typed.operation {
-            case .block, .loop, .if, .tryTable:
+            case .block, .loop, .if, .tryTable, .legacyTry:
                 deadNesting += 1
                 return
-            case .else where deadNesting > 0:
+            case .else where deadNesting > 0, .legacyCatch where deadNesting > 0, .legacyCatchAll where deadNesting > 0:
                 return
-            case .end where deadNesting > 0:
+            case .end where deadNesting > 0, .delegate where deadNesting > 0:
                 deadNesting -= 1
                 return
-            case .else, .end:
+            case .else, .end, .legacyCatch, .legacyCatchAll, .delegate:
                 break
             default:
                 return
@@ -327,6 +329,8 @@ struct FunctionEmitter {
             indent -= 1
             emit("\(frame.label)_else:;")
             indent += 1
+        case .end where frames.last?.legacy != nil:
+            emitLegacyEnd(height: h)
         case .end:
             let frame = frames.removeLast()
             let wasDead = dead
@@ -383,6 +387,17 @@ struct FunctionEmitter {
             dead = true
         case .throwRef:
             emit("wasmc_throw_ref(\(slot(.exnref, h - 1)), __func__);")
+            dead = true
+        case .legacyTry(let signature):
+            emitLegacyTry(signature, height: h)
+        case .legacyCatch(let tag, let payload):
+            emitLegacyClause(tag: tag, payload: payload)
+        case .legacyCatchAll:
+            emitLegacyClause(tag: nil, payload: [])
+        case .delegate(let depth):
+            emitDelegate(depth: depth)
+        case .rethrow(let depth):
+            emitRethrow(depth: depth)
             dead = true
         case .call(let index, let signature):
             emitCall(index: index, signature: signature, height: h)

@@ -67,8 +67,10 @@ public struct ModuleEmitter {
                     switch instruction.operation {
                     case .plain(let row, _, _): row.operands.contains(.v128) || row.results.contains(.v128)
                     case .v128Const, .select(.v128): true
-                    case .block(let signature), .loop(let signature), .if(let signature), .tryTable(let signature, _):
+                    case .block(let signature), .loop(let signature), .if(let signature), .tryTable(let signature, _),
+                        .legacyTry(let signature):
                         signature.parameters.contains(.v128) || signature.results.contains(.v128)
+                    case .legacyCatch(_, let payload): payload.contains(.v128)
                     default: false
                     }
                 }

@@ -19,7 +19,7 @@ struct ValidationContext {
 /// Type-checks one function body with the algorithm of the spec's validation appendix,
 /// recording the operand stack height at every instruction for the C emitter.
 struct FunctionValidator {
-    private enum FrameKind { case function, block, loop, `if`, `else` }
+    private enum FrameKind { case function, block, loop, `if`, `else`, legacyTry, legacyCatch, legacyCatchAll }
 
     private struct ControlFrame {
         var kind: FrameKind
@@ -64,7 +64,7 @@ struct FunctionValidator {
     }
 
     mutating func validate(_ body: FunctionBody) throws(ValidationError) -> [TypedInstruction] {
-        let instructions: [(Instruction, Int)]
+        let instructions: [(BodyInstruction, Int)]
         do {
             instructions = try body.instructions()
         } catch {
@@ -313,6 +313,14 @@ struct FunctionValidator {
     }
 
     // MARK: Instructions
+
+    /// Checks an instruction of either form: WasmParser's, or one of the legacy exception-handling proposal.
+    private mutating func check(_ instruction: BodyInstruction) throws(ValidationError) -> Operation {
+        switch instruction {
+        case .wasm(let instruction): return try check(instruction)
+        case .legacy(let instruction): return try checkLegacy(instruction)
+        }
+    }
 
     /// Checks one instruction, applies its effect, and returns it with everything resolved.
     private mutating func check(_ instruction: Instruction) throws(ValidationError) -> Operation {
@@ -590,5 +598,58 @@ struct FunctionValidator {
         let type = try pop()
         if let type, !type.isReference { throw error("type mismatch: expected a reference, got \(type)") }
         return type
+    }
+}
+
+// MARK: Legacy exception handling
+
+extension FunctionValidator {
+    /// The legacy exception-handling proposal's rules (its "Validation" section): `try` is a
+    /// block; each `catch` ends the block or catch before it and starts one whose parameters
+    /// are the tag's payload, and none may follow `catch_all`; `delegate` ends a try that has
+    /// no catch and names any label outside it (the function's own label sends the exception
+    /// to the caller); `rethrow` names the label of an enclosing catch or catch_all.
+    fileprivate mutating func checkLegacy(_ instruction: LegacyInstruction) throws(ValidationError) -> Operation {
+        switch instruction {
+        case .try(let type):
+            let blockType = try resolve(type)
+            try pop(blockType.parameters)
+            pushFrame(.legacyTry, blockType.parameters, blockType.results)
+            return .legacyTry(blockType)
+        case .catch(let tagIndex):
+            let payload = try tag(tagIndex).parameters
+            try endTryOrCatch("catch", payload: payload)
+            return .legacyCatch(tag: tagIndex, payload)
+        case .catchAll:
+            try endTryOrCatch("catch_all", payload: [])
+            return .legacyCatchAll
+        case .delegate(let depth):
+            guard let last = frames.last, last.kind == .legacyTry else {
+                throw error("delegate without a matching try (or after one of its catches)")
+            }
+            let frame = try popFrame()
+            // The label is counted from outside the try; the function's own label is allowed.
+            _ = try label(depth)
+            push(frame.results)
+            return .delegate(depth: depth)
+        case .rethrow(let depth):
+            let target = try label(depth)
+            guard target.kind == .legacyCatch || target.kind == .legacyCatchAll else {
+                throw error("invalid rethrow label: label \(depth) is not a catch or catch_all")
+            }
+            markUnreachable()
+            return .rethrow(depth: depth)
+        }
+    }
+
+    /// Ends the try body or catch block on top, for the `catch` or `catch_all` that follows it,
+    /// and starts that clause's block (with the tag's payload as its parameters for `catch`).
+    private mutating func endTryOrCatch(_ clause: String, payload: [ValueType]) throws(ValidationError) {
+        guard let last = frames.last, last.kind == .legacyTry || last.kind == .legacyCatch else {
+            if frames.last?.kind == .legacyCatchAll { throw error("\(clause) after catch_all") }
+            throw error("\(clause) without a matching try")
+        }
+        let frame = try popFrame()
+        pushFrame(clause == "catch" ? .legacyCatch : .legacyCatchAll, payload, frame.results)
     }
 }

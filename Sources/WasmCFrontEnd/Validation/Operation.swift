@@ -61,6 +61,16 @@ public enum Operation: Hashable, Sendable {
     case refAsNonNull(ValueType?)
     case brOnNull(depth: UInt32, ValueType?)
     case brOnNonNull(depth: UInt32, ValueType?)
+
+    // Legacy exception handling (older toolchains' form): `try` is a block whose throws go to
+    // its clauses, each a block of its own after the body: `catch` (a tag, its payload as the
+    // block's parameters) or `catch_all`; or to the try that `delegate`'s label names, which
+    // ends the try instead. `rethrow` throws again the exception of an enclosing clause.
+    case legacyTry(FunctionSignature)
+    case legacyCatch(tag: UInt32, [ValueType])
+    case legacyCatchAll
+    case delegate(depth: UInt32)
+    case rethrow(depth: UInt32)
 }
 
 /// A catch clause of `try_table`: which exceptions it catches (a tag, or all) and the label it
