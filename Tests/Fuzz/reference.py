@@ -152,8 +152,11 @@ class Reference:
     def __init__(self, wasm):
         config = wasmtime.Config()
         config.consume_fuel = True
-        config.wasm_simd = False
-        config.wasm_relaxed_simd = False
+        # For SIMD modules (difffuzz.py --simd, and replayed cases): relaxed SIMD in wasmtime's
+        # deterministic mode, the profile wasmc implements, so every relaxed result has one answer.
+        config.wasm_simd = True
+        config.wasm_relaxed_simd = True
+        config.wasm_relaxed_simd_deterministic = True
         config.wasm_threads = False
         config.wasm_tail_call = False
         config.wasm_memory64 = False

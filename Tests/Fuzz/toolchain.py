@@ -7,6 +7,7 @@ with the runtime's core objects built for the same bounds mode.
 
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ RUNTIME = ROOT / "runtime-c"
 FUZZ_DIR = Path(__file__).resolve().parent
 
 # WebAssembly 2.0 with relaxed SIMD: what wasmc supports (validity is judged by it). The
-# generators below still make no SIMD (the differential reference runs without it).
+# generators make no SIMD unless asked (difffuzz.py --simd).
 VALIDATE_FEATURES = "wasm2,relaxed-simd"
 # wasm-tools smith enables several post-2.0 proposals by default: switch each off.
 SMITH_FEATURE_FLAGS = [
@@ -39,6 +40,16 @@ SMITH_FEATURE_FLAGS = [
     "--custom-page-sizes-enabled", "false",
     "--max-memories", "1",
 ]
+
+
+def smith_feature_flags(simd=False):
+    """SMITH_FEATURE_FLAGS, with 128-bit and relaxed SIMD switched on when `simd` is set."""
+    if not simd:
+        return list(SMITH_FEATURE_FLAGS)
+    flags = list(SMITH_FEATURE_FLAGS)
+    for name in ("--simd-enabled", "--relaxed-simd-enabled"):
+        flags[flags.index(name) + 1] = "true"
+    return flags
 
 
 class ToolError(Exception):
@@ -99,8 +110,20 @@ def generated_code_flags():
     return flags
 
 
+def baseline_flags():
+    """Target.baselineFlags for this machine (x86-64-v2 on x86-64), parsed from Target.swift, so
+    the SIMD helpers compile to the instructions `wasmc compile` uses by default."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return []
+    source = (ROOT / "Sources/WasmC/Toolchain/Target.swift").read_text()
+    match = re.search(r"var baselineFlags: \[String\] \{\s*architecture == \.x86_64 \? \[(.*?)\]", source, re.S)
+    if not match:
+        raise ToolError("cannot find baselineFlags in Target.swift")
+    return re.findall(r'"([^"]+)"', match.group(1))
+
+
 def compile_flags(guard):
-    return (["-O2", "-std=gnu17", "-fPIC", "-g0"] + generated_code_flags()
+    return (["-O2", "-std=gnu17", "-fPIC", "-g0"] + baseline_flags() + generated_code_flags()
             + ["-I" + str(RUNTIME / "include")]
             + (["-DWASMC_BOUNDS_GUARD"] if guard else []))
 
