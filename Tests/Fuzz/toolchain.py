@@ -43,13 +43,17 @@ SMITH_FEATURE_FLAGS = [
 
 
 def smith_feature_flags(simd=False):
-    """SMITH_FEATURE_FLAGS, with 128-bit and relaxed SIMD switched on when `simd` is set."""
+    """SMITH_FEATURE_FLAGS, with 128-bit and relaxed SIMD switched on when `simd` is set. SIMD
+    modules also have every float result canonicalised when it is a NaN (smith's
+    --canonicalize-nans): the sign and payload of a NaN result are the engine's choice, and
+    modules that reinterpret floats as integers and fold them into globals, common with SIMD,
+    would otherwise show that choice as a divergence. NaN against non-NaN still differs."""
     if not simd:
         return list(SMITH_FEATURE_FLAGS)
     flags = list(SMITH_FEATURE_FLAGS)
     for name in ("--simd-enabled", "--relaxed-simd-enabled"):
         flags[flags.index(name) + 1] = "true"
-    return flags
+    return flags + ["--canonicalize-nans", "true"]
 
 
 class ToolError(Exception):
