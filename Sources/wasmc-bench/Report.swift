@@ -30,9 +30,11 @@ struct Report {
                 ? " (reduced arguments)" : engine == .wasmtime ? " (includes Python and JIT compile)" : ""
             return "\(engine.rawValue) **\(Format.ratio(mean.value))**\(targets[engine] ?? "")\(note)"
         }
-        lines.append(
-            "- Geomean time relative to native over the \(count) scalar programs that run ≥ 50 ms natively: "
-                + means.joined(separator: ", ") + ".")
+        if count > 0 {
+            lines.append(
+                "- Geomean time relative to native over the \(count) scalar programs that run ≥ 50 ms natively: "
+                    + means.joined(separator: ", ") + ".")
+        }
         for comparison in headline.versusWasm2c {
             let slower = comparison.slowerThan5Percent
             lines.append(
@@ -87,11 +89,13 @@ struct Report {
                 [program.program, program.main(.native).map { Format.seconds($0.medianSeconds) } ?? "—"]
                     + compiled.map { program.main($0)?.ratioToNative.map(Format.ratio) ?? "—" })
         }
-        table.add(
-            ["**geomean** (≥ 50 ms)", ""]
-                + compiled.map { engine in
-                    headline.geomeanRatioToNative[engine.rawValue].map { "**\(Format.ratio($0.value))**" } ?? "—"
-                })
+        if !headline.geomeanPrograms.isEmpty {
+            table.add(
+                ["**geomean** (≥ 50 ms)", ""]
+                    + compiled.map { engine in
+                        headline.geomeanRatioToNative[engine.rawValue].map { "**\(Format.ratio($0.value))**" } ?? "—"
+                    })
+        }
         if let simd = headline.simdGeomeanRatioToNative, !simd.isEmpty {
             table.add(
                 ["**geomean SIMD** (≥ 50 ms)", ""]

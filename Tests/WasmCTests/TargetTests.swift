@@ -69,7 +69,8 @@ struct TargetTests {
         #expect {
             try CPULevel(name: "pentium4", for: Target(architecture: .x86_64))
         } throws: { error in
-            "\(error)".contains("unknown --cpu pentium4") && "\(error)".contains("x86-64-v2, x86-64-v3, x86-64-v4, native")
+            "\(error)".contains("unknown --cpu pentium4")
+                && "\(error)".contains("x86-64-v2, x86-64-v3, x86-64-v4, native")
         }
         #expect {
             try CPULevel(name: "x86-64-v3", for: Target(architecture: .aarch64))
