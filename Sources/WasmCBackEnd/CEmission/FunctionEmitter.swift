@@ -383,12 +383,18 @@ struct FunctionEmitter {
     {
         let address = addressType(immediates.memory)
         let sourceAddress = addressType(immediates.sourceMemory)
+        let tableAddress = tableAddressType(immediates.table)
+        let sourceTableAddress = tableAddressType(immediates.sourceTable)
+        func resolved(_ operand: OperandType) -> ValueType {
+            operand.resolved(
+                address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                sourceTableAddress: sourceTableAddress)
+        }
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(
-                slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
+            operands.append(slot(resolved(operand), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -404,6 +410,7 @@ struct FunctionEmitter {
             case .table: expression += "\(immediates.table)"
             case .sourceTable: expression += "\(immediates.sourceTable)"
             case .elementCType: expression += element.cType
+            case .tableAddressCType: expression += tableAddress.cType
             case .segment: expression += "\(immediates.segment)"
             case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
             case .lane: expression += "\(immediates.lane)"
@@ -412,9 +419,7 @@ struct FunctionEmitter {
             }
         }
         if let result = row.results.first {
-            emit(
-                "\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);"
-            )
+            emit("\(slot(resolved(result), base)) = \(expression);")
         } else {
             emit("\(expression);")
         }
@@ -424,6 +429,11 @@ struct FunctionEmitter {
     /// The address type of memory `index`; i32 for rows that name no memory.
     private func addressType(_ index: UInt32) -> ValueType {
         index < module.memories.count ? module.memories[Int(index)].addressType : .i32
+    }
+
+    /// The index type of table `index` (i64 for table64); i32 for rows that name no table.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < module.tables.count ? module.tables[Int(index)].limits.addressType : .i32
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.
@@ -467,7 +477,7 @@ struct FunctionEmitter {
         defer { refreshMemory() }
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count
-        let index = slot(.i32, h - 1)
+        let index = slot(tableAddressType(tableIndex), h - 1)
         emit("{")
         indent += 1
         emit(

@@ -241,6 +241,12 @@ struct FunctionValidator {
         index < context.memories.count ? context.memories[Int(index)].addressType : .i32
     }
 
+    /// The index type of table `index` (i64 for a table of table64); i32 for an unknown one,
+    /// which `checkImmediates` or `call_indirect` has refused already.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < context.tables.count ? context.tables[Int(index)].limits.addressType : .i32
+    }
+
     // MARK: Instructions
 
     /// Checks one instruction, applies its effect, and returns it with everything resolved.
@@ -250,11 +256,19 @@ struct FunctionValidator {
             let element = try checkImmediates(row, immediates)
             let address = addressType(immediates.memory)
             let sourceAddress = addressType(immediates.sourceMemory)
+            let tableAddress = tableAddressType(immediates.table)
+            let sourceTableAddress = tableAddressType(immediates.sourceTable)
             for operand in row.operands.reversed() {
-                try pop(operand.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                try pop(
+                    operand.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             for result in row.results {
-                push(result.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                push(
+                    result.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             return .plain(row, immediates, element: element)
         }
@@ -334,7 +348,7 @@ struct FunctionValidator {
             }
             guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
             let callee = context.types[Int(typeIndex)]
-            try pop(.i32)
+            try pop(table.limits.addressType)
             try pop(callee.parameters)
             push(callee.results)
             return .callIndirect(table: tableIndex, callee)
