@@ -27,7 +27,7 @@
  */
 #ifndef WASMC_RT_H
 #define WASMC_RT_H
-#define WASMC_RT_ABI_VERSION 2
+#define WASMC_RT_ABI_VERSION 3
 
 #include <setjmp.h>
 #include <stdbool.h>

@@ -242,8 +242,7 @@ public enum InstructionTable {
             "table.grow", [.element, .tableAddress], [.tableAddress],
             "($tableaddrtype)(int32_t)wasmc_table_grow(inst->table$table, $1, (void *)(uintptr_t)$0)",
             immediates: .table, effects: .entersRuntime),
-        InstructionRow(
-            "table.size", [], [.tableAddress], "($tableaddrtype)inst->table$table->size", immediates: .table),
+        InstructionRow("table.size", [], [.tableAddress], "inst->table$table->size", immediates: .table),
         InstructionRow(
             "table.fill", [.tableAddress, .element, .tableAddress], [],
             "wasmc_table_fill(inst->table$table, $0, (void *)(uintptr_t)$1, $2)",
