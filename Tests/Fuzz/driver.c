@@ -71,26 +71,29 @@ static const wasmc_global host_globals[] = {
     {WASMC_F64, false, &host_global_values[2]},
 };
 static wasmc_memory host_memory;
+static wasmc_memory host_memory64; /* "mem64", offered to memory64 modules only */
 static wasmc_table host_table;
 static bool host_objects_made;
 
 static void make_host_objects(void) {
   if (host_objects_made) {
     wasmc_memory_free(&host_memory);
+    wasmc_memory_free(&host_memory64);
     wasmc_table_free(&host_table);
   }
   host_global_values[0].i32 = 0x12345678u;
   host_global_values[1].i64 = 7;
   host_global_values[2].f64 = wasmc_f64_from_bits(0x400921FB54442D18ull);
-  host_objects_made =
-      wasmc_memory_init(&host_memory, 1, 2, true) && wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+  host_objects_made = wasmc_memory_init(&host_memory, 1, 2, true) && wasmc_memory_init(&host_memory64, 1, 2, true) &&
+                      wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+  host_memory64.is64 = true;
 }
 
 static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
-  static const char *const names[] = {"add", "mix", "nop", "g_i32", "g_mut_i64", "g_f64", "mem", "tab"};
+  static const char *const names[] = {"add", "mix", "nop", "g_i32", "g_mut_i64", "g_f64", "mem", "tab", "mem64"};
   if (strcmp(want->module, "host") != 0)
     return false;
-  for (int i = 0; i < 8; i++) {
+  for (int i = 0; i < 9; i++) {
     if (strcmp(want->name, names[i]) != 0)
       continue;
     if (i < 3) {
@@ -99,9 +102,9 @@ static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
     } else if (i < 6) {
       out->kind = WASMC_EXTERN_GLOBAL;
       out->as.global = &host_globals[i - 3];
-    } else if (i == 6) {
+    } else if (i == 6 || i == 8) {
       out->kind = WASMC_EXTERN_MEMORY;
-      out->as.memory = &host_memory;
+      out->as.memory = i == 6 ? &host_memory : &host_memory64;
     } else {
       out->kind = WASMC_EXTERN_TABLE;
       out->as.table = &host_table;

@@ -156,8 +156,9 @@ class Reference:
         config.wasm_relaxed_simd = False
         config.wasm_threads = False
         config.wasm_tail_call = False
-        config.wasm_memory64 = False
-        config.wasm_multi_memory = False
+        # The WebAssembly 3.0 features the fuzzer generates (extended constants are always on).
+        config.wasm_memory64 = True
+        config.wasm_multi_memory = True
         config.wasm_gc = False
         config.wasm_function_references = False
         config.wasm_exceptions = False
@@ -188,6 +189,7 @@ class Reference:
             "g_f64": wasmtime.Global(store, wasmtime.GlobalType(f64, False),
                                      wasmtime.Val.f64(struct.unpack("<d", struct.pack("<Q", 0x400921FB54442D18))[0])),
             "mem": wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 2))),
+            "mem64": wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 2), is_64=True)),
             "tab": wasmtime.Table(store, wasmtime.TableType(ValType.funcref(), wasmtime.Limits(4, 8)), None),
         }
         return [host[i.name] for i in self.module.imports]

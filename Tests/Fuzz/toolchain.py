@@ -19,26 +19,50 @@ ROOT = Path(os.environ["WASMC_RUNTIME_DIR"]).resolve().parent if os.environ.get(
 RUNTIME = ROOT / "runtime-c"
 FUZZ_DIR = Path(__file__).resolve().parent
 
-# WebAssembly 2.0 with relaxed SIMD: what wasmc supports (validity is judged by it). The
-# generators below still make no SIMD (the differential reference runs without it).
-VALIDATE_FEATURES = "wasm2,relaxed-simd"
-# wasm-tools smith enables several post-2.0 proposals by default: switch each off.
-SMITH_FEATURE_FLAGS = [
-    "--simd-enabled", "false",
-    "--relaxed-simd-enabled", "false",
-    "--exceptions-enabled", "false",
-    "--gc-enabled", "false",
-    "--tail-call-enabled", "false",
-    "--threads-enabled", "false",
-    "--shared-everything-threads-enabled", "false",
-    "--memory64-enabled", "false",
-    "--extended-const-enabled", "false",
-    "--custom-descriptors-enabled", "false",
-    "--compact-imports-enabled", "false",
-    "--wide-arithmetic-enabled", "false",
-    "--custom-page-sizes-enabled", "false",
-    "--max-memories", "1",
-]
+# What wasmc compiles, as `wasm-tools validate --features` names it (the spec runner's
+# WasmTools.supportedFeatures): validity is judged by it. The generators below still make no
+# SIMD (the differential reference runs without it).
+VALIDATE_FEATURES = "wasm2,relaxed-simd,multi-memory,extended-const,memory64"
+# The same without SIMD, which the differential reference runs without (wasm-tools mutate
+# may add SIMD types to a module smith made without them).
+DIFFERENTIAL_FEATURES = "wasm2,-simd,multi-memory,extended-const,memory64"
+
+# wasm-tools smith enables several post-2.0 proposals by default: switch each off, then
+# turn on those of the feature set a module is generated with (FEATURE_SETS).
+SMITH_BASE_FLAGS = {
+    "--simd-enabled": "false",
+    "--relaxed-simd-enabled": "false",
+    "--exceptions-enabled": "false",
+    "--gc-enabled": "false",
+    "--tail-call-enabled": "false",
+    "--threads-enabled": "false",
+    "--shared-everything-threads-enabled": "false",
+    "--memory64-enabled": "false",
+    "--extended-const-enabled": "false",
+    "--custom-descriptors-enabled": "false",
+    "--compact-imports-enabled": "false",
+    "--wide-arithmetic-enabled": "false",
+    "--custom-page-sizes-enabled": "false",
+    "--max-memories": "1",
+}
+
+# The feature sets of generated modules, by name: WebAssembly 2.0, each WebAssembly 3.0
+# feature smith generates and wasmc compiles on its own, and all of them at once. smith's
+# memory64 makes 64-bit tables (table64) as well as 64-bit memories; multi-memory is
+# smith's memory count above one.
+FEATURE_SETS = {
+    "2.0": {},
+    "multi-memory": {"--max-memories": "4"},
+    "memory64": {"--memory64-enabled": "true"},
+    "extended-const": {"--extended-const-enabled": "true"},
+    "3.0": {"--max-memories": "4", "--memory64-enabled": "true", "--extended-const-enabled": "true"},
+}
+
+
+def smith_feature_flags(feature_set="2.0"):
+    """The smith options of a feature set of FEATURE_SETS."""
+    flags = dict(SMITH_BASE_FLAGS, **FEATURE_SETS[feature_set])
+    return [word for option, value in flags.items() for word in (option, value)]
 
 
 class ToolError(Exception):
@@ -114,9 +138,9 @@ def run(arguments, timeout=None, stdin=None, cwd=None):
     return result.returncode, result.stdout, result.stderr
 
 
-def validate(path):
-    """True when wasm-tools accepts the module as WebAssembly 2.0 without SIMD."""
-    code, _, _ = run([wasm_tools(), "validate", "--features", VALIDATE_FEATURES, str(path)], timeout=60)
+def validate(path, features=VALIDATE_FEATURES):
+    """True when wasm-tools accepts the module with `features` (by default those wasmc compiles)."""
+    code, _, _ = run([wasm_tools(), "validate", "--features", features, str(path)], timeout=60)
     return code == 0
 
 
