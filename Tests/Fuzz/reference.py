@@ -45,6 +45,7 @@ WASMC_TRAPS = {
     11: "call stack exhausted",
     12: "host trap",
     13: "exit",
+    14: "null reference",  # call_ref of null; wasmtime reports NULL_REFERENCE
 }
 INCONCLUSIVE = {"call stack exhausted", "out of fuel"}
 

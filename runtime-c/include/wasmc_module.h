@@ -354,6 +354,16 @@ static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table, uint64
   return target;
 }
 
+/*
+ * The call_ref check: only null ("null function reference"). Validation proves a
+ * non-null reference of type (ref null $t) points to a function of type $t.
+ */
+static inline const wasmc_func *wasmc_reference_target(const wasmc_func *target, const char *fn) {
+  if (WASMC_UNLIKELY(target == NULL))
+    wasmc_trap(WASMC_TRAP_NULL_FUNCTION_REFERENCE, fn);
+  return target;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Numerics: integer and float operators, conversions                       */
 /* ------------------------------------------------------------------------ */
