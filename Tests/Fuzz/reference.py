@@ -156,8 +156,8 @@ class Reference:
         config.wasm_simd = False
         config.wasm_relaxed_simd = False
         config.wasm_threads = False
-        config.wasm_tail_call = False
         # The WebAssembly 3.0 features the fuzzer generates (extended constants are always on).
+        config.wasm_tail_call = True
         config.wasm_memory64 = True
         config.wasm_multi_memory = True
         config.wasm_gc = False

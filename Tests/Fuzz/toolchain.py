@@ -22,10 +22,10 @@ FUZZ_DIR = Path(__file__).resolve().parent
 # What wasmc compiles, as `wasm-tools validate --features` names it (the spec runner's
 # WasmTools.supportedFeatures): validity is judged by it. The generators below still make no
 # SIMD (the differential reference runs without it).
-VALIDATE_FEATURES = "wasm2,relaxed-simd,multi-memory,extended-const,memory64"
+VALIDATE_FEATURES = "wasm2,relaxed-simd,multi-memory,extended-const,memory64,tail-call,function-references"
 # The same without SIMD, which the differential reference runs without (wasm-tools mutate
 # may add SIMD types to a module smith made without them).
-DIFFERENTIAL_FEATURES = "wasm2,-simd,multi-memory,extended-const,memory64"
+DIFFERENTIAL_FEATURES = "wasm2,-simd,multi-memory,extended-const,memory64,tail-call"
 
 # wasm-tools smith enables several post-2.0 proposals by default: switch each off, then
 # turn on those of the feature set a module is generated with (FEATURE_SETS).
@@ -49,13 +49,16 @@ SMITH_BASE_FLAGS = {
 # The feature sets of generated modules, by name: WebAssembly 2.0, each WebAssembly 3.0
 # feature smith generates and wasmc compiles on its own, and all of them at once. smith's
 # memory64 makes 64-bit tables (table64) as well as 64-bit memories; multi-memory is
-# smith's memory count above one.
+# smith's memory count above one. Typed function references come only with smith's GC
+# switch, which wasmc does not compile, so they are not generated.
 FEATURE_SETS = {
     "2.0": {},
     "multi-memory": {"--max-memories": "4"},
     "memory64": {"--memory64-enabled": "true"},
     "extended-const": {"--extended-const-enabled": "true"},
-    "3.0": {"--max-memories": "4", "--memory64-enabled": "true", "--extended-const-enabled": "true"},
+    "tail-call": {"--tail-call-enabled": "true"},
+    "3.0": {"--max-memories": "4", "--memory64-enabled": "true", "--extended-const-enabled": "true",
+            "--tail-call-enabled": "true"},
 }
 
 
