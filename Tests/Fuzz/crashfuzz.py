@@ -255,7 +255,7 @@ def check(path, work, figures):
 def seed_module(rng, directory):
     """A smith module of a feature set picked at random (toolchain.FEATURE_SETS): valid, or (a
     quarter of them) with function bodies taken from raw bytes."""
-    features = toolchain.smith_feature_flags(rng.choice(sorted(toolchain.FEATURE_SETS)))
+    features = toolchain.smith_feature_flags(rng.choice(sorted(toolchain.DEFAULT_FEATURE_SETS)))
     data = rng.randbytes(rng.choice([64, 256, 1024, 4096]))
     (directory / "seed.bin").write_bytes(data)
     path = directory / "seed.wasm"

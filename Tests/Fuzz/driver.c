@@ -7,10 +7,10 @@
  * command's number:
  *
  *   i K               instantiate module K (dropping the previous instance)
- *                       -> "N inst ok" + a state line, "N inst trap KIND",
+ *                       -> "N inst ok" + a state line, "N inst trap KIND MESSAGE",
  *                          or "N inst error TEXT"
  *   c E V...          call the function of export E with arguments V
- *                       -> "N ret V..." or "N trap KIND", then a state line
+ *                       -> "N ret V..." or "N trap KIND MESSAGE", then a state line
  *
  * A value V is i:HEX (i32), j:HEX (i64), f:HEX (f32 bits), d:HEX (f64 bits),
  * n (a null reference), F:E (the function of export E), x:T (the host
@@ -245,7 +245,7 @@ static void instantiate(int number, int k) {
   wasmc_trap_info trap;
   wasmc_instantiate_status status = wasmc_instantiate(module, imports, &current, error, sizeof error, &trap);
   if (status == WASMC_INSTANTIATION_TRAPPED) {
-    printf("%d inst trap %d\n", number, (int)trap.kind);
+    printf("%d inst trap %d %s\n", number, (int)trap.kind, wasmc_trap_message(trap.kind));
   } else if (status != WASMC_INSTANTIATED) {
     printf("%d inst error %s\n", number, error);
   } else {
@@ -292,7 +292,7 @@ static void call(int number, uint32_t e, char **words, int count) {
     }
     printf("\n");
   } else {
-    printf("%d trap %d\n", number, (int)frame.info.kind);
+    printf("%d trap %d %s\n", number, (int)frame.info.kind, wasmc_trap_message(frame.info.kind));
   }
   free(args);
   free(values);

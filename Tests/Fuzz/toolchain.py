@@ -59,7 +59,17 @@ FEATURE_SETS = {
     "tail-call": {"--tail-call-enabled": "true"},
     "3.0": {"--max-memories": "4", "--memory64-enabled": "true", "--extended-const-enabled": "true",
             "--tail-call-enabled": "true"},
+    "exceptions": {"--exceptions-enabled": "true"},
 }
+# What both fuzzers generate by default: every set but "exceptions", which is opt-in
+# (--features exceptions) until exception handling is merged here; until then its modules
+# need a wasmc that compiles them ($WASMC with $WASMC_RUNTIME_DIR).
+DEFAULT_FEATURE_SETS = [name for name in FEATURE_SETS if name != "exceptions"]
+
+
+def differential_features(feature_set):
+    """The features a generated module of `feature_set` is validated with (no SIMD)."""
+    return DIFFERENTIAL_FEATURES + (",exceptions" if feature_set == "exceptions" else "")
 
 
 def smith_feature_flags(feature_set="2.0"):
