@@ -138,6 +138,9 @@ def same_state(expected, actual):
         if a[:2] == "g:" and b[:2] == "g:":
             if not same_value(a[2:], b[2:]):
                 return False
+        elif a[:2] == "t:" and a.endswith(":?"):  # a table the reference cannot read: its size
+            if b.split(":")[:2] != a.split(":")[:2]:
+                return False
         elif a != b:
             return False
     return True
@@ -323,7 +326,18 @@ def generate(seed, directory, feature_sets):
                            "-o", str(wasm_path)], timeout=60)
     if not toolchain.validate(wasm_path, toolchain.differential_features(features)):
         return None, features
+    if features == "exceptions" and exnref_in_signatures(wasm_path):
+        return None, features
     return wasm_path, features
+
+
+def exnref_in_signatures(wasm_path):
+    """Whether a type, global, table or import of the module mentions exnref: wasmtime's C API
+    aborts the process when asked about such a type (its kind, a global's value), so the
+    reference cannot describe the exports. exnref inside function bodies is fine."""
+    code, text, _ = toolchain.run([toolchain.wasm_tools(), "print", str(wasm_path)], timeout=60)
+    return code != 0 or any("exnref" in line for line in text.decode(errors="replace").splitlines()
+                            if line.lstrip().startswith(("(type", "(global", "(table", "(import")))
 
 
 def main():

@@ -164,9 +164,12 @@ class Runtime:
         self.guard = guard
         self.clang = clang_executable()
         self.flags = compile_flags(guard)
-        sources = sorted((RUNTIME / "core").glob("*.c"))
+        # The core of the runtime and, as RuntimeLibrary builds it, its exception and tail-call
+        # support (runtime-c/exceptions).
+        sources = sorted((RUNTIME / "core").glob("*.c")) + sorted((RUNTIME / "exceptions").glob("*.c"))
         digest = hashlib.sha256()
         for path in sources + sorted((RUNTIME / "include").glob("*.h")) + sorted((RUNTIME / "core").glob("*.h")) \
+                + sorted((RUNTIME / "exceptions").glob("*.h")) \
                 + [FUZZ_DIR / "driver.c"]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         digest.update(" ".join([self.clang] + self.flags).encode())
