@@ -107,7 +107,7 @@ struct FunctionEmitter {
         }
 
         var header: [String] = []
-        let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
+        let wasmName = module.functionName(function.index).map { " \"\(CNames.commentText($0))\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
         if names.tailCalls {
             header.append("\(names.storage) uint64_t \(cName)(\(TailCallConvention.bodyParameterList)) {")
