@@ -443,7 +443,8 @@ def main():
             # Crash cases are replayed here too when they are valid and need no imports.
             path = Path(path).resolve()
             imports = wasmtime.Module(wasmtime.Engine(), path.read_bytes()).imports \
-                if toolchain.validate(path) else None
+                if toolchain.validate(path, toolchain.VALIDATE_FEATURES
+                                      + (",exceptions" if "exceptions" in feature_sets else "")) else None
             if imports is not None and all(i.module == "host" for i in imports):
                 cases.append(Case(path.stem, path))
         figures["modules"] += len(cases)

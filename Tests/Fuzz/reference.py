@@ -213,6 +213,11 @@ class Reference:
             instance = wasmtime.Instance(self.store, self.module, self.host_imports())
         except wasmtime.Trap as trap:
             return ("trap", self.trap_kind(trap)), None
+        except wasmtime.WasmtimeError as error:
+            # A start function's uncaught exception comes as an error, not a trap.
+            if "thrown Wasm exception" not in str(error):
+                raise
+            return ("trap", "uncaught exception"), None
         self.instance = instance
         self.exports = instance.exports(self.store).by_index
         self.func_ids = {}
@@ -296,6 +301,10 @@ class Reference:
             values = self.exports[e](self.store, *[self.value(a) for a in args])
         except wasmtime.Trap as trap:
             return ("trap", self.trap_kind(trap)), self.state()
+        except wasmtime.WasmtimeError as error:
+            if "thrown Wasm exception" not in str(error):
+                raise
+            return ("trap", "uncaught exception"), self.state()
         if len(results) == 0:
             values = []
         elif len(results) == 1:
