@@ -280,11 +280,12 @@ static void call(int number, uint32_t e, char **words, int count) {
       return;
     }
   }
-  wasmc_extern func;
-  current.module->export_of(current.state, e, &func);
-  wasmc_invoker invoke = current.module->export_invokers[e];
-  wasmc_trap_frame frame;
-  if (WASMC_TRY(frame, invoke(func.as.func, args, values))) {
+  /* Through the embedding API, as a host should enter wasm: with exception handling, the call
+     is an exception scope, so a trap inside a try_table leaves no handler behind for a later
+     throw to jump to (calling the invoker under a bare WASMC_TRY did, and crashed). */
+  const wasmc_export_desc *export = &current.module->exports[e];
+  wasmc_trap_info trap;
+  if (wasmc_instance_call_n(&current, export->name, export->name_length, args, values, &trap)) {
     printf("%d ret", number);
     for (int i = 0; i < results; i++) {
       printf(" ");
@@ -292,7 +293,7 @@ static void call(int number, uint32_t e, char **words, int count) {
     }
     printf("\n");
   } else {
-    printf("%d trap %d %s\n", number, (int)frame.info.kind, wasmc_trap_message(frame.info.kind));
+    printf("%d trap %d %s\n", number, (int)trap.kind, wasmc_trap_message(trap.kind));
   }
   free(args);
   free(values);
