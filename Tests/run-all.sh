@@ -9,6 +9,7 @@
 #   - the real-program corpus (Tests/RealPrograms): C, C++ and Rust programs built for
 #     wasm32-wasi, compiled by wasmc (every one with guard pages, a subset with explicit
 #     checks) and compared with wasmtime
+#   - a tail-recursive state machine (Tests/TailCalls): 10^8 tail calls against wasmtime
 #   - a bounded fuzzing run: generated modules compared with wasmtime, mutated modules
 #     through wasmc translate (Tests/Fuzz/run.sh)
 #   - the guest modules' own tests (broker codec, gateway, reproducible build) and
@@ -122,17 +123,23 @@ if [[ -d "$testsuite" ]]; then
 fi
 
 echo "== WebAssembly 3.0 proposal scripts"
-# Extended constants, multi-memory and memory64, in both sandbox modes. memory64's scripts
-# of tables with i64 indices (table64: call_indirect, imports, table*) are left out until
-# wasmc compiles table64; SIMD and exception modules inside the others are skipped with
+# Extended constants, multi-memory, memory64 (with its table64 scripts) and tail calls, in
+# both sandbox modes; exception and function-reference modules inside them are skipped with
 # wasm-tools' reason.
 if [[ -d "$testsuite/proposals" ]]; then
-  mapfile -t proposal_scripts < <(ls "$testsuite"/proposals/{extended-const,multi-memory}/*.wast
-    ls "$testsuite"/proposals/memory64/*.wast | grep -vE '/(call_indirect|imports|table[a-z_0-9]*)\.wast$')
+  mapfile -t proposal_scripts < <(ls "$testsuite"/proposals/{extended-const,multi-memory,memory64,tail-call}/*.wast)
   for bounds in guard explicit; do
     log="$log_dir/proposals-$bounds.log"
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-proposals "${proposal_scripts[@]}" >"$log" 2>&1
     count_spec_run "proposals ($bounds)" "$log"
+  done
+  # Typed function references (with return_call*.wast, which need tail calls too); its binary.wast has
+  # the top-level one's 8 WebAssembly 2.0 expectations at the same lines, hence --known-failures.
+  mapfile -t funcref_scripts < <(ls "$testsuite"/proposals/function-references/*.wast)
+  for bounds in guard explicit; do
+    log="$log_dir/function-references-$bounds.log"
+    .build/debug/wasmc spec-test --bounds "$bounds" --known-failures Tests/spec-known-failures.txt --work-directory build/spec-test-funcref "${funcref_scripts[@]}" >"$log" 2>&1
+    count_spec_run "function references ($bounds)" "$log"
   done
 fi
 
@@ -201,6 +208,10 @@ run_suite simd-runtime Tests/SIMD/run.sh
 run_suite exceptions-runtime Tests/Exceptions/run.sh
 run_suite wasi-guests Tests/WASIGuests/run.sh
 run_suite real-programs Tests/RealPrograms/run.sh
+# A tail-recursive state machine (10^8 return_call*) against wasmtime, both modes, -O0, aarch64.
+run_suite tail-calls Tests/TailCalls/run.sh
+# Typed function references in a .wat program (closures, a call_ref interpreter) against wasmtime.
+run_suite function-references Tests/FunctionReferences/run.sh
 run_suite device-static Tests/DeviceTests/static.sh
 # An installed copy (scripts/install.sh) compiles and runs the flagship with the checkout hidden.
 run_suite install Tests/InstallTests/run.sh

@@ -298,7 +298,7 @@ final class ModuleHost: BusMember, SupervisedModule, @unchecked Sendable {
                 if let type = want.func_type,
                     let entry = EdgeWorldImports.entry(module: moduleName, name: name, signature: String(cString: type))
                 {
-                    storage[index] = wasmc_func(type: Self.signature(entry.signature), code: entry.code, env: env)
+                    storage[index] = wasmc_func(type: Self.signature(entry.signature), code: entry.code, env: env, tail_code: nil)
                     imports[index].kind = WASMC_EXTERN_FUNC
                     imports[index].as.func = UnsafePointer(storage + index)
                     found = true

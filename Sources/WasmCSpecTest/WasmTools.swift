@@ -9,7 +9,8 @@ struct WasmTools: Sendable {
     let executable: String
 
     /// What wasmc compiles, in the terms of `wasm-tools validate --features`.
-    static let supportedFeatures = "wasm2,relaxed-simd,multi-memory,extended-const,memory64"
+    static let supportedFeatures =
+        "wasm2,relaxed-simd,multi-memory,extended-const,memory64,tail-call,function-references"
 
     /// Finds `wasm-tools` (`$WASM_TOOLS`, else on `PATH`).
     static func find() throws(ToolchainError) -> WasmTools {

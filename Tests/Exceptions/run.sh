@@ -39,7 +39,7 @@ clang=${CLANG:-$(command -v clang)} || { echo "run.sh: clang not found"; echo "0
 gcc=${GCC:-$(command -v gcc)} || { echo "run.sh: gcc not found"; echo "0 passed, 1 failed"; exit 1; }
 
 runtime=("$root/runtime-c/core/trap.c" "$root/runtime-c/core/memory.c"
-    "$root/runtime-c/exceptions/exceptions.c" "$root/runtime-c/exceptions/tail_calls.c")
+    "$root/runtime-c/exceptions/exceptions.c" "$root/runtime-c/core/tail_calls.c")
 include=(-I "$root/runtime-c/include")
 sanitize=(-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *kind_name(wasmc_extern_kind kind) {
   switch (kind) {
@@ -24,6 +25,32 @@ static bool limits_match(uint64_t actual_min, uint64_t actual_max, bool actual_h
   return true;
 }
 
+/* The canonical code of a reference type (see FunctionSignature.canonicalString): the
+ * typed reference's code, or "r" / "e" for funcref / externref; NULL for other types. */
+static const char *reference_code(wasmc_valtype type, const char *ref_type) {
+  if (ref_type != NULL)
+    return ref_type;
+  return type == WASMC_FUNCREF ? "r" : type == WASMC_EXTERNREF ? "e" : NULL;
+}
+
+static bool same_code(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+/* Reference subtyping (typed function references): "r" and "e" are nullable func and
+ * extern, "N"/"Q" prefix a non-null/nullable heap type: "r", "e" or "(signature)".
+ * (ref $t) <: (ref null $t) <: (ref null func); a function type is a subtype of func. */
+static bool reference_subtype(const char *have, const char *want) {
+  if (same_code(have, want))
+    return true;
+  if (have == NULL || want == NULL)
+    return false;
+  bool have_nullable = have[0] != 'N', want_nullable = want[0] != 'N';
+  const char *have_heap = (have[0] == 'N' || have[0] == 'Q') ? have + 1 : have;
+  const char *want_heap = (want[0] == 'N' || want[0] == 'Q') ? want + 1 : want;
+  if (have_nullable && !want_nullable)
+    return false;
+  return strcmp(have_heap, want_heap) == 0 || (have_heap[0] == '(' && want_heap[0] == 'r');
+}
+
 static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *have, char *why,
                            size_t why_size) {
   if (have->kind != want->kind) {
@@ -38,8 +65,15 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
     }
     return true;
   case WASMC_EXTERN_TABLE:
-    if (have->as.table->element_type != (char)want->value_type) {
+    /* Table element types are invariant (the table is mutable). */
+    if (have->as.table->element_type != (char)want->value_type ||
+        !same_code(reference_code(have->as.table->element_type, have->as.table->ref_type),
+                   reference_code(want->value_type, want->ref_type))) {
       snprintf(why, why_size, "table element types differ");
+      return false;
+    }
+    if (have->as.table->is64 != want->table64) {
+      snprintf(why, why_size, "table address types differ (i32 and i64)");
       return false;
     }
     if (!limits_match(have->as.table->size, have->as.table->max, have->as.table->has_max, want)) {
@@ -58,9 +92,23 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
     }
     return true;
   case WASMC_EXTERN_GLOBAL:
-    if (have->as.global->type != want->value_type || have->as.global->is_mutable != want->is_mutable) {
-      snprintf(why, why_size, "global type does not match");
+    if (have->as.global->is_mutable != want->is_mutable) {
+      snprintf(why, why_size, "global mutability does not match");
       return false;
+    }
+    {
+      /* A constant global's reference type may be a subtype of the import's; a mutable one's
+       * must be the same (spec 3.0, "Import Subtyping"). */
+      const char *have_code = reference_code(have->as.global->type, have->as.global->ref_type);
+      const char *want_code = reference_code(want->value_type, want->ref_type);
+      bool matches = have_code == NULL || want_code == NULL
+                         ? have->as.global->type == want->value_type && have_code == want_code
+                     : want->is_mutable ? same_code(have_code, want_code)
+                                        : reference_subtype(have_code, want_code);
+      if (!matches) {
+        snprintf(why, why_size, "global type does not match");
+        return false;
+      }
     }
     return true;
   }

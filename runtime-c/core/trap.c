@@ -37,6 +37,7 @@ const char *wasmc_trap_message(wasmc_trap_kind kind) {
   case WASMC_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
   case WASMC_TRAP_HOST: return "host error";
   case WASMC_TRAP_EXIT: return "exit";
+  case WASMC_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
   }
   return "unknown trap";
 }

@@ -27,7 +27,7 @@
  */
 #ifndef WASMC_RT_H
 #define WASMC_RT_H
-#define WASMC_RT_ABI_VERSION 2
+#define WASMC_RT_ABI_VERSION 3
 
 #include <setjmp.h>
 #include <stdbool.h>
@@ -65,6 +65,7 @@ typedef enum wasmc_trap_kind {
   WASMC_TRAP_CALL_STACK_EXHAUSTED,
   WASMC_TRAP_HOST, /* a host function reported an unrecoverable error */
   WASMC_TRAP_EXIT, /* proc_exit: not an error, carries an exit code */
+  WASMC_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of a null reference */
 } wasmc_trap_kind;
 
 /* The spec's wording for each trap kind ("integer divide by zero", ...). */
@@ -134,12 +135,20 @@ WASMC_API void wasmc_thread_init(void);
  * exports of functions pass around. `type` is a canonical signature string:
  * one letter per parameter, '>' and one letter per result, with
  * i=i32 j=i64 f=f32 d=f64 r=funcref e=externref (e.g. "ij>f", ">").
+ * `code` takes the parameters of that signature. `tail_code` is NULL except for
+ * functions of modules that use tail calls (return_call*): there it is the
+ * same function in the uniform prototype of wasmc_tail_calls.h, through which
+ * a tail call to another module's function reuses the caller's stack frame.
+ * Hosts leave it NULL; a tail call to such a function is an ordinary call.
  */
 typedef void (*wasmc_code)(void);
+typedef uint64_t (*wasmc_tail_code)(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                    uint64_t a4);
 typedef struct wasmc_func {
   const char *type;
   wasmc_code code;
   void *env;
+  wasmc_tail_code tail_code;
 } wasmc_func;
 
 static inline bool wasmc_func_type_equal(const char *a, const char *b) { return a == b || strcmp(a, b) == 0; }
@@ -236,19 +245,27 @@ static inline void *wasmc_memory_ptr(const wasmc_memory *mem, uint64_t addr, uin
 /* Tables                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * A table's size always fits 32 bits (the runtime caps it far below 2^32), but a
+ * table with i64 indices (table64, the memory64 proposal) has a 64-bit maximum and
+ * is indexed by 64-bit values: every index, length and delta is a uint64_t, so a
+ * 32-bit one widens without change and no bounds check can wrap.
+ */
 typedef struct wasmc_table {
   void **elements; /* const wasmc_func * for funcref tables, void * for externref */
   uint32_t size;
-  uint32_t max;
+  uint64_t max;
   bool has_max;
   char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
+  const char *ref_type; /* a typed reference element type's canonical code ("Nr", "Q(i>)"), else NULL */
+  bool is64;         /* table64: i64 indices (set by its module after init) */
 } wasmc_table;
 
-WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max,
+WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint64_t initial, uint64_t max,
                                 bool has_max);
 WASMC_API void wasmc_table_free(wasmc_table *table);
 /* table.grow: the old size, or -1 (as uint32_t) on failure. */
-WASMC_API uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init);
+WASMC_API uint32_t wasmc_table_grow(wasmc_table *table, uint64_t delta, void *init);
 
 /* ------------------------------------------------------------------------ */
 /* Globals                                                                  */
@@ -258,6 +275,7 @@ typedef struct wasmc_global {
   wasmc_valtype type;
   bool is_mutable;
   wasmc_value *value; /* storage, owned by the defining instance or host */
+  const char *ref_type; /* a typed reference type's canonical code ("Nr", "Q(i>)"), else NULL */
 } wasmc_global;
 
 /* ------------------------------------------------------------------------ */
@@ -294,6 +312,8 @@ typedef struct wasmc_import_desc {
   uint64_t min;             /* TABLE/MEMORY limits */
   uint64_t max;
   bool has_max;
+  const char *ref_type; /* TABLE, GLOBAL: a typed reference's canonical code ("Nr", "Q(i>)"), else NULL */
+  bool table64;             /* TABLE: a table with i64 indices */
 } wasmc_import_desc;
 
 typedef struct wasmc_export_desc {

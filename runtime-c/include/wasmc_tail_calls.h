@@ -33,6 +33,8 @@
 #ifndef WASMC_TAIL_CALLS_H
 #define WASMC_TAIL_CALLS_H
 
+#include "wasmc_rt.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -62,9 +64,7 @@ extern "C" {
 /* clang-format on */
 #endif
 
-/* The uniform prototype of function bodies in modules with tail calls. */
-typedef uint64_t (*wasmc_tail_code)(void *env, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-                                    uint64_t a4);
+/* The uniform prototype of function bodies is wasmc_tail_code (wasmc_rt.h, in wasmc_func). */
 
 /* Parameters beyond the fifth and results beyond the first, by index. */
 #define WASMC_TAIL_REGISTER_PARAMS 5

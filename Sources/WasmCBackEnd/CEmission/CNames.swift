@@ -39,6 +39,12 @@ package enum CNames {
         return fragment
     }
 
+    /// Text for inside a `/* */` comment: a name may hold anything, and its `*/` would end the
+    /// comment early (`*\/` reads the same to a person).
+    package static func commentText(_ text: String) -> String {
+        text.replacing("*/", with: "*\\/")
+    }
+
     /// A C string literal for arbitrary bytes (names of imports and exports may hold anything).
     package static func stringLiteral(_ string: String) -> String { bytesLiteral(Array(string.utf8)) }
 
@@ -82,6 +88,7 @@ extension ValueType {
         case .v128: "wasmc_v128"
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
+        case .ref: erased.cType
         }
     }
 
@@ -95,6 +102,7 @@ extension ValueType {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .ref: erased.valueField
         }
     }
 
@@ -108,6 +116,7 @@ extension ValueType {
         case .v128: "WASMC_V128"
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
+        case .ref: erased.runtimeConstant
         }
     }
 
@@ -119,8 +128,22 @@ extension ValueType {
         case .f32: "0.0f"
         case .f64: "0.0"
         case .v128: "(wasmc_v128){0, 0}"
-        case .funcref, .externref: "NULL"
+        case .funcref, .externref, .ref: "NULL"
         }
+    }
+
+    /// The `ref_type` of a `wasmc_global` or `wasmc_table` and of an import: a typed
+    /// reference's canonical code as a C string, NULL for every other type.
+    var referenceCodeLiteral: String {
+        guard case .ref = self else { return "NULL" }
+        return CNames.stringLiteral(canonicalCode)
+    }
+
+    /// `funcref` or `externref`, for a typed reference: how C holds it (`const wasmc_func *`
+    /// or `void *`); validation has already checked the rest of its type.
+    var erased: ValueType {
+        guard case .ref(let reference) = self else { return self }
+        return reference.heap == .extern ? .externref : .funcref
     }
 }
 

@@ -107,12 +107,17 @@ struct FunctionEmitter {
         }
 
         var header: [String] = []
-        let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
+        let wasmName = module.functionName(function.index).map { " \"\(CNames.commentText($0))\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
-        header.append(
-            "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
+        if names.tailCalls {
+            header.append("\(names.storage) uint64_t \(cName)(\(TailCallConvention.bodyParameterList)) {")
+        } else {
+            header.append(
+                "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
+        }
         header.append("  instance *inst = (instance *)env;")
         header.append("  (void)inst;")
+        if names.tailCalls { header += TailCallConvention.receiveParameters(signature.parameters).map { "  " + $0 } }
         for (offset, type) in function.locals.enumerated() {
             header.append("  \(type.cType) l\(signature.parameters.count + offset) = \(type.zero);")
         }
@@ -153,7 +158,9 @@ struct FunctionEmitter {
         return function.body.contains { typed in
             switch typed.operation {
             case .call(let index, _): Int(index) < module.importedFunctionCount
-            case .callIndirect: true
+            case .callIndirect, .callRef: true
+            case .returnCall(let index, _): Int(index) < module.importedFunctionCount
+            case .returnCallIndirect, .returnCallRef: true
             case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
@@ -192,6 +199,11 @@ struct FunctionEmitter {
 
     private mutating func returnStatement(height: Int) -> String {
         let results = function.signature.results
+        if names.tailCalls {
+            var values: [String] = []
+            for (k, type) in results.enumerated() { values.append(slot(type, height - results.count + k)) }
+            return TailCallConvention.returnStatement(results, values)
+        }
         switch results.count {
         case 0: return "return;"
         case 1: return "return \(slot(results[0], height - 1));"
@@ -339,6 +351,15 @@ struct FunctionEmitter {
             emitCall(index: index, signature: signature, height: h)
         case .callIndirect(let tableIndex, let signature):
             emitIndirectCall(signature: signature, tableIndex: tableIndex, height: h)
+        case .returnCall(let index, let signature):
+            emitTailCall(index: index, signature: signature, height: h)
+            dead = true
+        case .returnCallIndirect(let tableIndex, let signature):
+            emitIndirectTailCall(signature: signature, tableIndex: tableIndex, height: h)
+            dead = true
+        case .returnCallRef(let signature):
+            emitReferenceTailCall(signature: signature, height: h)
+            dead = true
         case .drop:
             break
         case .select(let operandType):
@@ -370,7 +391,40 @@ struct FunctionEmitter {
             emit("\(slot(.i32, h - 1)) = \(slot(type, h - 1)) == NULL;")
         case .refFunc(let index):
             emit("\(slot(.funcref, h)) = &inst->funcs[\(index)];")
+        case .callRef(let signature):
+            emitReferenceCall(signature: signature, height: h)
+        case .refAsNonNull(let type):
+            emit("if (\(slot(type ?? .funcref, h - 1)) == NULL) wasmc_trap(WASMC_TRAP_NULL_REFERENCE, __func__);")
+        case .brOnNull(let depth, let type):
+            emit("if (\(slot(type ?? .funcref, h - 1)) == NULL) {")
+            indent += 1
+            branch(depth, height: h - 1)
+            indent -= 1
+            emit("}")
+        case .brOnNonNull(let depth, let type):
+            // The reference stays on the stack for the branch, which takes it along.
+            emit("if (\(slot(type ?? .funcref, h - 1)) != NULL) {")
+            indent += 1
+            branch(depth, height: h)
+            indent -= 1
+            emit("}")
         }
+    }
+
+    /// `call_ref`: through the reference's `wasmc_func`, after the null check. Validation has
+    /// proved that a non-null reference points to a function of `signature` (function types
+    /// are checked at link time too), so the cast is to its own C type, with no check.
+    private mutating func emitReferenceCall(signature: FunctionSignature, height h: Int) {
+        defer { refreshMemory() }
+        let args = arguments(signature, top: h - 1)
+        let base = h - 1 - signature.parameters.count
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = wasmc_reference_target(\(slot(.funcref, h - 1)), __func__);")
+        let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
+        assignResults(call, signature, base: base)
+        indent -= 1
+        emit("}")
     }
 
     /// A row of the instruction table: its C with the operands' slots and the immediates filled
@@ -383,12 +437,18 @@ struct FunctionEmitter {
     {
         let address = addressType(immediates.memory)
         let sourceAddress = addressType(immediates.sourceMemory)
+        let tableAddress = tableAddressType(immediates.table)
+        let sourceTableAddress = tableAddressType(immediates.sourceTable)
+        func resolved(_ operand: OperandType) -> ValueType {
+            operand.resolved(
+                address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                sourceTableAddress: sourceTableAddress)
+        }
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(
-                slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
+            operands.append(slot(resolved(operand), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -404,6 +464,7 @@ struct FunctionEmitter {
             case .table: expression += "\(immediates.table)"
             case .sourceTable: expression += "\(immediates.sourceTable)"
             case .elementCType: expression += element.cType
+            case .tableAddressCType: expression += tableAddress.cType
             case .segment: expression += "\(immediates.segment)"
             case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
             case .lane: expression += "\(immediates.lane)"
@@ -412,9 +473,7 @@ struct FunctionEmitter {
             }
         }
         if let result = row.results.first {
-            emit(
-                "\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);"
-            )
+            emit("\(slot(resolved(result), base)) = \(expression);")
         } else {
             emit("\(expression);")
         }
@@ -424,6 +483,11 @@ struct FunctionEmitter {
     /// The address type of memory `index`; i32 for rows that name no memory.
     private func addressType(_ index: UInt32) -> ValueType {
         index < module.memories.count ? module.memories[Int(index)].addressType : .i32
+    }
+
+    /// The index type of table `index` (i64 for table64); i32 for rows that name no table.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < module.tables.count ? module.tables[Int(index)].limits.addressType : .i32
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.
@@ -457,6 +521,8 @@ struct FunctionEmitter {
             let call =
                 "((\(signature.cPointerType))\(target).code)(\((["\(target).env"] + args).joined(separator: ", ")))"
             assignResults(call, signature, base: base)
+        } else if names.tailCalls {
+            emitBodyCall(names.functions[Int(index)], signature, arguments: args, base: base)
         } else {
             let call = "\(names.functions[Int(index)])(\((["inst"] + args).joined(separator: ", ")))"
             assignResults(call, signature, base: base)
@@ -467,7 +533,7 @@ struct FunctionEmitter {
         defer { refreshMemory() }
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count
-        let index = slot(.i32, h - 1)
+        let index = slot(tableAddressType(tableIndex), h - 1)
         emit("{")
         indent += 1
         emit(
@@ -477,5 +543,92 @@ struct FunctionEmitter {
         assignResults(call, signature, base: base)
         indent -= 1
         emit("}")
+    }
+
+    // MARK: Tail calls (modules that use them: see TailCallConvention)
+
+    /// An ordinary call of a body of this module: spilled arguments, the call, the results.
+    private mutating func emitBodyCall(_ body: String, _ signature: FunctionSignature, arguments: [String], base: Int) {
+        let (spills, registers) = TailCallConvention.arguments(signature.parameters, arguments)
+        let call = TailCallConvention.call(body, env: "inst", registers: registers)
+        let results = signature.results
+        if spills.isEmpty, results.count <= 1, !(results.first.map { TailCallConvention.spillsResult(0, $0) } ?? false)
+        {
+            emit(results.isEmpty ? "\(call);" : "\(slot(results[0], base)) = \(TailCallConvention.value(results[0], fromWord: call));")
+            return
+        }
+        emit("{")
+        indent += 1
+        for line in spills { emit(line) }
+        if results.isEmpty {
+            emit("\(call);")
+        } else {
+            emit("uint64_t word = \(call);")
+            emit("(void)word;")
+            let destinations = results.enumerated().map { slot($0.element, base + $0.offset) }
+            for line in TailCallConvention.receiveResults(results, word: "word", into: destinations) { emit(line) }
+        }
+        indent -= 1
+        emit("}")
+    }
+
+    /// `return_call`: a body of this module is called in the caller's frame (musttail). An
+    /// imported function is called so too when it has a body of the uniform prototype (a
+    /// function of a module with tail calls); otherwise (a host function, a module without tail
+    /// calls, which cannot continue the chain) it is an ordinary call whose results are returned.
+    private mutating func emitTailCall(index: UInt32, signature: FunctionSignature, height h: Int) {
+        let args = arguments(signature, top: h)
+        if Int(index) >= module.importedFunctionCount {
+            let (spills, registers) = TailCallConvention.arguments(signature.parameters, args)
+            for line in spills { emit(line) }
+            emit("WASMC_MUSTTAIL return \(TailCallConvention.call(names.functions[Int(index)], env: "inst", registers: registers));")
+            return
+        }
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = &inst->funcs[\(index)];")
+        emitTailCallThroughValue(signature, arguments: args, base: h - signature.parameters.count)
+        indent -= 1
+        emit("}")
+    }
+
+    /// `return_call_indirect`: the checks of call_indirect, then a tail call of the target.
+    private mutating func emitIndirectTailCall(signature: FunctionSignature, tableIndex: UInt32, height h: Int) {
+        let args = arguments(signature, top: h - 1)
+        let index = slot(tableAddressType(tableIndex), h - 1)
+        emit("{")
+        indent += 1
+        emit(
+            "const wasmc_func *callee = wasmc_indirect_target(inst->table\(tableIndex), \(index), \(names.signatureConstant(signature)), __func__);"
+        )
+        emitTailCallThroughValue(signature, arguments: args, base: h - 1 - signature.parameters.count)
+        indent -= 1
+        emit("}")
+    }
+
+    /// `return_call_ref`: the null check of call_ref, then a tail call of the reference.
+    private mutating func emitReferenceTailCall(signature: FunctionSignature, height h: Int) {
+        let args = arguments(signature, top: h - 1)
+        emit("{")
+        indent += 1
+        emit("const wasmc_func *callee = wasmc_reference_target(\(slot(.funcref, h - 1)), __func__);")
+        emitTailCallThroughValue(signature, arguments: args, base: h - 1 - signature.parameters.count)
+        indent -= 1
+        emit("}")
+    }
+
+    /// A tail call of the function value `callee`: through its `tail_code` in the caller's
+    /// frame when it has one, else an ordinary call of its `code` and a return of its results.
+    private mutating func emitTailCallThroughValue(_ signature: FunctionSignature, arguments args: [String], base: Int) {
+        let (spills, registers) = TailCallConvention.arguments(signature.parameters, args)
+        emit("if (callee->tail_code != NULL) {")
+        indent += 1
+        for line in spills { emit(line) }
+        emit("WASMC_MUSTTAIL return \(TailCallConvention.call("callee->tail_code", env: "callee->env", registers: registers));")
+        indent -= 1
+        emit("}")
+        let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
+        assignResults(call, signature, base: base)
+        emit(returnStatement(height: base + signature.results.count))
     }
 }

@@ -135,6 +135,7 @@ public struct ModuleEmitter {
         if options.bounds == .guardPages { out.append("#define WASMC_BOUNDS_GUARD 1") }
         if usesSIMD { out.append("#define WASMC_SIMD 1") }
         out.append("#include \"wasmc_module.h\"")
+        if names.tailCalls { out.append("#include \"wasmc_tail_calls.h\"") }
         out.append("#include \"\(prefix).h\"")
         out.append("#include <stdlib.h>")
         out += RuntimeABI.check
@@ -155,6 +156,15 @@ public struct ModuleEmitter {
         out.append("/* Functions */")
         for function in module.functions {
             let signature = function.signature
+            if names.tailCalls {
+                // Bodies of the uniform prototype, and their entries of the wasm signature.
+                out.append(
+                    "\(names.storage) uint64_t \(names.functions[Int(function.index)])(\(TailCallConvention.bodyParameterList));")
+                out.append(
+                    "\(names.storage) \(signature.cReturnType) \(names.entry(function.index))(\(signature.cParameterList { "p\($0)" }));"
+                )
+                continue
+            }
             out.append(
                 "\(names.storage) \(signature.cReturnType) \(names.functions[Int(function.index)])(\(signature.cParameterList { "l\($0)" }));"
             )
@@ -169,6 +179,14 @@ public struct ModuleEmitter {
             var emitter = FunctionEmitter(module: module, function: function, names: names, options: options)
             out.append(emitter.emitDefinition())
             out.append("")
+            if names.tailCalls {
+                out.append(
+                    TailCallConvention.entryDefinition(
+                        storage: names.storage, entry: names.entry(function.index),
+                        body: names.functions[Int(function.index)], signature: function.signature,
+                        wasmIndex: function.index))
+                out.append("")
+            }
         }
         return out
     }
@@ -186,7 +204,9 @@ public struct ModuleEmitter {
                 out.append("typedef struct { \(fields) } \(signature.cReturnType);")
             }
         }
-        for signature in names.signatures {
+        var pointerTypes = Set<String>()
+        // Signatures that differ only in their typed references share a C type, declared once.
+        for signature in names.signatures where pointerTypes.insert(signature.cPointerType).inserted {
             let parameters = (["void *"] + signature.parameters.map(\.cType)).joined(separator: ", ")
             out.append("typedef \(signature.cReturnType) (*\(signature.cPointerType))(\(parameters));")
         }
@@ -264,7 +284,19 @@ public struct ModuleEmitter {
     private func emitCreate() -> [String] {
         var out: [String] = []
         let defined = module.functions
-        if !defined.isEmpty {
+        if !defined.isEmpty, names.tailCalls {
+            // Each function's entry of its wasm signature, and its body for tail calls.
+            out.append(
+                "static const struct { const char *type; wasmc_code code; wasmc_tail_code tail_code; } defined_functions[\(defined.count)] = {"
+            )
+            for function in defined {
+                out.append(
+                    "  {\(names.signatureConstant(function.signature)), (wasmc_code)\(names.entry(function.index)), \(names.functions[Int(function.index)])},"
+                )
+            }
+            out.append("};")
+            out.append("")
+        } else if !defined.isEmpty {
             // A table and a loop rather than a statement per function: a big module's create()
             // would otherwise be its most expensive function to compile.
             out.append(
@@ -291,7 +323,12 @@ public struct ModuleEmitter {
             case .global: out.append("  inst->global\(index) = *imports[\(i)].as.global;")
             }
         }
-        if let first = defined.first {
+        if let first = defined.first, names.tailCalls {
+            out.append("  for (uint32_t i = 0; i < \(defined.count)u; i++)")
+            out.append(
+                "    inst->funcs[\(first.index)u + i] = (wasmc_func){defined_functions[i].type, defined_functions[i].code, inst, defined_functions[i].tail_code};"
+            )
+        } else if let first = defined.first {
             out.append("  for (uint32_t i = 0; i < \(defined.count)u; i++)")
             out.append(
                 "    inst->funcs[\(first.index)u + i] = (wasmc_func){defined_functions[i].type, defined_functions[i].code, inst};"
@@ -308,14 +345,18 @@ public struct ModuleEmitter {
         for index in module.importedTableCount..<module.tables.count {
             let limits = module.tables[index].limits
             out.append(
-                "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;"
+                "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? (limits.is64 ? UInt64.max : UInt64(UInt32.max)))u, \(limits.max != nil))) return false;"
             )
+            if limits.is64 { out.append("  inst->own_table\(index).is64 = true;") }
+            if case .ref = module.tables[index].elementType {
+                out.append("  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
+            }
             out.append("  inst->table\(index) = &inst->own_table\(index);")
         }
         for index in module.importedGlobalCount..<module.globals.count {
             let type = module.globals[index]
             out.append(
-                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value};"
+                "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value, \(type.valueType.referenceCodeLiteral)};"
             )
         }
         for (index, segment) in module.dataSegments.enumerated() {
@@ -374,6 +415,15 @@ public struct ModuleEmitter {
             let type = module.globals[index].valueType
             out.append("  inst->global\(index)_value.\(type.valueField) = \(constant(initializer, type: type));")
         }
+        for (offset, initializer) in module.tableInitializers.enumerated() {
+            // A table with an initializer (typed function references): every element starts with it.
+            guard let initializer else { continue }
+            let index = module.importedTableCount + offset
+            let type = module.tables[index].elementType
+            out.append("  for (uint32_t k = 0; k < inst->own_table\(index).size; k++)")
+            out.append(
+                "    inst->own_table\(index).elements[k] = (void *)(uintptr_t)(\(constant(initializer, type: type)));")
+        }
         for (index, segment) in module.elementSegments.enumerated() {
             if let functions = functionIndices(segment.items) {
                 // Only ref.func and ref.null: a table of function indices and a loop.
@@ -405,7 +455,7 @@ public struct ModuleEmitter {
                 out.append("  inst->elem\(index)_size = 0;")
             case .active(let table, let offset):
                 out.append(
-                    "  wasmc_table_init_segment(inst->table\(table), \(constant(offset, type: .i32)), inst->elem\(index), inst->elem\(index)_size, 0, \(segment.items.count)u);"
+                    "  wasmc_table_init_segment(inst->table\(table), \(constant(offset, type: module.tables[Int(table)].limits.addressType)), inst->elem\(index), inst->elem\(index)_size, 0, \(segment.items.count)u);"
                 )
                 out.append("  inst->elem\(index)_size = 0;")
             }
@@ -448,12 +498,14 @@ public struct ModuleEmitter {
 
     // MARK: Imports, exports, descriptor
 
+    /// One signature per invoker (`invoke_<cTag>`): signatures that differ only in their
+    /// typed references are invoked alike.
     private func exportedSignatures() -> [FunctionSignature] {
-        var seen = Set<FunctionSignature>()
+        var seen = Set<String>()
         var result: [FunctionSignature] = []
         for export in module.exports where export.kind == .function {
             let signature = module.functionSignatures[Int(export.index)]
-            if seen.insert(signature).inserted { result.append(signature) }
+            if seen.insert(signature.cTag).inserted { result.append(signature) }
         }
         return result
     }
@@ -503,7 +555,7 @@ public struct ModuleEmitter {
                     )
                 case .table(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil)},"
+                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil), \(type.elementType.referenceCodeLiteral)\(type.limits.is64 ? ", true" : "")},"
                     )
                 case .memory(let limits):
                     let addressType = limits.is64 ? "WASMC_I64" : "0"
@@ -512,7 +564,7 @@ public struct ModuleEmitter {
                     )
                 case .global(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false},"
+                        "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false, \(type.valueType.referenceCodeLiteral)},"
                     )
                 }
             }

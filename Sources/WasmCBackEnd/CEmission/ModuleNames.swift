@@ -13,9 +13,13 @@ struct ModuleNames {
     private var signatureIndex: [FunctionSignature: Int]
     /// The prefix of shared symbols; nil when everything lives in one file.
     let sharedPrefix: String?
+    /// Whether the module uses tail calls, so that `functions` name bodies of the uniform
+    /// prototype (`TailCallConvention`) and `entry` names each one's entry of its own signature.
+    let tailCalls: Bool
 
     init(module: ValidatedModule, sharedPrefix: String? = nil) {
         self.sharedPrefix = sharedPrefix
+        self.tailCalls = ModuleValidator.usesTailCalls(module.functions)
         functions = module.functionSignatures.indices.map { index in
             let name = CNames.function(UInt32(index), name: module.functionName(UInt32(index)))
             return sharedPrefix.map { "\($0)_\(name)" } ?? name
@@ -35,6 +39,12 @@ struct ModuleNames {
 
     private func shared(_ name: String) -> String {
         sharedPrefix.map { "\($0)_\(name)" } ?? name
+    }
+
+    /// In a module with tail calls, the C name of function `index`'s entry of its own wasm
+    /// signature (`func3_fac_entry`); its body is `functions[index]`.
+    func entry(_ index: UInt32) -> String {
+        functions[Int(index)] + "_entry"
     }
 
     /// The `const char[]` holding a signature's canonical string.

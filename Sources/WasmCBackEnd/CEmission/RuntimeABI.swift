@@ -7,7 +7,7 @@
 /// version never compiles against another version's runtime; the driver's caches key on it,
 /// so a newer runtime never links against stale output.
 public enum RuntimeABI {
-    public static let version = 2
+    public static let version = 3
 
     /// The lines at the top of every generated C file that refuse a runtime of another ABI.
     static var check: [String] {

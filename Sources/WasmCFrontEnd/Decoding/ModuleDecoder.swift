@@ -31,8 +31,13 @@ public struct ModuleDecoder {
     /// With multi-memory, `memory.size` and `memory.grow` carry a memory index (a LEB128
     /// number) where WebAssembly 2.0 had a zero byte, and a memarg may name a memory.
     /// With memory64, a memarg's offset is read as a 64-bit number (validation bounds it by
-    /// the memory's address type) and limits may say `i64`.
-    static let features: WasmFeatureSet = [.referenceTypes, .simd, .multiMemory, .memory64]
+    /// the memory's address type) and limits may say `i64`, for memories and tables (table64).
+    /// With tail calls, `return_call` and `return_call_indirect` decode.
+    /// With typed function references, value types may be `(ref $t)`, a table may have an
+    /// initializer, and an element segment of function indices has type `(ref func)`.
+    static let features: WasmFeatureSet = [
+        .referenceTypes, .simd, .multiMemory, .memory64, .tailCall, .functionReferences,
+    ]
 
     public init() {}
 
@@ -73,29 +78,32 @@ public struct ModuleDecoder {
                             guard group.types.count == 1, subtype.supertypes.isEmpty,
                                 case .function(let type) = subtype.body
                             else { throw UnsupportedFeature("garbage-collected types") }
+                            // A type may name only the types before it (function references
+                            // without GC's recursive groups).
+                            let earlier = module.types
                             module.types.append(
                                 FunctionSignature(
-                                    parameters: try type.parameters.map(Self.valueType),
-                                    results: try type.results.map(Self.valueType)))
+                                    parameters: try type.parameters.map { try Self.valueType($0, types: earlier) },
+                                    results: try type.results.map { try Self.valueType($0, types: earlier) }))
                         }
                     }
                 case .importSection(let imports):
-                    module.imports = try imports.map(Self.moduleImport)
+                    module.imports = try imports.map { try Self.moduleImport($0, types: module.types) }
                 case .functionSection(let indices):
                     module.functionTypeIndices = indices
                 case .tableSection(let tables):
-                    module.tables = try tables.map { table throws(UnsupportedFeature) in
-                        guard table.initializer == nil else { throw UnsupportedFeature("table initializers") }
-                        return try Self.tableType(table.type)
+                    module.tables = try tables.map { table in try Self.tableType(table.type, types: module.types) }
+                    module.tableInitializers = tables.map { table in
+                        table.initializer.map { ConstantExpression(instructions: $0, offset: sectionOffset) }
                     }
                 case .memorySection(let memories):
                     module.memories = try memories.map { memory throws(UnsupportedFeature) in
                         try Self.memoryType(memory.type)
                     }
                 case .globalSection(let globals):
-                    module.globals = try globals.map { global throws(UnsupportedFeature) in
+                    module.globals = try globals.map { global in
                         DefinedGlobal(
-                            type: try Self.globalType(global.type),
+                            type: try Self.globalType(global.type, types: module.types),
                             initializer: ConstantExpression(instructions: global.initializer, offset: sectionOffset))
                     }
                 case .tagSection:
@@ -106,13 +114,13 @@ public struct ModuleDecoder {
                     module.start = index
                 case .elementSection(let segments):
                     try ElementSegmentFlags.check(bytes, sectionStart: sectionOffset)
-                    module.elements = try segments.map { segment throws(UnsupportedFeature) in
-                        try Self.elementSegment(segment, offset: sectionOffset)
+                    module.elements = try segments.map { segment in
+                        try Self.elementSegment(segment, offset: sectionOffset, types: module.types)
                     }
                 case .codeSection(let codes):
-                    module.bodies = try codes.map { code throws(UnsupportedFeature) in
+                    module.bodies = try codes.map { code in
                         FunctionBody(
-                            locals: try code.locals.map(Self.valueType), code: code,
+                            locals: try code.locals.map { try Self.valueType($0, types: module.types) }, code: code,
                             offset: ExpressionParser(code: code).offset)
                     }
                 case .dataSection(let segments):
@@ -133,6 +141,8 @@ public struct ModuleDecoder {
                 }
             } catch let error as UnsupportedFeature {
                 throw fail("unsupported feature: \(error.feature)")
+            } catch let error as UnknownType {
+                throw fail("unknown type \(error.index)")
             } catch let error as DecodingError {
                 throw error
             } catch {
@@ -158,6 +168,11 @@ public struct ModuleDecoder {
         init(_ feature: String) { self.feature = feature }
     }
 
+    /// A reference type names a type index that is not defined (before it).
+    struct UnknownType: Error {
+        var index: UInt32
+    }
+
     static func sectionName(id: UInt8) -> String {
         switch id {
         case 0: "custom"
@@ -178,23 +193,31 @@ public struct ModuleDecoder {
         }
     }
 
-    static func valueType(_ type: WasmTypes.ValueType) throws(UnsupportedFeature) -> ValueType {
+    /// A value type, its type indices resolved in `types` (the types a typed reference may name).
+    static func valueType(_ type: WasmTypes.ValueType, types: [FunctionSignature]) throws -> ValueType {
         switch type {
         case .i32: return .i32
         case .i64: return .i64
         case .f32: return .f32
         case .f64: return .f64
         case .v128: return .v128
-        case .ref(let reference): return try referenceType(reference)
+        case .ref(let reference): return try referenceType(reference, types: types)
         }
     }
 
-    static func referenceType(_ reference: WasmTypes.ReferenceType) throws(UnsupportedFeature) -> ValueType {
-        guard reference.isNullable else { throw UnsupportedFeature("non-nullable references") }
-        switch reference.heapType {
-        case .abstract(.funcRef): return .funcref
-        case .abstract(.externRef): return .externref
-        default: throw UnsupportedFeature("reference type \(reference)")
+    static func referenceType(_ reference: WasmTypes.ReferenceType, types: [FunctionSignature]) throws -> ValueType {
+        TypedReference(isNullable: reference.isNullable, heap: try heapType(reference.heapType, types: types)).valueType
+    }
+
+    /// The heap type of a reference: `func`, `extern` or a function type (typed function references).
+    static func heapType(_ heap: WasmTypes.HeapType, types: [FunctionSignature]) throws -> TypedReference.Heap {
+        switch heap {
+        case .abstract(.funcRef): return .func
+        case .abstract(.externRef): return .extern
+        case .concrete(let index):
+            guard index < types.count else { throw UnknownType(index: index) }
+            return .function(types[Int(index)])
+        default: throw UnsupportedFeature("reference type \(heap)")
         }
     }
 
@@ -203,25 +226,24 @@ public struct ModuleDecoder {
         return Limits(min: limits.min, max: limits.max, is64: limits.isMemory64)
     }
 
-    static func tableType(_ type: WasmParser.TableType) throws(UnsupportedFeature) -> TableType {
-        guard !type.limits.isMemory64 else { throw UnsupportedFeature("table64 (tables with i64 indices)") }
+    static func tableType(_ type: WasmParser.TableType, types: [FunctionSignature]) throws -> TableType {
         guard !type.limits.shared else { throw UnsupportedFeature("shared tables (threads)") }
         return TableType(
-            elementType: try referenceType(type.elementType), limits: Limits(min: type.limits.min, max: type.limits.max)
-        )
+            elementType: try referenceType(type.elementType, types: types),
+            limits: Limits(min: type.limits.min, max: type.limits.max, is64: type.limits.isMemory64))
     }
 
-    static func globalType(_ type: WasmParser.GlobalType) throws(UnsupportedFeature) -> GlobalType {
-        GlobalType(valueType: try valueType(type.valueType), isMutable: type.mutability == .variable)
+    static func globalType(_ type: WasmParser.GlobalType, types: [FunctionSignature]) throws -> GlobalType {
+        GlobalType(valueType: try valueType(type.valueType, types: types), isMutable: type.mutability == .variable)
     }
 
-    static func moduleImport(_ entry: Import) throws(UnsupportedFeature) -> ModuleImport {
+    static func moduleImport(_ entry: Import, types: [FunctionSignature]) throws -> ModuleImport {
         let descriptor: ModuleImport.Descriptor
         switch entry.descriptor {
         case .function(let typeIndex): descriptor = .function(typeIndex: typeIndex)
-        case .table(let type): descriptor = .table(try tableType(type))
+        case .table(let type): descriptor = .table(try tableType(type, types: types))
         case .memory(let type): descriptor = .memory(try memoryType(type))
-        case .global(let type): descriptor = .global(try globalType(type))
+        case .global(let type): descriptor = .global(try globalType(type, types: types))
         case .tag: throw UnsupportedFeature("exception handling (tag import)")
         }
         return ModuleImport(module: entry.module, name: entry.name, descriptor: descriptor)
@@ -237,7 +259,7 @@ public struct ModuleDecoder {
         }
     }
 
-    static func elementSegment(_ segment: ElementSegment, offset: Int) throws(UnsupportedFeature)
+    static func elementSegment(_ segment: ElementSegment, offset: Int, types: [FunctionSignature]) throws
         -> ElementSegmentDefinition
     {
         let mode: ElementSegmentDefinition.Mode
@@ -248,7 +270,7 @@ public struct ModuleDecoder {
             mode = .active(table: table, offset: ConstantExpression(instructions: expression, offset: offset))
         }
         return ElementSegmentDefinition(
-            elementType: try referenceType(segment.type),
+            elementType: try referenceType(segment.type, types: types),
             items: segment.initializer.map { ConstantExpression(instructions: $0, offset: offset) },
             mode: mode)
     }

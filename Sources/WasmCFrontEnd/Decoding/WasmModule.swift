@@ -1,10 +1,20 @@
 import WasmParser
 
-/// A WebAssembly 2.0 value type, as wasmc compiles it (`v128` is fixed-width SIMD).
+/// A value type, as wasmc compiles it (`v128` is fixed-width SIMD). `funcref` and `externref`
+/// are `(ref null func)` and `(ref null extern)`; every other reference type of typed function
+/// references is a `ref`, so each type has one spelling and `==` is type equivalence.
 public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case i32, i64, f32, f64, v128, funcref, externref
+    /// A typed reference (function references): non-null `(ref func)` / `(ref extern)`, or
+    /// `(ref $t)` / `(ref null $t)` of a function type.
+    case ref(TypedReference)
 
-    public var isReference: Bool { self == .funcref || self == .externref }
+    public var isReference: Bool {
+        switch self {
+        case .funcref, .externref, .ref: true
+        default: false
+        }
+    }
 
     /// The letter used in canonical signature strings (see `wasmc_func.type`).
     public var signatureLetter: Character {
@@ -16,6 +26,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v"
         case .funcref: "r"
         case .externref: "e"
+        case .ref(let reference): reference.heap == .extern ? "e" : "r"
         }
     }
 
@@ -28,6 +39,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .ref(let reference): reference.description
         }
     }
 }
@@ -43,8 +55,10 @@ public struct FunctionSignature: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The canonical signature string shared by generated code and the runtime, e.g. `"ij>f"`.
+    /// A typed reference spells out its function type (see `ValueType.canonicalCode`), so two
+    /// equivalent types give one string, as `call_indirect` and linking compare them.
     public var canonicalString: String {
-        String(parameters.map(\.signatureLetter)) + ">" + String(results.map(\.signatureLetter))
+        parameters.map(\.canonicalCode).joined() + ">" + results.map(\.canonicalCode).joined()
     }
 
     public var description: String {
@@ -56,10 +70,11 @@ public struct FunctionSignature: Hashable, Sendable, CustomStringConvertible {
 public struct Limits: Hashable, Sendable {
     public var min: UInt64
     public var max: UInt64?
-    /// A memory of memory64, whose addresses are `i64` (always false for tables).
+    /// A memory of memory64 or a table of table64, whose addresses (indices) are `i64`.
     public var is64 = false
 
-    /// The type of the memory's addresses (and sizes, in pages).
+    /// The type of the memory's addresses (and sizes, in pages), or of the table's indices
+    /// (and sizes, in elements).
     public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 
@@ -150,6 +165,9 @@ public struct WasmModule: Sendable {
     /// Type index of each defined (non-imported) function.
     public var functionTypeIndices: [UInt32] = []
     public var tables: [TableType] = []
+    /// The initializer of each defined table, if it has one (typed function references):
+    /// every element starts with its value, otherwise with null.
+    public var tableInitializers: [ConstantExpression?] = []
     public var memories: [Limits] = []
     public var globals: [DefinedGlobal] = []
     public var exports: [ModuleExport] = []

@@ -25,6 +25,9 @@ struct FunctionValidator {
         var results: [ValueType]
         var height: Int
         var unreachable = false
+        /// The non-defaultable locals set when the frame began; at its end (and at `else`)
+        /// only those count as set again (spec 3.3.8, "local initialization").
+        var initializedLocals: Set<UInt32> = []
 
         var labelTypes: [ValueType] { kind == .loop ? parameters : results }
     }
@@ -39,6 +42,8 @@ struct FunctionValidator {
     private var frames: [ControlFrame] = []
     private var offset = 0
     private var output: [TypedInstruction] = []
+    /// The non-defaultable locals (non-null references) set so far in the current frame.
+    private var initializedLocals: Set<UInt32> = []
 
     init(context: ValidationContext, signature: FunctionSignature, locals: [ValueType], location: String) {
         self.context = context
@@ -96,7 +101,7 @@ struct FunctionValidator {
     @discardableResult
     private mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
         let actual = try pop()
-        if let actual, actual != expected {
+        if let actual, !actual.isSubtype(of: expected) {
             throw error("type mismatch: expected \(expected), got \(actual)")
         }
         return actual ?? expected
@@ -107,7 +112,10 @@ struct FunctionValidator {
     }
 
     private mutating func pushFrame(_ kind: FrameKind, _ parameters: [ValueType], _ results: [ValueType]) {
-        frames.append(ControlFrame(kind: kind, parameters: parameters, results: results, height: operands.count))
+        frames.append(
+            ControlFrame(
+                kind: kind, parameters: parameters, results: results, height: operands.count,
+                initializedLocals: initializedLocals))
         push(parameters)
     }
 
@@ -118,6 +126,7 @@ struct FunctionValidator {
             throw error("type mismatch: values remaining on the stack at end of block")
         }
         frames.removeLast()
+        initializedLocals = frame.initializedLocals
         return frame
     }
 
@@ -138,7 +147,10 @@ struct FunctionValidator {
         case .empty: return FunctionSignature(parameters: [], results: [])
         case .type(let valueType):
             do {
-                return FunctionSignature(parameters: [], results: [try ModuleDecoder.valueType(valueType)])
+                return FunctionSignature(
+                    parameters: [], results: [try ModuleDecoder.valueType(valueType, types: context.types)])
+            } catch let unknown as ModuleDecoder.UnknownType {
+                throw self.error("unknown type \(unknown.index)")
             } catch { throw self.error("unsupported block type \(valueType)") }
         case .funcType(let index):
             guard index < context.types.count else { throw error("unknown type \(index)") }
@@ -189,7 +201,7 @@ struct FunctionValidator {
         case .tablePair:
             let destinationTable = try table(immediates.table)
             let sourceTable = try table(immediates.sourceTable)
-            guard destinationTable.elementType == sourceTable.elementType else {
+            guard sourceTable.elementType.isSubtype(of: destinationTable.elementType) else {
                 throw error("type mismatch: table.copy between different element types")
             }
         case .data:
@@ -201,7 +213,7 @@ struct FunctionValidator {
             _ = try elementType(immediates.segment)
         case .elementToTable:
             let table = try table(immediates.table)
-            guard try elementType(immediates.segment) == table.elementType else {
+            guard try elementType(immediates.segment).isSubtype(of: table.elementType) else {
                 throw error("type mismatch: table.init element type")
             }
         case .memory:
@@ -241,6 +253,24 @@ struct FunctionValidator {
         index < context.memories.count ? context.memories[Int(index)].addressType : .i32
     }
 
+    /// The index type of table `index` (i64 for a table of table64); i32 for an unknown one,
+    /// which `checkImmediates` or `call_indirect` has refused already.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < context.tables.count ? context.tables[Int(index)].limits.addressType : .i32
+    }
+
+    /// A tail call returns the callee's results as the caller's own, so they must be the
+    /// caller's result types (spec 3.3.8.11, `return_call`: t_3* must match C.return).
+    private func checkTailCallResults(_ callee: FunctionSignature, instruction: String) throws(ValidationError) {
+        guard callee.results.count == signature.results.count,
+            zip(callee.results, signature.results).allSatisfy({ $0.isSubtype(of: $1) })
+        else {
+            throw error(
+                "type mismatch: \(instruction) to a function returning (\(callee.results.map(\.description).joined(separator: " "))) in a function returning (\(signature.results.map(\.description).joined(separator: " ")))"
+            )
+        }
+    }
+
     // MARK: Instructions
 
     /// Checks one instruction, applies its effect, and returns it with everything resolved.
@@ -250,11 +280,19 @@ struct FunctionValidator {
             let element = try checkImmediates(row, immediates)
             let address = addressType(immediates.memory)
             let sourceAddress = addressType(immediates.sourceMemory)
+            let tableAddress = tableAddressType(immediates.table)
+            let sourceTableAddress = tableAddressType(immediates.sourceTable)
             for operand in row.operands.reversed() {
-                try pop(operand.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                try pop(
+                    operand.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             for result in row.results {
-                push(result.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                push(
+                    result.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             return .plain(row, immediates, element: element)
         }
@@ -329,15 +367,34 @@ struct FunctionValidator {
             return .call(function: index, callee)
         case .callIndirect(let typeIndex, let tableIndex):
             let table = try table(tableIndex)
-            guard table.elementType == .funcref else {
+            guard table.elementType.isSubtype(of: .funcref) else {
                 throw error("type mismatch: call_indirect needs a funcref table")
             }
             guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
             let callee = context.types[Int(typeIndex)]
-            try pop(.i32)
+            try pop(table.limits.addressType)
             try pop(callee.parameters)
             push(callee.results)
             return .callIndirect(table: tableIndex, callee)
+        case .returnCall(let index):
+            guard index < context.functions.count else { throw error("unknown function \(index)") }
+            let callee = context.functions[Int(index)]
+            try checkTailCallResults(callee, instruction: "return_call")
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCall(function: index, callee)
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            let table = try table(tableIndex)
+            guard table.elementType == .funcref else {
+                throw error("type mismatch: return_call_indirect needs a funcref table")
+            }
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try checkTailCallResults(callee, instruction: "return_call_indirect")
+            try pop(table.limits.addressType)
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCallIndirect(table: tableIndex, callee)
         case .drop:
             _ = try pop()
             return .drop
@@ -353,7 +410,11 @@ struct FunctionValidator {
             return .select(type)
         case .typedSelect(let wasmType):
             let type: ValueType
-            do { type = try ModuleDecoder.valueType(wasmType) } catch { throw self.error("unsupported type in select") }
+            do { type = try ModuleDecoder.valueType(wasmType, types: context.types) } catch let unknown
+                as ModuleDecoder.UnknownType
+            {
+                throw self.error("unknown type \(unknown.index)")
+            } catch { throw self.error("unsupported type in select") }
             try pop(.i32)
             try pop(type)
             try pop(type)
@@ -361,15 +422,20 @@ struct FunctionValidator {
             return .select(type)
         case .localGet(let index):
             let type = try local(index)
+            if !type.isDefaultable, Int(index) >= signature.parameters.count, !initializedLocals.contains(index) {
+                throw error("uninitialized local \(index): a non-null reference local is read before it is set")
+            }
             push(type)
             return .localGet(index, type)
         case .localSet(let index):
             let type = try local(index)
             try pop(type)
+            if !type.isDefaultable { initializedLocals.insert(index) }
             return .localSet(index, type)
         case .localTee(let index):
             let type = try local(index)
             try pop(type)
+            if !type.isDefaultable { initializedLocals.insert(index) }
             push(type)
             return .localTee(index, type)
         case .globalGet(let index):
@@ -399,11 +465,12 @@ struct FunctionValidator {
             return .v128Const(low: low, high: high)
         case .refNull(let heapType):
             let type: ValueType
-            switch heapType {
-            case .abstract(.funcRef): type = .funcref
-            case .abstract(.externRef): type = .externref
-            default: throw error("unsupported reference type \(heapType)")
-            }
+            do {
+                type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heapType, types: context.types))
+                    .valueType
+            } catch let unknown as ModuleDecoder.UnknownType {
+                throw error("unknown type \(unknown.index)")
+            } catch { throw self.error("unsupported reference type \(heapType)") }
             push(type)
             return .refNull(type)
         case .refIsNull:
@@ -414,10 +481,66 @@ struct FunctionValidator {
         case .refFunc(let index):
             guard index < context.functions.count else { throw error("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
-            push(.funcref)
+            // Typed function references: `ref.func $f` has the exact type `(ref $t)` of `$f`.
+            push(.ref(TypedReference(isNullable: false, heap: .function(context.functions[Int(index)]))))
             return .refFunc(index)
+        default:
+            return try checkFunctionReference(instruction)
+        }
+    }
+
+    /// The instructions of typed function references (spec 3.3.3, 3.3.8): `call_ref`,
+    /// `ref.as_non_null`, `br_on_null` and `br_on_non_null`.
+    private mutating func checkFunctionReference(_ instruction: Instruction) throws(ValidationError) -> Operation {
+        switch instruction {
+        case .callRef(let typeIndex):
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try pop(.ref(TypedReference(isNullable: true, heap: .function(callee))))
+            try pop(callee.parameters)
+            push(callee.results)
+            return .callRef(callee)
+        case .returnCallRef(let typeIndex):
+            guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
+            let callee = context.types[Int(typeIndex)]
+            try checkTailCallResults(callee, instruction: "return_call_ref")
+            try pop(.ref(TypedReference(isNullable: true, heap: .function(callee))))
+            try pop(callee.parameters)
+            markUnreachable()
+            return .returnCallRef(callee)
+        case .refAsNonNull:
+            let type = try popReference()
+            push(type?.nonNullable)
+            return .refAsNonNull(type)
+        case .brOnNull(let depth):
+            let type = try popReference()
+            let types = try label(depth).labelTypes
+            try pop(types)
+            push(types)
+            push(type?.nonNullable)
+            return .brOnNull(depth: depth, type)
+        case .brOnNonNull(let depth):
+            let type = try popReference()
+            let labelTypes = try label(depth).labelTypes
+            guard let last = labelTypes.last, last.isReference else {
+                throw error("type mismatch: br_on_non_null needs a label whose last type is a reference")
+            }
+            if let type, !type.nonNullable.isSubtype(of: last) {
+                throw error("type mismatch: expected \(last), got \(type.nonNullable)")
+            }
+            let types = Array(labelTypes.dropLast())
+            try pop(types)
+            push(types)
+            return .brOnNonNull(depth: depth, type)
         default:
             throw error("unsupported instruction \(instruction) (not part of WebAssembly 2.0 or relaxed SIMD)")
         }
+    }
+
+    /// Pops a reference of any type; nil when unknown (in unreachable code).
+    private mutating func popReference() throws(ValidationError) -> ValueType? {
+        let type = try pop()
+        if let type, !type.isReference { throw error("type mismatch: expected a reference, got \(type)") }
+        return type
     }
 }

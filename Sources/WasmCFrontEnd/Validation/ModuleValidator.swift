@@ -58,10 +58,24 @@ public struct ModuleValidator {
         }
         module.globals.forEach { collectReferences($0.initializer) }
         module.elements.forEach { $0.items.forEach(collectReferences) }
+        module.tableInitializers.forEach { $0.map(collectReferences) }
         for export in module.exports where export.kind == .function { declaredReferences.insert(export.index) }
 
         // Constant expressions see only imported globals in WebAssembly 2.0.
-        let constantContext = ConstantContext(functionCount: functions.count, globals: importedGlobals)
+        let constantContext = ConstantContext(functions: functions, globals: importedGlobals, types: module.types)
+        // A table of a non-null type needs an initializer; with one, every element starts with its value.
+        var tableInitializers: [ConstantValue?] = []
+        for (i, table) in module.tables.enumerated() {
+            let location = "table \(importedTableCount + i)"
+            guard i < module.tableInitializers.count, let initializer = module.tableInitializers[i] else {
+                guard table.elementType.isDefaultable else {
+                    throw fail(location, "type mismatch: a table of \(table.elementType) needs an initializer")
+                }
+                tableInitializers.append(nil)
+                continue
+            }
+            tableInitializers.append(try constantContext.check(initializer, type: table.elementType, location: location))
+        }
         var globalInitializers: [ConstantValue] = []
         for (i, global) in module.globals.enumerated() {
             let location = "global \(importedGlobalCount + i)"
@@ -86,11 +100,13 @@ public struct ModuleValidator {
                 guard tableIndex < tables.count else {
                     throw fail(location, "unknown table \(tableIndex)", offset: offset.offset)
                 }
-                guard tables[Int(tableIndex)].elementType == segment.elementType else {
+                guard segment.elementType.isSubtype(of: tables[Int(tableIndex)].elementType) else {
                     throw fail(location, "type mismatch: element type differs from the table's", offset: offset.offset)
                 }
+                // The offset has the table's index type (i64 for table64).
+                let offsetType = tables[Int(tableIndex)].limits.addressType
                 mode = .active(
-                    table: tableIndex, offset: try constantContext.check(offset, type: .i32, location: location))
+                    table: tableIndex, offset: try constantContext.check(offset, type: offsetType, location: location))
             }
             elementSegments.append(ValidatedElementSegment(elementType: segment.elementType, items: items, mode: mode))
         }
@@ -153,6 +169,7 @@ public struct ModuleValidator {
             validated.append(
                 ValidatedFunction(index: index, signature: signature, locals: body.locals, body: instructions))
         }
+        try Self.checkTailCallLimits(types: module.types, functions: validated)
 
         return ValidatedModule(
             module: module, types: module.types, imports: module.imports, exports: module.exports, start: module.start,
@@ -160,7 +177,7 @@ public struct ModuleValidator {
             globalInitializers: globalInitializers, dataSegments: dataSegments, elementSegments: elementSegments,
             importedFunctionCount: importedFunctionCount, importedTableCount: importedTableCount,
             importedMemoryCount: importedMemoryCount, importedGlobalCount: importedGlobalCount,
-            functions: validated, functionNames: module.functionNames)
+            functions: validated, functionNames: module.functionNames, tableInitializers: tableInitializers)
     }
 
     static func checkTableLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
@@ -189,8 +206,11 @@ public struct ModuleValidator {
 /// Checks constant expressions (spec 3.3.10): constant instructions, and the integer `add`, `sub`
 /// and `mul` of extended constant expressions, leaving one value of the right type.
 struct ConstantContext {
-    var functionCount: Int
+    /// The type of every function (`ref.func $f` has type `(ref $t)` of `$f`).
+    var functions: [FunctionSignature]
     var globals: [GlobalType]
+    /// The type section, for `ref.null $t`.
+    var types: [FunctionSignature]
 
     /// The expression's value, once it is known to be one constant of type `type`.
     func check(_ expression: ConstantExpression, type: ValueType, location: String) throws(ValidationError)
@@ -211,11 +231,18 @@ struct ConstantContext {
             case .v128Const(let value):
                 let (low, high) = v128Halves(value.bytes)
                 stack.append((.v128, .v128(low: low, high: high)))
-            case .refNull(.abstract(.funcRef)): stack.append((.funcref, .null(.funcref)))
-            case .refNull(.abstract(.externRef)): stack.append((.externref, .null(.externref)))
+            case .refNull(let heap):
+                let type: ValueType
+                do {
+                    type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heap, types: types)).valueType
+                } catch let unknown as ModuleDecoder.UnknownType {
+                    throw fail("unknown type \(unknown.index)")
+                } catch { throw fail("unsupported reference type \(heap)") }
+                stack.append((type, .null(type)))
             case .refFunc(let index):
-                guard index < functionCount else { throw fail("unknown function \(index)") }
-                stack.append((.funcref, .function(index)))
+                guard index < functions.count else { throw fail("unknown function \(index)") }
+                let type = ValueType.ref(TypedReference(isNullable: false, heap: .function(functions[Int(index)])))
+                stack.append((type, .function(index)))
             case .binary(let op):
                 guard let op = Self.extendedOperator(op) else { throw fail("constant expression required") }
                 guard stack.count >= 2, stack[stack.count - 1].type == op.type, stack[stack.count - 2].type == op.type
@@ -234,7 +261,7 @@ struct ConstantContext {
             }
         }
         guard stack.count == 1 else { throw fail("type mismatch: constant expression must produce one value") }
-        guard stack[0].type == type else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
+        guard stack[0].type.isSubtype(of: type) else { throw fail("type mismatch: expected \(type), got \(stack[0].type)") }
         return stack[0].value
     }
 

@@ -19,6 +19,11 @@ public enum Operation: Hashable, Sendable {
     case `return`
     case call(function: UInt32, FunctionSignature)
     case callIndirect(table: UInt32, FunctionSignature)
+    /// Tail calls (WebAssembly 3.0): the callee replaces the caller's frame; its results are the caller's.
+    case returnCall(function: UInt32, FunctionSignature)
+    case returnCallIndirect(table: UInt32, FunctionSignature)
+    /// `return_call_ref` (with typed function references): the callee's type.
+    case returnCallRef(FunctionSignature)
 
     // Parametric: the type of the operands, nil in unreachable code where it is unknown.
     case drop
@@ -43,6 +48,12 @@ public enum Operation: Hashable, Sendable {
     case refNull(ValueType)
     case refIsNull(ValueType?)
     case refFunc(UInt32)
+
+    // Typed function references: the callee's type; the operand's type (nil when unknown).
+    case callRef(FunctionSignature)
+    case refAsNonNull(ValueType?)
+    case brOnNull(depth: UInt32, ValueType?)
+    case brOnNonNull(depth: UInt32, ValueType?)
 }
 
 /// The value of a validated constant expression (spec 3.3.10).

@@ -81,6 +81,9 @@ public struct ValidatedModule: Sendable {
     public var functions: [ValidatedFunction]
     /// Function names from the `name` custom section, by function index.
     public var functionNames: [UInt32: String]
+    /// The initial value of every element of each defined table: nil for null (typed function
+    /// references let a table declare another, e.g. `(table 10 (ref $t) (ref.func $f))`).
+    public var tableInitializers: [ConstantValue?] = []
 
     /// A readable name for function `index`: the export or name-section name, if any.
     public func functionName(_ index: UInt32) -> String? {

@@ -28,7 +28,7 @@ final class Guest: CanonicalGuest, RoundtripHostApiImports, RoundtripImports {
             else { throw TestFailure("unresolved import \(moduleName) \(name)") }
             let signature = strdup(entry.signature)!
             signatures.append(signature)
-            functions![index] = wasmc_func(type: UnsafePointer(signature), code: entry.code, env: env)
+            functions![index] = wasmc_func(type: UnsafePointer(signature), code: entry.code, env: env, tail_code: nil)
             imports[index].kind = WASMC_EXTERN_FUNC
             imports[index].as.func = UnsafePointer(functions! + index)
         }
