@@ -147,7 +147,7 @@ def generated_code_flags():
 
 def baseline_flags():
     """Target.baselineFlags for this machine (x86-64-v2 on x86-64), parsed from Target.swift, so
-    the SIMD helpers compile to the instructions `wasmc compile` uses by default."""
+    wasmc_simd.h compiles to the instructions `wasmc compile` uses by default."""
     if platform.machine() not in ("x86_64", "AMD64"):
         return []
     source = (ROOT / "Sources/WasmC/Toolchain/Target.swift").read_text()
