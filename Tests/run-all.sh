@@ -124,13 +124,11 @@ if [[ -d "$testsuite" ]]; then
 fi
 
 echo "== WebAssembly 3.0 proposal scripts"
-# Extended constants, multi-memory, memory64 and tail calls, in both sandbox modes. memory64's scripts
-# of tables with i64 indices (table64: call_indirect, imports, table*) are left out until
-# wasmc compiles table64; SIMD and exception modules inside the others are skipped with
+# Extended constants, multi-memory, memory64 (with its table64 scripts) and tail calls, in
+# both sandbox modes; exception and function-reference modules inside them are skipped with
 # wasm-tools' reason.
 if [[ -d "$testsuite/proposals" ]]; then
-  mapfile -t proposal_scripts < <(ls "$testsuite"/proposals/{extended-const,multi-memory,tail-call}/*.wast
-    ls "$testsuite"/proposals/memory64/*.wast | grep -vE '/(call_indirect|imports|table[a-z_0-9]*)\.wast$')
+  mapfile -t proposal_scripts < <(ls "$testsuite"/proposals/{extended-const,multi-memory,memory64,tail-call}/*.wast)
   for bounds in guard explicit; do
     log="$log_dir/proposals-$bounds.log"
     .build/debug/wasmc spec-test --bounds "$bounds" --work-directory build/spec-test-proposals "${proposal_scripts[@]}" >"$log" 2>&1

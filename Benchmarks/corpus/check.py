@@ -27,7 +27,7 @@ import zlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_WASMTIME = os.path.join(os.path.dirname(os.path.dirname(HERE)), "Tests", "Support", "run_wasmtime.py")
 PROGRAMS = ["sha256", "blake2b", "json", "deflate", "sort", "matmul", "nbody", "interp", "regex",
-            "fib", "memcpy", "hashtable", "large"]
+            "fib", "memcpy", "hashtable", "large", "simd_chacha20", "simd_hex", "simd_image", "simd_autovec"]
 
 
 def read_leb(data, pos):

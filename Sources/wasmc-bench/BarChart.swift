@@ -34,6 +34,8 @@ struct BarChart {
             "Dashed: the targets 1.10× (guard pages) and 1.25× (explicit checks)."
             + (engines.contains(.wasmkit)
                 ? " wasmkit (interpreter) ran reduced arguments (1/10 to 1/2 of the work)." : "")
+            + (figures.contains { Program.isSIMD($0.program) }
+                ? " simd_*: 128-bit SIMD; native built through SIMDe at SSE4.2, no AVX." : "")
     }
 
     var svg: String {

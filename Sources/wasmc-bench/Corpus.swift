@@ -13,6 +13,9 @@ struct Program: Sendable {
     var arguments: [String] { [] }
     /// Scale 0 does (almost) no work: its time is process start-up plus instantiation.
     var startupArguments: [String] { ["0"] }
+
+    /// The 128-bit SIMD programs (`simd_*`): their geomeans are reported apart from the others.
+    static func isSIMD(_ name: String) -> Bool { name.hasPrefix("simd_") }
 }
 
 /// The corpus, in Benchmarks/corpus/README.md's order, and how to build it.
@@ -31,6 +34,11 @@ enum Corpus {
         Program(name: "memcpy", interpreterArguments: ["4"]),
         Program(name: "hashtable", interpreterArguments: ["1"]),
         Program(name: "large", interpreterArguments: ["300"]),
+        // 128-bit SIMD (built with -msimd128; natively through SIMDe at SSE4.2, no AVX).
+        Program(name: "simd_chacha20", interpreterArguments: ["90"]),
+        Program(name: "simd_hex", interpreterArguments: ["100"]),
+        Program(name: "simd_image", interpreterArguments: ["150"]),
+        Program(name: "simd_autovec", interpreterArguments: ["16"]),
     ]
 
     /// The module with ~1.1 MB of code, for the compile-time comparison.

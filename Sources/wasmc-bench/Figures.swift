@@ -88,6 +88,10 @@ struct Headline: Codable, Sendable {
     /// Geomean of the interpreter's time over each compiled engine's, at reduced arguments.
     var speedUpOverInterpreter: [String: Mean]
     var largeModule: [LargeModuleCompile]
+    /// The same two comparisons over the 128-bit SIMD programs alone (`simd_*`), which the
+    /// geomeans above leave out (nil in results written before they joined the corpus).
+    var simdGeomeanRatioToNative: [String: Mean]?
+    var simdVersusWasm2c: [VersusWasm2c]?
 }
 
 /// Turns the raw series into per-program figures and the headline numbers.
@@ -114,9 +118,11 @@ enum FigureBuilder {
     }
 
     static func headline(_ figures: [ProgramFigures], engines: [Engine]) -> Headline {
-        let counted = figures.filter { ($0.main(.native)?.medianSeconds ?? 0) >= geomeanThresholdSeconds }
-        func mean(_ value: (ProgramFigures) -> Double?) -> Mean? {
-            let pairs = counted.compactMap { program in value(program).map { (program.program, $0) } }
+        let long = figures.filter { ($0.main(.native)?.medianSeconds ?? 0) >= geomeanThresholdSeconds }
+        let counted = long.filter { !Program.isSIMD($0.program) }
+        let simd = long.filter { Program.isSIMD($0.program) }
+        func mean(_ value: (ProgramFigures) -> Double?, over programs: [ProgramFigures]? = nil) -> Mean? {
+            let pairs = (programs ?? counted).compactMap { program in value(program).map { (program.program, $0) } }
             return Statistics.geometricMean(pairs.map(\.1)).map { Mean(value: $0, programs: pairs.map(\.0)) }
         }
         var toNative: [String: Mean] = [:]
@@ -128,11 +134,17 @@ enum FigureBuilder {
             }
             if !interpreterPhase { overInterpreter[engine.rawValue] = mean { $0.speedUpOverInterpreter(engine) } }
         }
+        var simdToNative: [String: Mean] = [:]
+        for engine in engines where engine.runsWasm && engine != .wasmkit {
+            simdToNative[engine.rawValue] = mean({ $0.main(engine)?.ratioToNative }, over: simd)
+        }
         return Headline(
             geomeanPrograms: counted.map(\.program), geomeanRatioToNative: toNative,
             versusWasm2c: versusWasm2c(counted, engines: engines),
             speedUpOverInterpreter: overInterpreter.filter { !$0.value.programs.isEmpty },
-            largeModule: largeModule(figures, engines: engines))
+            largeModule: largeModule(figures, engines: engines),
+            simdGeomeanRatioToNative: simdToNative.filter { !$0.value.programs.isEmpty },
+            simdVersusWasm2c: versusWasm2c(simd, engines: engines))
     }
 
     static func versusWasm2c(_ counted: [ProgramFigures], engines: [Engine]) -> [VersusWasm2c] {

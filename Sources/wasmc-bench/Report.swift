@@ -30,9 +30,11 @@ struct Report {
                 ? " (reduced arguments)" : engine == .wasmtime ? " (includes Python and JIT compile)" : ""
             return "\(engine.rawValue) **\(Format.ratio(mean.value))**\(targets[engine] ?? "")\(note)"
         }
-        lines.append(
-            "- Geomean time relative to native over the \(count) programs that run ≥ 50 ms natively: "
-                + means.joined(separator: ", ") + ".")
+        if count > 0 {
+            lines.append(
+                "- Geomean time relative to native over the \(count) scalar programs that run ≥ 50 ms natively: "
+                    + means.joined(separator: ", ") + ".")
+        }
         for comparison in headline.versusWasm2c {
             let slower = comparison.slowerThan5Percent
             lines.append(
@@ -41,6 +43,7 @@ struct Report {
                     + " more than 5% slower on \(slower.isEmpty ? "no program" : slower.joined(separator: ", ")) (target: none)."
             )
         }
+        lines += simdSummary()
         let speedUps = compiled.compactMap { engine in
             headline.speedUpOverInterpreter[engine.rawValue].map { "\(engine.rawValue) **\(Format.ratio($0.value))**" }
         }
@@ -59,6 +62,26 @@ struct Report {
         return lines.joined(separator: "\n")
     }
 
+    /// The SIMD programs' lines: geomeans over them alone, against native and wasm2c.
+    func simdSummary() -> [String] {
+        guard let toNative = headline.simdGeomeanRatioToNative, !toNative.isEmpty else { return [] }
+        let count = toNative.values.map(\.programs.count).max() ?? 0
+        let means = settings.engines.compactMap { engine -> String? in
+            toNative[engine.rawValue].map { "\(engine.rawValue) **\(Format.ratio($0.value))**" }
+        }
+        var lines = [
+            "- SIMD programs (\(count), native built through SIMDe at SSE4.2, no AVX): geomean time relative to native "
+                + means.joined(separator: ", ") + " (target ≤ 1.30× for wasmc)."
+        ]
+        for comparison in headline.simdVersusWasm2c ?? [] {
+            lines.append(
+                "- SIMD programs, \(comparison.wasmc.rawValue) vs \(comparison.wasm2c.rawValue): geomean **\(Format.ratio(comparison.geomeanRatio.value))**"
+                    + " (target ≤ 1×); slowest relative to wasm2c: \(comparison.worstProgram) \(Format.ratio(comparison.worstRatio))."
+            )
+        }
+        return lines
+    }
+
     func ratioTable() -> String {
         var table = MarkdownTable(header: ["program", "native s"] + compiled.map(\.rawValue))
         for program in figures {
@@ -66,11 +89,18 @@ struct Report {
                 [program.program, program.main(.native).map { Format.seconds($0.medianSeconds) } ?? "—"]
                     + compiled.map { program.main($0)?.ratioToNative.map(Format.ratio) ?? "—" })
         }
-        table.add(
-            ["**geomean** (≥ 50 ms)", ""]
-                + compiled.map { engine in
-                    headline.geomeanRatioToNative[engine.rawValue].map { "**\(Format.ratio($0.value))**" } ?? "—"
-                })
+        if !headline.geomeanPrograms.isEmpty {
+            table.add(
+                ["**geomean** (≥ 50 ms)", ""]
+                    + compiled.map { engine in
+                        headline.geomeanRatioToNative[engine.rawValue].map { "**\(Format.ratio($0.value))**" } ?? "—"
+                    })
+        }
+        if let simd = headline.simdGeomeanRatioToNative, !simd.isEmpty {
+            table.add(
+                ["**geomean SIMD** (≥ 50 ms)", ""]
+                    + compiled.map { engine in simd[engine.rawValue].map { "**\(Format.ratio($0.value))**" } ?? "—" })
+        }
         return "### Time relative to native (median of \(settings.runs) interleaved runs, default arguments)\n\n"
             + table.text
     }

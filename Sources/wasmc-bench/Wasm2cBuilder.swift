@@ -1,4 +1,5 @@
 import Foundation
+import WasmC
 
 /// Builds corpus programs with wabt's wasm2c and clang -O2, linked with wasm2c's runtime and
 /// the minimal WASI host in Benchmarks/wasm2c-support (wasm2c ships none).
@@ -22,8 +23,11 @@ struct Wasm2cBuilder {
             : []
     }
 
+    /// wasmc's instruction-set baseline (x86-64-v2 on x86-64), so both compilers' C may use
+    /// the same instructions; wasm2c's SIMD code is SIMDe's wasm intrinsics (Debian libsimde-dev).
     var flags: [String] {
-        ["-O2", "-g0", "-std=gnu17", "-w"] + defines + ["-I\(wasm2c.runtimeDirectory)", "-I\(supportDirectory)"]
+        ["-O2", "-g0", "-std=gnu17", "-w"] + Target.host.baselineFlags + defines
+            + ["-I\(wasm2c.runtimeDirectory)", "-I\(supportDirectory)"]
     }
 
     var runtimeSources: [String] {

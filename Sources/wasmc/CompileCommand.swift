@@ -38,6 +38,12 @@ struct CompileCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The instruction-set level compiled code may use: on x86-64 x86-64-v2 (the default: SSE4.2, runs on any x86-64 of the last 15 years), x86-64-v3 (AVX2), x86-64-v4 (AVX-512); on aarch64 armv8-a (the default, NEON), armv8.2-a, armv8.4-a, armv9-a; or native (this machine's own).",
+            valueName: "level"))
+    var cpu: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Split a module of more than this many wasm instructions into C files of about this many, compiled in parallel.",
             valueName: "n"))
     var partInstructions: Int = EmitOptions.defaultPartInstructions
@@ -84,6 +90,7 @@ struct CompileCommand: ParsableCommand {
             throw ValidationError("--part-instructions must be at least 1, not \(partInstructions)")
         }
         let machine = try buildTarget()
+        _ = try cpuLevel(for: machine)
         if let bounds {
             do {
                 try machine.check(bounds: bounds)
@@ -101,10 +108,20 @@ struct CompileCommand: ParsableCommand {
         }
     }
 
+    /// The `--cpu` level for `machine`, nil for its baseline.
+    func cpuLevel(for machine: Target) throws -> CPULevel? {
+        do {
+            return try cpu.map { name throws(ToolchainError) in try CPULevel(name: name, for: machine) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
+        let machine = try buildTarget()
         var session = try Session(
-            target: try buildTarget(), bounds: bounds, optimization: opt, staticRuntime: staticRuntime,
-            partInstructions: partInstructions)
+            target: machine, bounds: bounds, optimization: opt, staticRuntime: staticRuntime,
+            partInstructions: partInstructions, cpu: try cpuLevel(for: machine))
         session.hostC = hostC
         if let hostSwift { session.swiftHost = try SwiftHost.load(directory: hostSwift) }
         var givenWorld: WorldManifest?

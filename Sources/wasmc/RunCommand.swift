@@ -19,6 +19,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "clang optimisation level.")
     var opt: String = "-O2"
 
+    @Option(
+        help: ArgumentHelp(
+            "The instruction-set level compiled code may use (as for compile): x86-64-v2 (the default), x86-64-v3, x86-64-v4, armv8-a, …, or native.",
+            valueName: "level"))
+    var cpu: String?
+
     @Argument(help: "The .wasm module.")
     var input: String
 
@@ -26,7 +32,13 @@ struct RunCommand: ParsableCommand {
     var programArguments: [String] = []
 
     func run() throws {
-        let session = try Session(bounds: bounds, optimization: opt)
+        let level: CPULevel?
+        do {
+            level = try cpu.map { name throws(ToolchainError) in try CPULevel(name: name, for: .host) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let session = try Session(bounds: bounds, optimization: opt, cpu: level)
         let executable = try session.cachedProgram(
             try ModuleFile.read(input), name: ModuleFile.stem(input), path: input, cache: CompileCache.standard())
         // Become the program: its exit status and signals are the user's. exec keeps the

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Crash fuzzing of `wasmc translate` (and `wasmc compile`) with mutated modules.
 
-Modules from `wasm-tools smith` (some with invalid function bodies, via
---allow-invalid-funcs) are mutated: bit flips, random and boundary bytes, byte
-insertion and deletion, truncation, LEB128 edits (over-long re-encodings,
-changed values, broken continuation bits), and section edits (reorder, drop,
-duplicate, resized). After a structured edit the section's size is usually
-fixed up, so the mutant gets past the section framing into the decoder and the
-validator. Every mutant is checked:
+Modules from `wasm-tools smith` (each with a feature set of toolchain.FEATURE_SETS,
+some with invalid function bodies, via --allow-invalid-funcs) are mutated: bit
+flips, random and boundary bytes, byte insertion and deletion, truncation,
+LEB128 edits (over-long re-encodings, changed values, broken continuation bits),
+and section edits (reorder, drop, duplicate, resized). After a structured edit
+the section's size is usually fixed up, so the mutant gets past the section
+framing into the decoder and the validator. Every mutant is checked:
 
   - wasmc neither crashes (a signal, a Swift fatal error) nor hangs (60 s);
-  - it agrees with `wasm-tools validate --features wasm2,relaxed-simd`: a valid module
+  - it agrees with `wasm-tools validate` with the features wasmc compiles (WebAssembly
+    2.0, relaxed SIMD, multi-memory, memory64, extended constants, tail calls, typed
+    function references): a valid module
     translates, an invalid or malformed one is refused with an error message;
   - clang accepts the C it writes (-fsyntax-only, with the flags wasmc uses);
   - a sample of the valid ones also goes through `wasmc compile` to a program.
@@ -39,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Support"))
 import toolchain  # noqa: E402
 from testlib import summary  # noqa: E402
 
-SMITH_SHAPE = ["--max-funcs", "12", "--max-memory32-bytes", str(4 * 65536), "--max-table-elements", "64",
+SMITH_SHAPE = ["--max-funcs", "12", "--max-memory32-bytes", str(4 * 65536), "--max-memory64-bytes", str(4 * 65536),
+               "--max-table-elements", "64",
                "--max-data-segments", "8", "--max-element-segments", "8"]
 INTERESTING_BYTES = [0x00, 0x01, 0x7F, 0x80, 0xFF, 0x0B, 0x40, 0x41, 0x60, 0x6F, 0x70, 0x7B, 0xFC, 0xFD, 0x02, 0x03,
                      0x04, 0x05, 0x0C, 0x0D, 0x0E, 0x10, 0x11, 0x1C, 0xD0, 0xD2]
@@ -250,14 +253,16 @@ def check(path, work, figures):
 
 
 def seed_module(rng, directory):
-    """A smith module: valid, or (a quarter of them) with function bodies taken from raw bytes."""
+    """A smith module of a feature set picked at random (toolchain.FEATURE_SETS): valid, or (a
+    quarter of them) with function bodies taken from raw bytes."""
+    features = toolchain.smith_feature_flags(rng.choice(sorted(toolchain.DEFAULT_FEATURE_SETS)))
     data = rng.randbytes(rng.choice([64, 256, 1024, 4096]))
     (directory / "seed.bin").write_bytes(data)
     path = directory / "seed.wasm"
     invalid = ["--allow-invalid-funcs", "true"] if rng.random() < 0.25 else []
     if rng.random() < 0.15:  # every LEB128 padded to at least this many bytes: still valid
         invalid += ["--min-uleb-size", str(rng.choice([2, 3, 5]))]
-    code, _, _ = toolchain.run([toolchain.wasm_tools(), "smith"] + toolchain.SMITH_FEATURE_FLAGS + SMITH_SHAPE + invalid
+    code, _, _ = toolchain.run([toolchain.wasm_tools(), "smith"] + features + SMITH_SHAPE + invalid
                                + [str(directory / "seed.bin"), "-o", str(path)], timeout=60)
     return path.read_bytes() if code == 0 else None
 

@@ -7,10 +7,10 @@
  * command's number:
  *
  *   i K               instantiate module K (dropping the previous instance)
- *                       -> "N inst ok" + a state line, "N inst trap KIND",
+ *                       -> "N inst ok" + a state line, "N inst trap KIND MESSAGE",
  *                          or "N inst error TEXT"
  *   c E V...          call the function of export E with arguments V
- *                       -> "N ret V..." or "N trap KIND", then a state line
+ *                       -> "N ret V..." or "N trap KIND MESSAGE", then a state line
  *
  * A value V is i:HEX (i32), j:HEX (i64), f:HEX (f32 bits), d:HEX (f64 bits),
  * n (a null reference), F:E (the function of export E), x:T (the host
@@ -71,26 +71,29 @@ static const wasmc_global host_globals[] = {
     {WASMC_F64, false, &host_global_values[2]},
 };
 static wasmc_memory host_memory;
+static wasmc_memory host_memory64; /* "mem64", offered to memory64 modules only */
 static wasmc_table host_table;
 static bool host_objects_made;
 
 static void make_host_objects(void) {
   if (host_objects_made) {
     wasmc_memory_free(&host_memory);
+    wasmc_memory_free(&host_memory64);
     wasmc_table_free(&host_table);
   }
   host_global_values[0].i32 = 0x12345678u;
   host_global_values[1].i64 = 7;
   host_global_values[2].f64 = wasmc_f64_from_bits(0x400921FB54442D18ull);
-  host_objects_made =
-      wasmc_memory_init(&host_memory, 1, 2, true) && wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+  host_objects_made = wasmc_memory_init(&host_memory, 1, 2, true) && wasmc_memory_init(&host_memory64, 1, 2, true) &&
+                      wasmc_table_init(&host_table, WASMC_FUNCREF, 4, 8, true);
+  host_memory64.is64 = true;
 }
 
 static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
-  static const char *const names[] = {"add", "mix", "nop", "g_i32", "g_mut_i64", "g_f64", "mem", "tab"};
+  static const char *const names[] = {"add", "mix", "nop", "g_i32", "g_mut_i64", "g_f64", "mem", "tab", "mem64"};
   if (strcmp(want->module, "host") != 0)
     return false;
-  for (int i = 0; i < 8; i++) {
+  for (int i = 0; i < 9; i++) {
     if (strcmp(want->name, names[i]) != 0)
       continue;
     if (i < 3) {
@@ -99,9 +102,9 @@ static bool resolve_import(const wasmc_import_desc *want, wasmc_extern *out) {
     } else if (i < 6) {
       out->kind = WASMC_EXTERN_GLOBAL;
       out->as.global = &host_globals[i - 3];
-    } else if (i == 6) {
+    } else if (i == 6 || i == 8) {
       out->kind = WASMC_EXTERN_MEMORY;
-      out->as.memory = &host_memory;
+      out->as.memory = i == 6 ? &host_memory : &host_memory64;
     } else {
       out->kind = WASMC_EXTERN_TABLE;
       out->as.table = &host_table;
@@ -242,7 +245,7 @@ static void instantiate(int number, int k) {
   wasmc_trap_info trap;
   wasmc_instantiate_status status = wasmc_instantiate(module, imports, &current, error, sizeof error, &trap);
   if (status == WASMC_INSTANTIATION_TRAPPED) {
-    printf("%d inst trap %d\n", number, (int)trap.kind);
+    printf("%d inst trap %d %s\n", number, (int)trap.kind, wasmc_trap_message(trap.kind));
   } else if (status != WASMC_INSTANTIATED) {
     printf("%d inst error %s\n", number, error);
   } else {
@@ -277,11 +280,12 @@ static void call(int number, uint32_t e, char **words, int count) {
       return;
     }
   }
-  wasmc_extern func;
-  current.module->export_of(current.state, e, &func);
-  wasmc_invoker invoke = current.module->export_invokers[e];
-  wasmc_trap_frame frame;
-  if (WASMC_TRY(frame, invoke(func.as.func, args, values))) {
+  /* Through the embedding API, as a host should enter wasm: with exception handling, the call
+     is an exception scope, so a trap inside a try_table leaves no handler behind for a later
+     throw to jump to (calling the invoker under a bare WASMC_TRY did, and crashed). */
+  const wasmc_export_desc *export = &current.module->exports[e];
+  wasmc_trap_info trap;
+  if (wasmc_instance_call_n(&current, export->name, export->name_length, args, values, &trap)) {
     printf("%d ret", number);
     for (int i = 0; i < results; i++) {
       printf(" ");
@@ -289,7 +293,7 @@ static void call(int number, uint32_t e, char **words, int count) {
     }
     printf("\n");
   } else {
-    printf("%d trap %d\n", number, (int)frame.info.kind);
+    printf("%d trap %d %s\n", number, (int)trap.kind, wasmc_trap_message(trap.kind));
   }
   free(args);
   free(values);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The bounded fuzzing run of the test command: fixed seeds, about two minutes on 2 cores.
 #   - the committed regression cases (Tests/Fuzz/cases/*.wasm), through both fuzzers
-#   - differential: $FUZZ_DIFF_MODULES smith modules (default 60) against wasmtime, both bounds modes
+#   - differential: $FUZZ_DIFF_MODULES smith modules (default 60) against wasmtime, both bounds modes,
+#     each of a feature set picked per seed (WebAssembly 2.0, multi-memory, memory64 with 64-bit
+#     tables, extended constants, tail calls, all of them)
+#   - the same with SIMD: $FUZZ_SIMD_MODULES modules (default 24) with 128-bit and relaxed SIMD
 #   - crash: $FUZZ_CRASH_MUTANTS mutated modules (default 300) through wasmc translate
 # Ends with "N passed, M failed". A long campaign: see "Fuzzing" in README.md.
 set -uo pipefail
@@ -42,8 +45,14 @@ cases=(Tests/Fuzz/cases/*.wasm)
 echo "== differential (wasmtime vs wasmc guard and explicit)"
 python3 Tests/Fuzz/difffuzz.py --seed bounded --modules "${FUZZ_DIFF_MODULES:-60}" \
   --known Tests/Fuzz/known-divergences.txt --replay "${cases[@]}" >build/fuzz/diff.log 2>&1
-grep -E "^(modules|guard|explicit|inconclusive|time):" build/fuzz/diff.log
+grep -E "^(modules|guard|explicit|inconclusive|time):|^features " build/fuzz/diff.log
 tally build/fuzz/diff.log
+
+echo "== differential with 128-bit and relaxed SIMD"
+python3 Tests/Fuzz/difffuzz.py --simd --seed bounded-simd --modules "${FUZZ_SIMD_MODULES:-24}" \
+  --known Tests/Fuzz/known-divergences.txt --work build/fuzz/diff-simd >build/fuzz/diff-simd.log 2>&1
+grep -E "^(modules|guard|explicit|inconclusive|time):" build/fuzz/diff-simd.log
+tally build/fuzz/diff-simd.log
 
 echo "== crash (mutated modules through wasmc translate)"
 python3 Tests/Fuzz/crashfuzz.py --seed bounded --mutants "${FUZZ_CRASH_MUTANTS:-300}" \

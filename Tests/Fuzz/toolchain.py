@@ -7,6 +7,7 @@ with the runtime's core objects built for the same bounds mode.
 
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -19,26 +20,71 @@ ROOT = Path(os.environ["WASMC_RUNTIME_DIR"]).resolve().parent if os.environ.get(
 RUNTIME = ROOT / "runtime-c"
 FUZZ_DIR = Path(__file__).resolve().parent
 
-# WebAssembly 2.0 with relaxed SIMD: what wasmc supports (validity is judged by it). The
-# generators below still make no SIMD (the differential reference runs without it).
-VALIDATE_FEATURES = "wasm2,relaxed-simd"
-# wasm-tools smith enables several post-2.0 proposals by default: switch each off.
-SMITH_FEATURE_FLAGS = [
-    "--simd-enabled", "false",
-    "--relaxed-simd-enabled", "false",
-    "--exceptions-enabled", "false",
-    "--gc-enabled", "false",
-    "--tail-call-enabled", "false",
-    "--threads-enabled", "false",
-    "--shared-everything-threads-enabled", "false",
-    "--memory64-enabled", "false",
-    "--extended-const-enabled", "false",
-    "--custom-descriptors-enabled", "false",
-    "--compact-imports-enabled", "false",
-    "--wide-arithmetic-enabled", "false",
-    "--custom-page-sizes-enabled", "false",
-    "--max-memories", "1",
-]
+# What wasmc compiles, as `wasm-tools validate --features` names it (the spec runner's
+# WasmTools.supportedFeatures): validity is judged by it. The generators below still make no
+# SIMD (the differential reference runs without it).
+VALIDATE_FEATURES = "wasm2,relaxed-simd,multi-memory,extended-const,memory64,tail-call,function-references"
+# The same without SIMD, which the differential reference runs without (wasm-tools mutate
+# may add SIMD types to a module smith made without them).
+DIFFERENTIAL_FEATURES = "wasm2,-simd,multi-memory,extended-const,memory64,tail-call"
+
+# wasm-tools smith enables several post-2.0 proposals by default: switch each off, then
+# turn on those of the feature set a module is generated with (FEATURE_SETS).
+SMITH_BASE_FLAGS = {
+    "--simd-enabled": "false",
+    "--relaxed-simd-enabled": "false",
+    "--exceptions-enabled": "false",
+    "--gc-enabled": "false",
+    "--tail-call-enabled": "false",
+    "--threads-enabled": "false",
+    "--shared-everything-threads-enabled": "false",
+    "--memory64-enabled": "false",
+    "--extended-const-enabled": "false",
+    "--custom-descriptors-enabled": "false",
+    "--compact-imports-enabled": "false",
+    "--wide-arithmetic-enabled": "false",
+    "--custom-page-sizes-enabled": "false",
+    "--max-memories": "1",
+}
+
+# The feature sets of generated modules, by name: WebAssembly 2.0, each WebAssembly 3.0
+# feature smith generates and wasmc compiles on its own, and all of them at once. smith's
+# memory64 makes 64-bit tables (table64) as well as 64-bit memories; multi-memory is
+# smith's memory count above one. Typed function references come only with smith's GC
+# switch, which wasmc does not compile, so they are not generated.
+FEATURE_SETS = {
+    "2.0": {},
+    "multi-memory": {"--max-memories": "4"},
+    "memory64": {"--memory64-enabled": "true"},
+    "extended-const": {"--extended-const-enabled": "true"},
+    "tail-call": {"--tail-call-enabled": "true"},
+    "3.0": {"--max-memories": "4", "--memory64-enabled": "true", "--extended-const-enabled": "true",
+            "--tail-call-enabled": "true"},
+    "exceptions": {"--exceptions-enabled": "true"},
+    # 128-bit and relaxed SIMD, every float result that is a NaN canonicalised in the module
+    # (smith's --canonicalize-nans): a NaN's sign and payload are the engine's choice, and
+    # smith's modules reinterpret floats into globals, so the choice would show as a divergence
+    # (NaN against non-NaN still differs). Opt-in: difffuzz.py --features simd (or --simd).
+    "simd": {"--simd-enabled": "true", "--relaxed-simd-enabled": "true", "--canonicalize-nans": "true"},
+}
+# What both fuzzers generate by default: every set but "exceptions", which is opt-in
+# (--features exceptions) until exception handling is merged here; until then its modules
+# need a wasmc that compiles them ($WASMC with $WASMC_RUNTIME_DIR).
+DEFAULT_FEATURE_SETS = [name for name in FEATURE_SETS if name not in ("exceptions", "simd")]
+
+
+def differential_features(feature_set):
+    """The features a generated module of `feature_set` is validated with (no SIMD but in the
+    simd set)."""
+    if feature_set == "simd":
+        return "wasm2,relaxed-simd"
+    return DIFFERENTIAL_FEATURES + (",exceptions" if feature_set == "exceptions" else "")
+
+
+def smith_feature_flags(feature_set="2.0"):
+    """The smith options of a feature set of FEATURE_SETS."""
+    flags = dict(SMITH_BASE_FLAGS, **FEATURE_SETS[feature_set])
+    return [word for option, value in flags.items() for word in (option, value)]
 
 
 class ToolError(Exception):
@@ -99,8 +145,20 @@ def generated_code_flags():
     return flags
 
 
+def baseline_flags():
+    """Target.baselineFlags for this machine (x86-64-v2 on x86-64), parsed from Target.swift, so
+    wasmc_simd.h compiles to the instructions `wasmc compile` uses by default."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return []
+    source = (ROOT / "Sources/WasmC/Toolchain/Target.swift").read_text()
+    match = re.search(r"var baselineFlags: \[String\] \{\s*architecture == \.x86_64 \? \[(.*?)\]", source, re.S)
+    if not match:
+        raise ToolError("cannot find baselineFlags in Target.swift")
+    return re.findall(r'"([^"]+)"', match.group(1))
+
+
 def compile_flags(guard):
-    return (["-O2", "-std=gnu17", "-fPIC", "-g0"] + generated_code_flags()
+    return (["-O2", "-std=gnu17", "-fPIC", "-g0"] + baseline_flags() + generated_code_flags()
             + ["-I" + str(RUNTIME / "include")]
             + (["-DWASMC_BOUNDS_GUARD"] if guard else []))
 
@@ -114,9 +172,9 @@ def run(arguments, timeout=None, stdin=None, cwd=None):
     return result.returncode, result.stdout, result.stderr
 
 
-def validate(path):
-    """True when wasm-tools accepts the module as WebAssembly 2.0 without SIMD."""
-    code, _, _ = run([wasm_tools(), "validate", "--features", VALIDATE_FEATURES, str(path)], timeout=60)
+def validate(path, features=VALIDATE_FEATURES):
+    """True when wasm-tools accepts the module with `features` (by default those wasmc compiles)."""
+    code, _, _ = run([wasm_tools(), "validate", "--features", features, str(path)], timeout=60)
     return code == 0
 
 
@@ -127,9 +185,12 @@ class Runtime:
         self.guard = guard
         self.clang = clang_executable()
         self.flags = compile_flags(guard)
-        sources = sorted((RUNTIME / "core").glob("*.c"))
+        # The core of the runtime and, as RuntimeLibrary builds it, its exception and tail-call
+        # support (runtime-c/exceptions).
+        sources = sorted((RUNTIME / "core").glob("*.c")) + sorted((RUNTIME / "exceptions").glob("*.c"))
         digest = hashlib.sha256()
         for path in sources + sorted((RUNTIME / "include").glob("*.h")) + sorted((RUNTIME / "core").glob("*.h")) \
+                + sorted((RUNTIME / "exceptions").glob("*.h")) \
                 + [FUZZ_DIR / "driver.c"]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         digest.update(" ".join([self.clang] + self.flags).encode())

@@ -57,7 +57,7 @@ import WAT
             case .operand(let index): #expect(index < row.operands.count, "\(row.name): $\(index)")
             case .unknown(let name): Issue.record("\(row.name): unknown placeholder $\(name)")
             case .memory, .sourceMemory, .memoryIndex, .addressCType, .accessVariant, .offset, .table, .sourceTable,
-                .elementCType, .segment, .dataSegment, .lane, .shuffle:
+                .elementCType, .tableAddressCType, .segment, .dataSegment, .lane, .shuffle:
                 #expect(row.immediates != .none, "\(row.name): an immediate's placeholder without immediates")
             case .text: break
             }

@@ -43,4 +43,52 @@ struct TargetTests {
         #expect(run.arguments.suffix(2) == ["/tmp/app", "x"])
         #expect(Target.host.command(running: "/tmp/app").executable == "/tmp/app")
     }
+
+    /// `--cpu`: the default is the documented baseline, a named level changes clang's flags and
+    /// the keys of both caches, and an unknown level is refused with the valid names.
+    @Test func cpuLevelsChangeTheFlagsAndTheCacheKeys() throws {
+        let x86 = Target(architecture: .x86_64)
+        var clang = Clang(executable: "/usr/bin/clang", target: x86)
+        #expect(clang.cpuFlags == ["-march=x86-64-v2", "-mtune=generic"])
+        #expect(clang.cpuFlags == x86.baselineFlags)
+        let runtime = try RuntimeLibrary.locate()
+        let baselineKey = runtime.objectCacheKey([.core], bounds: .guardPages, clang: clang, optimization: "-O2")
+        clang.cpu = try CPULevel(name: "x86-64-v3", for: x86)
+        #expect(clang.cpuFlags == ["-march=x86-64-v3", "-mtune=generic"])
+        #expect(baselineKey != runtime.objectCacheKey([.core], bounds: .guardPages, clang: clang, optimization: "-O2"))
+        clang.cpu = try CPULevel(name: "x86-64-v2", for: x86)
+        #expect(baselineKey == runtime.objectCacheKey([.core], bounds: .guardPages, clang: clang, optimization: "-O2"))
+
+        let arm = Target(architecture: .aarch64)
+        #expect(CPULevel.baseline(for: .aarch64).flags(for: arm) == [])
+        #expect(try CPULevel(name: "armv8.2-a", for: arm).flags(for: arm) == ["-march=armv8.2-a"])
+        #expect(try CPULevel(name: "native", for: .host).flags(for: .host).contains { $0.hasSuffix("=native") })
+    }
+
+    @Test func anUnknownCPULevelIsRefusedWithTheValidOnes() throws {
+        #expect {
+            try CPULevel(name: "pentium4", for: Target(architecture: .x86_64))
+        } throws: { error in
+            "\(error)".contains("unknown --cpu pentium4")
+                && "\(error)".contains("x86-64-v2, x86-64-v3, x86-64-v4, native")
+        }
+        #expect {
+            try CPULevel(name: "x86-64-v3", for: Target(architecture: .aarch64))
+        } throws: { error in
+            "\(error)".contains("armv8-a")
+        }
+        let cross = Target.host.architecture == .x86_64 ? Target(architecture: .aarch64) : Target(architecture: .x86_64)
+        #expect {
+            try CPULevel(name: "native", for: cross)
+        } throws: { error in
+            "\(error)".contains("--cpu native needs")
+        }
+        // A level named for one architecture is checked again when a session targets another.
+        let level = try CPULevel(name: "x86-64-v4", for: Target(architecture: .x86_64))
+        #expect {
+            try Session(target: Target(architecture: .aarch64), cpu: level)
+        } throws: { error in
+            "\(error)".contains("unknown --cpu x86-64-v4")
+        }
+    }
 }

@@ -73,6 +73,10 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
       snprintf(why, why_size, "table element types differ");
       return false;
     }
+    if (have->as.table->is64 != want->table64) {
+      snprintf(why, why_size, "table address types differ (i32 and i64)");
+      return false;
+    }
     if (!limits_match(have->as.table->size, have->as.table->max, have->as.table->has_max, want)) {
       snprintf(why, why_size, "table limits do not match");
       return false;

@@ -321,18 +321,21 @@ void wasmc_memory_init_segment(wasmc_memory *mem, uint64_t dst, const uint8_t *s
 
 /* table.size is the table's `size`; table.grow is wasmc_table_grow (wasmc_rt.h). */
 
-void wasmc_table_fill(wasmc_table *table, uint32_t dst, void *value, uint32_t n);
-void wasmc_table_copy(wasmc_table *dst_table, uint32_t dst, wasmc_table *src_table, uint32_t src, uint32_t n);
-void wasmc_table_init_segment(wasmc_table *table, uint32_t dst, void *const *segment, uint32_t segment_size,
+void wasmc_table_fill(wasmc_table *table, uint64_t dst, void *value, uint64_t n);
+void wasmc_table_copy(wasmc_table *dst_table, uint64_t dst, wasmc_table *src_table, uint64_t src, uint64_t n);
+void wasmc_table_init_segment(wasmc_table *table, uint64_t dst, void *const *segment, uint32_t segment_size,
                               uint32_t src, uint32_t n);
 
-/* The table bounds check: traps with "out of bounds table access". */
-static inline void *wasmc_table_get(wasmc_table *table, uint32_t index, const char *fn) {
+/*
+ * The table bounds check: traps with "out of bounds table access". Indices are
+ * 64-bit (table64); a 32-bit table's widen, and the comparison cannot wrap.
+ */
+static inline void *wasmc_table_get(wasmc_table *table, uint64_t index, const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, fn);
   return table->elements[index];
 }
-static inline void wasmc_table_set(wasmc_table *table, uint32_t index, void *value, const char *fn) {
+static inline void wasmc_table_set(wasmc_table *table, uint64_t index, void *value, const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_OOB_TABLE, fn);
   WASMC_STATE_STORE(table->elements[index], value);
@@ -342,7 +345,7 @@ static inline void wasmc_table_set(wasmc_table *table, uint32_t index, void *val
  * The indirect-call check: bounds ("undefined element"), null
  * ("uninitialized element") and signature ("indirect call type mismatch").
  */
-static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table, uint32_t index, const char *type,
+static inline const wasmc_func *wasmc_indirect_target(wasmc_table *table, uint64_t index, const char *type,
                                                       const char *fn) {
   if (WASMC_UNLIKELY(index >= table->size))
     wasmc_trap(WASMC_TRAP_UNDEFINED_ELEMENT, fn);

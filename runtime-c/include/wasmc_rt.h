@@ -249,21 +249,28 @@ static inline void *wasmc_memory_ptr(const wasmc_memory *mem, uint64_t addr, uin
 /* Tables                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * A table's size always fits 32 bits (the runtime caps it far below 2^32), but a
+ * table with i64 indices (table64, the memory64 proposal) has a 64-bit maximum and
+ * is indexed by 64-bit values: every index, length and delta is a uint64_t, so a
+ * 32-bit one widens without change and no bounds check can wrap.
+ */
 typedef struct wasmc_table {
   void **elements; /* const wasmc_func * for funcref tables, void * for externref */
   uint32_t size;
-  uint32_t max;
+  uint64_t max;
   bool has_max;
   char element_type; /* a wasmc_valtype: WASMC_FUNCREF or WASMC_EXTERNREF */
   /* A typed reference element type's canonical code ("Nr", "Q(i>)"), else NULL. */
   const char *ref_type;
+  bool is64;         /* table64: i64 indices (set by its module after init) */
 } wasmc_table;
 
-WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint32_t initial, uint32_t max,
+WASMC_API bool wasmc_table_init(wasmc_table *table, char element_type, uint64_t initial, uint64_t max,
                                 bool has_max);
 WASMC_API void wasmc_table_free(wasmc_table *table);
 /* table.grow: the old size, or -1 (as uint32_t) on failure. */
-WASMC_API uint32_t wasmc_table_grow(wasmc_table *table, uint32_t delta, void *init);
+WASMC_API uint32_t wasmc_table_grow(wasmc_table *table, uint64_t delta, void *init);
 
 /* ------------------------------------------------------------------------ */
 /* Globals                                                                  */
@@ -315,6 +322,7 @@ typedef struct wasmc_import_desc {
   bool has_max;
   /* TABLE, GLOBAL: a typed reference type's canonical code ("Nr", "Q(i>)"), else NULL. */
   const char *ref_type;
+  bool table64;             /* TABLE: a table with i64 indices */
 } wasmc_import_desc;
 
 typedef struct wasmc_export_desc {

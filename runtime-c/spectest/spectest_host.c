@@ -59,6 +59,7 @@ static wasmc_value global_values[4];
 static wasmc_global spectest_globals[4];
 static const char *const spectest_global_names[] = {"global_i32", "global_i64", "global_f32", "global_f64"};
 static wasmc_table spectest_table;
+static wasmc_table spectest_table64; /* the reference interpreter's "table64": i64 10 20 funcref */
 static wasmc_memory spectest_memory;
 
 void spec_init(void) {
@@ -71,6 +72,8 @@ void spec_init(void) {
   for (int i = 0; i < 4; i++)
     spectest_globals[i] = (wasmc_global){types[i], false, &global_values[i]};
   wasmc_table_init(&spectest_table, WASMC_FUNCREF, 10, 20, true);
+  wasmc_table_init(&spectest_table64, WASMC_FUNCREF, 10, 20, true);
+  spectest_table64.is64 = true;
   wasmc_memory_init(&spectest_memory, 1, 2, true);
   setvbuf(stdout, NULL, _IOLBF, 0);
 }
@@ -91,6 +94,11 @@ static bool spectest_export(const char *name, wasmc_extern *out) {
   if (strcmp(name, "table") == 0) {
     out->kind = WASMC_EXTERN_TABLE;
     out->as.table = &spectest_table;
+    return true;
+  }
+  if (strcmp(name, "table64") == 0) {
+    out->kind = WASMC_EXTERN_TABLE;
+    out->as.table = &spectest_table64;
     return true;
   }
   if (strcmp(name, "memory") == 0) {

@@ -13,6 +13,8 @@ import WasmCFrontEnd
 public struct Session: Sendable {
     /// The machine compiled for.
     public var target: Target { clang.target }
+    /// The instruction-set level compiled code may use (`--cpu`); nil is the target's baseline.
+    public var cpu: CPULevel? { clang.cpu }
     /// How generated code keeps memory accesses in bounds; every C flag that depends on it
     /// comes from `BoundsStrategy.cDefines`.
     public var bounds: BoundsStrategy
@@ -39,16 +41,20 @@ public struct Session: Sendable {
 
     /// Finds clang and the runtime and checks that they fit the settings: the runtime's ABI is
     /// the one this wasmc generates C for, and the target can use the strategy (guard pages
-    /// need a 64-bit address space). `bounds` defaults to the target's `defaultBounds`.
+    /// need a 64-bit address space). `bounds` defaults to the target's `defaultBounds`, `cpu`
+    /// to the target's baseline (`CPULevel`).
     public init(
         target: Target = .host, bounds: BoundsStrategy? = nil, optimization: String = "-O2",
         staticRuntime: Bool = false, partInstructions: Int? = EmitOptions.defaultPartInstructions,
-        workDirectory: String = "build/.wasmc"
+        workDirectory: String = "build/.wasmc", cpu: CPULevel? = nil
     ) throws(ToolchainError) {
         let bounds = bounds ?? target.defaultBounds
         try target.check(bounds: bounds)
         var clang = try Clang.find()
         clang.target = target
+        if let cpu {  // a level checked for another architecture is checked again for this one
+            clang.cpu = try CPULevel(name: cpu.name, for: target)
+        }
         let runtime = try RuntimeLibrary.locate()
         try runtime.checkABIVersion()
         self.bounds = bounds
@@ -143,7 +149,7 @@ public struct Session: Sendable {
     public func cachedProgram(_ bytes: [UInt8], name: String, path: String, cache: CompileCache) throws -> String {
         // The prebuilt edge host a program may link is part of the key: a rebuilt host library
         // never leaves a stale program in the cache.
-        var options = [bounds.rawValue, optimization]
+        var options = [bounds.rawValue, optimization, clang.cpuFlags.joined(separator: " ")]
         if let library = swiftHost?.prebuiltLibrary,
             let attributes = try? FileManager.default.attributesOfItem(atPath: library)
         {

@@ -13,6 +13,11 @@ public struct Clang: Sendable {
     public var executable: String
     /// The machine compiled for; every compile, link and library search says so to clang.
     public var target: Target = .host
+    /// The instruction-set level compiled code may use (`--cpu`); nil is the target's baseline.
+    public var cpu: CPULevel?
+
+    /// The flags of `cpu` on `target`: `Target.baselineFlags` unless `--cpu` names another level.
+    public var cpuFlags: [String] { (cpu ?? .baseline(for: target.architecture)).flags(for: target) }
 
     /// Finds clang: `$CC` if set, else `clang` on `PATH`, else the Swift toolchain's.
     public static func find() throws(ToolchainError) -> Clang {
@@ -36,7 +41,7 @@ public struct Clang: Sendable {
         optimization: String = "-O2", extraFlags: [String] = []
     ) throws(ToolchainError) {
         var arguments = target.clangFlags + ["-c", source, "-o", object, optimization, "-std=gnu17", "-fPIC", "-g0"]
-        arguments += target.baselineFlags
+        arguments += cpuFlags
         arguments += Self.generatedCodeFlags
         arguments += includeDirectories.map { "-I\($0)" }
         arguments += defines.map { "-D\($0)" }

@@ -147,6 +147,7 @@ public struct RuntimeLibrary: Sendable {
     ) -> String {
         var hash = StableHash()
         hash.add(Array("\(bounds.cDefines) \(optimization) \(clang.executable) \(clang.target)".utf8))
+        hash.add(Array(clang.cpuFlags.joined(separator: " ").utf8))
         hash.add(Array("runtime ABI \(abiVersion)".utf8))
         hash.add(Array(Self.compileFlags.joined(separator: " ").utf8))
         for header in Self.files(in: includeDirectory, suffix: ".h").sorted() {

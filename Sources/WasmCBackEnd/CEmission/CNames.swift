@@ -39,6 +39,12 @@ package enum CNames {
         return fragment
     }
 
+    /// Text for inside a `/* */` comment: a name may hold anything, and its `*/` would end the
+    /// comment early (`*\/` reads the same to a person).
+    package static func commentText(_ text: String) -> String {
+        text.replacing("*/", with: "*\\/")
+    }
+
     /// A C string literal for arbitrary bytes (names of imports and exports may hold anything).
     package static func stringLiteral(_ string: String) -> String { bytesLiteral(Array(string.utf8)) }
 

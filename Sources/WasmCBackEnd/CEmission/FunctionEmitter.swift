@@ -115,7 +115,7 @@ struct FunctionEmitter {
         var header: [String] = []
         // Locals a try body assigns keep their value across a landing only if volatile (C11 7.13.2.1).
         let volatileLocals = Self.localsAssignedInTryBodies(function.body)
-        let wasmName = module.functionName(function.index).map { " \"\($0)\"" } ?? ""
+        let wasmName = module.functionName(function.index).map { " \"\(CNames.commentText($0))\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
         if names.tailCalls {
             header.append("\(names.storage) uint64_t \(cName)(\(TailCallConvention.bodyParameterList)) {")
@@ -492,12 +492,18 @@ struct FunctionEmitter {
     {
         let address = addressType(immediates.memory)
         let sourceAddress = addressType(immediates.sourceMemory)
+        let tableAddress = tableAddressType(immediates.table)
+        let sourceTableAddress = tableAddressType(immediates.sourceTable)
+        func resolved(_ operand: OperandType) -> ValueType {
+            operand.resolved(
+                address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                sourceTableAddress: sourceTableAddress)
+        }
         let base = h - row.operands.count
         var operands: [String] = []
         operands.reserveCapacity(row.operands.count)
         for (k, operand) in row.operands.enumerated() {
-            operands.append(
-                slot(operand.resolved(address: address, sourceAddress: sourceAddress, element: element), base + k))
+            operands.append(slot(resolved(operand), base + k))
         }
         var expression = ""
         for piece in row.c.pieces {
@@ -513,6 +519,7 @@ struct FunctionEmitter {
             case .table: expression += "\(immediates.table)"
             case .sourceTable: expression += "\(immediates.sourceTable)"
             case .elementCType: expression += element.cType
+            case .tableAddressCType: expression += tableAddress.cType
             case .segment: expression += "\(immediates.segment)"
             case .dataSegment: expression += names.dataSegment(Int(immediates.segment))
             case .lane: expression += "\(immediates.lane)"
@@ -521,9 +528,7 @@ struct FunctionEmitter {
             }
         }
         if let result = row.results.first {
-            emit(
-                "\(slot(result.resolved(address: address, sourceAddress: sourceAddress, element: element), base)) = \(expression);"
-            )
+            emit("\(slot(resolved(result), base)) = \(expression);")
         } else {
             emit("\(expression);")
         }
@@ -533,6 +538,11 @@ struct FunctionEmitter {
     /// The address type of memory `index`; i32 for rows that name no memory.
     private func addressType(_ index: UInt32) -> ValueType {
         index < module.memories.count ? module.memories[Int(index)].addressType : .i32
+    }
+
+    /// The index type of table `index` (i64 for table64); i32 for rows that name no table.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < module.tables.count ? module.tables[Int(index)].limits.addressType : .i32
     }
 
     /// Assigns a call's results (a C expression) to the result slots starting at `base`.
@@ -579,7 +589,7 @@ struct FunctionEmitter {
         defer { refreshMemory() }
         let args = arguments(signature, top: h - 1)
         let base = h - 1 - signature.parameters.count
-        let index = slot(.i32, h - 1)
+        let index = slot(tableAddressType(tableIndex), h - 1)
         emit("{")
         indent += 1
         emit(
@@ -651,7 +661,7 @@ struct FunctionEmitter {
         // The frame and its try bodies are gone before the callee runs: no handler of it catches.
         popHandlers(leaving: frames.count - 1)
         let args = arguments(signature, top: h - 1)
-        let index = slot(.i32, h - 1)
+        let index = slot(tableAddressType(tableIndex), h - 1)
         emit("{")
         indent += 1
         emit(

@@ -356,8 +356,9 @@ public struct ModuleEmitter {
         for index in module.importedTableCount..<module.tables.count {
             let limits = module.tables[index].limits
             out.append(
-                "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? UInt64(UInt32.max))u, \(limits.max != nil))) return false;"
+                "  if (!wasmc_table_init(&inst->own_table\(index), \(module.tables[index].elementType.runtimeConstant), \(limits.min)u, \(limits.max ?? (limits.is64 ? UInt64.max : UInt64(UInt32.max)))u, \(limits.max != nil))) return false;"
             )
+            if limits.is64 { out.append("  inst->own_table\(index).is64 = true;") }
             if case .ref = module.tables[index].elementType {
                 out.append(
                     "  inst->own_table\(index).ref_type = \(module.tables[index].elementType.referenceCodeLiteral);")
@@ -484,7 +485,7 @@ public struct ModuleEmitter {
                 out.append("  inst->elem\(index)_size = 0;")
             case .active(let table, let offset):
                 out.append(
-                    "  wasmc_table_init_segment(inst->table\(table), \(constant(offset, type: .i32)), inst->elem\(index), inst->elem\(index)_size, 0, \(segment.items.count)u);"
+                    "  wasmc_table_init_segment(inst->table\(table), \(constant(offset, type: module.tables[Int(table)].limits.addressType)), inst->elem\(index), inst->elem\(index)_size, 0, \(segment.items.count)u);"
                 )
                 out.append("  inst->elem\(index)_size = 0;")
             }
@@ -594,7 +595,7 @@ public struct ModuleEmitter {
                     )
                 case .table(let type):
                     out.append(
-                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil), \(type.elementType.referenceCodeLiteral)},"
+                        "  {\(module), \(name), WASMC_EXTERN_TABLE, NULL, \(type.elementType.runtimeConstant), false, \(type.limits.min)u, \(type.limits.max ?? 0)u, \(type.limits.max != nil), \(type.elementType.referenceCodeLiteral)\(type.limits.is64 ? ", true" : "")},"
                     )
                 case .memory(let limits):
                     let addressType = limits.is64 ? "WASMC_I64" : "0"

@@ -34,7 +34,7 @@ public struct ModuleDecoder {
     /// With multi-memory, `memory.size` and `memory.grow` carry a memory index (a LEB128
     /// number) where WebAssembly 2.0 had a zero byte, and a memarg may name a memory.
     /// With memory64, a memarg's offset is read as a 64-bit number (validation bounds it by
-    /// the memory's address type) and limits may say `i64`.
+    /// the memory's address type) and limits may say `i64`, for memories and tables (table64).
     /// With tail calls, `return_call` and `return_call_indirect` decode.
     /// With typed function references, value types may be `(ref $t)`, a table may have an
     /// initializer, and an element segment of function indices has type `(ref func)`.
@@ -235,11 +235,10 @@ public struct ModuleDecoder {
     }
 
     static func tableType(_ type: WasmParser.TableType, types: [FunctionSignature]) throws -> TableType {
-        guard !type.limits.isMemory64 else { throw UnsupportedFeature("table64 (tables with i64 indices)") }
         guard !type.limits.shared else { throw UnsupportedFeature("shared tables (threads)") }
         return TableType(
             elementType: try referenceType(type.elementType, types: types),
-            limits: Limits(min: type.limits.min, max: type.limits.max)
+            limits: Limits(min: type.limits.min, max: type.limits.max, is64: type.limits.isMemory64)
         )
     }
 

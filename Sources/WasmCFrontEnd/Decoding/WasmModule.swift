@@ -74,10 +74,11 @@ public struct FunctionSignature: Hashable, Sendable, CustomStringConvertible {
 public struct Limits: Hashable, Sendable {
     public var min: UInt64
     public var max: UInt64?
-    /// A memory of memory64, whose addresses are `i64` (always false for tables).
+    /// A memory of memory64 or a table of table64, whose addresses (indices) are `i64`.
     public var is64 = false
 
-    /// The type of the memory's addresses (and sizes, in pages).
+    /// The type of the memory's addresses (and sizes, in pages), or of the table's indices
+    /// (and sizes, in elements).
     public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 

@@ -11,6 +11,13 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     case copyLength
     /// The element type of the instruction's table (`funcref` or `externref`).
     case element
+    /// The index type of the instruction's table: `i32`, or `i64` for a table of table64.
+    case tableAddress
+    /// The index type of `table.copy`'s source table.
+    case sourceTableAddress
+    /// The length of `table.copy`: `i64` when both tables are 64-bit, else `i32` (the smaller
+    /// of the two index types, memory64 proposal).
+    case tableCopyLength
 
     public static let i32 = OperandType.value(.i32)
     public static let i64 = OperandType.value(.i64)
@@ -19,9 +26,10 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
     public static let v128 = OperandType.value(.v128)
 
     /// The value type, given the address types of the instruction's memories and the
-    /// element type of its table.
+    /// element type and index types of its tables.
     public func resolved(
-        address: ValueType = .i32, sourceAddress: ValueType? = nil, element: ValueType = .funcref
+        address: ValueType = .i32, sourceAddress: ValueType? = nil, element: ValueType = .funcref,
+        tableAddress: ValueType = .i32, sourceTableAddress: ValueType? = nil
     ) -> ValueType {
         switch self {
         case .value(let type): type
@@ -29,6 +37,10 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
         case .sourceAddress: sourceAddress ?? address
         case .copyLength: address == .i64 && (sourceAddress ?? address) == .i64 ? .i64 : .i32
         case .element: element
+        case .tableAddress: tableAddress
+        case .sourceTableAddress: sourceTableAddress ?? tableAddress
+        case .tableCopyLength:
+            tableAddress == .i64 && (sourceTableAddress ?? tableAddress) == .i64 ? .i64 : .i32
         }
     }
 
@@ -39,6 +51,9 @@ public enum OperandType: Hashable, Sendable, CustomStringConvertible {
         case .sourceAddress: "source address"
         case .copyLength: "copy length"
         case .element: "element"
+        case .tableAddress: "table address"
+        case .sourceTableAddress: "source table address"
+        case .tableCopyLength: "table copy length"
         }
     }
 }
@@ -93,6 +108,7 @@ public struct InstructionEffects: OptionSet, Hashable, Sendable {
 /// `$addrtype` the C type of its addresses, `$checked` the suffix of its access functions
 /// (`_checked` for a 64-bit memory: guard pages cannot cover a 64-bit address space), `$offset` the memarg's offset (`16u`);
 /// `$table` and `$srctable` are table indices, `$elemtype` the C type of the table's elements,
+/// `$tableaddrtype` the C type of its indices (`uint64_t` for table64),
 /// `$segment` a data or element segment's index and `$datasegment` the C array of a data
 /// segment's bytes, `$lane` a lane index and `$shuffle` the 16 lane indices of a shuffle,
 /// separated by commas. A name is letters only, so `inst->elem$segment_size` reads as intended.
@@ -114,6 +130,8 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
         case table
         case sourceTable
         case elementCType
+        /// The C type of the table's indices (`uint32_t`, `uint64_t` for table64).
+        case tableAddressCType
         case segment
         case dataSegment
         case lane
@@ -156,6 +174,7 @@ public struct CTemplate: Hashable, Sendable, CustomStringConvertible {
             case "table": pieces.append(.table)
             case "srctable": pieces.append(.sourceTable)
             case "elemtype": pieces.append(.elementCType)
+            case "tableaddrtype": pieces.append(.tableAddressCType)
             case "segment": pieces.append(.segment)
             case "datasegment": pieces.append(.dataSegment)
             case "lane": pieces.append(.lane)

@@ -203,11 +203,13 @@ public enum InstructionTable {
 
         // Tables (spec 5.4.5): every index is checked by the runtime's table functions; stores
         // to state a trap leaves behind go through WASMC_STATE_STORE (see "Memory sandbox").
+        // Indices and sizes have the table's index type (i64 for table64); the runtime takes
+        // them as 64-bit values, so neither kind of table's check can wrap.
         InstructionRow(
-            "table.get", [.i32], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)",
+            "table.get", [.tableAddress], [.element], "($elemtype)wasmc_table_get(inst->table$table, $0, __func__)",
             immediates: .table),
         InstructionRow(
-            "table.set", [.i32, .element], [],
+            "table.set", [.tableAddress, .element], [],
             "wasmc_table_set(inst->table$table, $0, (void *)(uintptr_t)$1, __func__)",
             immediates: .table),
 
@@ -226,20 +228,23 @@ public enum InstructionTable {
             "memory.fill", [.address, .i32, .address], [],
             "wasmc_memory_fill_local($memory, $0, $1, $2, __func__)", immediates: .memory),
         InstructionRow(
-            "table.init", [.i32, .i32, .i32], [],
+            "table.init", [.tableAddress, .i32, .i32], [],
             "wasmc_table_init_segment(inst->table$table, $0, inst->elem$segment, inst->elem$segment_size, $1, $2)",
             immediates: .elementToTable),
         InstructionRow("elem.drop", [], [], "WASMC_STATE_STORE(inst->elem$segment_size, 0)", immediates: .element),
         InstructionRow(
-            "table.copy", [.i32, .i32, .i32], [],
+            "table.copy", [.tableAddress, .sourceTableAddress, .tableCopyLength], [],
             "wasmc_table_copy(inst->table$table, $0, inst->table$srctable, $1, $2)",
             immediates: .tablePair),
+        // table.grow's -1 (UINT32_MAX) widens to the index type's -1; a table has far fewer
+        // than 2^31 elements on this host, so a size never looks negative.
         InstructionRow(
-            "table.grow", [.element, .i32], [.i32], "wasmc_table_grow(inst->table$table, $1, (void *)(uintptr_t)$0)",
+            "table.grow", [.element, .tableAddress], [.tableAddress],
+            "($tableaddrtype)(int32_t)wasmc_table_grow(inst->table$table, $1, (void *)(uintptr_t)$0)",
             immediates: .table, effects: .entersRuntime),
-        InstructionRow("table.size", [], [.i32], "inst->table$table->size", immediates: .table),
+        InstructionRow("table.size", [], [.tableAddress], "inst->table$table->size", immediates: .table),
         InstructionRow(
-            "table.fill", [.i32, .element, .i32], [],
+            "table.fill", [.tableAddress, .element, .tableAddress], [],
             "wasmc_table_fill(inst->table$table, $0, (void *)(uintptr_t)$1, $2)",
             immediates: .table),
     ]

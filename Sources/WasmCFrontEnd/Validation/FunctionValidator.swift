@@ -300,6 +300,12 @@ struct FunctionValidator {
         return .tryTable(blockType, clauses)
     }
 
+    /// The index type of table `index` (i64 for a table of table64); i32 for an unknown one,
+    /// which `checkImmediates` or `call_indirect` has refused already.
+    private func tableAddressType(_ index: UInt32) -> ValueType {
+        index < context.tables.count ? context.tables[Int(index)].limits.addressType : .i32
+    }
+
     /// A tail call returns the callee's results as the caller's own, so they must be the
     /// caller's result types (spec 3.3.8.11, `return_call`: t_3* must match C.return).
     private func checkTailCallResults(_ callee: FunctionSignature, instruction: String) throws(ValidationError) {
@@ -329,11 +335,19 @@ struct FunctionValidator {
             let element = try checkImmediates(row, immediates)
             let address = addressType(immediates.memory)
             let sourceAddress = addressType(immediates.sourceMemory)
+            let tableAddress = tableAddressType(immediates.table)
+            let sourceTableAddress = tableAddressType(immediates.sourceTable)
             for operand in row.operands.reversed() {
-                try pop(operand.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                try pop(
+                    operand.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             for result in row.results {
-                push(result.resolved(address: address, sourceAddress: sourceAddress, element: element))
+                push(
+                    result.resolved(
+                        address: address, sourceAddress: sourceAddress, element: element, tableAddress: tableAddress,
+                        sourceTableAddress: sourceTableAddress))
             }
             return .plain(row, immediates, element: element)
         }
@@ -413,7 +427,7 @@ struct FunctionValidator {
             }
             guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
             let callee = context.types[Int(typeIndex)]
-            try pop(.i32)
+            try pop(table.limits.addressType)
             try pop(callee.parameters)
             push(callee.results)
             return .callIndirect(table: tableIndex, callee)
@@ -432,7 +446,7 @@ struct FunctionValidator {
             guard typeIndex < context.types.count else { throw error("unknown type \(typeIndex)") }
             let callee = context.types[Int(typeIndex)]
             try checkTailCallResults(callee, instruction: "return_call_indirect")
-            try pop(.i32)
+            try pop(table.limits.addressType)
             try pop(callee.parameters)
             markUnreachable()
             return .returnCallIndirect(table: tableIndex, callee)

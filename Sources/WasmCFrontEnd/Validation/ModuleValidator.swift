@@ -118,8 +118,10 @@ public struct ModuleValidator {
                 guard segment.elementType.isSubtype(of: tables[Int(tableIndex)].elementType) else {
                     throw fail(location, "type mismatch: element type differs from the table's", offset: offset.offset)
                 }
+                // The offset has the table's index type (i64 for table64).
+                let offsetType = tables[Int(tableIndex)].limits.addressType
                 mode = .active(
-                    table: tableIndex, offset: try constantContext.check(offset, type: .i32, location: location))
+                    table: tableIndex, offset: try constantContext.check(offset, type: offsetType, location: location))
             }
             elementSegments.append(ValidatedElementSegment(elementType: segment.elementType, items: items, mode: mode))
         }

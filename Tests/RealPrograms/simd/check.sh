@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The SIMD programs of the real-program corpus, checked without wasmc (which
-# does not compile SIMD yet): builds each program here for wasm32-wasi with its
+# The SIMD programs of the real-program corpus, checked without wasmc (run.sh compiles
+# them with wasmc): builds each program here for wasm32-wasi with its
 # `// flags:` (-msimd128 for C, -C target-feature=+simd128 for Rust), checks
 # that the module really contains SIMD instructions (wasm-tools print), runs
 # every `// run:` case under wasmtime and compares the exit status and stdout

@@ -8,6 +8,7 @@
 // run: 320 200 500
 // exit: 0
 // exit: 0
+// explicit: yes
 use std::arch::wasm32::*;
 use std::env;
 

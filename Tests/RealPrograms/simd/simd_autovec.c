@@ -8,6 +8,7 @@
 // run: 192 400
 // exit: 0
 // exit: 0
+// explicit: yes
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,7 @@
 // run: 3000000
 // exit: 0
 // exit: 0
+// explicit: yes
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

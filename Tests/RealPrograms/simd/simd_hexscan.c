@@ -7,6 +7,7 @@
 // run: 2000000
 // exit: 0
 // exit: 0
+// explicit: yes
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

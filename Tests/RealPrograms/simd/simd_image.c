@@ -8,6 +8,7 @@
 // run: 640 480 4000
 // exit: 0
 // exit: 0
+// explicit: yes
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
