@@ -27,6 +27,7 @@ extension SpecDriverCommand {
         case .assertReturn, .assertGet: "assert_return"
         case .assertTrap: "assert_trap"
         case .assertExhaustion: "assert_exhaustion"
+        case .assertException: "assert_exception"
         case .assertUnlinkable: "assert_unlinkable"
         case .assertUninstantiable: "assert_uninstantiable"
         }
@@ -243,7 +244,9 @@ struct SpecPlan {
             }
             record(command, kind, expectRejection(command))
         case "assert_exception":
-            record(command, kind, .skipped("exception handling (assert_exception)"))
+            guard let (instance, export, arguments) = invocation(command, kind: kind) else { return }
+            commands.append(
+                .assertException(line: command.line, instance: instance, export: export, arguments: arguments))
         default:
             record(command, kind, .skipped("script command \(kind)"))
         }

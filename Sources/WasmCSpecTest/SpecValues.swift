@@ -24,6 +24,7 @@ enum SpecValues {
         case "externref" where scalar == "null": return .nullExternref
         case "externref": return .externref(try bits64(scalar, value))
         case "funcref" where scalar == "null": return .nullFuncref
+        case "exnref" where scalar == "null": return .nullExnref
         default: throw unsupported(value)
         }
     }
@@ -50,7 +51,7 @@ enum SpecValues {
         case ("f32", _): return .f32(bits: try bits32(scalar, value))
         case ("i64", _): return .i64(try bits64(scalar, value))
         case ("f64", _): return .f64(bits: try bits64(scalar, value))
-        case ("externref", "null"), ("funcref", "null"): return .nullReference
+        case ("externref", "null"), ("funcref", "null"), ("exnref", "null"): return .nullReference
         case ("externref", _): return .externref(try bits64(scalar, value))
         default: throw unsupported(value)
         }

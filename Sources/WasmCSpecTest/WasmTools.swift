@@ -10,7 +10,7 @@ struct WasmTools: Sendable {
 
     /// What wasmc compiles, in the terms of `wasm-tools validate --features`.
     static let supportedFeatures =
-        "wasm2,relaxed-simd,multi-memory,extended-const,memory64,tail-call,function-references"
+        "wasm2,relaxed-simd,multi-memory,extended-const,memory64,tail-call,function-references,exceptions"
 
     /// Finds `wasm-tools` (`$WASM_TOOLS`, else on `PATH`).
     static func find() throws(ToolchainError) -> WasmTools {

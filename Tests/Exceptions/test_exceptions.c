@@ -656,8 +656,8 @@ static void test_host_boundary(void) {
   side_effects = 0;
   CALL(o, r = func10_via_host_uncaught(&a1, 6));
   CHECK(!o.returned);
-  CHECK_EQ(o.trap.kind, WASMC_TRAP_HOST);
-  CHECK_STR(o.trap.detail, "uncaught exception: tag \"a\" \"e\"");
+  CHECK_EQ(o.trap.kind, WASMC_TRAP_UNCAUGHT_EXCEPTION);
+  CHECK_STR(o.trap.detail, "tag \"a\" \"e\"");
   CHECK(o.uncaught != NULL && WASMC_EXCEPTION_GET(o.uncaught, 0, uint32_t) == 6);
   CHECK_EQ(side_effects, 0);
   CHECK_EQ(host_returns, 3);
@@ -674,8 +674,8 @@ static void test_uncaught(void) {
   CALL(o, r = func0_thrower(&a1, 3));
   (void)r;
   CHECK(!o.returned);
-  CHECK_EQ(o.trap.kind, WASMC_TRAP_HOST);
-  CHECK_STR(o.trap.detail, "uncaught exception: tag \"a\" \"e\"");
+  CHECK_EQ(o.trap.kind, WASMC_TRAP_UNCAUGHT_EXCEPTION);
+  CHECK_STR(o.trap.detail, "tag \"a\" \"e\"");
   CHECK(o.uncaught != NULL && o.uncaught->tag == a1.tags[0]);
   CHECK_EQ(wasmc_exception_live_count(), 1); /* the scope's pin keeps it for the report */
   wasmc_exception_scope discard = {.uncaught = o.uncaught};
@@ -686,7 +686,7 @@ static void test_uncaught(void) {
   wasmc_tag anonymous;
   wasmc_tag_init(&anonymous, "", NULL);
   CALL(o, wasmc_throw(wasmc_exception_new(&anonymous)));
-  CHECK_STR(o.trap.detail, "uncaught exception: tag (unnamed)");
+  CHECK_STR(o.trap.detail, "tag (unnamed)");
   discard.uncaught = o.uncaught;
   wasmc_exception_scope_discard(&discard);
   CHECK_EQ(wasmc_exception_live_count(), 0);
@@ -787,7 +787,7 @@ static void test_tail_call_leaves_try(void) {
   tail_handler_ran = 0;
   CALL(o, r = func15_tail_in_try(&a1, 6));
   CHECK(!o.returned);
-  CHECK_STR(o.trap.detail, "uncaught exception: tag \"a\" \"e\"");
+  CHECK_STR(o.trap.detail, "tag \"a\" \"e\"");
   CHECK_EQ(tail_handler_ran, 0);
   wasmc_exception_scope discard = {.uncaught = o.uncaught};
   wasmc_exception_scope_discard(&discard);

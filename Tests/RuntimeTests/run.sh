@@ -5,8 +5,8 @@
 # program links, with the flags wasmc gives them), then links those objects again as an
 # executable that exports every symbol it can (-rdynamic, as a program loading plugins would)
 # and compares its dynamic symbol table with the functions declared WASMC_API in
-# runtime-c/include/wasmc_rt.h and wasmc_wasi.h: each API function must be exported, and
-# nothing else. Ends with "N passed, M failed".
+# runtime-c/include/wasmc_rt.h, wasmc_wasi.h and wasmc_exceptions.h (its host-boundary part):
+# each API function must be exported, and nothing else. Ends with "N passed, M failed".
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -54,7 +54,8 @@ check "the runtime objects are found (${#objects[@]})" $?
 
 # The API: every function declared WASMC_API (the name before the first parenthesis).
 api() {
-  cat "$root/runtime-c/include/wasmc_rt.h" "$root/runtime-c/include/wasmc_wasi.h" |
+  cat "$root/runtime-c/include/wasmc_rt.h" "$root/runtime-c/include/wasmc_wasi.h" \
+    "$root/runtime-c/include/wasmc_exceptions.h" |
     grep -v '^#define WASMC_API' | tr '\n' ' ' |
     grep -oE 'WASMC_API [^(;]*\(' | grep -oE '[A-Za-z_0-9]+\($' | tr -d '(' | sort -u
 }

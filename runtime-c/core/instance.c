@@ -11,6 +11,7 @@ static const char *kind_name(wasmc_extern_kind kind) {
   case WASMC_EXTERN_TABLE: return "table";
   case WASMC_EXTERN_MEMORY: return "memory";
   case WASMC_EXTERN_GLOBAL: return "global";
+  case WASMC_EXTERN_TAG: return "tag";
   }
   return "extern";
 }
@@ -111,6 +112,13 @@ static bool import_matches(const wasmc_import_desc *want, const wasmc_extern *ha
       }
     }
     return true;
+  case WASMC_EXTERN_TAG:
+    /* Tag types are function types without results: equal parameter lists. */
+    if (!wasmc_func_type_equal(have->as.tag->type, want->func_type)) {
+      snprintf(why, why_size, "expected a tag of type (%s), got (%s)", want->func_type, have->as.tag->type);
+      return false;
+    }
+    return true;
   }
   return false;
 }
@@ -150,11 +158,17 @@ wasmc_instantiate_status wasmc_instantiate(const wasmc_module *module, const was
     snprintf(error, error_size, "cannot allocate the memories and tables of %s", module->name);
     return WASMC_ALLOCATION_ERROR;
   }
+  /* The start function is wasm code entered from the host: a scope (see wasmc_instance_call_n). */
+  wasmc_exception_scope scope;
   wasmc_trap_frame frame;
-  if (!WASMC_TRY(frame, module->initialize(state))) {
+  wasmc_exception_scope_enter(&scope);
+  bool initialized = WASMC_TRY(frame, module->initialize(state));
+  wasmc_exception_scope_leave(&scope);
+  if (!initialized) {
     snprintf(error, error_size, "%s", wasmc_trap_message(frame.info.kind));
     if (trap)
       *trap = frame.info;
+    wasmc_exception_scope_hand_back(&scope);
     /* Its memories and tables may be shared with other instances; keep it. */
     return WASMC_INSTANTIATION_TRAPPED;
   }
@@ -211,10 +225,22 @@ bool wasmc_instance_call_n(const wasmc_instance *instance, const char *name, siz
   wasmc_extern func;
   instance->module->export_of(instance->state, (uint32_t)index, &func);
   wasmc_invoker invoke = instance->module->export_invokers[index];
+  /*
+   * Every entry from host code into wasm code is an exception scope: a throw never reaches a
+   * handler beyond this host frame (no longjmp crosses it). An exception no handler of the
+   * call caught ends it like a trap (WASMC_TRAP_UNCAUGHT_EXCEPTION, naming the tag); when this
+   * host code was itself called by wasm (a callback), it is then handed back and rethrown in
+   * that wasm code as soon as the host function returns, else it is freed.
+   */
+  wasmc_exception_scope scope;
   wasmc_trap_frame frame;
-  if (WASMC_TRY(frame, invoke(func.as.func, args, results)))
+  wasmc_exception_scope_enter(&scope);
+  bool returned = WASMC_TRY(frame, invoke(func.as.func, args, results));
+  wasmc_exception_scope_leave(&scope);
+  if (returned)
     return true;
   if (trap)
     *trap = frame.info;
+  wasmc_exception_scope_hand_back(&scope);
   return false;
 }

@@ -37,6 +37,7 @@ const char *wasmc_trap_message(wasmc_trap_kind kind) {
   case WASMC_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
   case WASMC_TRAP_HOST: return "host error";
   case WASMC_TRAP_EXIT: return "exit";
+  case WASMC_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
   case WASMC_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
   }
   return "unknown trap";
@@ -77,6 +78,8 @@ void wasmc_trap(wasmc_trap_kind kind, const char *function) { unwind(kind, funct
 void wasmc_trap_host(const char *detail) { unwind(WASMC_TRAP_HOST, NULL, 0, detail); }
 
 void wasmc_trap_exit(int exit_code) { unwind(WASMC_TRAP_EXIT, NULL, exit_code, NULL); }
+
+void wasmc_trap_with_detail(wasmc_trap_kind kind, const char *detail) { unwind(kind, NULL, 0, detail); }
 
 /* ---------------------------------------------------------------------- */
 /* Guard-page faults                                                      */

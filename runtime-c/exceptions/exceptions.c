@@ -123,9 +123,11 @@ static WASMC_NORETURN void leave_scope_uncaught(wasmc_exception *exception) {
     wasmc_exnref_pin(exception);
     current_scope->uncaught = exception;
   }
+  /* The report reads "uncaught exception: tag NAME": the trap's message, then this detail. */
   char detail[160];
-  wasmc_exception_describe(exception, detail, sizeof detail);
-  wasmc_trap_host(detail);
+  const char *name = exception->tag->name;
+  snprintf(detail, sizeof detail, "tag %s", name != NULL ? name : "(unnamed)");
+  wasmc_trap_with_detail(WASMC_TRAP_UNCAUGHT_EXCEPTION, detail);
 }
 
 void wasmc_throw_to(wasmc_exception *exception, wasmc_handler *handler) {
@@ -171,6 +173,8 @@ void wasmc_exception_scope_enter(wasmc_exception_scope *scope) {
   scope->saved_handlers = wasmc_handlers;
   scope->previous = current_scope;
   scope->uncaught = NULL;
+  scope->saved_pending = wasmc_exception_pending;
+  wasmc_exception_pending = NULL;
   wasmc_handlers = NULL;
   current_scope = scope;
 }
@@ -178,6 +182,11 @@ void wasmc_exception_scope_enter(wasmc_exception_scope *scope) {
 void wasmc_exception_scope_leave(wasmc_exception_scope *scope) {
   wasmc_handlers = scope->saved_handlers;
   current_scope = scope->previous;
+  /* Handed back inside the scope but never rethrown (the host trapped instead): drop it. */
+  if (wasmc_exception_pending != NULL)
+    wasmc_exnref_unpin(wasmc_exception_pending);
+  wasmc_exception_pending = scope->saved_pending;
+  scope->saved_pending = NULL;
   /* Back in host code with no wasm frame below: only pinned exceptions can be reached. */
   if (current_scope == NULL)
     free_unpinned();
@@ -191,9 +200,22 @@ void wasmc_exception_scope_discard(wasmc_exception_scope *scope) {
 }
 
 void wasmc_exception_set_pending(wasmc_exception_scope *scope) {
-  /* The scope's pin moves to the pending slot; wasmc_throw_pending drops it. */
+  /* The scope's pin moves to the pending slot; wasmc_throw_pending drops it. One the host
+     ignored earlier (it called back again instead of returning) is replaced. */
+  wasmc_exception *previous = wasmc_exception_pending;
   wasmc_exception_pending = scope->uncaught;
   scope->uncaught = NULL;
+  if (previous != NULL)
+    wasmc_exnref_unpin(previous);
+}
+
+void wasmc_exception_scope_hand_back(wasmc_exception_scope *scope) {
+  if (scope->uncaught == NULL)
+    return;
+  if (scope->previous != NULL)
+    wasmc_exception_set_pending(scope);
+  else
+    wasmc_exception_scope_discard(scope);
 }
 
 /* ---------------------------------------------------------------------- */

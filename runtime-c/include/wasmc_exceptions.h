@@ -247,20 +247,23 @@ static inline void wasmc_exnref_store(wasmc_exception **slot, wasmc_exception *v
  *   wasmc_exception_scope_leave(&scope);
  *   if (!returned && scope.uncaught != NULL) ... an exception left the call
  *
- * (The design note proposes folding enter/leave into wasmc_trap_frame_push
- * and _pop so that every WASMC_TRY is a scope.) Inside the scope the chain
- * of handlers starts empty, so a throw never reaches a handler beyond a host
- * frame. A throw no handler catches pins the exception into `uncaught` and
- * unwinds like a trap (WASMC_TRAP_HOST, detail "uncaught exception: tag
- * NAME"). The host then either reports it, and calls
- * wasmc_exception_scope_discard, or, inside a host function called by wasm,
- * hands it back with wasmc_exception_set_pending and returns: the wasm code
- * that called the host function rethrows it on return.
+ * wasmc_instance_call and wasmc_instantiate do exactly this (and then
+ * wasmc_exception_scope_hand_back), so hosts that enter wasm through them
+ * need nothing more. Inside the scope the chain of handlers starts empty, so
+ * a throw never reaches a handler beyond a host frame. A throw no handler
+ * catches pins the exception into `uncaught` and unwinds like a trap
+ * (WASMC_TRAP_UNCAUGHT_EXCEPTION, "uncaught exception", with the detail
+ * "tag NAME").
+ * The host then either reports it, and calls wasmc_exception_scope_discard,
+ * or, inside a host function called by wasm, hands it back with
+ * wasmc_exception_set_pending and returns: the wasm code that called the
+ * host function rethrows it on return.
  */
 typedef struct wasmc_exception_scope {
   wasmc_handler *saved_handlers;
   struct wasmc_exception_scope *previous;
-  wasmc_exception *uncaught; /* pinned while here */
+  wasmc_exception *uncaught;      /* pinned while here */
+  wasmc_exception *saved_pending; /* the pending exception of the host code around the scope */
 } wasmc_exception_scope;
 
 WASMC_API void wasmc_exception_scope_enter(wasmc_exception_scope *scope);
@@ -275,7 +278,20 @@ WASMC_API void wasmc_exception_scope_discard(wasmc_exception_scope *scope);
  */
 WASMC_API void wasmc_exception_set_pending(wasmc_exception_scope *scope);
 
-/* Set while a host function returns with an exception to rethrow. */
+/*
+ * After wasmc_exception_scope_leave: what hosts do with an exception that
+ * left the scope when they have no use for it themselves. Inside a host
+ * function called by wasm (an enclosing scope exists) it is handed back
+ * (wasmc_exception_set_pending), so it unwinds on through the wasm code
+ * that called the host, as if the host frames were not there; at the top
+ * it is freed (wasmc_exception_scope_discard), the trap's detail having
+ * named its tag.
+ */
+WASMC_API void wasmc_exception_scope_hand_back(wasmc_exception_scope *scope);
+
+/* Set while a host function returns with an exception to rethrow. A scope
+   saves and clears it on entry and restores it when left, dropping one that
+   was set inside the scope and never rethrown (the host trapped instead). */
 extern _Thread_local wasmc_exception *wasmc_exception_pending __attribute__((tls_model("local-exec")));
 WASMC_NORETURN void wasmc_throw_pending(void);
 

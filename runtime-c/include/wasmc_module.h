@@ -29,6 +29,7 @@
 #ifdef WASMC_SIMD
 #include "wasmc_simd.h" /* SIMD's operators; its loads and stores are below */
 #endif
+#include "wasmc_exceptions.h" /* exception handling: tags, throw, try_table's handlers */
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +47,8 @@ extern "C" {
 
 /* Unwinds to the innermost trap frame (WASMC_TRY); `function` names where. */
 WASMC_NORETURN void wasmc_trap(wasmc_trap_kind kind, const char *function);
+/* The same with a detail for the report (an uncaught exception names its tag). */
+WASMC_NORETURN void wasmc_trap_with_detail(wasmc_trap_kind kind, const char *detail);
 
 /* ------------------------------------------------------------------------ */
 /* Calls: stack depth                                                       */

@@ -15,7 +15,8 @@
  *
  * Value representation
  *   i32 -> uint32_t, i64 -> uint64_t, f32 -> float, f64 -> double,
- *   funcref -> const wasmc_func *, externref -> void *. NULL is ref.null.
+ *   funcref -> const wasmc_func *, externref -> void *,
+ *   exnref -> wasmc_exception * (wasmc_exceptions.h). NULL is ref.null.
  *
  * Calling convention
  *   Every function, generated or host, takes its environment first:
@@ -65,6 +66,7 @@ typedef enum wasmc_trap_kind {
   WASMC_TRAP_CALL_STACK_EXHAUSTED,
   WASMC_TRAP_HOST, /* a host function reported an unrecoverable error */
   WASMC_TRAP_EXIT, /* proc_exit: not an error, carries an exit code */
+  WASMC_TRAP_UNCAUGHT_EXCEPTION, /* a wasm exception no handler caught; the detail names its tag */
   WASMC_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of a null reference */
 } wasmc_trap_kind;
 
@@ -165,6 +167,7 @@ typedef enum wasmc_valtype {
   WASMC_FUNCREF = 'r',
   WASMC_EXTERNREF = 'e',
   WASMC_V128 = 'v',
+  WASMC_EXNREF = 'x', /* exception handling: a reference to an exception */
 } wasmc_valtype;
 
 /* A v128 value: 16 bytes, lane 0 at the lowest address (a GCC/clang vector;
@@ -183,6 +186,7 @@ typedef union wasmc_value {
   wasmc_v128 v128;
   const wasmc_func *funcref;
   void *externref;
+  struct wasmc_exception *exnref; /* see wasmc_exceptions.h */
 } wasmc_value;
 
 /* Float values by their bits (NaN payloads exact), for hosts and generated code. */
@@ -287,6 +291,7 @@ typedef enum wasmc_extern_kind {
   WASMC_EXTERN_TABLE,
   WASMC_EXTERN_MEMORY,
   WASMC_EXTERN_GLOBAL,
+  WASMC_EXTERN_TAG, /* exception handling: a tag (wasmc_exceptions.h); its address is its identity */
 } wasmc_extern_kind;
 
 /* A resolved import or an export. */
@@ -297,6 +302,7 @@ typedef struct wasmc_extern {
     wasmc_table *table;
     wasmc_memory *memory;
     const wasmc_global *global;
+    const struct wasmc_tag *tag;
   } as;
 } wasmc_extern;
 
@@ -305,7 +311,7 @@ typedef struct wasmc_import_desc {
   const char *module;
   const char *name;
   wasmc_extern_kind kind;
-  const char *func_type;    /* FUNC: signature string */
+  const char *func_type;    /* FUNC: signature string; TAG: its parameters' letters ("if") */
   wasmc_valtype value_type; /* GLOBAL: value type; TABLE: element type;
                                 MEMORY: WASMC_I64 for a 64-bit memory, else 0 */
   bool is_mutable;          /* GLOBAL */

@@ -375,6 +375,21 @@ void spec_assert_exhaustion(int line, int id, const char *name, const wasmc_valu
   }
 }
 
+void spec_assert_exception(int line, int id, const char *name, const wasmc_value *args, int nargs) {
+  wasmc_value results[MAX_RESULTS];
+  wasmc_trap_info trap;
+  bool called;
+  (void)nargs;
+  if (call(line, id, name, args, results, &trap, &called))
+    printf("fail %d: returned, expected an exception\n", line);
+  else if (called) {
+    if (trap.kind == WASMC_TRAP_UNCAUGHT_EXCEPTION)
+      printf("ok %d\n", line);
+    else
+      printf("fail %d: trapped with \"%s\", expected an exception\n", line, wasmc_trap_message(trap.kind));
+  }
+}
+
 void spec_assert_unlinkable(int line, const wasmc_module *module) {
   char error[256];
   wasmc_trap_info trap;

@@ -51,6 +51,8 @@ void spec_assert_get(int line, int id, const char *name, const spec_expect *expe
 void spec_assert_trap(int line, int id, const char *name, const wasmc_value *args, int nargs,
                       const char *message);
 void spec_assert_exhaustion(int line, int id, const char *name, const wasmc_value *args, int nargs);
+/* The call must end with an uncaught exception (exception handling), not return nor trap. */
+void spec_assert_exception(int line, int id, const char *name, const wasmc_value *args, int nargs);
 void spec_assert_unlinkable(int line, const wasmc_module *module);
 void spec_assert_uninstantiable(int line, int id, const wasmc_module *module, const char *message);
 /* A command the generator could not translate (e.g. its module failed to compile). */

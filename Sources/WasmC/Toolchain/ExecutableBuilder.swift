@@ -90,6 +90,8 @@ extension Session {
         case .table(let type): "table of \(type.elementType), at least \(type.limits.min) elements"
         case .memory(let limits): "memory of at least \(limits.min) pages"
         case .global(let type): "\(type.isMutable ? "mutable " : "")global \(type.valueType)"
+        case .tag(let typeIndex):
+            "tag (\(module.module.types[Int(typeIndex)].parameters.map(\.description).joined(separator: ", ")))"
         }
     }
 

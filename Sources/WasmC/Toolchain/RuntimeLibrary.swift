@@ -69,6 +69,7 @@ public struct RuntimeLibrary: Sendable {
     /// The sources of a component: its folder under `runtime-c`, then the shared guest sources.
     func sources(of component: Component) -> [String] {
         Self.cFiles(in: "\(root)/\(component.rawValue)")
+            + (component == .core ? Self.cFiles(in: "\(root)/exceptions") : [])  // exceptions, tail calls
             + (Self.sharedModuleSources[component] ?? []).map { packageRoot + "/" + $0 }
     }
 

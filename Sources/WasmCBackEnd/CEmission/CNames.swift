@@ -88,6 +88,7 @@ extension ValueType {
         case .v128: "wasmc_v128"
         case .funcref: "const wasmc_func *"
         case .externref: "void *"
+        case .exnref: "wasmc_exception *"
         case .ref: erased.cType
         }
     }
@@ -102,6 +103,7 @@ extension ValueType {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .exnref: "exnref"
         case .ref: erased.valueField
         }
     }
@@ -116,6 +118,7 @@ extension ValueType {
         case .v128: "WASMC_V128"
         case .funcref: "WASMC_FUNCREF"
         case .externref: "WASMC_EXTERNREF"
+        case .exnref: "WASMC_EXNREF"
         case .ref: erased.runtimeConstant
         }
     }
@@ -128,7 +131,7 @@ extension ValueType {
         case .f32: "0.0f"
         case .f64: "0.0"
         case .v128: "(wasmc_v128){0, 0}"
-        case .funcref, .externref, .ref: "NULL"
+        case .funcref, .externref, .exnref, .ref: "NULL"
         }
     }
 

@@ -12,15 +12,17 @@ import WasmCFrontEnd
 /// many nested blocks around one `br_table`); indentation still shows the nesting, up to
 /// `maximumIndent` levels.
 struct FunctionEmitter {
-    private enum FrameKind { case function, block, loop, `if` }
+    enum FrameKind { case function, block, loop, `if` }
 
-    private struct Frame {
+    struct Frame {
         var kind: FrameKind
         var label: String
         var parameters: [ValueType]
         var results: [ValueType]
         /// Stack height below the block's parameters.
         var base: Int
+        /// A try_table's handler (`h1`, …), which every way out of its body pops.
+        var handler: String? = nil
 
         var labelTypes: [ValueType] { kind == .loop ? parameters : results }
     }
@@ -30,20 +32,22 @@ struct FunctionEmitter {
     let names: ModuleNames
     let options: EmitOptions
 
-    private var lines: [String] = []
-    private var indent = 1
+    var lines: [String] = []
+    var indent = 1
     /// Indentation stops growing here, so a deep nest of blocks keeps its lines short.
     private static let maximumIndent = 24
     /// The `if` instructions (by index in the body) that have an `else`.
     private var ifsWithElse = Set<Int>()
-    private var frames: [Frame] = []
+    var frames: [Frame] = []
     private var slots = Set<String>()
     private var labelCounter = 0
+    /// The handlers of the function's try_tables, declared at its top.
+    var handlers: [String] = []
     /// The memories the body accesses, whose base and size it keeps in locals (`mem1_data`,
     /// `mem1_size`), in index order.
     private let memories: [UInt32]
     /// Inside code that can never run (after br, return, unreachable): skip until the frame ends.
-    private var dead = false
+    var dead = false
     private var deadNesting = 0
 
     init(module: ValidatedModule, function: ValidatedFunction, names: ModuleNames, options: EmitOptions) {
@@ -78,19 +82,19 @@ struct FunctionEmitter {
         emit("WASMC_STATE_STORE(\(lvalue), \(value));")
     }
 
-    private mutating func emit(_ line: String) {
+    mutating func emit(_ line: String) {
         lines.append(String(repeating: "  ", count: min(indent, Self.maximumIndent)) + line)
     }
 
-    private mutating func slot(_ type: ValueType, _ depth: Int) -> String {
+    mutating func slot(_ type: ValueType, _ depth: Int) -> String {
         let name = "\(type.signatureLetter)\(depth)"
         slots.insert(name)
         return name
     }
 
-    private func local(_ index: UInt32) -> String { "l\(index)" }
+    func local(_ index: UInt32) -> String { "l\(index)" }
 
-    private mutating func newLabel() -> String {
+    mutating func newLabel() -> String {
         labelCounter += 1
         return "L\(labelCounter)"
     }
@@ -107,25 +111,45 @@ struct FunctionEmitter {
         }
 
         var header: [String] = []
+        // Locals a try body assigns keep their value across a landing only if volatile (C11 7.13.2.1).
+        let volatileLocals = Self.localsAssignedInTryBodies(function.body)
         let wasmName = module.functionName(function.index).map { " \"\(CNames.commentText($0))\"" } ?? ""
         header.append("/* wasm function \(function.index)\(wasmName): \(signature) */")
         if names.tailCalls {
             header.append("\(names.storage) uint64_t \(cName)(\(TailCallConvention.bodyParameterList)) {")
         } else {
             header.append(
-                "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { "l\($0)" })) {")
+                "\(names.storage) \(signature.cReturnType) \(cName)(\(signature.cParameterList { volatileLocals.contains(UInt32($0)) ? "volatile l\($0)" : "l\($0)" })) {"
+            )
         }
         header.append("  instance *inst = (instance *)env;")
         header.append("  (void)inst;")
-        if names.tailCalls { header += TailCallConvention.receiveParameters(signature.parameters).map { "  " + $0 } }
-        for (offset, type) in function.locals.enumerated() {
-            header.append("  \(type.cType) l\(signature.parameters.count + offset) = \(type.zero);")
+        if names.tailCalls {
+            // One `T lN = …;` per parameter, after a line of `(void)` casts if any. A parameter a
+            // try body assigns is volatile (the C11 rule above).
+            let lines = TailCallConvention.receiveParameters(signature.parameters)
+            let first = lines.count - signature.parameters.count
+            for (k, line) in lines.enumerated() {
+                let index = k - first
+                let type = index >= 0 ? signature.parameters[index] : .i32
+                if index >= 0, volatileLocals.contains(UInt32(index)), line.hasPrefix("\(type.cType) ") {
+                    header.append("  \(type.cType) volatile " + line.dropFirst(type.cType.count + 1))
+                } else {
+                    header.append("  " + line)
+                }
+            }
         }
+        for (offset, type) in function.locals.enumerated() {
+            let index = signature.parameters.count + offset
+            let qualifier = volatileLocals.contains(UInt32(index)) ? " volatile" : ""
+            header.append("  \(type.cType)\(qualifier) l\(index) = \(type.zero);")
+        }
+        for handler in handlers { header.append("  wasmc_handler \(handler);") }
         // Declare stack slots grouped by type, in a stable order.
         let letters: [(Character, String, Bool)] = [
             ("i", "uint32_t", false), ("j", "uint64_t", false), ("f", "float", false), ("d", "double", false),
             ("v", "wasmc_v128", false),
-            ("r", "const wasmc_func", true), ("e", "void", true),
+            ("r", "const wasmc_func", true), ("e", "void", true), ("x", "wasmc_exception", true),
         ]
         for (letter, base, isPointer) in letters {
             let names = slots.filter { $0.first == letter }.sorted { Int($0.dropFirst())! < Int($1.dropFirst())! }
@@ -161,6 +185,8 @@ struct FunctionEmitter {
             case .callIndirect, .callRef: true
             case .returnCall(let index, _): Int(index) < module.importedFunctionCount
             case .returnCallIndirect, .returnCallRef: true
+            // Throwing allocates and may collect: runtime code starts with the reserve too.
+            case .throw, .throwRef, .tryTable: true
             case .plain(let row, _, _): row.effects.contains(.entersRuntime)
             default: false
             }
@@ -175,7 +201,7 @@ struct FunctionEmitter {
         var result = Set<Int>()
         for (index, typed) in body.enumerated() {
             switch typed.operation {
-            case .block, .loop: open.append(nil)
+            case .block, .loop, .tryTable: open.append(nil)
             case .if: open.append(index)
             case .else: if let last = open.last, let start = last { result.insert(start) }
             case .end: if !open.isEmpty { open.removeLast() }
@@ -215,8 +241,9 @@ struct FunctionEmitter {
     }
 
     /// The statements of a branch to relative depth `depth`, as one line or a braced group.
-    private mutating func branch(_ depth: UInt32, height: Int) {
+    mutating func branch(_ depth: UInt32, height: Int) {
         let frame = frames[frames.count - 1 - Int(depth)]
+        popHandlers(leaving: Int(depth))
         if frame.kind == .function {
             emit(returnStatement(height: height))
         } else {
@@ -232,7 +259,7 @@ struct FunctionEmitter {
     }
 
     /// Calls and memory.grow are what can move or resize a memory: reload the cached bases and sizes.
-    private mutating func refreshMemory() {
+    mutating func refreshMemory() {
         for index in memories {
             emit("mem\(index)_data = \(memory(index)).data; mem\(index)_size = \(memory(index)).size;")
         }
@@ -244,7 +271,7 @@ struct FunctionEmitter {
         let h = typed.height
         if dead {
             switch typed.operation {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .tryTable:
                 deadNesting += 1
                 return
             case .else where deadNesting > 0:
@@ -309,6 +336,7 @@ struct FunctionEmitter {
                 if !wasDead { emit(returnStatement(height: h)) }
             case .block, .if:
                 indent -= 1
+                if let handler = frame.handler, !wasDead { emit("wasmc_handler_pop(&\(handler));") }
                 emit("\(frame.label):;")
             case .loop:
                 indent -= 1
@@ -345,7 +373,16 @@ struct FunctionEmitter {
             emit("}")
             dead = true
         case .return:
+            popHandlers(leaving: frames.count - 1)
             emit(returnStatement(height: h))
+            dead = true
+        case .tryTable(let signature, let clauses):
+            emitTryTable(signature, clauses, height: h)
+        case .throw(let tag, let type):
+            emitThrow(tag: tag, type, height: h)
+            dead = true
+        case .throwRef:
+            emit("wasmc_throw_ref(\(slot(.exnref, h - 1)), __func__);")
             dead = true
         case .call(let index, let signature):
             emitCall(index: index, signature: signature, height: h)
@@ -372,6 +409,8 @@ struct FunctionEmitter {
             emit("\(local(index)) = \(slot(type, h - 1));")
         case .globalGet(let index, let type):
             emit("\(slot(type, h)) = \(names.globalAccess(index, module: module)).\(type.valueField);")
+        case .globalSet(let index, .exnref):
+            emit("wasmc_exnref_store(&\(names.globalAccess(index, module: module)).exnref, \(slot(.exnref, h - 1)));")
         case .globalSet(let index, let type):
             emitStateStore("\(names.globalAccess(index, module: module)).\(type.valueField)", slot(type, h - 1))
         case .i32Const(let value):
@@ -423,6 +462,7 @@ struct FunctionEmitter {
         emit("const wasmc_func *callee = wasmc_reference_target(\(slot(.funcref, h - 1)), __func__);")
         let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
         assignResults(call, signature, base: base)
+        emit("WASMC_EXCEPTION_CHECK();")
         indent -= 1
         emit("}")
     }
@@ -521,6 +561,7 @@ struct FunctionEmitter {
             let call =
                 "((\(signature.cPointerType))\(target).code)(\((["\(target).env"] + args).joined(separator: ", ")))"
             assignResults(call, signature, base: base)
+            emit("WASMC_EXCEPTION_CHECK();")
         } else if names.tailCalls {
             emitBodyCall(names.functions[Int(index)], signature, arguments: args, base: base)
         } else {
@@ -541,6 +582,7 @@ struct FunctionEmitter {
         )
         let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
         assignResults(call, signature, base: base)
+        emit("WASMC_EXCEPTION_CHECK();")
         indent -= 1
         emit("}")
     }
@@ -577,6 +619,8 @@ struct FunctionEmitter {
     /// function of a module with tail calls); otherwise (a host function, a module without tail
     /// calls, which cannot continue the chain) it is an ordinary call whose results are returned.
     private mutating func emitTailCall(index: UInt32, signature: FunctionSignature, height h: Int) {
+        // The frame and its try bodies are gone before the callee runs: no handler of it catches.
+        popHandlers(leaving: frames.count - 1)
         let args = arguments(signature, top: h)
         if Int(index) >= module.importedFunctionCount {
             let (spills, registers) = TailCallConvention.arguments(signature.parameters, args)
@@ -594,6 +638,8 @@ struct FunctionEmitter {
 
     /// `return_call_indirect`: the checks of call_indirect, then a tail call of the target.
     private mutating func emitIndirectTailCall(signature: FunctionSignature, tableIndex: UInt32, height h: Int) {
+        // The frame and its try bodies are gone before the callee runs: no handler of it catches.
+        popHandlers(leaving: frames.count - 1)
         let args = arguments(signature, top: h - 1)
         let index = slot(tableAddressType(tableIndex), h - 1)
         emit("{")
@@ -608,6 +654,8 @@ struct FunctionEmitter {
 
     /// `return_call_ref`: the null check of call_ref, then a tail call of the reference.
     private mutating func emitReferenceTailCall(signature: FunctionSignature, height h: Int) {
+        // The frame and its try bodies are gone before the callee runs: no handler of it catches.
+        popHandlers(leaving: frames.count - 1)
         let args = arguments(signature, top: h - 1)
         emit("{")
         indent += 1
@@ -629,6 +677,7 @@ struct FunctionEmitter {
         emit("}")
         let call = "((\(signature.cPointerType))callee->code)(\((["callee->env"] + args).joined(separator: ", ")))"
         assignResults(call, signature, base: base)
+        emit("WASMC_EXCEPTION_CHECK();")  // a host function may hand an exception back
         emit(returnStatement(height: base + signature.results.count))
     }
 }

@@ -67,7 +67,7 @@ public struct ModuleEmitter {
                     switch instruction.operation {
                     case .plain(let row, _, _): row.operands.contains(.v128) || row.results.contains(.v128)
                     case .v128Const, .select(.v128): true
-                    case .block(let signature), .loop(let signature), .if(let signature):
+                    case .block(let signature), .loop(let signature), .if(let signature), .tryTable(let signature, _):
                         signature.parameters.contains(.v128) || signature.results.contains(.v128)
                     default: false
                     }
@@ -244,6 +244,13 @@ public struct ModuleEmitter {
             out.append("  wasmc_global global\(index);")
             if index >= module.importedGlobalCount { out.append("  wasmc_value global\(index)_value;") }
         }
+        if !module.tags.isEmpty {
+            // A tag's address is its identity: an imported one points into its exporter.
+            out.append("  const wasmc_tag *tags[\(module.tags.count)];")
+            if module.tags.count > module.importedTagCount {
+                out.append("  wasmc_tag tag_storage[\(module.tags.count - module.importedTagCount)];")
+            }
+        }
         if !module.dataSegments.isEmpty {
             out.append("  uint32_t data_size[\(module.dataSegments.count)]; /* 0 once dropped */")
         }
@@ -321,6 +328,7 @@ public struct ModuleEmitter {
             case .table: out.append("  inst->table\(index) = imports[\(i)].as.table;")
             case .memory: out.append("  inst->memory\(index) = imports[\(i)].as.memory;")
             case .global: out.append("  inst->global\(index) = *imports[\(i)].as.global;")
+            case .tag: out.append("  inst->tags[\(index)] = imports[\(i)].as.tag;")
             }
         }
         if let first = defined.first, names.tailCalls {
@@ -359,6 +367,15 @@ public struct ModuleEmitter {
                 "  inst->global\(index) = (wasmc_global){\(type.valueType.runtimeConstant), \(type.isMutable), &inst->global\(index)_value, \(type.valueType.referenceCodeLiteral)};"
             )
         }
+        for index in module.importedTagCount..<module.tags.count {
+            // Each instantiation makes new tags, as the spec requires.
+            let storage = "inst->tag_storage[\(index - module.importedTagCount)]"
+            let parameters = module.tags[index].parameters
+            out.append(
+                "  \(storage) = (wasmc_tag){\(CNames.stringLiteral(String(parameters.map(\.signatureLetter)))), \(CNames.stringLiteral(tagName(UInt32(index)))), \(FunctionEmitter.payloadOffset(parameters, parameters.count))u};"
+            )
+            out.append("  inst->tags[\(index)] = &\(storage);")
+        }
         for (index, segment) in module.dataSegments.enumerated() {
             out.append("  inst->data_size[\(index)] = \(segment.bytes.count)u;")
         }
@@ -371,6 +388,15 @@ public struct ModuleEmitter {
         out.append("}")
         out.append("")
         return out
+    }
+
+    /// How reports name a defined tag: `"module" "export"` when exported (the names another
+    /// module imports it by), else its index in the module.
+    private func tagName(_ index: UInt32) -> String {
+        if let export = module.exports.first(where: { $0.kind == .tag && $0.index == index }) {
+            return "\(CNames.stringLiteral(prefix)) \(CNames.stringLiteral(export.name))"
+        }
+        return "\(index) of module \(CNames.stringLiteral(prefix))"
     }
 
     /// A constant as a C expression of the given type.
@@ -491,6 +517,12 @@ public struct ModuleEmitter {
         for index in module.elementSegments.indices {
             out.append("  free(inst->elem\(index));")
         }
+        for index in module.importedGlobalCount..<module.globals.count where module.globals[index].valueType == .exnref
+        {
+            // The global pinned the exception it held (wasmc_exnref_store).
+            out.append(
+                "  if (inst->global\(index)_value.exnref) wasmc_exnref_unpin(inst->global\(index)_value.exnref);")
+        }
         out.append("}")
         out.append("")
         return out
@@ -532,6 +564,10 @@ public struct ModuleEmitter {
                     out.append("  results[\(k)].\(type.valueField) = r.r\(k);")
                 }
             }
+            for (k, type) in signature.results.enumerated() where type == .exnref {
+                // Handed to the host, which the stack scan cannot see: pinned until it unpins.
+                out.append("  if (results[\(k)].exnref) wasmc_exnref_pin(results[\(k)].exnref);")
+            }
             if signature.parameters.isEmpty { out.append("  (void)args;") }
             out.append("}")
         }
@@ -565,6 +601,11 @@ public struct ModuleEmitter {
                 case .global(let type):
                     out.append(
                         "  {\(module), \(name), WASMC_EXTERN_GLOBAL, NULL, \(type.valueType.runtimeConstant), \(type.isMutable), 0, 0, false, \(type.valueType.referenceCodeLiteral)},"
+                    )
+                case .tag(let typeIndex):
+                    let letters = String(self.module.types[Int(typeIndex)].parameters.map(\.signatureLetter))
+                    out.append(
+                        "  {\(module), \(name), WASMC_EXTERN_TAG, \(CNames.stringLiteral(letters)), 0, false, 0, 0, false},"
                     )
                 }
             }
@@ -613,6 +654,9 @@ public struct ModuleEmitter {
                 out.append(
                     "  case \(i): out->kind = WASMC_EXTERN_GLOBAL; out->as.global = &inst->global\(export.index); break;"
                 )
+            case .tag:
+                out.append(
+                    "  case \(i): out->kind = WASMC_EXTERN_TAG; out->as.tag = inst->tags[\(export.index)]; break;")
             }
         }
         out.append("  default: break;")
@@ -645,6 +689,7 @@ extension ExternalKind {
         case .table: "WASMC_EXTERN_TABLE"
         case .memory: "WASMC_EXTERN_MEMORY"
         case .global: "WASMC_EXTERN_GLOBAL"
+        case .tag: "WASMC_EXTERN_TAG"
         }
     }
 }

@@ -7,6 +7,7 @@ package enum SpecArgument: Sendable, Equatable {
     case f64(bits: UInt64)
     case nullFuncref
     case nullExternref
+    case nullExnref
     /// A host reference the spectest host makes from a number (`SPEC_EXTERN`).
     case externref(UInt64)
     /// The low and high 64 bits of a v128 (lane 0 in the lowest byte).
@@ -20,6 +21,7 @@ package enum SpecArgument: Sendable, Equatable {
         case .i64(let value), .f64(bits: let value): "{.i64 = \(value)ull}"
         case .nullFuncref: "{.funcref = NULL}"
         case .nullExternref: "{.externref = NULL}"
+        case .nullExnref: "{.exnref = NULL}"
         case .externref(let value): "{.externref = SPEC_EXTERN(\(value))}"
         }
     }
@@ -98,6 +100,8 @@ package enum SpecDriverCommand: Sendable {
     case assertGet(line: Int, instance: Int, global: String, expected: SpecExpectation)
     case assertTrap(line: Int, instance: Int, export: String, arguments: [SpecArgument], message: String)
     case assertExhaustion(line: Int, instance: Int, export: String, arguments: [SpecArgument])
+    /// The call ends with an exception no handler caught (exception handling).
+    case assertException(line: Int, instance: Int, export: String, arguments: [SpecArgument])
     case assertUnlinkable(line: Int, module: Int)
     case assertUninstantiable(line: Int, instance: Int, module: Int, message: String)
 
@@ -106,7 +110,7 @@ package enum SpecDriverCommand: Sendable {
         switch self {
         case .module(let line, _, _), .register(let line, _, _), .invoke(let line, _, _, _),
             .assertReturn(let line, _, _, _, _), .assertGet(let line, _, _, _), .assertTrap(let line, _, _, _, _),
-            .assertExhaustion(let line, _, _, _), .assertUnlinkable(let line, _),
+            .assertExhaustion(let line, _, _, _), .assertException(let line, _, _, _), .assertUnlinkable(let line, _),
             .assertUninstantiable(let line, _, _, _):
             return line
         }
@@ -171,6 +175,11 @@ package enum SpecDriverSource {
                 out.append("  spec_name(\(export.utf8.count));")
                 out.append(
                     "  { \(arguments(values)) spec_assert_exhaustion(\(line), \(instance), \(literal(export)), a, \(values.count)); }"
+                )
+            case .assertException(let line, let instance, let export, let values):
+                out.append("  spec_name(\(export.utf8.count));")
+                out.append(
+                    "  { \(arguments(values)) spec_assert_exception(\(line), \(instance), \(literal(export)), a, \(values.count)); }"
                 )
             case .assertUnlinkable(let line, let module):
                 out.append("  spec_assert_unlinkable(\(line), &\(CNames.moduleSymbol("m\(module)")));")

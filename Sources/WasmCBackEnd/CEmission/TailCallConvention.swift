@@ -36,7 +36,7 @@ enum TailCallConvention {
         case .i64: value
         case .f32: "wasmc_tail_from_f32(\(value))"
         case .f64: "wasmc_tail_from_f64(\(value))"
-        case .funcref, .externref: "(uint64_t)(uintptr_t)\(value)"
+        case .funcref, .externref, .exnref: "(uint64_t)(uintptr_t)\(value)"
         case .v128: "0"  // never in a register
         case .ref: word(type.erased, value)
         }
@@ -51,6 +51,7 @@ enum TailCallConvention {
         case .f64: "wasmc_tail_to_f64(\(word))"
         case .funcref: "(const wasmc_func *)(uintptr_t)\(word)"
         case .externref: "(void *)(uintptr_t)\(word)"
+        case .exnref: "(wasmc_exception *)(uintptr_t)\(word)"
         case .v128: "(wasmc_v128){0, 0}"  // never in a register
         case .ref: value(type.erased, fromWord: word)
         }

@@ -35,8 +35,10 @@ public struct ModuleDecoder {
     /// With tail calls, `return_call` and `return_call_indirect` decode.
     /// With typed function references, value types may be `(ref $t)`, a table may have an
     /// initializer, and an element segment of function indices has type `(ref func)`.
+    /// With exception handling, the tag section, tag imports and exports, `exnref`, `throw`,
+    /// `throw_ref` and `try_table` decode.
     static let features: WasmFeatureSet = [
-        .referenceTypes, .simd, .multiMemory, .memory64, .tailCall, .functionReferences,
+        .referenceTypes, .simd, .multiMemory, .memory64, .tailCall, .functionReferences, .exceptionHandling,
     ]
 
     public init() {}
@@ -106,8 +108,8 @@ public struct ModuleDecoder {
                             type: try Self.globalType(global.type, types: module.types),
                             initializer: ConstantExpression(instructions: global.initializer, offset: sectionOffset))
                     }
-                case .tagSection:
-                    throw UnsupportedFeature("exception handling (tag section)")
+                case .tagSection(let tags):
+                    module.tags = tags.map(\.type)
                 case .exportSection(let exports):
                     module.exports = try exports.map(Self.moduleExport)
                 case .startSection(let index):
@@ -206,7 +208,8 @@ public struct ModuleDecoder {
     }
 
     static func referenceType(_ reference: WasmTypes.ReferenceType, types: [FunctionSignature]) throws -> ValueType {
-        TypedReference(isNullable: reference.isNullable, heap: try heapType(reference.heapType, types: types)).valueType
+        if case .abstract(.exnRef) = reference.heapType, reference.isNullable { return .exnref }
+        return TypedReference(isNullable: reference.isNullable, heap: try heapType(reference.heapType, types: types)).valueType
     }
 
     /// The heap type of a reference: `func`, `extern` or a function type (typed function references).
@@ -244,7 +247,7 @@ public struct ModuleDecoder {
         case .table(let type): descriptor = .table(try tableType(type, types: types))
         case .memory(let type): descriptor = .memory(try memoryType(type))
         case .global(let type): descriptor = .global(try globalType(type, types: types))
-        case .tag: throw UnsupportedFeature("exception handling (tag import)")
+        case .tag(let typeIndex): descriptor = .tag(typeIndex: typeIndex)
         }
         return ModuleImport(module: entry.module, name: entry.name, descriptor: descriptor)
     }
@@ -255,7 +258,7 @@ public struct ModuleDecoder {
         case .table(let index): return ModuleExport(name: entry.name, kind: .table, index: index)
         case .memory(let index): return ModuleExport(name: entry.name, kind: .memory, index: index)
         case .global(let index): return ModuleExport(name: entry.name, kind: .global, index: index)
-        case .tag: throw UnsupportedFeature("exception handling (tag export)")
+        case .tag(let index): return ModuleExport(name: entry.name, kind: .tag, index: index)
         }
     }
 

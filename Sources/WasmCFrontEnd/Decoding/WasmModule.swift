@@ -5,13 +5,15 @@ import WasmParser
 /// references is a `ref`, so each type has one spelling and `==` is type equivalence.
 public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case i32, i64, f32, f64, v128, funcref, externref
+    /// A reference to an exception (exception handling, WebAssembly 3.0).
+    case exnref
     /// A typed reference (function references): non-null `(ref func)` / `(ref extern)`, or
     /// `(ref $t)` / `(ref null $t)` of a function type.
     case ref(TypedReference)
 
     public var isReference: Bool {
         switch self {
-        case .funcref, .externref, .ref: true
+        case .funcref, .externref, .exnref, .ref: true
         default: false
         }
     }
@@ -26,6 +28,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v"
         case .funcref: "r"
         case .externref: "e"
+        case .exnref: "x"
         case .ref(let reference): reference.heap == .extern ? "e" : "r"
         }
     }
@@ -39,6 +42,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
+        case .exnref: "exnref"
         case .ref(let reference): reference.description
         }
     }
@@ -90,6 +94,8 @@ public struct GlobalType: Hashable, Sendable {
 
 public enum ExternalKind: String, Sendable {
     case function, table, memory, global
+    /// An exception tag (exception handling).
+    case tag
 }
 
 public struct ModuleImport: Sendable {
@@ -98,6 +104,8 @@ public struct ModuleImport: Sendable {
         case table(TableType)
         case memory(Limits)
         case global(GlobalType)
+        /// A tag of the given function type (its parameters are the payload; no results).
+        case tag(typeIndex: UInt32)
     }
     public var module: String
     public var name: String
@@ -109,6 +117,7 @@ public struct ModuleImport: Sendable {
         case .table: .table
         case .memory: .memory
         case .global: .global
+        case .tag: .tag
         }
     }
 }
@@ -170,6 +179,8 @@ public struct WasmModule: Sendable {
     public var tableInitializers: [ConstantExpression?] = []
     public var memories: [Limits] = []
     public var globals: [DefinedGlobal] = []
+    /// The type index of each defined (non-imported) tag.
+    public var tags: [UInt32] = []
     public var exports: [ModuleExport] = []
     public var start: UInt32?
     public var elements: [ElementSegmentDefinition] = []

@@ -12,6 +12,8 @@ struct ValidationContext {
     var dataCount: UInt32?
     /// Functions that may be named by `ref.func` in code (spec C.refs).
     var declaredReferences: Set<UInt32>
+    /// Tag types, imported first (exception handling).
+    var tags: [FunctionSignature] = []
 }
 
 /// Type-checks one function body with the algorithm of the spec's validation appendix,
@@ -259,6 +261,51 @@ struct FunctionValidator {
         index < context.tables.count ? context.tables[Int(index)].limits.addressType : .i32
     }
 
+    // MARK: Exception handling
+
+    private func tag(_ index: UInt32) throws(ValidationError) -> FunctionSignature {
+        guard index < context.tags.count else { throw error("unknown tag \(index)") }
+        return context.tags[Int(index)]
+    }
+
+    /// `try_table` (exception handling): each clause's label, seen from outside the block, must
+    /// take what the clause passes (the tag's payload, then an exnref for the `_ref` forms);
+    /// the block itself is typed like `block`.
+    private mutating func checkTryTable(_ type: BlockType, _ catches: [WasmParser.CatchClause])
+        throws(ValidationError) -> Operation
+    {
+        let blockType = try resolve(type)
+        var clauses: [CatchClause] = []
+        for clause in catches {
+            let resolved: CatchClause
+            let passed: [ValueType]
+            switch clause {
+            case .catch(let tagIndex, let label):
+                passed = try tag(tagIndex).parameters
+                resolved = .catch(tag: tagIndex, label: label)
+            case .catchRef(let tagIndex, let label):
+                passed = try tag(tagIndex).parameters + [.exnref]
+                resolved = .catchRef(tag: tagIndex, label: label)
+            case .catchAll(let label):
+                passed = []
+                resolved = .catchAll(label: label)
+            case .catchAllRef(let label):
+                passed = [.exnref]
+                resolved = .catchAllRef(label: label)
+            }
+            let expected = try label(resolved.label).labelTypes
+            guard passed.count == expected.count, zip(passed, expected).allSatisfy({ $0.isSubtype(of: $1) }) else {
+                throw error(
+                    "type mismatch: catch clause passes [\(passed.map(\.description).joined(separator: " "))] to a label of [\(expected.map(\.description).joined(separator: " "))]"
+                )
+            }
+            clauses.append(resolved)
+        }
+        try pop(blockType.parameters)
+        pushFrame(.block, blockType.parameters, blockType.results)
+        return .tryTable(blockType, clauses)
+    }
+
     /// A tail call returns the callee's results as the caller's own, so they must be the
     /// caller's result types (spec 3.3.8.11, `return_call`: t_3* must match C.return).
     private func checkTailCallResults(_ callee: FunctionSignature, instruction: String) throws(ValidationError) {
@@ -465,14 +512,29 @@ struct FunctionValidator {
             return .v128Const(low: low, high: high)
         case .refNull(let heapType):
             let type: ValueType
-            do {
-                type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heapType, types: context.types))
-                    .valueType
-            } catch let unknown as ModuleDecoder.UnknownType {
-                throw error("unknown type \(unknown.index)")
-            } catch { throw self.error("unsupported reference type \(heapType)") }
+            if case .abstract(.exnRef) = heapType {
+                type = .exnref
+            } else {
+                do {
+                    type = TypedReference(isNullable: true, heap: try ModuleDecoder.heapType(heapType, types: context.types))
+                        .valueType
+                } catch let unknown as ModuleDecoder.UnknownType {
+                    throw error("unknown type \(unknown.index)")
+                } catch { throw self.error("unsupported reference type \(heapType)") }
+            }
             push(type)
             return .refNull(type)
+        case .tryTable(let type, let tryCatch):
+            return try checkTryTable(type, tryCatch.catches)
+        case .throw(let index):
+            let tag = try tag(index)
+            try pop(tag.parameters)
+            markUnreachable()
+            return .throw(tag: index, tag)
+        case .throwRef:
+            try pop(.exnref)
+            markUnreachable()
+            return .throwRef
         case .refIsNull:
             let type = try pop()
             if let type, !type.isReference { throw error("type mismatch: ref.is_null needs a reference") }

@@ -9,6 +9,7 @@ public struct ModuleValidator {
         var tables: [TableType] = []
         var memories: [Limits] = []
         var globals: [GlobalType] = []
+        var tags: [FunctionSignature] = []
 
         func fail(_ location: String, _ message: String, offset: Int = 0) -> ValidationError {
             ValidationError(location: location, offset: offset, message: message)
@@ -17,6 +18,12 @@ public struct ModuleValidator {
             guard typeIndex < module.types.count else { throw fail(location, "unknown type \(typeIndex)") }
             return module.types[Int(typeIndex)]
         }
+        /// A tag's type: a function type without results (exception handling).
+        func tagType(_ typeIndex: UInt32, _ location: String) throws(ValidationError) -> FunctionSignature {
+            let type = try signature(typeIndex, location)
+            guard type.results.isEmpty else { throw fail(location, "non-empty tag result type") }
+            return type
+        }
 
         for (i, entry) in module.imports.enumerated() {
             let location = "import \(i) \"\(entry.module)\" \"\(entry.name)\""
@@ -24,11 +31,13 @@ public struct ModuleValidator {
             case .function(let typeIndex): functions.append(try signature(typeIndex, location))
             case .table(let type):
                 try Self.checkTableLimits(type.limits, location)
+                try Self.checkTableElements(type, location)
                 tables.append(type)
             case .memory(let limits):
                 try Self.checkMemoryLimits(limits, location)
                 memories.append(limits)
             case .global(let type): globals.append(type)
+            case .tag(let typeIndex): tags.append(try tagType(typeIndex, location))
             }
         }
         let importedFunctionCount = functions.count
@@ -36,12 +45,17 @@ public struct ModuleValidator {
         let importedMemoryCount = memories.count
         let importedGlobalCount = globals.count
         let importedGlobals = globals
+        let importedTagCount = tags.count
+        for (i, typeIndex) in module.tags.enumerated() {
+            tags.append(try tagType(typeIndex, "tag \(importedTagCount + i)"))
+        }
 
         for (i, typeIndex) in module.functionTypeIndices.enumerated() {
             functions.append(try signature(typeIndex, "function \(importedFunctionCount + i)"))
         }
         for (i, table) in module.tables.enumerated() {
             try Self.checkTableLimits(table.limits, "table \(importedTableCount + i)")
+            try Self.checkTableElements(table, "table \(importedTableCount + i)")
             tables.append(table)
         }
         for (i, limits) in module.memories.enumerated() {
@@ -148,6 +162,7 @@ public struct ModuleValidator {
             case .table: count = tables.count
             case .memory: count = memories.count
             case .global: count = globals.count
+            case .tag: count = tags.count
             }
             guard export.index < count else { throw fail(location, "unknown \(export.kind.rawValue) \(export.index)") }
         }
@@ -155,7 +170,7 @@ public struct ModuleValidator {
         let context = ValidationContext(
             types: module.types, functions: functions, tables: tables, memories: memories, globals: globals,
             elementTypes: module.elements.map(\.elementType), dataCount: module.dataCount,
-            declaredReferences: declaredReferences)
+            declaredReferences: declaredReferences, tags: tags)
         var validated: [ValidatedFunction] = []
         validated.reserveCapacity(module.bodies.count)
         for (i, body) in module.bodies.enumerated() {
@@ -171,19 +186,31 @@ public struct ModuleValidator {
         }
         try Self.checkTailCallLimits(types: module.types, functions: validated)
 
-        return ValidatedModule(
+        var validatedModule = ValidatedModule(
             module: module, types: module.types, imports: module.imports, exports: module.exports, start: module.start,
             functionSignatures: functions, tables: tables, memories: memories, globals: globals,
             globalInitializers: globalInitializers, dataSegments: dataSegments, elementSegments: elementSegments,
             importedFunctionCount: importedFunctionCount, importedTableCount: importedTableCount,
             importedMemoryCount: importedMemoryCount, importedGlobalCount: importedGlobalCount,
             functions: validated, functionNames: module.functionNames, tableInitializers: tableInitializers)
+        validatedModule.tags = tags
+        validatedModule.importedTagCount = importedTagCount
+        return validatedModule
     }
 
     static func checkTableLimits(_ limits: Limits, _ location: String) throws(ValidationError) {
         if let max = limits.max, limits.min > max {
             throw ValidationError(
                 location: location, offset: 0, message: "size minimum must not be greater than maximum")
+        }
+    }
+
+    /// Tables of exnref are valid, but wasmc does not compile them yet: their elements would
+    /// have to pin the exceptions they hold (see docs/exceptions-and-tail-calls.md).
+    static func checkTableElements(_ table: TableType, _ location: String) throws(ValidationError) {
+        guard table.elementType != .exnref else {
+            throw ValidationError(
+                location: location, offset: 0, message: "unsupported feature: tables of exnref (exception handling)")
         }
     }
 
@@ -231,6 +258,7 @@ struct ConstantContext {
             case .v128Const(let value):
                 let (low, high) = v128Halves(value.bytes)
                 stack.append((.v128, .v128(low: low, high: high)))
+            case .refNull(.abstract(.exnRef)): stack.append((.exnref, .null(.exnref)))
             case .refNull(let heap):
                 let type: ValueType
                 do {

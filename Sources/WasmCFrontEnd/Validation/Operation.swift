@@ -25,6 +25,13 @@ public enum Operation: Hashable, Sendable {
     /// `return_call_ref` (with typed function references): the callee's type.
     case returnCallRef(FunctionSignature)
 
+    // Exception handling (WebAssembly 3.0): tags by index, with their payload types.
+    /// `try_table`: a block whose body's throws are caught by the clauses, in order.
+    case tryTable(FunctionSignature, [CatchClause])
+    /// `throw`: the operands are the tag's payload (its type's parameters).
+    case `throw`(tag: UInt32, FunctionSignature)
+    case throwRef
+
     // Parametric: the type of the operands, nil in unreachable code where it is unknown.
     case drop
     case select(ValueType?)
@@ -54,6 +61,40 @@ public enum Operation: Hashable, Sendable {
     case refAsNonNull(ValueType?)
     case brOnNull(depth: UInt32, ValueType?)
     case brOnNonNull(depth: UInt32, ValueType?)
+}
+
+/// A catch clause of `try_table`: which exceptions it catches (a tag, or all) and the label it
+/// branches to, a depth counted from outside the `try_table` (as in the binary format).
+public enum CatchClause: Hashable, Sendable {
+    /// The payload goes to the label.
+    case `catch`(tag: UInt32, label: UInt32)
+    /// The payload and then the exnref go to the label.
+    case catchRef(tag: UInt32, label: UInt32)
+    case catchAll(label: UInt32)
+    /// The exnref goes to the label.
+    case catchAllRef(label: UInt32)
+
+    public var label: UInt32 {
+        switch self {
+        case .catch(_, let label), .catchRef(_, let label), .catchAll(let label), .catchAllRef(let label): label
+        }
+    }
+
+    /// The tag caught; nil for catch_all and catch_all_ref.
+    public var tag: UInt32? {
+        switch self {
+        case .catch(let tag, _), .catchRef(let tag, _): tag
+        case .catchAll, .catchAllRef: nil
+        }
+    }
+
+    /// Whether the label also receives the exception as an exnref.
+    public var passesReference: Bool {
+        switch self {
+        case .catchRef, .catchAllRef: true
+        case .catch, .catchAll: false
+        }
+    }
 }
 
 /// The value of a validated constant expression (spec 3.3.10).

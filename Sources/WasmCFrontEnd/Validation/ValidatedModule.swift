@@ -81,6 +81,10 @@ public struct ValidatedModule: Sendable {
     public var functions: [ValidatedFunction]
     /// Function names from the `name` custom section, by function index.
     public var functionNames: [UInt32: String]
+    /// The type of each tag (exception handling), imported ones first: its parameters are the
+    /// exception's payload, its results empty.
+    public var tags: [FunctionSignature] = []
+    public var importedTagCount = 0
     /// The initial value of every element of each defined table: nil for null (typed function
     /// references let a table declare another, e.g. `(table 10 (ref $t) (ref.func $f))`).
     public var tableInitializers: [ConstantValue?] = []

@@ -1,0 +1,81 @@
+;; The second module (with eh_lib.wat): imports eh_lib's tags and functions. A tag is the
+;; same across modules only if imported: its own $local, of the same type, is another tag.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "eh_lib" "error" (tag $error (param i32 i64)))
+  (import "eh_lib" "other" (tag $other (param f32)))
+  (import "eh_lib" "parse" (func $parse (param i32) (result i64)))
+  (import "eh_lib" "call_and_catch" (func $call_and_catch (param i32) (result i64)))
+  (import "eh_lib" "callbacks" (table $callbacks 1 funcref))
+  (memory (export "memory") 1)
+  (data (i32.const 1000) ": \n")
+  (tag $local (param i32 i64))
+  (elem (table $callbacks) (i32.const 0) func $callback)
+
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $print_i64 (param $v i64) (local $p i32) (local $neg i32)
+    (local.set $p (i32.const 96))
+    (if (i64.lt_s (local.get $v) (i64.const 0))
+      (then (local.set $neg (i32.const 1)) (local.set $v (i64.sub (i64.const 0) (local.get $v)))))
+    (loop $digits
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.wrap_i64 (i64.add (i64.const 48) (i64.rem_u (local.get $v) (i64.const 10)))))
+      (local.set $v (i64.div_u (local.get $v) (i64.const 10)))
+      (br_if $digits (i64.ne (local.get $v) (i64.const 0))))
+    (if (local.get $neg)
+      (then (local.set $p (i32.sub (local.get $p) (i32.const 1))) (i32.store8 (local.get $p) (i32.const 45))))
+    (call $write (local.get $p) (i32.sub (i32.const 96) (local.get $p))))
+  (func $out (param $case i32) (param $v i64)
+    (call $print_i64 (i64.extend_i32_u (local.get $case)))
+    (call $write (i32.const 1000) (i32.const 2))
+    (call $print_i64 (local.get $v))
+    (call $write (i32.const 1002) (i32.const 1)))
+
+  ;; eh_lib calls this through its table: throws eh_lib's own tag, or this module's.
+  (func $callback (param $x i32)
+    (if (i32.lt_s (local.get $x) (i32.const 0)) (then (throw $error (local.get $x) (i64.const 7))))
+    (if (i32.eq (local.get $x) (i32.const 100)) (then (throw $local (local.get $x) (i64.const 8)))))
+
+  ;; parse, catching eh_lib's $error (thrown in eh_lib) by the imported tag.
+  (func $try_parse (param $x i32) (result i64) (local $code i64)
+    (block $caught (result i32 i64)
+      (try_table (result i64) (catch $error $caught) (call $parse (local.get $x)))
+      (return))
+    (local.set $code)
+    (i64.add (i64.mul (i64.extend_i32_s) (i64.const 10000)) (local.get $code)))
+
+  ;; Which clause catches: $error (imported), $local, or catch_all.
+  (func $which (param $kind i32) (result i64)
+    (block $all
+      (block $loc (result i32 i64)
+        (block $err (result i32 i64)
+          (try_table (catch $error $err) (catch $local $loc) (catch_all $all)
+            (if (i32.eqz (local.get $kind)) (then (throw $error (i32.const 1) (i64.const 2))))
+            (if (i32.eq (local.get $kind) (i32.const 1)) (then (throw $local (i32.const 3) (i64.const 4))))
+            (throw $other (f32.const 0.5)))
+          (return (i64.const -1)))
+        (drop) (drop) (return (i64.const 10)))
+      (drop) (drop) (return (i64.const 20)))
+    (i64.const 30))
+
+  ;; $local thrown through eh_lib's try_table (which catches only $error) reaches this one.
+  (func $local_through_lib (result i64)
+    (block $loc (result i32 i64)
+      (try_table (catch $local $loc) (drop (call $call_and_catch (i32.const 100))))
+      (return (i64.const -1)))
+    (drop) (i64.extend_i32_u))
+
+  (func (export "_start")
+    (call $out (i32.const 1) (call $try_parse (i32.const 14)))
+    (call $out (i32.const 2) (call $try_parse (i32.const -3)))
+    (call $out (i32.const 3) (call $which (i32.const 0)))
+    (call $out (i32.const 4) (call $which (i32.const 1)))
+    (call $out (i32.const 5) (call $which (i32.const 2)))
+    (call $out (i32.const 6) (call $call_and_catch (i32.const 5)))
+    (call $out (i32.const 7) (call $call_and_catch (i32.const -9)))
+    (call $out (i32.const 8) (call $local_through_lib))
+  )
+)
