@@ -12,7 +12,7 @@ framing into the decoder and the validator. Every mutant is checked:
   - wasmc neither crashes (a signal, a Swift fatal error) nor hangs (60 s);
   - it agrees with `wasm-tools validate` with the features wasmc compiles (WebAssembly
     2.0, relaxed SIMD, multi-memory, memory64, extended constants, tail calls, typed
-    function references): a valid module
+    function references, exceptions): a valid module
     translates, an invalid or malformed one is refused with an error message;
   - clang accepts the C it writes (-fsyntax-only, with the flags wasmc uses);
   - a sample of the valid ones also goes through `wasmc compile` to a program.

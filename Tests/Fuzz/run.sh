@@ -3,7 +3,7 @@
 #   - the committed regression cases (Tests/Fuzz/cases/*.wasm), through both fuzzers
 #   - differential: $FUZZ_DIFF_MODULES smith modules (default 60) against wasmtime, both bounds modes,
 #     each of a feature set picked per seed (WebAssembly 2.0, multi-memory, memory64 with 64-bit
-#     tables, extended constants, tail calls, all of them)
+#     tables, extended constants, tail calls, all of these, exceptions)
 #   - the same with SIMD: $FUZZ_SIMD_MODULES modules (default 24) with 128-bit and relaxed SIMD
 #   - crash: $FUZZ_CRASH_MUTANTS mutated modules (default 300) through wasmc translate
 # Ends with "N passed, M failed". A long campaign: see "Fuzzing" in README.md.
