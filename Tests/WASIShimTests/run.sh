@@ -26,7 +26,7 @@ fi
 # shellcheck disable=SC2046
 if ! "$cc" "${flags[@]}" -I"$root/runtime-c/include" -I"$root/runtime-c/wasi" -I"$root/Tests/Support" \
     $(pkg-config --cflags libuv) \
-    "$root"/runtime-c/core/*.c "$root"/runtime-c/wasi/*.c "$here"/*.c \
+    "$root"/runtime-c/core/*.c "$root"/runtime-c/exceptions/*.c "$root"/runtime-c/wasi/*.c "$here"/*.c \
     -o "$build/wasi_shim_tests" $(pkg-config --libs libuv); then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -474,7 +474,7 @@ wasmc_wasi *wasmc_wasi_create(const wasmc_wasi_config *config, char *error, size
     return NULL;
   }
   for (int i = 0; i < WASI_FUNC_COUNT; i++)
-    wasi->funcs[i] = (wasmc_func){wasi_funcs[i].type, wasi_funcs[i].code, wasi};
+    wasi->funcs[i] = (wasmc_func){.type = wasi_funcs[i].type, .code = wasi_funcs[i].code, .env = wasi, .tail_code = NULL};
   /* A test hook: exercise the component-by-component resolver. */
   const char *no_openat2 = getenv("WASMC_WASI_NO_OPENAT2");
   wasi->use_openat2 = no_openat2 == NULL || no_openat2[0] == '\0';
