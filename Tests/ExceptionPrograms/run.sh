@@ -21,21 +21,8 @@ wasmc="${WASMC:-$root/.build/debug/wasmc}"
 work="$root/build/exception-programs"
 rm -rf "$work"
 mkdir -p "$work"
-passed=0
-failed=0
-check() { # NAME STATUS
-  if [[ $2 == 0 ]]; then
-    echo "ok   $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $1"
-    failed=$((failed + 1))
-  fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  exit $((failed > 0))
-}
+# shellcheck source=../Support/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../Support/checks.sh"
 [[ -x $wasmc ]] || { echo "FAIL no wasmc at $wasmc (swift build --product wasmc)"; failed=1; finish; }
 wasm_tools=${WASM_TOOLS:-$(command -v wasm-tools)} || { echo "FAIL wasm-tools not found"; failed=1; finish; }
 

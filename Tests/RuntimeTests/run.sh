@@ -14,21 +14,8 @@ wasmc="$root/.build/debug/wasmc"
 CC="${CC:-$(command -v clang || echo /opt/swift/usr/bin/clang)}"
 work="$(mktemp -d /tmp/wasmc-runtime-tests.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {  # NAME CONDITION-STATUS: one check
-  if [[ $2 == 0 ]]; then
-    echo "ok   $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $1"
-    failed=$((failed + 1))
-  fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  exit $((failed > 0))
-}
+# shellcheck source=../Support/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../Support/checks.sh"
 
 # The program: writes "hi" through WASI, so it links core, WASI and the program main.
 wat2wasm "$here/hello.wat" -o "$work/hello.wasm"

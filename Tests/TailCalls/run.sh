@@ -15,22 +15,8 @@ root="$(cd "$here/../.." && pwd)"
 work="$root/build/tail-calls"
 mkdir -p "$work"
 wasmc=${WASMC:-$root/.build/debug/wasmc}
-passed=0
-failed=0
-
-check() {  # NAME STATUS: one check
-  if [[ $2 == 0 ]]; then
-    echo "ok   $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $1"
-    failed=$((failed + 1))
-  fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  exit $((failed > 0))
-}
+# shellcheck source=../Support/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../Support/checks.sh"
 
 # shellcheck source=../../scripts/lib/packages.sh
 source "$root/scripts/lib/packages.sh"
